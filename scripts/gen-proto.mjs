@@ -1,0 +1,40 @@
+// Generates src/generated/ from proto/*.proto with proto-loader-gen-types.
+// `node scripts/gen-proto.mjs --check` fails when the committed files are stale.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, mkdirSync, cpSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const root = new URL('..', import.meta.url).pathname;
+const outDir = join(root, 'src/generated');
+const check = process.argv.includes('--check');
+
+/** Options shared with the runtime loader in src/common/proto.ts. */
+export const LOADER_FLAGS = ['--longs=Number', '--enums=String', '--defaults', '--oneofs', '--grpcLib=@grpc/grpc-js'];
+
+const tmp = mkdtempSync(join(tmpdir(), 'dfs-gen-'));
+try {
+  execFileSync(join(root, 'node_modules/.bin/proto-loader-gen-types'),
+    ['dfs.proto', ...LOADER_FLAGS, '--includeComments', '-O', tmp, `--includeDirs=${join(root, 'proto')}`],
+    { stdio: ['ignore', 'ignore', 'inherit'] });
+  const files = (dir) => readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+  if (check) {
+    const stale = files(tmp).filter((f) => {
+      const mine = join(outDir, relative(tmp, f));
+      try { return readFileSync(mine, 'utf8') !== readFileSync(f, 'utf8'); } catch { return true; }
+    });
+    if (stale.length > 0) {
+      console.error(`src/generated is stale (${stale.length} files differ): run npm run gen`);
+      process.exit(1);
+    }
+  } else {
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+    cpSync(tmp, outDir, { recursive: true });
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

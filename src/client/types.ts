@@ -1,0 +1,90 @@
+/**
+ * The contract of the client library (src/client/dfs-client.ts implements it), used by the
+ * CLI and by the FUSE mount. Every method rejects with a DfsError (src/common/errors.ts):
+ * namespace errors keep their errno code (ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, EINVAL,
+ * ENAMETOOLONG), an unreachable master or chunkserver becomes UNAVAILABLE or ETIMEDOUT after
+ * the configured deadline (never a hang), data that cannot be read from any replica becomes EIO
+ * or CHECKSUM_MISMATCH.
+ */
+import type { Readable, Writable } from 'node:stream';
+import type { Attr__Output } from '../generated/dfs/Attr';
+import type { DirEntry__Output } from '../generated/dfs/DirEntry';
+import type { ListReply__Output } from '../generated/dfs/ListReply';
+import type { NodeInfo__Output } from '../generated/dfs/NodeInfo';
+import type { StatFsReply__Output } from '../generated/dfs/StatFsReply';
+import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
+import type { DeleteKind } from '../generated/dfs/DeleteKind';
+
+export type Attr = Attr__Output;
+export type DirEntry = DirEntry__Output;
+export type NodeInfo = NodeInfo__Output;
+export type StatFs = StatFsReply__Output;
+
+export interface Progress {
+  bytesDone: number;
+  /** Total bytes when known (put of a file, get), else undefined (stdin). */
+  bytesTotal?: number;
+}
+
+export interface PutOptions {
+  chunkSizeBytes?: number;
+  replication?: number;
+  /** Replace an existing file at the path (default true, like cp). */
+  overwrite?: boolean;
+  mode?: number;
+  /** Size of the source when known: enables progress totals. */
+  sizeHint?: number;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface GetOptions {
+  /** Verify the whole file against the SHA-256 stored at upload (default true when one is stored). */
+  verify?: boolean;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface DfsClientApi {
+  /** Closes every channel. Pending calls fail with CANCELLED. */
+  close(): void;
+
+  // --- namespace (paths are absolute; normalized by the client, re-checked by the master)
+  stat(path: string): Promise<Attr>;
+  /** One page of a directory, names in bytewise order after `startAfter`. */
+  list(path: string, opts?: { startAfter?: string; limit?: number }): Promise<ListReply__Output>;
+  /** Every entry of a directory, fetched page by page (bounded memory). */
+  listAll(path: string): AsyncIterable<DirEntry>;
+  mkdir(path: string, opts?: { mode?: number; parents?: boolean; uid?: number; gid?: number }): Promise<Attr>;
+  /** Creates (or with truncate, empties) a regular file visible at once; used by the mount. */
+  create(path: string, opts?: { mode?: number; exclusive?: boolean; truncate?: boolean; uid?: number; gid?: number; chunkSizeBytes?: number; replication?: number }): Promise<Attr>;
+  delete(path: string, opts?: { recursive?: boolean; kind?: DeleteKind }): Promise<void>;
+  rename(src: string, dst: string, opts?: { noReplace?: boolean }): Promise<void>;
+  setAttr(req: SetAttrRequest): Promise<Attr>;
+  symlink(path: string, target: string, opts?: { uid?: number; gid?: number }): Promise<Attr>;
+  statFs(): Promise<StatFs>;
+  nodes(): Promise<NodeInfo[]>;
+
+  // --- sessions (the mount): open files survive unlink/rename-over until released
+  /** Stat + register an open handle of this client's session on the inode. */
+  open(path: string): Promise<Attr>;
+  release(ino: number): Promise<void>;
+
+  // --- whole files, streamed with bounded memory
+  /** Uploads `source` to `remotePath`; visible only once every chunk is on every replica (commit). */
+  put(source: Readable, remotePath: string, opts?: PutOptions): Promise<Attr>;
+  /** Streams a file into `dest` (chunks fetched in parallel, written in order). */
+  get(remotePath: string, dest: Writable, opts?: GetOptions): Promise<Attr>;
+
+  // --- ranges by inode (the mount); chunk locations are cached per inode
+  /** Reads up to `length` bytes at `offset` (fewer at end of file; holes read as zeros). */
+  readRange(ino: number, offset: number, length: number): Promise<Buffer>;
+  /**
+   * Writes `data` at `offset` through the chunks' leases (splitting at chunk boundaries);
+   * resolves when every replica has it durably. Does not change the file size on the master:
+   * call commitWrite after.
+   */
+  writeRange(ino: number, offset: number, data: Buffer): Promise<void>;
+  /** size = max(size, minSize), mtime = given or now. */
+  commitWrite(ino: number, minSize: number, mtimeMs?: number): Promise<Attr>;
+  /** Forgets cached chunk locations and attributes of an inode (close-to-open: called on open). */
+  invalidate(ino: number): void;
+}

@@ -1,0 +1,157 @@
+/**
+ * Configuration: defaults in dfs.config.json (or the file given by --config / DFS_CONFIG),
+ * then DFS_* environment variables (DFS_CLUSTER_REPLICATION=2 sets cluster.replication),
+ * then command-line flags. Validated by a zod schema; a bad value is a BAD_CONFIG error
+ * naming the key and what was expected.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve, dirname, isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { DfsError } from './errors';
+
+const address = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected HOST:PORT');
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+
+export const configSchema = z.object({
+  master: z.object({
+    /** Where clients and chunkservers reach the master. */
+    address: address,
+    /** Where `dfs master` listens (HOST:PORT; port 0 = any free port). */
+    listen: address,
+    /** LMDB folder of the namespace. */
+    metaDir: z.string().min(1),
+  }).strict(),
+  chunkserver: z.object({
+    listen: address,
+    /** Address announced to the master and clients; "" = the listen address with the bound port. */
+    advertise: z.string(),
+    dataDir: z.string().min(1),
+    /** Stable identity; "" = read from / generated into DATA_DIR/server-id. */
+    id: z.string(),
+    /** Capacity announced to the master; 0 = the file system's size. */
+    capacityBytes: nonNegInt,
+    heartbeatIntervalMs: posInt,
+    /** Background checksum verification rate; 0 = off. */
+    scrubBytesPerSec: nonNegInt,
+  }).strict(),
+  cluster: z.object({
+    chunkSizeBytes: posInt.min(65536).refine((n) => n % 65536 === 0, 'expected a multiple of 65536'),
+    replication: posInt.max(32),
+    /** A chunkserver silent this long is dead. */
+    deadAfterMs: posInt,
+    leaseDurationMs: posInt,
+    /** An upload not committed within this time after its last activity is collected. */
+    uploadTimeoutMs: posInt,
+    /** A mount session not heard from within this time loses its open files. */
+    sessionTimeoutMs: posInt,
+    /** A chunk the master does not know is deleted only after this grace period. */
+    garbageGraceMs: nonNegInt,
+  }).strict(),
+  client: z.object({
+    /** Deadline of one metadata RPC. */
+    rpcTimeoutMs: posInt,
+    /** Deadline without progress on one chunk transfer. */
+    dataTimeoutMs: posInt,
+    /** Chunks moved in parallel by one put/get. */
+    parallelChunks: posInt.max(64),
+    /** Payload bytes per data frame. */
+    frameBytes: posInt.min(4096).max(4 * 1024 * 1024),
+    /** Attempts per chunk write or read before the error reaches the caller. */
+    retries: posInt.max(20),
+  }).strict(),
+  mount: z.object({
+    /** Bytes of dirty data buffered per open file before a flush. */
+    writeBufferBytes: posInt,
+    /** Bytes read ahead on sequential reads. */
+    readAheadBytes: nonNegInt,
+    /** Upper bound of the mount's whole data cache (read-ahead + write buffers). */
+    cacheBytes: posInt,
+    /** How long the kernel may cache attributes and names (0 = always ask). */
+    attrTimeoutMs: nonNegInt,
+  }).strict(),
+  local: z.object({
+    /** Data folder of `dfs local` (master + chunkservers). */
+    dir: z.string().min(1),
+    chunkservers: posInt.max(16),
+  }).strict(),
+  log: z.object({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+  }).strict(),
+}).strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+/** The default config file shipped at the project root. */
+export const DEFAULT_CONFIG_PATH = resolve(__dirname, '../../../dfs.config.json');
+
+/** Loads, overrides and validates. Relative folders are resolved against the current directory. */
+export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown> } = {}): Config {
+  const env = opts.env ?? process.env;
+  const file = opts.file ?? env.DFS_CONFIG ?? DEFAULT_CONFIG_PATH;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new DfsError('BAD_CONFIG', `cannot read config ${file}: ${(e as Error).message}`);
+  }
+  if (file !== DEFAULT_CONFIG_PATH) raw = deepMerge(readDefaults(), raw);
+  applyEnv(raw as Record<string, unknown>, env);
+  for (const [key, value] of Object.entries(opts.overrides ?? {})) {
+    if (value !== undefined) setKey(raw as Record<string, unknown>, key, value);
+  }
+  return validateConfig(raw);
+}
+
+export function validateConfig(raw: unknown): Config {
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = issue.path.join('.') || '(root)';
+    throw new DfsError('BAD_CONFIG', `bad config value at "${key}": ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function readDefaults(): unknown {
+  return JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, 'utf8'));
+}
+
+function deepMerge(base: any, over: any): any {
+  if (typeof base !== 'object' || base === null || typeof over !== 'object' || over === null || Array.isArray(over)) return over;
+  const out: any = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? deepMerge(base[k], v) : v;
+  return out;
+}
+
+/** DFS_SECTION_KEY_NAME=value → section.keyName (numbers and booleans parsed). */
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  for (const [section, body] of Object.entries(raw)) {
+    if (typeof body !== 'object' || body === null) continue;
+    for (const key of Object.keys(body)) {
+      const name = `DFS_${section}_${key.replace(/[A-Z]/g, (c) => '_' + c)}`.toUpperCase();
+      const value = env[name];
+      if (value !== undefined) setKey(raw, `${section}.${key}`, parseScalar(value));
+    }
+  }
+}
+
+function parseScalar(value: string): unknown {
+  if (/^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
+
+/** Sets "section.key" in the raw object. */
+export function setKey(raw: Record<string, unknown>, dotted: string, value: unknown): void {
+  const [section, key] = dotted.split('.');
+  const body = (raw[section] ??= {}) as Record<string, unknown>;
+  body[key] = value;
+}
+
+/** Resolves a folder from the config against the current directory. */
+export function resolveDir(dir: string): string {
+  return isAbsolute(dir) ? dir : resolve(process.cwd(), dir);
+}
+
+export { dirname };

@@ -1,0 +1,57 @@
+/**
+ * Namespace paths: absolute, '/'-separated, normalized.
+ *
+ * Contract: `normalizePath` returns the canonical form ("/" or "/a/b", no trailing slash,
+ * no "." or empty components) or throws DfsError EINVAL (empty, relative, NUL byte, ".."
+ * above the root) / ENAMETOOLONG (a name over NAME_MAX_BYTES or the path over PATH_MAX_BYTES).
+ * ".." inside the path is resolved lexically, as the namespace has no symlinks in paths.
+ */
+import { DfsError } from './errors';
+
+export const NAME_MAX_BYTES = 255;
+export const PATH_MAX_BYTES = 4096;
+
+export function normalizePath(input: string): string {
+  return '/' + splitPath(input).join('/');
+}
+
+/** The components of a path ("/" → []). Same errors as normalizePath. */
+export function splitPath(input: string): string[] {
+  if (typeof input !== 'string' || input.length === 0) throw new DfsError('EINVAL', 'empty path');
+  if (input.includes('\0')) throw new DfsError('EINVAL', 'path contains a NUL byte');
+  if (!input.startsWith('/')) throw new DfsError('EINVAL', `path is not absolute: ${input}`);
+  if (Buffer.byteLength(input) > PATH_MAX_BYTES) throw new DfsError('ENAMETOOLONG', 'path too long');
+  const out: string[] = [];
+  for (const part of input.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length === 0) throw new DfsError('EINVAL', `path escapes the root: ${input}`);
+      out.pop();
+      continue;
+    }
+    checkName(part);
+    out.push(part);
+  }
+  return out;
+}
+
+/** Throws unless `name` is a valid single directory entry name. */
+export function checkName(name: string): void {
+  if (name.length === 0) throw new DfsError('EINVAL', 'empty name');
+  if (name === '.' || name === '..') throw new DfsError('EINVAL', `invalid name: ${name}`);
+  if (name.includes('/') || name.includes('\0')) throw new DfsError('EINVAL', 'name contains "/" or NUL');
+  if (Buffer.byteLength(name) > NAME_MAX_BYTES) throw new DfsError('ENAMETOOLONG', 'name too long');
+}
+
+/** [parent path, last name] of a normalized non-root path. */
+export function parentOf(path: string): [string, string] {
+  const parts = splitPath(path);
+  if (parts.length === 0) throw new DfsError('EINVAL', 'the root has no parent');
+  const name = parts.pop()!;
+  return ['/' + parts.join('/'), name];
+}
+
+/** Joins a remote directory and a name. */
+export function joinPath(dir: string, name: string): string {
+  return dir === '/' ? `/${name}` : `${dir}/${name}`;
+}

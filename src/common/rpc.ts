@@ -1,0 +1,144 @@
+/**
+ * gRPC plumbing shared by every role: loading the schema, channel/server options sized for
+ * 1 MiB data frames, DfsError <-> gRPC status translation (the only place it happens), and
+ * promise wrappers with deadlines.
+ */
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { DfsError, DfsErrorCode, asDfsError } from './errors';
+import type { ProtoGrpcType } from '../generated/dfs';
+import type { MasterClient } from '../generated/dfs/Master';
+import type { ChunkserverClient } from '../generated/dfs/Chunkserver';
+
+export type { MasterClient, ChunkserverClient };
+
+/** Largest message either side accepts: a 1 MiB..4 MiB frame plus headers, with room to spare. */
+export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+export const PROTO_PATH = join(__dirname, '../../../proto/dfs.proto');
+
+let loaded: ProtoGrpcType | undefined;
+
+/** The schema, loaded with the same options the generated types were made with (scripts/gen-proto.mjs). */
+export function proto(): ProtoGrpcType {
+  if (!loaded) {
+    const def = protoLoader.loadSync(PROTO_PATH, { longs: Number, enums: String, defaults: true, oneofs: true });
+    loaded = grpc.loadPackageDefinition(def) as unknown as ProtoGrpcType;
+  }
+  return loaded;
+}
+
+export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+  'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  'grpc.keepalive_time_ms': 10_000,
+  'grpc.keepalive_timeout_ms': 5_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.lookahead_bytes': 4 * 1024 * 1024,
+  'grpc-node.flow_control_window': 8 * 1024 * 1024,
+  'grpc.initial_reconnect_backoff_ms': 200,
+  'grpc.max_reconnect_backoff_ms': 2_000,
+} as grpc.ChannelOptions;
+
+export const SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+  'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+  'grpc-node.flow_control_window': 8 * 1024 * 1024,
+} as grpc.ServerOptions;
+
+export function masterClient(address: string): MasterClient {
+  return new (proto().dfs.Master)(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+}
+
+export function chunkserverClient(address: string): ChunkserverClient {
+  return new (proto().dfs.Chunkserver)(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+}
+
+// ------------------------------------------------------------------ errors on the wire
+
+const CODE_KEY = 'dfs-code';
+
+const STATUS_OF: Partial<Record<DfsErrorCode, grpc.status>> = {
+  ENOENT: grpc.status.NOT_FOUND, CHUNK_NOT_FOUND: grpc.status.NOT_FOUND, UPLOAD_NOT_FOUND: grpc.status.NOT_FOUND,
+  EEXIST: grpc.status.ALREADY_EXISTS,
+  EINVAL: grpc.status.INVALID_ARGUMENT, ENAMETOOLONG: grpc.status.INVALID_ARGUMENT, BAD_FRAME: grpc.status.INVALID_ARGUMENT,
+  EACCES: grpc.status.PERMISSION_DENIED, EPERM: grpc.status.PERMISSION_DENIED,
+  ENOSPC: grpc.status.RESOURCE_EXHAUSTED, NO_SERVERS: grpc.status.RESOURCE_EXHAUSTED,
+  ETIMEDOUT: grpc.status.DEADLINE_EXCEEDED, UNAVAILABLE: grpc.status.UNAVAILABLE,
+  CANCELLED: grpc.status.CANCELLED, CHECKSUM_MISMATCH: grpc.status.DATA_LOSS,
+  STALE_VERSION: grpc.status.FAILED_PRECONDITION, LEASE_EXPIRED: grpc.status.FAILED_PRECONDITION,
+  NOT_PRIMARY: grpc.status.FAILED_PRECONDITION, ENOTDIR: grpc.status.FAILED_PRECONDITION,
+  EISDIR: grpc.status.FAILED_PRECONDITION, ENOTEMPTY: grpc.status.FAILED_PRECONDITION,
+  NOT_REGISTERED: grpc.status.FAILED_PRECONDITION,
+};
+
+/** A DfsError (or anything thrown) as the error object a grpc-js handler passes to its callback. */
+export function toServiceError(e: unknown): Partial<grpc.ServiceError> {
+  const err = asDfsError(e);
+  const metadata = new grpc.Metadata();
+  metadata.set(CODE_KEY, err.code);
+  return { code: STATUS_OF[err.code] ?? grpc.status.UNKNOWN, details: err.message, metadata };
+}
+
+/** A grpc-js client error as a DfsError, keeping the server's code when it sent one. */
+export function fromServiceError(e: unknown, what = 'rpc'): DfsError {
+  if (e instanceof DfsError) return e;
+  const se = e as grpc.ServiceError;
+  const sent = se?.metadata?.get?.(CODE_KEY)?.[0];
+  if (typeof sent === 'string') return new DfsError(sent as DfsErrorCode, se.details || se.message, { cause: e });
+  switch (se?.code) {
+    case grpc.status.DEADLINE_EXCEEDED: return new DfsError('ETIMEDOUT', `${what}: deadline exceeded`, { cause: e });
+    case grpc.status.UNAVAILABLE: return new DfsError('UNAVAILABLE', `${what}: ${se.details || 'unavailable'}`, { cause: e });
+    case grpc.status.CANCELLED: return new DfsError('CANCELLED', `${what}: cancelled`, { cause: e });
+    case grpc.status.RESOURCE_EXHAUSTED: return new DfsError('BAD_FRAME', `${what}: ${se.details}`, { cause: e });
+    default: return new DfsError('INTERNAL', `${what}: ${se?.details || se?.message || String(e)}`, { cause: e });
+  }
+}
+
+// ------------------------------------------------------------------ handlers and calls
+
+/** Adapts an async function to a grpc-js unary handler; thrown errors become statuses. */
+export function unary<Req, Res>(fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    fn(call.request, call).then((res) => callback(null, res), (e) => callback(toServiceError(e) as grpc.ServiceError));
+  };
+}
+
+type UnaryMethod<Req, Res> = (req: Req, md: grpc.Metadata, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall;
+
+/** Calls a unary method with a deadline; rejects with a DfsError. */
+export function callUnary<Req, Res>(client: grpc.Client, method: UnaryMethod<Req, Res>, req: Req, timeoutMs: number): Promise<Res> {
+  return new Promise<Res>((resolve, reject) => {
+    method.call(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
+      if (err) reject(fromServiceError(err, method.name));
+      else resolve(res as Res);
+    });
+  });
+}
+
+/** Starts a grpc-js server on `listen` (HOST:PORT, port 0 = any) and resolves with the bound port. */
+export function bindServer(server: grpc.Server, listen: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, port) => {
+      if (err) reject(new DfsError('UNAVAILABLE', `cannot listen on ${listen}: ${err.message}`));
+      else resolve(port);
+    });
+  });
+}
+
+/** Stops a server: graceful for up to `graceMs`, then forced. */
+export function stopServer(server: grpc.Server, graceMs = 2000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, graceMs);
+    server.tryShutdown(() => { clearTimeout(timer); resolve(); });
+  });
+}
+
+/** Replaces the port of HOST:PORT. */
+export function withPort(address: string, port: number): string {
+  const i = address.lastIndexOf(':');
+  return `${address.slice(0, i)}:${port}`;
+}

@@ -1,0 +1,11 @@
+// Original file: /work/main/proto/dfs.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface ChunkStatRequest {
+  'handle'?: (number | string | Long);
+}
+
+export interface ChunkStatRequest__Output {
+  'handle': (number);
+}

@@ -1,0 +1,78 @@
+// Original file: /work/main/proto/dfs.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ChunkStatReply as _dfs_ChunkStatReply, ChunkStatReply__Output as _dfs_ChunkStatReply__Output } from '../dfs/ChunkStatReply';
+import type { ChunkStatRequest as _dfs_ChunkStatRequest, ChunkStatRequest__Output as _dfs_ChunkStatRequest__Output } from '../dfs/ChunkStatRequest';
+import type { DataFrame as _dfs_DataFrame, DataFrame__Output as _dfs_DataFrame__Output } from '../dfs/DataFrame';
+import type { GrantReply as _dfs_GrantReply, GrantReply__Output as _dfs_GrantReply__Output } from '../dfs/GrantReply';
+import type { GrantRequest as _dfs_GrantRequest, GrantRequest__Output as _dfs_GrantRequest__Output } from '../dfs/GrantRequest';
+import type { ReadRequest as _dfs_ReadRequest, ReadRequest__Output as _dfs_ReadRequest__Output } from '../dfs/ReadRequest';
+import type { ReplicateRequest as _dfs_ReplicateRequest, ReplicateRequest__Output as _dfs_ReplicateRequest__Output } from '../dfs/ReplicateRequest';
+import type { WriteFrame as _dfs_WriteFrame, WriteFrame__Output as _dfs_WriteFrame__Output } from '../dfs/WriteFrame';
+import type { WriteReply as _dfs_WriteReply, WriteReply__Output as _dfs_WriteReply__Output } from '../dfs/WriteReply';
+
+export interface ChunkserverClient extends grpc.Client {
+  ChunkStat(argument: _dfs_ChunkStatRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  ChunkStat(argument: _dfs_ChunkStatRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  ChunkStat(argument: _dfs_ChunkStatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  ChunkStat(argument: _dfs_ChunkStatRequest, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  chunkStat(argument: _dfs_ChunkStatRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  chunkStat(argument: _dfs_ChunkStatRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  chunkStat(argument: _dfs_ChunkStatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  chunkStat(argument: _dfs_ChunkStatRequest, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  
+  Grant(argument: _dfs_GrantRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_GrantReply__Output>): grpc.ClientUnaryCall;
+  Grant(argument: _dfs_GrantRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_GrantReply__Output>): grpc.ClientUnaryCall;
+  Grant(argument: _dfs_GrantRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_GrantReply__Output>): grpc.ClientUnaryCall;
+  Grant(argument: _dfs_GrantRequest, callback: grpc.requestCallback<_dfs_GrantReply__Output>): grpc.ClientUnaryCall;
+  grant(argument: _dfs_GrantRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_GrantReply__Output>): grpc.ClientUnaryCall;
+  grant(argument: _dfs_GrantRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_GrantReply__Output>): grpc.ClientUnaryCall;
+  grant(argument: _dfs_GrantRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_GrantReply__Output>): grpc.ClientUnaryCall;
+  grant(argument: _dfs_GrantRequest, callback: grpc.requestCallback<_dfs_GrantReply__Output>): grpc.ClientUnaryCall;
+  
+  ReadChunk(argument: _dfs_ReadRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_dfs_DataFrame__Output>;
+  ReadChunk(argument: _dfs_ReadRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_dfs_DataFrame__Output>;
+  readChunk(argument: _dfs_ReadRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_dfs_DataFrame__Output>;
+  readChunk(argument: _dfs_ReadRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_dfs_DataFrame__Output>;
+  
+  Replicate(argument: _dfs_ReplicateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  Replicate(argument: _dfs_ReplicateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  Replicate(argument: _dfs_ReplicateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  Replicate(argument: _dfs_ReplicateRequest, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  replicate(argument: _dfs_ReplicateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  replicate(argument: _dfs_ReplicateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  replicate(argument: _dfs_ReplicateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  replicate(argument: _dfs_ReplicateRequest, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
+  
+  WriteChunk(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
+  WriteChunk(metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
+  WriteChunk(options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
+  WriteChunk(callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
+  writeChunk(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
+  writeChunk(metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
+  writeChunk(options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
+  writeChunk(callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
+  
+}
+
+export interface ChunkserverHandlers extends grpc.UntypedServiceImplementation {
+  ChunkStat: grpc.handleUnaryCall<_dfs_ChunkStatRequest__Output, _dfs_ChunkStatReply>;
+  
+  Grant: grpc.handleUnaryCall<_dfs_GrantRequest__Output, _dfs_GrantReply>;
+  
+  ReadChunk: grpc.handleServerStreamingCall<_dfs_ReadRequest__Output, _dfs_DataFrame>;
+  
+  Replicate: grpc.handleUnaryCall<_dfs_ReplicateRequest__Output, _dfs_ChunkStatReply>;
+  
+  WriteChunk: grpc.handleClientStreamingCall<_dfs_WriteFrame__Output, _dfs_WriteReply>;
+  
+}
+
+export interface ChunkserverDefinition extends grpc.ServiceDefinition {
+  ChunkStat: MethodDefinition<_dfs_ChunkStatRequest, _dfs_ChunkStatReply, _dfs_ChunkStatRequest__Output, _dfs_ChunkStatReply__Output>
+  Grant: MethodDefinition<_dfs_GrantRequest, _dfs_GrantReply, _dfs_GrantRequest__Output, _dfs_GrantReply__Output>
+  ReadChunk: MethodDefinition<_dfs_ReadRequest, _dfs_DataFrame, _dfs_ReadRequest__Output, _dfs_DataFrame__Output>
+  Replicate: MethodDefinition<_dfs_ReplicateRequest, _dfs_ChunkStatReply, _dfs_ReplicateRequest__Output, _dfs_ChunkStatReply__Output>
+  WriteChunk: MethodDefinition<_dfs_WriteFrame, _dfs_WriteReply, _dfs_WriteFrame__Output, _dfs_WriteReply__Output>
+}

@@ -1,0 +1,28 @@
+// Original file: /work/main/proto/dfs.proto
+
+import type { ServerState as _dfs_ServerState, ServerState__Output as _dfs_ServerState__Output } from '../dfs/ServerState';
+import type { Long } from '@grpc/proto-loader';
+
+export interface NodeInfo {
+  'serverId'?: (string);
+  'address'?: (string);
+  'state'?: (_dfs_ServerState);
+  'capacityBytes'?: (number | string | Long);
+  'usedBytes'?: (number | string | Long);
+  'freeBytes'?: (number | string | Long);
+  'chunkCount'?: (number | string | Long);
+  'lastHeartbeatUnixMs'?: (number | string | Long);
+  'activeWrites'?: (number);
+}
+
+export interface NodeInfo__Output {
+  'serverId': (string);
+  'address': (string);
+  'state': (_dfs_ServerState__Output);
+  'capacityBytes': (number);
+  'usedBytes': (number);
+  'freeBytes': (number);
+  'chunkCount': (number);
+  'lastHeartbeatUnixMs': (number);
+  'activeWrites': (number);
+}

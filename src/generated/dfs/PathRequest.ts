@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/dfs.proto
+
+
+export interface PathRequest {
+  'path'?: (string);
+}
+
+export interface PathRequest__Output {
+  'path': (string);
+}

@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/dfs.proto
+
+
+export interface SymlinkRequest {
+  'path'?: (string);
+  'target'?: (string);
+  'uid'?: (number);
+  'gid'?: (number);
+}
+
+export interface SymlinkRequest__Output {
+  'path': (string);
+  'target': (string);
+  'uid': (number);
+  'gid': (number);
+}
