@@ -14,11 +14,13 @@ import type { NodeInfo__Output } from '../generated/dfs/NodeInfo';
 import type { StatFsReply__Output } from '../generated/dfs/StatFsReply';
 import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
 import type { DeleteKind } from '../generated/dfs/DeleteKind';
+import type { ChunkInfo__Output } from '../generated/dfs/ChunkInfo';
 
 export type Attr = Attr__Output;
 export type DirEntry = DirEntry__Output;
 export type NodeInfo = NodeInfo__Output;
 export type StatFs = StatFsReply__Output;
+export type ChunkInfo = ChunkInfo__Output;
 
 export interface Progress {
   bytesDone: number;
@@ -62,6 +64,8 @@ export interface DfsClientApi {
   symlink(path: string, target: string, opts?: { uid?: number; gid?: number }): Promise<Attr>;
   statFs(): Promise<StatFs>;
   nodes(): Promise<NodeInfo[]>;
+  /** Every chunk of a file with its version and live replicas, as the master knows them now (stat, fsck, tests). */
+  locate(path: string): Promise<ChunkInfo[]>;
 
   // --- sessions (the mount): open files survive unlink/rename-over until released
   /** Stat + register an open handle of this client's session on the inode. */

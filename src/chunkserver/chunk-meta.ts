@@ -1,0 +1,114 @@
+/**
+ * The `.meta` file of a chunk replica and the block checksum arithmetic around it (pure).
+ *
+ * Layout (little-endian):
+ *   0  magic "DFSM"            4 bytes
+ *   4  format version (u16)    = META_FORMAT_VERSION
+ *   6  reserved (u16)          = 0
+ *   8  chunk version (u64)
+ *  16  chunk length (u64)      bytes of data in the `.chunk` file
+ *  24  block count (u32)       = ceil(length / BLOCK_BYTES)
+ *  28  block CRC32C (u32) × block count; block i covers [i*BLOCK_BYTES, min((i+1)*BLOCK_BYTES, length))
+ *  ..  CRC32C of every preceding byte of the file (u32): a torn or damaged meta file is detected.
+ *
+ * Invariant: `crcs.length === blockCountOf(lengthBytes)`; the CRC of the last (partial) block
+ * covers only the bytes before `lengthBytes`, so appending continues it with crc32c(data, crc).
+ */
+import { crc32c } from '../common/crc32c';
+import { DfsError } from '../common/errors';
+
+export const BLOCK_BYTES = 64 * 1024;
+export const META_FORMAT_VERSION = 1;
+/** Largest chunk a replica accepts (also bounds the meta file to 256 KiB). */
+export const CHUNK_BYTES_MAX = 4 * 1024 * 1024 * 1024;
+
+const MAGIC = 0x4d534644; // "DFSM" read as a little-endian u32
+const HEADER_BYTES = 28;
+
+export interface ChunkMeta {
+  version: number;
+  lengthBytes: number;
+  /** One CRC32C per 64 KiB block (see the invariant above). */
+  crcs: number[];
+}
+
+export function blockCountOf(lengthBytes: number): number {
+  return Math.ceil(lengthBytes / BLOCK_BYTES);
+}
+
+export function encodeMeta(meta: ChunkMeta): Buffer {
+  if (meta.crcs.length !== blockCountOf(meta.lengthBytes)) {
+    throw new DfsError('INTERNAL', `meta has ${meta.crcs.length} block CRCs for ${meta.lengthBytes} bytes`);
+  }
+  const buf = Buffer.alloc(HEADER_BYTES + 4 * meta.crcs.length + 4);
+  buf.writeUInt32LE(MAGIC, 0);
+  buf.writeUInt16LE(META_FORMAT_VERSION, 4);
+  buf.writeBigUInt64LE(BigInt(meta.version), 8);
+  buf.writeBigUInt64LE(BigInt(meta.lengthBytes), 16);
+  buf.writeUInt32LE(meta.crcs.length, 24);
+  for (let i = 0; i < meta.crcs.length; i++) buf.writeUInt32LE(meta.crcs[i] >>> 0, HEADER_BYTES + 4 * i);
+  const end = buf.length - 4;
+  buf.writeUInt32LE(crc32c(buf.subarray(0, end)), end);
+  return buf;
+}
+
+/** Parses a meta file; throws CHECKSUM_MISMATCH when it is damaged or not a meta file. */
+export function decodeMeta(buf: Buffer, what = 'meta'): ChunkMeta {
+  const bad = (why: string) => new DfsError('CHECKSUM_MISMATCH', `${what}: ${why}`);
+  if (buf.length < HEADER_BYTES + 4) throw bad('too short');
+  if (buf.readUInt32LE(0) !== MAGIC) throw bad('bad magic');
+  const end = buf.length - 4;
+  if (crc32c(buf.subarray(0, end)) !== buf.readUInt32LE(end)) throw bad('meta checksum mismatch');
+  const format = buf.readUInt16LE(4);
+  if (format !== META_FORMAT_VERSION) throw bad(`unknown format version ${format}`);
+  const version = Number(buf.readBigUInt64LE(8));
+  const lengthBytes = Number(buf.readBigUInt64LE(16));
+  const count = buf.readUInt32LE(24);
+  if (count !== blockCountOf(lengthBytes) || buf.length !== HEADER_BYTES + 4 * count + 4) throw bad('block count does not match length');
+  const crcs = new Array<number>(count);
+  for (let i = 0; i < count; i++) crcs[i] = buf.readUInt32LE(HEADER_BYTES + 4 * i);
+  return { version, lengthBytes, crcs };
+}
+
+const ZERO_BLOCK = Buffer.alloc(BLOCK_BYTES);
+const ZERO_BLOCK_CRC = crc32c(ZERO_BLOCK);
+
+/**
+ * Extends `crcs` (valid for `fromBytes`) as if zeros were appended up to `toBytes`.
+ * Mutates and returns `crcs`; no I/O.
+ */
+export function extendWithZeros(crcs: number[], fromBytes: number, toBytes: number): number[] {
+  let pos = fromBytes;
+  while (pos < toBytes) {
+    const block = Math.floor(pos / BLOCK_BYTES);
+    const inBlock = pos % BLOCK_BYTES;
+    const n = Math.min(BLOCK_BYTES - inBlock, toBytes - pos);
+    if (inBlock === 0 && n === BLOCK_BYTES) crcs[block] = ZERO_BLOCK_CRC;
+    else crcs[block] = crc32c(ZERO_BLOCK.subarray(0, n), inBlock === 0 ? 0 : crcs[block]);
+    pos += n;
+  }
+  crcs.length = blockCountOf(Math.max(fromBytes, toBytes));
+  return crcs;
+}
+
+/**
+ * Checks `data`, which starts at the block-aligned offset `startBytes`, against `crcs`.
+ * Returns the index of the first mismatching block, or -1.
+ */
+export function firstBadBlock(data: Buffer, startBytes: number, crcs: number[]): number {
+  if (startBytes % BLOCK_BYTES !== 0) throw new DfsError('INTERNAL', 'unaligned verification');
+  const first = startBytes / BLOCK_BYTES;
+  for (let i = 0; i * BLOCK_BYTES < data.length; i++) {
+    const piece = data.subarray(i * BLOCK_BYTES, (i + 1) * BLOCK_BYTES);
+    if (crc32c(piece) !== crcs[first + i]) return first + i;
+  }
+  return -1;
+}
+
+/** Chunk handles are positive safe integers: anything else is EINVAL before a path is built. */
+export function checkHandle(handle: unknown): number {
+  if (typeof handle !== 'number' || !Number.isSafeInteger(handle) || handle <= 0) {
+    throw new DfsError('EINVAL', `invalid chunk handle ${String(handle)}`);
+  }
+  return handle;
+}

@@ -1,0 +1,119 @@
+/**
+ * A chunkserver: the chunk store on `dataDir`, the `Chunkserver` gRPC service and the heartbeat
+ * link to the master.
+ *
+ * Startup order: identity, inventory scan (temp files cleaned), gRPC server bound, THEN the
+ * master link started in the background. The master being down never fails startup: the link
+ * keeps retrying with backoff while reads and writes are served.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '../common/clock';
+import type { Config } from '../common/config';
+import { logger } from '../common/logger';
+import { SERVER_OPTIONS, bindServer, proto, stopServer, withPort } from '../common/rpc';
+import { FileChunkStore, type ChunkStore } from './chunk-store';
+import { chunkserverHandlers } from './chunkserver-service';
+import { ClientPool } from './client-pool';
+import type { ChunkserverContext } from './context';
+import { HeartbeatLoop } from './heartbeat';
+import { LeaseTable } from './lease-table';
+import { replicateChunk } from './replicate';
+import { Scrubber } from './scrubber';
+
+export interface ChunkserverOptions {
+  config: Config;
+  masterAddress: string;
+  /** HOST:PORT, port 0 = any. */
+  listen: string;
+  dataDir: string;
+  id?: string;
+  advertise?: string;
+  /** Tests: a clock for leases. */
+  clock?: Clock;
+  /** Tests: wrap or replace the store (fault injection). */
+  wrapStore?: (store: ChunkStore) => ChunkStore;
+}
+
+export interface ChunkserverHandle {
+  id: string;
+  /** HOST:PORT actually bound/advertised. */
+  address: string;
+  dataDir: string;
+  /** The data file of a chunk, for fault-injection tests. */
+  chunkPath(handle: number): string;
+  stop(): Promise<void>;
+}
+
+const SERVER_ID_FILE = 'server-id';
+
+/** opts.id, else config, else DATA_DIR/server-id, else a new id written there. */
+async function resolveServerId(opts: ChunkserverOptions): Promise<string> {
+  const given = opts.id || opts.config.chunkserver.id;
+  if (given) return given;
+  const file = join(opts.dataDir, SERVER_ID_FILE);
+  try {
+    const stored = (await fsp.readFile(file, 'utf8')).trim();
+    if (stored) return stored;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const id = `cs-${randomBytes(6).toString('hex')}`;
+  const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`;
+  await fsp.writeFile(tmp, `${id}\n`, { flush: true });
+  await fsp.rename(tmp, file);
+  return id;
+}
+
+/** Starts serving on `listen`; resolves once bound. The master link runs in the background. */
+export async function startChunkserver(opts: ChunkserverOptions): Promise<ChunkserverHandle> {
+  await fsp.mkdir(opts.dataDir, { recursive: true });
+  const id = await resolveServerId(opts);
+  const log = logger('chunkserver', { id });
+  let heartbeat: HeartbeatLoop | undefined;
+  const fileStore = new FileChunkStore({
+    dataDir: opts.dataDir,
+    log: log.child({ component: 'chunk-store' }),
+    onBad: (bad) => heartbeat?.reportBad(bad.handle, bad.reason),
+  });
+  const store = opts.wrapStore ? opts.wrapStore(fileStore) : fileStore;
+  await store.load();
+
+  const clock = opts.clock ?? systemClock;
+  const server = new grpc.Server(SERVER_OPTIONS);
+  const ctx: ChunkserverContext = {
+    id, address: '', config: opts.config, store, leases: new LeaseTable(clock), clients: new ClientPool(), clock, log,
+  };
+  server.addService(proto().dfs.Chunkserver.service, chunkserverHandlers(ctx));
+  const port = await bindServer(server, opts.listen);
+  ctx.address = opts.advertise || opts.config.chunkserver.advertise || withPort(opts.listen, port);
+  log.info({ address: ctx.address, dataDir: opts.dataDir, chunks: store.count() }, 'chunkserver serving');
+
+  heartbeat = new HeartbeatLoop({
+    id, address: ctx.address, masterAddress: opts.masterAddress, dataDir: opts.dataDir, config: opts.config, store,
+    log: log.child({ component: 'heartbeat' }), replicate: (task) => replicateChunk(ctx, task),
+  });
+  heartbeat.start();
+  const leaseSweep = setInterval(() => ctx.leases.sweep(), 10_000);
+  leaseSweep.unref();
+  const scrubber = new Scrubber(store, opts.config.chunkserver.scrubBytesPerSec, log.child({ component: 'scrubber' }));
+  scrubber.start();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    id,
+    address: ctx.address,
+    dataDir: opts.dataDir,
+    chunkPath: (handle) => store.chunkPath(handle),
+    stop: () => (stopping ??= (async () => {
+      clearInterval(leaseSweep);
+      await scrubber.stop();
+      await heartbeat!.stop();
+      await stopServer(server, 1000);
+      ctx.clients.close();
+      log.info('chunkserver stopped');
+    })()),
+  };
+}

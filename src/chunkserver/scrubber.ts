@@ -1,0 +1,63 @@
+/**
+ * Background scrubber: re-reads every replica at `scrubBytesPerSec` (0 = off) so that silent
+ * corruption of data nobody reads is found and reported (the store marks the replica bad and
+ * tells the master, which re-replicates it). One pass after another, in handle order; a chunk
+ * that changes or disappears during its pass is simply skipped.
+ */
+import { asDfsError, isDfsError } from '../common/errors';
+import type { Logger } from '../common/logger';
+import type { ChunkStore } from './chunk-store';
+
+/** Bytes read per step; the scrubber sleeps after each step to keep to its rate. */
+const SCRUB_STEP_BYTES = 1024 * 1024;
+/** Pause between passes. */
+const SCRUB_PASS_PAUSE_MS = 10_000;
+
+export class Scrubber {
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly store: ChunkStore, private readonly bytesPerSec: number, private readonly log: Logger) {}
+
+  start(): void {
+    if (this.bytesPerSec > 0) this.running = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() { clearTimeout(timer); resolve(); }
+      this.wake = done;
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let bad = 0;
+      const chunks = this.store.list().filter((c) => !c.bad).sort((a, b) => a.handle - b.handle);
+      for (const c of chunks) {
+        if (this.stopped) return;
+        try {
+          for await (const piece of this.store.read(c.handle, c.version, 0, c.lengthBytes, SCRUB_STEP_BYTES)) {
+            if (this.stopped) return;
+            await this.sleep((piece.length / this.bytesPerSec) * 1000);
+          }
+        } catch (e) {
+          if (isDfsError(e, 'CHECKSUM_MISMATCH')) bad++;
+          else if (!isDfsError(e, 'STALE_VERSION') && !isDfsError(e, 'CHUNK_NOT_FOUND')) {
+            this.log.warn({ handle: c.handle, err: asDfsError(e).message }, 'scrub read failed');
+          }
+        }
+      }
+      this.log.debug({ chunks: chunks.length, bad }, 'scrub pass done');
+      await this.sleep(SCRUB_PASS_PAUSE_MS);
+    }
+  }
+}

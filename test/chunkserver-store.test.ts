@@ -1,0 +1,273 @@
+// Chunk store and meta format: checksums per 64 KiB block, partial writes, set_length,
+// corruption detection, versions, invalid handles, crash leftovers.
+process.env.DFS_LOG_LEVEL ??= 'silent';
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, readFile, writeFile, readdir, open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { FileChunkStore, type BadReplica } from '../src/chunkserver/chunk-store';
+import { BLOCK_BYTES, decodeMeta, encodeMeta, extendWithZeros, checkHandle } from '../src/chunkserver/chunk-meta';
+import { crc32c } from '../src/common/crc32c';
+import { isDfsError } from '../src/common/errors';
+
+async function writeAt(store: FileChunkStore, handle: number, version: number, offset: number, data: Buffer,
+  opts: { setLength?: number; pieceBytes?: number } = {}): Promise<number> {
+  const w = await store.openWriter(handle, version, offset, data.length);
+  const piece = opts.pieceBytes ?? 100_000;
+  for (let i = 0; i < data.length; i += piece) await w.write(data.subarray(i, i + piece));
+  return w.commit(opts.setLength);
+}
+
+async function readAll(store: FileChunkStore, handle: number, version: number, offset = 0, length = 1 << 30, pieceBytes = 300_000): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const p of store.read(handle, version, offset, length, pieceBytes)) parts.push(Buffer.from(p));
+  return Buffer.concat(parts);
+}
+
+function code(e: unknown): string {
+  return (e as { code?: string }).code ?? String(e);
+}
+
+describe('chunk meta (pure)', () => {
+  test('encode/decode round trip and damage detection', () => {
+    const meta = { version: 7, lengthBytes: BLOCK_BYTES * 2 + 5, crcs: [1, 2, 3] };
+    const buf = encodeMeta(meta);
+    assert.deepEqual(decodeMeta(buf), meta);
+    const damaged = Buffer.from(buf);
+    damaged[10] ^= 1;
+    assert.throws(() => decodeMeta(damaged), (e) => isDfsError(e, 'CHECKSUM_MISMATCH'));
+    assert.throws(() => decodeMeta(buf.subarray(0, buf.length - 1)), (e) => isDfsError(e, 'CHECKSUM_MISMATCH'));
+    assert.throws(() => encodeMeta({ version: 1, lengthBytes: 10, crcs: [] }));
+  });
+
+  test('extendWithZeros matches the CRCs of real zero bytes', () => {
+    const prefix = randomBytes(BLOCK_BYTES + 1000);
+    const crcs = [crc32c(prefix.subarray(0, BLOCK_BYTES)), crc32c(prefix.subarray(BLOCK_BYTES))];
+    extendWithZeros(crcs, prefix.length, 4 * BLOCK_BYTES + 17);
+    const whole = Buffer.concat([prefix, Buffer.alloc(4 * BLOCK_BYTES + 17 - prefix.length)]);
+    const expected = [];
+    for (let i = 0; i < whole.length; i += BLOCK_BYTES) expected.push(crc32c(whole.subarray(i, i + BLOCK_BYTES)));
+    assert.deepEqual(crcs, expected);
+  });
+
+  test('handles that are not positive safe integers are EINVAL', () => {
+    for (const h of [0, -1, 1.5, 2 ** 60, NaN, Infinity, '5' as unknown as number]) {
+      assert.throws(() => checkHandle(h), (e) => isDfsError(e, 'EINVAL'), `handle ${String(h)}`);
+    }
+    assert.equal(checkHandle(2 ** 53 - 1), 2 ** 53 - 1);
+  });
+});
+
+describe('file chunk store', () => {
+  let dir: string;
+  let store: FileChunkStore;
+  const bad: BadReplica[] = [];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dfs-cs-store-'));
+    store = new FileChunkStore({ dataDir: dir, onBad: (b) => bad.push(b) });
+    await store.load();
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('layout: chunks/<handle % 256 hex>/<handle>.chunk', () => {
+    assert.equal(store.chunkPath(258), join(dir, 'chunks', '02', '258.chunk'));
+    assert.equal(store.chunkPath(255), join(dir, 'chunks', 'ff', '255.chunk'));
+  });
+
+  test('invalid handles are EINVAL on every entry point', async () => {
+    for (const h of [0, -1, 1.5, 2 ** 60]) {
+      assert.throws(() => store.chunkPath(h), (e) => isDfsError(e, 'EINVAL'));
+      await assert.rejects(store.create(h, 1), (e) => isDfsError(e, 'EINVAL'));
+      await assert.rejects(readAll(store, h, 1), (e) => isDfsError(e, 'EINVAL'));
+      await assert.rejects(store.openWriter(h, 1, 0, 1), (e) => isDfsError(e, 'EINVAL'));
+      await assert.rejects(store.remove(h, 0), (e) => isDfsError(e, 'EINVAL'));
+    }
+  });
+
+  test('write then read back, several blocks, pieces not aligned to blocks', async () => {
+    await store.create(1, 1);
+    const data = randomBytes(3 * BLOCK_BYTES + 12345);
+    assert.equal(await writeAt(store, 1, 1, 0, data, { pieceBytes: 77_777 }), data.length);
+    assert.deepEqual(await readAll(store, 1, 1), data);
+    assert.deepEqual(await readAll(store, 1, 1, 1000, 2 * BLOCK_BYTES, 4096), data.subarray(1000, 1000 + 2 * BLOCK_BYTES));
+    assert.deepEqual(await readAll(store, 1, 1, data.length - 10, 1000), data.subarray(data.length - 10));
+    assert.equal((await readAll(store, 1, 1, data.length + 10, 1000)).length, 0);
+    const meta = decodeMeta(await readFile(join(dirname(store.chunkPath(1)), '1.meta')));
+    assert.equal(meta.lengthBytes, data.length);
+    assert.equal(meta.crcs.length, 4);
+    assert.equal(meta.crcs[3], crc32c(data.subarray(3 * BLOCK_BYTES)));
+  });
+
+  test('partial-block overwrite in the middle, append into a partial block, write past the end', async () => {
+    await store.create(2, 1);
+    let model: Buffer = randomBytes(2 * BLOCK_BYTES + 100);
+    await writeAt(store, 2, 1, 0, model);
+    const mid = randomBytes(BLOCK_BYTES); // starts and ends inside blocks
+    await writeAt(store, 2, 1, 30_000, mid);
+    mid.copy(model, 30_000);
+    assert.deepEqual(await readAll(store, 2, 1), model);
+    const tail = randomBytes(500); // append continuing the last partial block's CRC
+    await writeAt(store, 2, 1, model.length, tail);
+    model = Buffer.concat([model, tail]);
+    assert.deepEqual(await readAll(store, 2, 1), model);
+    const far = randomBytes(10); // a gap that reads as zeros
+    await writeAt(store, 2, 1, 5 * BLOCK_BYTES + 3, far);
+    model = Buffer.concat([model, Buffer.alloc(5 * BLOCK_BYTES + 3 - model.length), far]);
+    assert.deepEqual(await readAll(store, 2, 1), model);
+    assert.equal(store.get(2)!.lengthBytes, model.length);
+  });
+
+  test('set_length truncates (mid block) and extends with zeros', async () => {
+    await store.create(3, 1);
+    const data = randomBytes(3 * BLOCK_BYTES);
+    await writeAt(store, 3, 1, 0, data);
+    assert.equal(await writeAt(store, 3, 1, 0, Buffer.alloc(0), { setLength: BLOCK_BYTES + 7 }), BLOCK_BYTES + 7);
+    assert.deepEqual(await readAll(store, 3, 1), data.subarray(0, BLOCK_BYTES + 7));
+    assert.equal(await writeAt(store, 3, 1, 10, Buffer.from('abc'), { setLength: 2 * BLOCK_BYTES + 1 }), 2 * BLOCK_BYTES + 1);
+    const expected = Buffer.concat([data.subarray(0, BLOCK_BYTES + 7), Buffer.alloc(BLOCK_BYTES - 6)]);
+    expected.write('abc', 10);
+    assert.deepEqual(await readAll(store, 3, 1), expected);
+  });
+
+  test('random writes and set_lengths agree with an in-memory model', async () => {
+    await store.create(4, 1);
+    let model = Buffer.alloc(0);
+    for (let i = 0; i < 40; i++) {
+      const offset = Math.floor(Math.random() * (model.length + 2 * BLOCK_BYTES));
+      const data = randomBytes(Math.floor(Math.random() * 2 * BLOCK_BYTES) + 1);
+      const setLength = Math.random() < 0.2 ? Math.floor(Math.random() * 4 * BLOCK_BYTES) : undefined;
+      await writeAt(store, 4, 1, offset, data, { setLength, pieceBytes: 1 + Math.floor(Math.random() * 70_000) });
+      const end = offset + data.length;
+      if (end > model.length) model = Buffer.concat([model, Buffer.alloc(end - model.length)]);
+      data.copy(model, offset);
+      if (setLength !== undefined) {
+        model = setLength <= model.length ? model.subarray(0, setLength) : Buffer.concat([model, Buffer.alloc(setLength - model.length)]);
+      }
+      assert.equal(store.get(4)!.lengthBytes, model.length, `step ${i}`);
+    }
+    assert.deepEqual(await readAll(store, 4, 1), model);
+  });
+
+  test('a corrupted byte fails the read with CHECKSUM_MISMATCH, marks the replica bad and reports it', async () => {
+    await store.create(5, 1);
+    const data = randomBytes(2 * BLOCK_BYTES);
+    await writeAt(store, 5, 1, 0, data);
+    const fh = await open(store.chunkPath(5), 'r+');
+    await fh.write(Buffer.from([data[BLOCK_BYTES + 3] ^ 0xff]), 0, 1, BLOCK_BYTES + 3);
+    await fh.close();
+    // the first block is still fine on its own
+    assert.deepEqual(await readAll(store, 5, 1, 0, 100), data.subarray(0, 100));
+    await assert.rejects(readAll(store, 5, 1), (e) => isDfsError(e, 'CHECKSUM_MISMATCH'));
+    assert.equal(store.get(5)!.bad, true);
+    assert.deepEqual(bad.map((b) => b.handle), [5]);
+    // not served again, even the good block; not offered in incremental reports
+    await assert.rejects(readAll(store, 5, 1, 0, 100), (e) => isDfsError(e, 'CHECKSUM_MISMATCH'));
+    const changes = store.takeChanges();
+    assert.ok(!changes.changed.some((c) => c.handle === 5));
+    assert.deepEqual(changes.bad.map((b) => b.handle), [5]);
+    assert.deepEqual(store.badReplicas().map((b) => b.handle), [5]);
+  });
+
+  test('a partial write over a corrupted edge block fails instead of laundering it', async () => {
+    await store.create(6, 1);
+    await writeAt(store, 6, 1, 0, randomBytes(BLOCK_BYTES));
+    const fh = await open(store.chunkPath(6), 'r+');
+    await fh.write(Buffer.from([1, 2, 3]), 0, 3, 100);
+    await fh.close();
+    await assert.rejects(writeAt(store, 6, 1, 10, Buffer.from('x')), (e) => isDfsError(e, 'CHECKSUM_MISMATCH'));
+    assert.equal(store.get(6)!.bad, true);
+  });
+
+  test('versions: create is idempotent at the same version, EEXIST otherwise; setVersion checks expected', async () => {
+    await store.create(7, 3);
+    assert.equal((await store.create(7, 3)).version, 3);
+    await assert.rejects(store.create(7, 4), (e) => isDfsError(e, 'EEXIST'));
+    await assert.rejects(store.setVersion(7, 2, 4), (e) => isDfsError(e, 'STALE_VERSION'));
+    assert.equal((await store.setVersion(7, 3, 4)).version, 4);
+    assert.equal((await store.setVersion(7, 3, 4)).version, 4, 'a retried grant is accepted');
+    await assert.rejects(readAll(store, 7, 3), (e) => isDfsError(e, 'STALE_VERSION'));
+    await assert.rejects(store.openWriter(7, 3, 0, 1), (e) => isDfsError(e, 'STALE_VERSION'));
+    await assert.rejects(store.setVersion(99, 1, 2), (e) => isDfsError(e, 'CHUNK_NOT_FOUND'));
+    await assert.rejects(readAll(store, 99, 1), (e) => isDfsError(e, 'CHUNK_NOT_FOUND'));
+    const meta = decodeMeta(await readFile(join(dirname(store.chunkPath(7)), '7.meta')));
+    assert.equal(meta.version, 4, 'the version is persisted');
+  });
+
+  test('writes to one chunk are serialized: a second writer waits for the first to commit', async () => {
+    await store.create(8, 1);
+    const first = await store.openWriter(8, 1, 0, 4);
+    let secondOpened = false;
+    const second = store.openWriter(8, 1, 0, 4).then((w) => { secondOpened = true; return w; });
+    await first.write(Buffer.from('aaaa'));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(secondOpened, false);
+    assert.equal(store.activeWrites(), 1);
+    await first.commit();
+    const w2 = await second;
+    await w2.write(Buffer.from('bbbb'));
+    await w2.commit();
+    assert.equal((await readAll(store, 8, 1)).toString(), 'bbbb');
+    assert.equal(store.activeWrites(), 0);
+  });
+
+  test('an aborted write leaves a replica whose checksums match its bytes', async () => {
+    await store.create(9, 1);
+    await writeAt(store, 9, 1, 0, randomBytes(BLOCK_BYTES + 10));
+    const w = await store.openWriter(9, 1, 100, 3 * BLOCK_BYTES);
+    await w.write(randomBytes(BLOCK_BYTES + 5000));
+    await w.abort();
+    assert.equal(store.get(9)!.bad, false);
+    assert.equal(store.get(9)!.lengthBytes, 100 + BLOCK_BYTES + 5000);
+    assert.equal((await readAll(store, 9, 1)).length, 100 + BLOCK_BYTES + 5000);
+    await assert.rejects(w.write(Buffer.from('x')));
+  });
+
+  test('remove honours the version limit (0 = any)', async () => {
+    await store.create(10, 5);
+    assert.equal(await store.remove(10, 4), false);
+    assert.ok(store.get(10));
+    assert.equal(await store.remove(10, 5), true);
+    assert.equal(store.get(10), undefined);
+    assert.equal(await store.remove(10, 0), false);
+    await store.create(11, 9);
+    assert.equal(await store.remove(11, 0), true);
+    assert.ok(store.takeChanges().removed.includes(11));
+  });
+
+  test('install copies a whole chunk through a temp file', async () => {
+    const data = randomBytes(2 * BLOCK_BYTES + 3);
+    async function* source() { yield data.subarray(0, 1000); yield data.subarray(1000); }
+    const st = await store.install(12, 4, source());
+    assert.deepEqual({ v: st.version, l: st.lengthBytes }, { v: 4, l: data.length });
+    assert.deepEqual(await readAll(store, 12, 4), data);
+    async function* failing() { yield data.subarray(0, 10); throw new Error('source died'); }
+    await assert.rejects(store.install(13, 1, failing()));
+    assert.equal(store.get(13), undefined);
+    const leftovers = (await readdir(dirname(store.chunkPath(13)))).filter((n) => n.startsWith('13.'));
+    assert.deepEqual(leftovers, []);
+  });
+
+  test('reload: inventory from disk, temp files and orphans cleaned, size mismatch marked bad', async () => {
+    const shard = dirname(store.chunkPath(1));
+    await writeFile(join(shard, '1.meta.tmp-dead'), 'junk');
+    await writeFile(join(dirname(store.chunkPath(257)), '257.chunk'), 'orphan without meta');
+    const fh = await open(store.chunkPath(2), 'r+');
+    await fh.truncate(10);
+    await fh.close();
+    const again = new FileChunkStore({ dataDir: dir });
+    await again.load();
+    assert.equal(again.get(1)!.lengthBytes, store.get(1)!.lengthBytes);
+    assert.equal(again.get(7)!.version, 4);
+    assert.equal(again.get(257), undefined);
+    assert.equal(again.get(2)!.bad, true);
+    assert.ok(!(await readdir(shard)).some((n) => n.includes('.tmp-')));
+    assert.ok(!(await readdir(dirname(store.chunkPath(257)))).includes('257.chunk'));
+    assert.deepEqual(await readAll(again, 1, 1), await readAll(store, 1, 1));
+    assert.equal(code(await readAll(again, 2, 1).catch((e) => e)), 'CHECKSUM_MISMATCH');
+  });
+});

@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { normalizePath, splitPath, parentOf } from '../src/common/paths';
+import { loadConfig } from '../src/common/config';
+import { DfsError, errnoOf, asDfsError } from '../src/common/errors';
+import { toServiceError, fromServiceError } from '../src/common/rpc';
+import { crc32c } from '../src/common/crc32c';
+
+test('paths: normalization', () => {
+  const cases: [string, string][] = [
+    ['/', '/'], ['//a//b/', '/a/b'], ['/a/./b', '/a/b'], ['/a/b/../c', '/a/c'], ['/é/ü', '/é/ü'],
+  ];
+  for (const [input, want] of cases) assert.equal(normalizePath(input), want, input);
+  assert.deepEqual(splitPath('/x/y'), ['x', 'y']);
+  assert.deepEqual(parentOf('/x/y'), ['/x', 'y']);
+  assert.deepEqual(parentOf('/x'), ['/', 'x']);
+});
+
+test('paths: bad input is rejected with a code', () => {
+  const cases: [string, string][] = [
+    ['', 'EINVAL'], ['a/b', 'EINVAL'], ['/a\0b', 'EINVAL'], ['/..', 'EINVAL'], ['/a/../..', 'EINVAL'],
+    ['/' + 'x'.repeat(256), 'ENAMETOOLONG'], ['/' + 'a/'.repeat(2100), 'ENAMETOOLONG'],
+  ];
+  for (const [input, code] of cases) {
+    assert.throws(() => normalizePath(input), (e: unknown) => e instanceof DfsError && e.code === code, JSON.stringify(input).slice(0, 40));
+  }
+  assert.equal(normalizePath('/' + 'x'.repeat(255)).length, 256);
+});
+
+test('config: defaults load, env and overrides apply, bad values name the key', async () => {
+  const c = loadConfig({ env: {} });
+  assert.equal(c.cluster.chunkSizeBytes, 64 * 1024 * 1024);
+  assert.equal(c.cluster.replication, 3);
+  assert.equal(loadConfig({ env: { DFS_CLUSTER_REPLICATION: '2' } }).cluster.replication, 2);
+  assert.equal(loadConfig({ env: { DFS_MASTER_ADDRESS: '10.0.0.1:9000' } }).master.address, '10.0.0.1:9000');
+  assert.equal(loadConfig({ env: {}, overrides: { 'client.retries': 7 } }).client.retries, 7);
+  assert.throws(() => loadConfig({ env: {}, overrides: { 'cluster.replication': 'three' } }),
+    (e: unknown) => e instanceof DfsError && e.code === 'BAD_CONFIG' && e.message.includes('cluster.replication'));
+  assert.throws(() => loadConfig({ env: {}, overrides: { 'cluster.chunkSizeBytes': 1000 } }),
+    (e: unknown) => e instanceof DfsError && e.message.includes('cluster.chunkSizeBytes'));
+  const dir = await mkdtemp(join(tmpdir(), 'dfs-config-'));
+  try {
+    const file = join(dir, 'c.json');
+    await writeFile(file, JSON.stringify({ master: { address: 'nohost' } }));
+    assert.throws(() => loadConfig({ file, env: {} }), (e: unknown) => e instanceof DfsError && e.message.includes('master.address'));
+    await writeFile(file, JSON.stringify({ cluster: { replication: 2 } }));
+    const merged = loadConfig({ file, env: {} });
+    assert.equal(merged.cluster.replication, 2);
+    assert.equal(merged.cluster.chunkSizeBytes, 64 * 1024 * 1024, 'unset keys keep their defaults');
+    await writeFile(file, '{not json');
+    assert.throws(() => loadConfig({ file, env: {} }), (e: unknown) => e instanceof DfsError && e.code === 'BAD_CONFIG');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('errors: codes survive the gRPC round trip and map to errno', () => {
+  for (const code of ['ENOENT', 'ENOTEMPTY', 'STALE_VERSION', 'CHECKSUM_MISMATCH'] as const) {
+    const back = fromServiceError(toServiceError(new DfsError(code, 'x')));
+    assert.equal(back.code, code);
+  }
+  assert.equal(errnoOf(new DfsError('ENOENT', '')), 2);
+  assert.equal(errnoOf(new DfsError('CHECKSUM_MISMATCH', '')), 5);
+  assert.equal(asDfsError(Object.assign(new Error('x'), { code: 'EEXIST' })).code, 'EEXIST');
+});
+
+test('crc32c: the standard check value', () => {
+  assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
+  const data = Buffer.from('hello world');
+  assert.equal(crc32c(data.subarray(5), crc32c(data.subarray(0, 5))), crc32c(data));
+});

@@ -1,0 +1,89 @@
+/**
+ * Real OS processes of the built executable (bin/dfs), for end-to-end tests.
+ * Every process started here is tracked and killed by PID in `killAll()` (call it in after()).
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { FAST_CONFIG } from './cluster';
+
+export const ROOT = resolve(__dirname, '../../..');
+export const DFS_BIN = join(ROOT, 'bin/dfs');
+
+export interface Proc {
+  child: ChildProcess;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
+  /** Resolves with the first stderr match of `re` (rejects after timeoutMs or on exit). */
+  waitFor(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+const running = new Set<ChildProcess>();
+
+export function spawnDfs(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Proc {
+  const child = spawn(process.execPath, [DFS_BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
+  });
+  running.add(child);
+  let err = '';
+  const waiters: (() => void)[] = [];
+  child.stderr!.on('data', (d: Buffer) => {
+    err += d.toString();
+    for (const w of waiters.splice(0)) w();
+  });
+  child.stdout!.resume();
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => { running.delete(child); res(code); for (const w of waiters.splice(0)) w(); }));
+  return {
+    child,
+    stderr: () => err,
+    exited,
+    waitFor(re, timeoutMs = 15_000) {
+      return new Promise((resolveMatch, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re} in stderr:\n${err}`)), timeoutMs);
+        const check = () => {
+          const m = err.match(re);
+          if (m) { clearTimeout(timer); resolveMatch(m); return; }
+          if (child.exitCode !== null || child.signalCode !== null) { clearTimeout(timer); reject(new Error(`process exited (${child.exitCode ?? child.signalCode}) before ${re}:\n${err}`)); return; }
+          waiters.push(check);
+        };
+        check();
+      });
+    },
+  };
+}
+
+export async function killAll(): Promise<void> {
+  const waits = [...running].map((c) => new Promise<void>((r) => { c.once('exit', () => r()); c.kill('SIGKILL'); }));
+  await Promise.all(waits);
+}
+
+export interface RunResult { code: number; stdout: Buffer; stderr: string }
+
+/** Runs `dfs ARGS` to completion (killed after timeoutMs), with optional stdin. */
+export function runDfs(args: string[], opts: { input?: Buffer | string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  return new Promise((resolveRun) => {
+    const child = execFile(process.execPath, [DFS_BIN, ...args], {
+      encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024, timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL',
+      env: { ...process.env, ...opts.env },
+    }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as any).code === 'number' ? (error as any).code : 1) : 0;
+      resolveRun({ code, stdout: stdout as unknown as Buffer, stderr: (stderr as unknown as Buffer).toString() });
+    });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    else child.stdin!.end();
+  });
+}
+
+/** Writes a config file with the fast test settings (plus overrides) and returns its path. */
+export async function writeTestConfig(dir: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const base = JSON.parse(await import('node:fs/promises').then((f) => f.readFile(join(ROOT, 'dfs.config.json'), 'utf8')));
+  for (const [k, v] of Object.entries({ ...FAST_CONFIG, ...overrides })) {
+    const [section, key] = k.split('.');
+    base[section][key] = v;
+  }
+  const file = join(dir, 'dfs.config.json');
+  await writeFile(file, JSON.stringify(base, null, 2));
+  return file;
+}

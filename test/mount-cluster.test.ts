@@ -1,0 +1,158 @@
+/**
+ * The mount on a real cluster (issue 3), everything as separate processes of the built
+ * executable: master, 3 chunkservers, and `dfs mount` twice. The test process only starts
+ * processes and runs shell commands under `timeout -s KILL`.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnDfs, runDfs, killAll, writeTestConfig, ROOT, type Proc } from './helpers/procs';
+import { sh, q, waitMounted, abortMount, isMounted } from './helpers/mounts';
+import { sleep } from '../src/common/clock';
+
+const MiB = 1024 * 1024;
+let dir: string;
+let cfg: string;
+let masterAddress: string;
+const chunkservers: Proc[] = [];
+const mounts: { dir: string; proc: Proc }[] = [];
+
+async function mountAt(name: string): Promise<string> {
+  const mnt = join(dir, name);
+  await mkdir(mnt);
+  const proc = spawnDfs(['mount', mnt, '--config', cfg, '--master', masterAddress]);
+  mounts.push({ dir: mnt, proc });
+  await waitMounted(mnt);
+  return mnt;
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dfs-test-'));
+  cfg = await writeTestConfig(dir, { 'cluster.chunkSizeBytes': 2 * MiB, 'mount.attrTimeoutMs': 0 });
+  const master = spawnDfs(['master', '--config', cfg, '--listen', '127.0.0.1:0', '--meta-dir', join(dir, 'meta')]);
+  masterAddress = (await master.waitFor(/listening on (\S+)/))[1];
+  for (let i = 0; i < 3; i++) {
+    chunkservers.push(spawnDfs(['chunkserver', '--config', cfg, '--master', masterAddress, '--listen', '127.0.0.1:0', '--data-dir', join(dir, `cs${i}`), '--id', `cs${i}`]));
+  }
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const r = await runDfs(['nodes', '--config', cfg, '--master', masterAddress]);
+    if (r.stdout.toString().split('\n').filter((l) => /ALIVE/.test(l)).length >= 3) break;
+    if (Date.now() > deadline) throw new Error('chunkservers did not come up');
+    await sleep(200);
+  }
+});
+
+after(async () => {
+  for (const m of mounts) {
+    m.proc.child.kill('SIGTERM');
+    await Promise.race([m.proc.exited, sleep(5000)]);
+    await abortMount(m.dir);
+  }
+  await killAll();
+  for (const m of mounts) await abortMount(m.dir);
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('Mount: cp of a 300 MiB random file in and out is byte-identical; cat matches its SHA-256', async () => {
+  const mnt = await mountAt('m1');
+  const src = join(dir, 'big.bin');
+  let r = await sh(`head -c ${300 * MiB} /dev/urandom > ${q(src)} && sha256sum ${q(src)}`);
+  assert.equal(r.code, 0, r.stderr);
+  const want = r.stdout.split(' ')[0];
+  r = await sh(`cp ${q(src)} ${q(mnt + '/big.bin')}`, 300);
+  assert.equal(r.code, 0, `cp in: ${r.stderr}`);
+  r = await sh(`cp ${q(mnt + '/big.bin')} ${q(dir + '/back.bin')} && cmp ${q(src)} ${q(dir + '/back.bin')}`, 300);
+  assert.equal(r.code, 0, `cp out + cmp: ${r.stderr}${r.stdout}`);
+  r = await sh(`cat ${q(mnt + '/big.bin')} | sha256sum`, 300);
+  assert.equal(r.stdout.split(' ')[0], want);
+  r = await sh(`stat -c %s ${q(mnt + '/big.bin')}`);
+  assert.equal(r.stdout.trim(), String(300 * MiB));
+  await sh(`rm -f ${q(src)} ${q(dir + '/back.bin')} ${q(mnt + '/big.bin')}`);
+});
+
+test('Mount: tar of the project src/ extracted into the mount, diff -r identical; rm -r empties it on the master', async () => {
+  const mnt = mounts[0]?.dir ?? (await mountAt('m1'));
+  let r = await sh(`mkdir -p ${q(mnt + '/tree')} && tar -C ${q(ROOT)} -cf - src | tar -C ${q(mnt + '/tree')} -xf -`, 120);
+  assert.equal(r.code, 0, r.stderr);
+  r = await sh(`diff -r ${q(ROOT + '/src')} ${q(mnt + '/tree/src')}`, 120);
+  assert.equal(r.code, 0, `diff: ${r.stdout}${r.stderr}`);
+  r = await sh(`rm -r ${q(mnt + '/tree/src')}`, 120);
+  assert.equal(r.code, 0, r.stderr);
+  const ls = await runDfs(['ls', '/tree', '--config', cfg, '--master', masterAddress]);
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.equal(ls.stdout.toString().trim(), '', 'the directory is empty on the master');
+});
+
+test('Mount: random pwrites across chunk boundaries equal the same writes on a local file', async () => {
+  const mnt = mounts[0]?.dir ?? (await mountAt('m1'));
+  const script = join(dir, 'pwrite.js');
+  await writeFile(script, `
+    const fs = require('fs');
+    const [a, b] = process.argv.slice(2);
+    const fa = fs.openSync(a, 'w+'), fb = fs.openSync(b, 'w+');
+    let s = 12345;
+    const rnd = (n) => { s = (s * 1103515245 + 12345) >>> 0; return s % n; };
+    for (let i = 0; i < 300; i++) {
+      const len = 1 + rnd(300000);
+      const off = rnd(9 * 1024 * 1024);
+      const buf = Buffer.alloc(len, rnd(256));
+      fs.writeSync(fa, buf, 0, len, off); fs.writeSync(fb, buf, 0, len, off);
+      if (i % 50 === 0) fs.fsyncSync(fa);
+    }
+    fs.closeSync(fa); fs.closeSync(fb);
+  `);
+  const local = join(dir, 'rw-local.bin');
+  let r = await sh(`node ${q(script)} ${q(mnt + '/rw.bin')} ${q(local)}`, 180);
+  assert.equal(r.code, 0, r.stderr);
+  r = await sh(`cmp ${q(mnt + '/rw.bin')} ${q(local)}`, 60);
+  assert.equal(r.code, 0, `cmp: ${r.stdout}${r.stderr}`);
+  // And dd conv=notrunc, truncate and >> on the same file.
+  r = await sh(`dd if=/dev/urandom of=${q(local + '.p')} bs=1k count=700 2>/dev/null &&
+    dd if=${q(local + '.p')} of=${q(mnt + '/rw.bin')} bs=1k seek=3000 conv=notrunc 2>/dev/null &&
+    dd if=${q(local + '.p')} of=${q(local)} bs=1k seek=3000 conv=notrunc 2>/dev/null &&
+    truncate -s 5000000 ${q(mnt + '/rw.bin')} && truncate -s 5000000 ${q(local)} &&
+    echo appended >> ${q(mnt + '/rw.bin')} && echo appended >> ${q(local)} &&
+    truncate -s 7000000 ${q(mnt + '/rw.bin')} && truncate -s 7000000 ${q(local)} &&
+    cmp ${q(mnt + '/rw.bin')} ${q(local)}`, 120);
+  assert.equal(r.code, 0, `dd/truncate/append: ${r.stdout}${r.stderr}`);
+});
+
+test('Mount: two mounts see each other on the next open; mv over a file never shows a missing target', async () => {
+  const a = mounts[0]?.dir ?? (await mountAt('m1'));
+  const b = await mountAt('m2');
+  let r = await sh(`echo first > ${q(a + '/shared.txt')} && cat ${q(b + '/shared.txt')}`);
+  assert.equal(r.stdout, 'first\n', r.stderr);
+  r = await sh(`echo second-version > ${q(a + '/shared.txt')} && cat ${q(b + '/shared.txt')}`);
+  assert.equal(r.stdout, 'second-version\n', 'close-to-open: the other mount reads the new content');
+  r = await sh(`mkdir -p ${q(a + '/ren')} && echo v0 > ${q(a + '/ren/target')}`);
+  assert.equal(r.code, 0, r.stderr);
+  const reader = sh(`n=0; while [ $n -lt 300 ]; do cat ${q(b + '/ren/target')} >/dev/null 2>&1 || echo MISSING; n=$((n+1)); done`, 120);
+  const writer = sh(`i=0; while [ $i -lt 60 ]; do echo v$i > ${q(a + '/ren/tmp')} && mv ${q(a + '/ren/tmp')} ${q(a + '/ren/target')} || echo FAIL; i=$((i+1)); done`, 120);
+  const [rr, ww] = await Promise.all([reader, writer]);
+  assert.equal(ww.stdout, '', `writer: ${ww.stderr}`);
+  assert.equal(rr.stdout, '', 'the reader never saw a missing target');
+});
+
+test('Mount: kill -9 of a chunkserver during cp; the cp succeeds and the file is whole', async () => {
+  const mnt = mounts[0]?.dir ?? (await mountAt('m1'));
+  const src = join(dir, 'during-kill.bin');
+  await sh(`head -c ${120 * MiB} /dev/urandom > ${q(src)}`);
+  const cp = sh(`cp ${q(src)} ${q(mnt + '/during-kill.bin')}`, 300);
+  await sleep(1500);
+  chunkservers[2].child.kill('SIGKILL');
+  const r = await cp;
+  assert.equal(r.code, 0, `cp: ${r.stderr}`);
+  const c = await sh(`cmp ${q(src)} ${q(mnt + '/during-kill.bin')}`, 120);
+  assert.equal(c.code, 0, `cmp: ${c.stdout}${c.stderr}`);
+});
+
+test('Mount: unmount on SIGTERM leaves nothing mounted', async () => {
+  for (const m of mounts) {
+    m.proc.child.kill('SIGTERM');
+    await m.proc.exited;
+    assert.equal(await isMounted(m.dir), false, `${m.dir} unmounted`);
+  }
+});

@@ -1,0 +1,147 @@
+/**
+ * End-to-end on the built executable: `dfs master` and three `dfs chunkserver` as separate OS
+ * processes, driven by the CLI. Faults: kill -9 of the master (restart keeps the namespace and
+ * the chunkservers re-register by themselves), a client killed in the middle of a put.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { spawnDfs, runDfs, killAll, writeTestConfig, DFS_BIN, type Proc } from './helpers/procs';
+import { sleep } from '../src/common/clock';
+
+let dir: string;
+let cfg: string;
+let master: Proc;
+let masterAddress: string;
+
+async function startMaster(listen: string): Promise<void> {
+  master = spawnDfs(['master', '--config', cfg, '--listen', listen, '--meta-dir', join(dir, 'meta')]);
+  const m = await master.waitFor(/listening on (\S+)/);
+  masterAddress = m[1];
+}
+
+async function waitForAlive(n: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await runDfs(['nodes', '--config', cfg, '--master', masterAddress]);
+    const alive = r.stdout.toString().split('\n').filter((l) => /ALIVE/.test(l)).length;
+    if (r.code === 0 && alive >= n) return;
+    if (Date.now() > deadline) throw new Error(`only ${alive} chunkservers alive:\n${r.stdout}\n${r.stderr}`);
+    await sleep(200);
+  }
+}
+
+const dfs = (...args: string[]) => runDfs([...args, '--config', cfg, '--master', masterAddress]);
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dfs-proc-'));
+  cfg = await writeTestConfig(dir);
+  await startMaster('127.0.0.1:0');
+  for (let i = 0; i < 3; i++) {
+    const cs = spawnDfs(['chunkserver', '--config', cfg, '--master', masterAddress, '--listen', '127.0.0.1:0', '--data-dir', join(dir, `cs${i}`), '--id', `cs${i}`]);
+    void cs;
+  }
+  await waitForAlive(3);
+});
+
+after(async () => {
+  await killAll();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('Processes: put/get/ls/mv/rm/stat through the CLI', async () => {
+  const local = join(dir, 'in.bin');
+  const data = randomBytes(5 * 1024 * 1024 + 77);
+  await writeFile(local, data);
+  let r = await dfs('mkdir', '-p', '/docs/sub');
+  assert.equal(r.code, 0, r.stderr);
+  r = await dfs('put', '--chunk-size', '1M', local, '/docs/a.bin');
+  assert.equal(r.code, 0, r.stderr);
+  r = await dfs('ls', '/docs');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout.toString(), /a\.bin/);
+  assert.match(r.stdout.toString(), new RegExp(String(data.length)));
+  r = await dfs('ls', '-R', '/');
+  assert.match(r.stdout.toString(), /sub/);
+  const out = join(dir, 'out.bin');
+  r = await dfs('get', '/docs/a.bin', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((await readFile(out)).equals(data), 'get returns the same bytes');
+  r = await dfs('mv', '/docs/a.bin', '/docs/sub/b.bin');
+  assert.equal(r.code, 0, r.stderr);
+  r = await dfs('cat', '/docs/sub/b.bin');
+  assert.ok(r.stdout.equals(data), 'cat after mv');
+  r = await dfs('stat', '/docs/sub/b.bin');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout.toString(), new RegExp(String(data.length)));
+  r = await dfs('stat', '/nope');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /dfs: cannot stat '\/nope': No such file or directory/);
+  r = await dfs('rm', '/docs');
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /Is a directory/);
+  r = await dfs('rm', '-r', '/docs');
+  assert.equal(r.code, 0, r.stderr);
+  r = await dfs('ls', '/');
+  assert.doesNotMatch(r.stdout.toString(), /docs/);
+});
+
+test('Processes: put and get through stdin and stdout', async () => {
+  const data = randomBytes(3 * 1024 * 1024);
+  let r = await runDfs(['put', '-', '/stdin.bin', '--config', cfg, '--master', masterAddress], { input: data });
+  assert.equal(r.code, 0, r.stderr);
+  r = await dfs('get', '/stdin.bin', '-');
+  assert.ok(r.stdout.equals(data));
+});
+
+test('Processes: kill -9 of the master; restart keeps the namespace, chunkservers re-register by themselves', async () => {
+  const data = randomBytes(2 * 1024 * 1024 + 5);
+  const local = join(dir, 'keep.bin');
+  await writeFile(local, data);
+  let r = await dfs('put', '--chunk-size', '1M', local, '/keep.bin');
+  assert.equal(r.code, 0, r.stderr);
+  await dfs('mkdir', '/kept-dir');
+  const port = masterAddress.split(':')[1];
+  master.child.kill('SIGKILL');
+  await master.exited;
+  await startMaster(`127.0.0.1:${port}`);
+  await waitForAlive(3);
+  r = await dfs('ls', '/');
+  assert.match(r.stdout.toString(), /keep\.bin/);
+  assert.match(r.stdout.toString(), /kept-dir/);
+  r = await dfs('cat', '/keep.bin');
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.equals(data), 'the file reads back after the master restart');
+});
+
+test('Processes: a put killed midway leaves no visible file, and the next put of the path works', async () => {
+  const child = spawn(process.execPath, [DFS_BIN, 'put', '--chunk-size', '1M', '-', '/partial.bin', '--config', cfg, '--master', masterAddress], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const exited = new Promise((r) => child.on('exit', r));
+  for (let i = 0; i < 5; i++) {
+    child.stdin!.write(randomBytes(1024 * 1024));
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  await exited;
+  let r = await dfs('stat', '/partial.bin');
+  assert.equal(r.code, 1, 'no half file is visible');
+  r = await dfs('ls', '/');
+  assert.doesNotMatch(r.stdout.toString(), /partial/);
+  const data = randomBytes(1500);
+  r = await runDfs(['put', '-', '/partial.bin', '--config', cfg, '--master', masterAddress], { input: data });
+  assert.equal(r.code, 0, r.stderr);
+  r = await dfs('cat', '/partial.bin');
+  assert.ok(r.stdout.equals(data));
+});
+
+test('Processes: a bad config value is reported with its key', async () => {
+  const bad = join(dir, 'bad.json');
+  await writeFile(bad, JSON.stringify({ cluster: { replication: 'many' } }));
+  const r = await runDfs(['ls', '/', '--config', bad]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /cluster\.replication/);
+});
