@@ -1,0 +1,304 @@
+/**
+ * The one executable: `dfs master | chunkserver | local | mount | umount` run the roles,
+ * every other command is a client of the master at --master (default config master.address).
+ *
+ * Exit statuses: 0 success, 1 an operation failed (coreutils-style message on stderr),
+ * 2 usage error (with a hint), 130 interrupted. Servers stop cleanly on SIGINT/SIGTERM; a
+ * second signal exits at once.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { cac } from 'cac';
+import type { CAC } from 'cac';
+import { loadConfig, resolveDir } from './common/config';
+import type { Config } from './common/config';
+import { asDfsError } from './common/errors';
+import { setLogLevel } from './common/logger';
+import { DfsClient } from './client/dfs-client';
+import { configOverrides } from './client/cli-options';
+import { errorLine } from './client/cli-format';
+import * as commands from './client/cli-commands';
+import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError } from './client/cli-commands';
+import type { Io } from './client/cli-commands';
+
+const EXIT_INTERRUPTED = 130;
+
+type Flags = Record<string, any>;
+
+/** cac's option parser swallows a lone "-"; it stands for stdin/stdout, so it is carried past the parser as this. */
+const STDIO_ARG = '\u0000stdio';
+
+/** A positional argument as the user typed it. */
+function arg(value: unknown): string {
+  return value === STDIO_ARG ? '-' : String(value);
+}
+
+// ------------------------------------------------------------------ signals
+
+const interruptHandlers = new Set<() => void>();
+let signalCount = 0;
+let onStopSignal: (() => void) | undefined;
+
+function installSignals(): void {
+  const handle = (): void => {
+    signalCount++;
+    if (signalCount > 1) process.exit(EXIT_INTERRUPTED);
+    if (onStopSignal) return onStopSignal();
+    if (interruptHandlers.size === 0) process.exit(EXIT_INTERRUPTED);
+    for (const fn of interruptHandlers) fn();
+  };
+  process.on('SIGINT', handle);
+  process.on('SIGTERM', handle);
+}
+
+/** Resolves at the first SIGINT/SIGTERM (a second one exits at once, see installSignals). */
+function untilStopSignal(): Promise<void> {
+  return new Promise((resolve) => { onStopSignal = resolve; });
+}
+
+function io(progress: boolean): Io {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    progress: progress && process.stderr.isTTY === true,
+    onInterrupt(fn) {
+      interruptHandlers.add(fn);
+      return () => { interruptHandlers.delete(fn); };
+    },
+  };
+}
+
+// ------------------------------------------------------------------ config and clients
+
+function configFor(command: string, flags: Flags): Config {
+  const config = loadConfig({ file: flags.config === undefined ? undefined : String(flags.config), overrides: configOverrides(command, flags) });
+  setLogLevel(config.log.level);
+  return config;
+}
+
+/** The master of the running client command, for the hint after a transport error. */
+let clientMasterAddress: string | undefined;
+
+async function withClient(flags: Flags, fn: (client: DfsClient, config: Config) => Promise<number>): Promise<number> {
+  const config = configFor('client', flags);
+  clientMasterAddress = config.master.address;
+  const client = new DfsClient({ masterAddress: config.master.address, config });
+  try {
+    return await fn(client, config);
+  } finally {
+    client.close();
+  }
+}
+
+// ------------------------------------------------------------------ roles
+
+async function runMaster(flags: Flags): Promise<number> {
+  const config = configFor('master', flags);
+  const { startMaster } = await import('./master/master');
+  const master = await startMaster({ config, listen: config.master.listen, metaDir: resolveDir(config.master.metaDir) });
+  process.stderr.write(`dfs master listening on ${master.address}\n`);
+  await untilStopSignal();
+  await master.stop();
+  return EXIT_OK;
+}
+
+async function runChunkserver(flags: Flags): Promise<number> {
+  const config = configFor('chunkserver', flags);
+  const { startChunkserver } = await import('./chunkserver/chunkserver');
+  const cs = await startChunkserver({
+    config, masterAddress: config.master.address, listen: config.chunkserver.listen,
+    dataDir: resolveDir(config.chunkserver.dataDir), id: config.chunkserver.id, advertise: config.chunkserver.advertise,
+  });
+  process.stderr.write(`dfs chunkserver ${cs.id} listening on ${cs.address} (data in ${cs.dataDir})\n`);
+  await untilStopSignal();
+  await cs.stop();
+  return EXIT_OK;
+}
+
+async function runLocal(flags: Flags): Promise<number> {
+  const config = configFor('local', flags);
+  const dir = resolveDir(config.local.dir);
+  const { startMaster } = await import('./master/master');
+  const { startChunkserver } = await import('./chunkserver/chunkserver');
+  const master = await startMaster({ config, listen: config.master.listen, metaDir: join(dir, 'master') });
+  const servers: { stop(): Promise<void> }[] = [];
+  let mount: { unmount(): Promise<void> } | undefined;
+  try {
+    for (let i = 1; i <= config.local.chunkservers; i++) {
+      servers.push(await startChunkserver({
+        config, masterAddress: master.address, listen: config.chunkserver.listen,
+        dataDir: join(dir, `cs${i}`), id: `cs${i}`, advertise: config.chunkserver.advertise,
+      }));
+    }
+    process.stderr.write(`dfs master listening on ${master.address}\n`);
+    if (flags.mount !== undefined) mount = await tryMount(config, master.address, String(flags.mount));
+    printLocalHelp(master.address, config.local.chunkservers, dir, flags.mount);
+    await untilStopSignal();
+    process.stderr.write('dfs local: stopping\n');
+  } finally {
+    await mount?.unmount().catch((e) => process.stderr.write(`dfs: unmount failed: ${asDfsError(e).message}\n`));
+    for (const s of servers.reverse()) await s.stop().catch(() => {});
+    await master.stop();
+  }
+  return EXIT_OK;
+}
+
+async function tryMount(config: Config, masterAddress: string, mountpoint: string): Promise<{ unmount(): Promise<void> } | undefined> {
+  try {
+    const { startMount } = await import('./mount/mount');
+    const m = await startMount({ config, masterAddress, mountpoint: resolveDir(mountpoint) });
+    process.stderr.write(`dfs mounted at ${m.mountpoint}\n`);
+    return m;
+  } catch (e) {
+    process.stderr.write(`dfs: warning: cannot mount at '${mountpoint}': ${asDfsError(e).message}; continuing without the mount\n`);
+    return undefined;
+  }
+}
+
+function printLocalHelp(address: string, count: number, dir: string, mountpoint: unknown): void {
+  const m = address === '127.0.0.1:7000' ? '' : ` --master ${address}`;
+  process.stderr.write([
+    `dfs local: master ${address} + ${count} chunkservers, data in ${dir}`,
+    'try, from another terminal:',
+    `  ./bin/dfs${m} put ./some-file /`,
+    `  ./bin/dfs${m} ls -l /`,
+    `  ./bin/dfs${m} cat /some-file | sha256sum`,
+    `  ./bin/dfs${m} nodes`,
+    ...(mountpoint !== undefined ? [`  ls -l ${String(mountpoint)}`] : []),
+    'Ctrl-C stops the cluster; starting it again keeps the files.',
+    '',
+  ].join('\n'));
+}
+
+async function runMount(mountpoint: string, flags: Flags): Promise<number> {
+  const config = configFor('mount', flags);
+  const { startMount } = await import('./mount/mount');
+  const m = await startMount({ config, masterAddress: config.master.address, mountpoint: resolveDir(mountpoint) });
+  process.stderr.write(`dfs mounted ${config.master.address} at ${m.mountpoint}; Ctrl-C to unmount\n`);
+  await untilStopSignal();
+  await m.unmount();
+  return EXIT_OK;
+}
+
+function runUmount(mountpoint: string): number {
+  const path = resolveDir(mountpoint);
+  for (const [cmd, args] of [['fusermount', ['-u', path]], ['fusermount3', ['-u', path]], ['umount', ['-l', path]]] as const) {
+    const r = spawnSync(cmd, [...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    if (r.status === 0) return EXIT_OK;
+    if (cmd === 'umount') process.stderr.write(`dfs: cannot unmount '${mountpoint}': ${(r.stderr?.toString() || String(r.error?.message ?? 'failed')).trim()}\n`);
+  }
+  return EXIT_FAIL;
+}
+
+// ------------------------------------------------------------------ commands
+
+function buildCli(): { cli: CAC; result: { promise?: Promise<number> } } {
+  const cli = cac('dfs');
+  const result: { promise?: Promise<number> } = {};
+  const act = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => { result.promise = Promise.resolve().then(() => fn(...args)); };
+  cli.option('--config <file>', 'Configuration file (default: dfs.config.json of the installation, or $DFS_CONFIG)');
+  cli.option('--master <host:port>', 'Master address (overrides master.address)');
+  cli.option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent');
+
+  cli.command('master', 'Run the master').option('--listen <host:port>', 'Listen address (port 0 = any free port)').option('--meta-dir <dir>', 'Namespace folder')
+    .example('dfs master --listen 0.0.0.0:7000 --meta-dir /var/lib/dfs/master').action(act((f: Flags) => runMaster(f)));
+  cli.command('chunkserver', 'Run a chunkserver').option('--listen <host:port>', 'Listen address').option('--data-dir <dir>', 'Chunk folder')
+    .option('--id <name>', 'Stable server id').option('--advertise <host:port>', 'Address announced to the master and clients')
+    .example('dfs chunkserver --master m1:7000 --listen 0.0.0.0:7100 --advertise cs1:7100 --data-dir /var/lib/dfs/chunks --id cs1')
+    .action(act((f: Flags) => runChunkserver(f)));
+  cli.command('local', 'Run a master and N chunkservers in this process').option('--dir <dir>', 'Data folder (default local.dir)')
+    .option('--chunkservers <n>', 'Number of chunkservers').option('--listen <host:port>', 'Master listen address').option('--mount <dir>', 'Also mount the file system here')
+    .example('dfs local --dir .dfs --chunkservers 3 --mount .dfs/mnt').action(act((f: Flags) => runLocal(f)));
+  cli.command('mount <mountpoint>', 'Mount the file system (foreground; Ctrl-C unmounts)').example('dfs --master m1:7000 mount /mnt/dfs')
+    .action(act((mp: string, f: Flags) => runMount(String(mp), f)));
+  cli.command('umount <mountpoint>', 'Unmount a dfs mount').example('dfs umount /mnt/dfs').action(act((mp: string) => runUmount(String(mp))));
+
+  addClientCommands(cli, act);
+  cli.help();
+  return { cli, result };
+}
+
+type Act = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => void;
+
+function addClientCommands(cli: CAC, act: Act): void {
+  cli.command('put <local> <remote>', 'Upload a file (- = stdin); visible only once complete')
+    .option('--chunk-size <size>', 'Chunk size of the new file (K/M/G suffixes)').option('--replication <n>', 'Replica count of the new file')
+    .option('--no-overwrite', 'Fail when the remote file exists')
+    .example('dfs put ./photo.jpg /photos/').example('tar c dir | dfs put - /backups/dir.tar')
+    .action(act((l: string, r: string, f: Flags) => withClient(f, (c) => commands.cmdPut(c, io(true), arg(l), arg(r), f))));
+  cli.command('get <remote> <local>', 'Download a file (- = stdout), verified against its SHA-256').example('dfs get /photos/photo.jpg .')
+    .action(act((r: string, l: string, f: Flags) => withClient(f, (c) => commands.cmdGet(c, io(true), arg(r), arg(l)))));
+  cli.command('cat <...paths>', 'Print files').example('dfs cat /notes.txt')
+    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdCat(c, io(false), p.map(String)))));
+  cli.command('ls [path]', 'List a directory: mode, replication, size, mtime, name').option('-l, --long', 'Also show uid and gid')
+    .option('-R, --recursive', 'List subdirectories recursively').example('dfs ls -R /photos')
+    .action(act((p: string | undefined, f: Flags) => withClient(f, (c) => commands.cmdLs(c, io(false), p === undefined ? '/' : String(p), { long: f.long, recursive: f.recursive }))));
+  cli.command('mkdir <...paths>', 'Create directories').option('-p, --parents', 'Create missing parents; no error if it exists').example('dfs mkdir -p /a/b/c')
+    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdMkdir(c, io(false), p.map(String), { parents: f.parents }))));
+  cli.command('rm <...paths>', 'Remove files (and directories with -r)').option('-r, --recursive', 'Remove directories and their contents')
+    .option('-f, --force', 'Ignore missing files').example('dfs rm -r /old')
+    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdRm(c, io(false), p.map(String), { recursive: f.recursive, force: f.force }))));
+  cli.command('mv <src> <dst>', 'Rename atomically (into DST if it is a directory)').example('dfs mv /a.txt /docs/')
+    .action(act((s: string, d: string, f: Flags) => withClient(f, (c) => commands.cmdMv(c, io(false), String(s), String(d)))));
+  cli.command('stat <...paths>', 'All attributes of a file or directory, its chunks and replicas').example('dfs stat /photos/photo.jpg')
+    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdStat(c, io(false), p.map(String)))));
+  cli.command('nodes', 'List the chunkservers').example('dfs --master m1:7000 nodes')
+    .action(act((f: Flags) => withClient(f, (c) => commands.cmdNodes(c, io(false)))));
+  cli.command('df', 'Cluster capacity, used and free space').example('dfs df')
+    .action(act((f: Flags) => withClient(f, (c) => commands.cmdDf(c, io(false)))));
+  cli.command('config', 'Print the effective configuration as JSON').example('DFS_CLUSTER_REPLICATION=2 dfs config')
+    .action(act((f: Flags) => { process.stdout.write(JSON.stringify(configFor('config', f), null, 2) + '\n'); return EXIT_OK; }));
+}
+
+// ------------------------------------------------------------------ main
+
+function usageError(message: string, command?: string): number {
+  process.stderr.write(`dfs: ${message}\nTry 'dfs ${command ? command + ' ' : ''}--help' for more information.\n`);
+  return EXIT_USAGE;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { cli, result } = buildCli();
+  try {
+    const parsed = cli.parse(argv.map((a, i) => (i >= 2 && a === '-' ? STDIO_ARG : a)), { run: false });
+    if (parsed.options.help) return EXIT_OK;
+    if (!cli.matchedCommand) {
+      if (parsed.args.length > 0) process.stderr.write(`dfs: unknown command '${parsed.args[0]}'\n`);
+      cli.outputHelp();
+      return EXIT_USAGE;
+    }
+    cli.runMatchedCommand();
+  } catch (e) {
+    return usageError((e as Error).message, cli.matchedCommandName);
+  }
+  try {
+    return await (result.promise ?? Promise.resolve(EXIT_OK));
+  } catch (e) {
+    const err = asDfsError(e);
+    if (err.code === 'BAD_CONFIG') process.stderr.write(`dfs: ${err.message}\n`);
+    else if (e instanceof UsageError) return usageError(err.message, cli.matchedCommandName);
+    else process.stderr.write(errorLine(err, undefined, cli.matchedCommandName ?? 'dfs') + '\n');
+    if (isTransport(err.code) && clientMasterAddress) process.stderr.write(`dfs: is the master running at ${clientMasterAddress}?\n`);
+    return signalCount > 0 ? EXIT_INTERRUPTED : EXIT_FAIL;
+  }
+}
+
+function isTransport(code: string): boolean {
+  return code === 'UNAVAILABLE' || code === 'ETIMEDOUT';
+}
+
+// bin/dfs requires this file, so it is not require.main there.
+if (require.main === module || /[\\/]bin[\\/]dfs$/.test(require.main?.filename ?? '')) {
+  installSignals();
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(EXIT_OK); });
+  main(process.argv).then((code) => {
+    const status = signalCount > 0 && code !== EXIT_OK ? EXIT_INTERRUPTED : code;
+    process.exitCode = status;
+    // Anything still holding the loop (a server's sockets draining) must not keep a finished command alive.
+    setTimeout(() => process.exit(status), 2_000).unref();
+  }, (e) => {
+    process.stderr.write(`dfs: ${asDfsError(e).message}\n`);
+    process.exit(EXIT_FAIL);
+  });
+}

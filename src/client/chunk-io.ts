@@ -1,0 +1,141 @@
+/**
+ * One attempt of a chunk transfer against one chunkserver: a WriteChunk client stream to a
+ * primary, or a ReadChunk server stream from one replica. Retries, failover and leases live in
+ * the caller (dfs-client.ts); these functions only move frames and turn every failure into a
+ * DfsError.
+ *
+ * Contracts:
+ * - Frames are sent as given (views, never copies), each with its CRC32C; when `write()` returns
+ *   false the next frame waits for 'drain'.
+ * - Received frames are checked against their CRC32C before they are handed on; a mismatch
+ *   fails the attempt with CHECKSUM_MISMATCH (frames before it were good and were delivered).
+ * - No progress for `dataTimeoutMs` cancels the call and fails it with ETIMEDOUT, so a stuck
+ *   server never hangs the caller.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { DfsError, asDfsError } from '../common/errors';
+import { fromServiceError } from '../common/rpc';
+import { crc32c } from '../common/crc32c';
+import type { ChunkserverClient } from '../common/rpc';
+import type { WriteHeader } from '../generated/dfs/WriteHeader';
+import type { WriteReply__Output } from '../generated/dfs/WriteReply';
+import type { ReadRequest } from '../generated/dfs/ReadRequest';
+
+/** Fails a transfer that made no progress for `ms`. touch() on every frame. */
+class IdleTimer {
+  private timer: NodeJS.Timeout;
+  constructor(private readonly ms: number, private readonly onIdle: () => void) {
+    this.timer = setTimeout(onIdle, ms);
+  }
+  touch(): void {
+    this.timer.refresh();
+  }
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** An error raised by the data source (not by the server): never retried against another server. */
+export class SourceError extends DfsError {}
+
+/**
+ * Writes `length` bytes from `frames` at `header.offset` of a chunk through the primary at the
+ * head of the chain. Resolves with the primary's reply once every replica of the chain has the
+ * data durably.
+ */
+export function writeChunkOnce(
+  cs: ChunkserverClient,
+  header: WriteHeader,
+  frames: AsyncIterable<Buffer> | Iterable<Buffer>,
+  dataTimeoutMs: number,
+): Promise<WriteReply__Output> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (err: DfsError | null, reply?: WriteReply__Output): void => {
+      if (settled) return;
+      settled = true;
+      idle.stop();
+      wakeDrain();
+      if (err) reject(err);
+      else resolve(reply!);
+    };
+    const idle = new IdleTimer(dataTimeoutMs, () => {
+      settle(new DfsError('ETIMEDOUT', `WriteChunk ${header.handle}: no progress for ${dataTimeoutMs} ms`));
+      call.cancel();
+    });
+    const call = cs.WriteChunk((err, reply) => {
+      settle(err ? fromServiceError(err, 'WriteChunk') : null, reply);
+    });
+    let wakeDrain: () => void = () => {};
+    const drained = (): Promise<void> => new Promise<void>((res) => {
+      wakeDrain = () => { call.off('drain', wakeDrain); res(); };
+      call.once('drain', wakeDrain);
+    });
+    const pump = async (): Promise<void> => {
+      if (!call.write({ header, data: Buffer.alloc(0), crc32c: 0 })) await drained();
+      let sent = 0;
+      for await (const data of frames) {
+        if (settled) return;
+        sent += data.length;
+        idle.touch();
+        if (!call.write({ data, crc32c: crc32c(data) })) await drained();
+      }
+      if (settled) return;
+      if (sent !== Number(header.length)) throw new SourceError('EIO', `source gave ${sent} bytes for a ${header.length}-byte chunk write`);
+      call.end();
+    };
+    pump().catch((e) => {
+      settle(e instanceof DfsError ? e : new SourceError(asDfsError(e).code, (e as Error)?.message ?? String(e), { cause: e }));
+      call.cancel();
+    });
+  });
+}
+
+/**
+ * Reads a chunk range from one replica, calling `onFrame` with each verified frame in order.
+ * When `onFrame` returns a promise, the stream is paused until it resolves (back-pressure).
+ * Resolves with the bytes delivered (fewer than asked at the end of the chunk).
+ */
+export function readChunkOnce(
+  cs: ChunkserverClient,
+  req: ReadRequest,
+  onFrame: (data: Buffer) => void | Promise<void>,
+  dataTimeoutMs: number,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let delivered = 0;
+    let pending: Promise<void> = Promise.resolve();
+    const settle = (err: DfsError | null): void => {
+      if (settled) return;
+      settled = true;
+      idle.stop();
+      if (err) {
+        call.cancel();
+        reject(err);
+      } else {
+        resolve(delivered);
+      }
+    };
+    const idle = new IdleTimer(dataTimeoutMs, () => {
+      settle(new DfsError('ETIMEDOUT', `ReadChunk ${req.handle}: no progress for ${dataTimeoutMs} ms`));
+    });
+    const call: grpc.ClientReadableStream<{ data: Buffer; crc32c: number }> = cs.ReadChunk(req);
+    call.on('data', (frame: { data: Buffer; crc32c: number }) => {
+      if (settled) return;
+      idle.touch();
+      if (crc32c(frame.data) !== frame.crc32c >>> 0) {
+        settle(new DfsError('CHECKSUM_MISMATCH', `ReadChunk ${req.handle}: frame CRC32C mismatch at +${delivered}`));
+        return;
+      }
+      delivered += frame.data.length;
+      const wait = onFrame(frame.data);
+      if (wait) {
+        call.pause();
+        pending = wait.then(() => { idle.touch(); if (!settled) call.resume(); }, (e) => settle(asDfsError(e)));
+      }
+    });
+    call.on('error', (e) => settle(fromServiceError(e, 'ReadChunk')));
+    call.on('end', () => { void pending.then(() => settle(null)); });
+  });
+}

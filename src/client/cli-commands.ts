@@ -1,0 +1,263 @@
+/**
+ * The client commands of the CLI (put, get, cat, ls, mkdir, rm, mv, stat, nodes, df). Each
+ * takes a DfsClient and an `Io` (stdout/stderr/stdin) and returns an exit status; failures of
+ * single operands are printed coreutils-style and turn the status to 1 without stopping the
+ * other operands (as rm, mkdir and cat do).
+ *
+ * put/get are all-or-nothing: put commits only a complete upload (the client aborts it on any
+ * error or interrupt); get writes into a temporary file next to the target and renames it only
+ * after the whole file arrived and its SHA-256 matched.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, stat as lstatLocal, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { DfsError, isDfsError } from '../common/errors';
+import { joinPath, normalizePath, parentOf } from '../common/paths';
+import type { DfsClient } from './dfs-client';
+import type { Attr, DirEntry } from './types';
+import { errorLine, formatDf, formatListing, formatNodes, formatProgress, formatStat, parseSize } from './cli-format';
+
+export interface Io {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  /** Shows put/get progress on stderr. */
+  progress: boolean;
+  /** Registers what to do on SIGINT/SIGTERM while a transfer runs; returns the unregister function. */
+  onInterrupt(fn: () => void): () => void;
+}
+
+/** A bad argument value: reported with a usage hint and exit status 2. */
+export class UsageError extends DfsError {}
+
+/** Exit statuses. */
+export const EXIT_OK = 0;
+export const EXIT_FAIL = 1;
+export const EXIT_USAGE = 2;
+
+function say(io: Io, stream: 'stdout' | 'stderr', lines: string | string[]): void {
+  const text = Array.isArray(lines) ? lines.join('\n') : lines;
+  io[stream].write(text.length > 0 ? text + '\n' : '');
+}
+
+/** Remote path of `name` inside `dir` when `target` is an existing directory (or ends with '/'), else target. */
+async function remoteTarget(client: DfsClient, target: string, name: string): Promise<string> {
+  if (target.endsWith('/')) return joinPath(normalizePath(target), name);
+  const attr = await client.stat(target).catch((e) => { if (isDfsError(e, 'ENOENT')) return undefined; throw e; });
+  return attr?.type === 'DIRECTORY' ? joinPath(normalizePath(target), name) : normalizePath(target);
+}
+
+function progressReporter(io: Io): ((p: { bytesDone: number; bytesTotal?: number }) => void) | undefined {
+  if (!io.progress) return undefined;
+  let lastMs = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - lastMs < 200 && p.bytesDone !== p.bytesTotal) return;
+    lastMs = now;
+    io.stderr.write(`\r${formatProgress(p.bytesDone, p.bytesTotal)}   `);
+  };
+}
+
+export interface PutFlags { chunkSize?: string | number; replication?: string | number; overwrite?: boolean }
+
+export async function cmdPut(client: DfsClient, io: Io, local: string, remote: string, flags: PutFlags): Promise<number> {
+  let chunkSizeBytes: number | undefined;
+  try {
+    chunkSizeBytes = flags.chunkSize === undefined ? undefined : parseSize(flags.chunkSize);
+  } catch (e) {
+    throw new UsageError('EINVAL', `invalid --chunk-size: ${(e as Error).message}`);
+  }
+  const replication = flags.replication === undefined ? undefined : Number(flags.replication);
+  if (replication !== undefined && !(Number.isInteger(replication) && replication > 0)) throw new UsageError('EINVAL', `invalid --replication: '${flags.replication}'`);
+  let source: Readable;
+  let sizeHint: number | undefined;
+  let name = basename(local);
+  if (local === '-') {
+    source = io.stdin;
+    name = 'stdin';
+  } else {
+    try {
+      const st = await lstatLocal(local);
+      if (st.isDirectory()) throw new DfsError('EISDIR', local);
+      sizeHint = st.isFile() ? st.size : undefined;
+    } catch (e) {
+      say(io, 'stderr', errorLine(e, 'stat', local));
+      return EXIT_FAIL;
+    }
+    source = createReadStream(local, { highWaterMark: client.frameBytes });
+  }
+  let target = remote;
+  try {
+    target = await remoteTarget(client, remote, name);
+    const stop = io.onInterrupt(() => source.destroy(new DfsError('CANCELLED', 'interrupted')));
+    try {
+      await client.put(source, target, { chunkSizeBytes, replication, overwrite: flags.overwrite ?? true, sizeHint, onProgress: progressReporter(io) });
+    } finally {
+      stop();
+      if (io.progress) io.stderr.write('\n');
+    }
+    return EXIT_OK;
+  } catch (e) {
+    say(io, 'stderr', errorLine(e, isDfsError(e, 'EEXIST') || isDfsError(e, 'ENOENT') ? 'create' : 'put', target));
+    return EXIT_FAIL;
+  }
+}
+
+export async function cmdGet(client: DfsClient, io: Io, remote: string, local: string): Promise<number> {
+  if (local === '-') return cmdCat(client, io, [remote]);
+  let target = local;
+  try {
+    const st = await lstatLocal(local).catch(() => undefined);
+    if (st?.isDirectory() || local.endsWith('/')) target = join(local, basename(normalizePath(remote)) || 'root');
+  } catch (e) {
+    say(io, 'stderr', errorLine(e, 'get', remote));
+    return EXIT_FAIL;
+  }
+  const temp = join(dirname(target), `.${basename(target)}.dfs-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const out = createWriteStream(temp, { flags: 'wx' });
+  const stop = io.onInterrupt(() => out.destroy(new DfsError('CANCELLED', 'interrupted')));
+  try {
+    await new Promise<void>((resolve, reject) => { out.once('open', () => resolve()); out.once('error', reject); });
+    await client.get(remote, out, { onProgress: progressReporter(io) });
+    out.end();
+    await finished(out);
+    await rename(temp, target);
+    return EXIT_OK;
+  } catch (e) {
+    out.destroy();
+    await unlink(temp).catch(() => {});
+    say(io, 'stderr', errorLine(e, 'get', remote));
+    return EXIT_FAIL;
+  } finally {
+    stop();
+    if (io.progress) io.stderr.write('\n');
+  }
+}
+
+export async function cmdCat(client: DfsClient, io: Io, paths: string[]): Promise<number> {
+  let status = EXIT_OK;
+  for (const p of paths) {
+    try {
+      await client.get(p, io.stdout);
+    } catch (e) {
+      say(io, 'stderr', errorLine(e, undefined, p));
+      status = EXIT_FAIL;
+    }
+  }
+  return status;
+}
+
+async function collect(client: DfsClient, path: string): Promise<DirEntry[]> {
+  const out: DirEntry[] = [];
+  for await (const e of client.listAll(path)) out.push(e);
+  return out;
+}
+
+export async function cmdLs(client: DfsClient, io: Io, path: string, flags: { long?: boolean; recursive?: boolean }): Promise<number> {
+  let attr: Attr;
+  try {
+    attr = await client.stat(path);
+  } catch (e) {
+    say(io, 'stderr', errorLine(e, 'access', path));
+    return EXIT_FAIL;
+  }
+  const norm = normalizePath(path);
+  if (attr.type !== 'DIRECTORY') {
+    say(io, 'stdout', formatListing([{ name: path, attr }], { long: flags.long }));
+    return EXIT_OK;
+  }
+  if (!flags.recursive) return listOne(client, io, norm, flags.long, false);
+  let status = EXIT_OK;
+  const queue = [norm];
+  for (let first = true; queue.length > 0; first = false) {
+    const dir = queue.shift()!;
+    if (!first) say(io, 'stdout', '');
+    status = Math.max(status, await listOne(client, io, dir, flags.long, true, (d) => queue.push(d)));
+  }
+  return status;
+}
+
+async function listOne(client: DfsClient, io: Io, dir: string, long: boolean | undefined, header: boolean, onDir?: (path: string) => void): Promise<number> {
+  try {
+    const entries = await collect(client, dir);
+    if (header) say(io, 'stdout', `${dir}:`);
+    if (entries.length > 0) say(io, 'stdout', formatListing(entries, { long }));
+    for (const e of entries) if (e.attr?.type === 'DIRECTORY') onDir?.(joinPath(dir, e.name));
+    return EXIT_OK;
+  } catch (e) {
+    say(io, 'stderr', errorLine(e, 'open directory', dir));
+    return EXIT_FAIL;
+  }
+}
+
+export async function cmdMkdir(client: DfsClient, io: Io, paths: string[], flags: { parents?: boolean }): Promise<number> {
+  let status = EXIT_OK;
+  for (const p of paths) {
+    try {
+      await client.mkdir(p, { parents: flags.parents ?? false });
+    } catch (e) {
+      say(io, 'stderr', errorLine(e, 'create directory', p));
+      status = EXIT_FAIL;
+    }
+  }
+  return status;
+}
+
+export async function cmdRm(client: DfsClient, io: Io, paths: string[], flags: { recursive?: boolean; force?: boolean }): Promise<number> {
+  let status = EXIT_OK;
+  for (const p of paths) {
+    try {
+      if (normalizePath(p) === '/') throw new DfsError('EPERM', 'refusing to remove the root');
+      await client.delete(p, flags.recursive ? { recursive: true, kind: 'ANY' } : { kind: 'FILE_ONLY' });
+    } catch (e) {
+      if (flags.force && isDfsError(e, 'ENOENT')) continue;
+      say(io, 'stderr', errorLine(e, 'remove', p));
+      status = EXIT_FAIL;
+    }
+  }
+  return status;
+}
+
+export async function cmdMv(client: DfsClient, io: Io, src: string, dst: string): Promise<number> {
+  try {
+    const [, name] = parentOf(normalizePath(src));
+    const target = await remoteTarget(client, dst, name);
+    await client.rename(src, target);
+    return EXIT_OK;
+  } catch (e) {
+    say(io, 'stderr', errorLine(e, 'move', src, dst));
+    return EXIT_FAIL;
+  }
+}
+
+export async function cmdStat(client: DfsClient, io: Io, paths: string[]): Promise<number> {
+  let status = EXIT_OK;
+  for (const p of paths) {
+    try {
+      const attr = await client.stat(p);
+      say(io, 'stdout', formatStat(normalizePath(p), attr));
+      if (attr.type === 'REGULAR' && attr.chunkCount > 0) {
+        for (const c of await client.locate(p)) {
+          say(io, 'stdout', `  chunk ${c.index}: handle ${c.handle} v${c.version} on ${c.replicas.map((r) => `${r.serverId}@${r.address}`).join(', ') || '(no live replica)'}`);
+        }
+      }
+    } catch (e) {
+      say(io, 'stderr', errorLine(e, 'stat', p));
+      status = EXIT_FAIL;
+    }
+  }
+  return status;
+}
+
+export async function cmdNodes(client: DfsClient, io: Io): Promise<number> {
+  say(io, 'stdout', formatNodes(await client.nodes(), Date.now()));
+  return EXIT_OK;
+}
+
+export async function cmdDf(client: DfsClient, io: Io): Promise<number> {
+  say(io, 'stdout', formatDf(await client.statFs()));
+  return EXIT_OK;
+}

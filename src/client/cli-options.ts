@@ -1,0 +1,33 @@
+/**
+ * How command-line flags map onto configuration keys (pure, table-tested). Flags win over
+ * DFS_* environment variables, which win over the config file.
+ */
+import { DfsError } from '../common/errors';
+
+/** Flag (camelCased as cac gives it) → dotted config key, per command ('*' = every command). */
+const FLAG_KEYS: Record<string, Record<string, string>> = {
+  '*': { master: 'master.address', logLevel: 'log.level' },
+  master: { listen: 'master.listen', metaDir: 'master.metaDir' },
+  chunkserver: { listen: 'chunkserver.listen', dataDir: 'chunkserver.dataDir', id: 'chunkserver.id', advertise: 'chunkserver.advertise' },
+  local: { dir: 'local.dir', chunkservers: 'local.chunkservers', listen: 'master.listen' },
+};
+
+const NUMERIC_KEYS = new Set(['local.chunkservers']);
+
+/** The config overrides of the flags given to `command`. Values cac parsed as numbers become strings unless numeric. */
+export function configOverrides(command: string, options: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const table = { ...FLAG_KEYS['*'], ...(FLAG_KEYS[command] ?? {}) };
+  for (const [flag, key] of Object.entries(table)) {
+    const value = options[flag];
+    if (value === undefined || value === true || value === false) continue;
+    if (NUMERIC_KEYS.has(key)) {
+      const n = Number(value);
+      if (!Number.isInteger(n)) throw new DfsError('BAD_CONFIG', `bad config value at "${key}": expected an integer, got ${String(value)}`);
+      out[key] = n;
+    } else {
+      out[key] = String(value);
+    }
+  }
+  return out;
+}

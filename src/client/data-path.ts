@@ -1,0 +1,212 @@
+/**
+ * The client's chunk data path: leases, chunk locations and chunkserver channels, plus the
+ * retry/failover loops around one-attempt transfers (chunk-io.ts).
+ *
+ * Caches, each bounded:
+ * - chunk locations per (ino, page of LOCATION_PAGE_CHUNKS slots), with the file's attributes
+ *   as returned by GetChunks; LOCATION_TTL_MS so moved replicas are noticed;
+ * - leases per (ino, index) until reply time + lease_duration_ms − 2 s (chunk-math.ts);
+ * - chunkserver channels by address (evicted channels are closed).
+ *
+ * Write: GetLease → WriteChunk to replicas[0] with chain = the rest. On failure up to
+ * client.retries attempts, a fresh lease each time, excluding the server the error names
+ * (retry-policy.ts), with a small backoff. Read: replicas in the master's order, resuming at
+ * the first byte not yet delivered; a frame with a bad CRC32C fails over and is reported with
+ * ReportBadReplica; after a full round the locations are fetched again.
+ */
+import type { Config } from '../common/config';
+import { DfsError, asDfsError } from '../common/errors';
+import { chunkserverClient } from '../common/rpc';
+import { masterCall } from './master-call';
+import type { ChunkserverClient, MasterClient } from '../common/rpc';
+import { sleep, systemClock } from '../common/clock';
+import type { Clock } from '../common/clock';
+import { logger } from '../common/logger';
+import type { Attr__Output } from '../generated/dfs/Attr';
+import type { ChunkInfo__Output } from '../generated/dfs/ChunkInfo';
+import type { ChunkLease__Output } from '../generated/dfs/ChunkLease';
+import type { WriteReply__Output } from '../generated/dfs/WriteReply';
+import { BoundedCache } from './bounded-cache';
+import { backoffMs, leaseUsableUntilMs } from './chunk-math';
+import { readChunkOnce, writeChunkOnce } from './chunk-io';
+import { failedServerOf, isRetryableWrite } from './retry-policy';
+
+export const LOCATION_PAGE_CHUNKS = 64;
+export const LOCATION_TTL_MS = 3_000;
+export const LOCATION_CACHE_PAGES_MAX = 1_024;
+export const LEASE_CACHE_ENTRIES_MAX = 1_024;
+export const CHUNKSERVER_CHANNELS_MAX = 64;
+
+interface LocationPage {
+  attr: Attr__Output;
+  chunks: Map<number, ChunkInfo__Output>;
+}
+
+/** A chunk write: `length` bytes at `offset` of the chunk, then optionally truncate/extend to `setLength`. */
+export interface ChunkWrite {
+  offset: number;
+  length: number;
+  setLength?: number;
+}
+
+const log = logger('client');
+
+export class DataPath {
+  private readonly locations: BoundedCache<string, LocationPage>;
+  private readonly leases: BoundedCache<string, ChunkLease__Output>;
+  private readonly channels: BoundedCache<string, ChunkserverClient>;
+  private closed = false;
+
+  constructor(private readonly master: MasterClient, private readonly config: Config, private readonly clock: Clock = systemClock) {
+    this.locations = new BoundedCache({ maxEntries: LOCATION_CACHE_PAGES_MAX, ttlMs: LOCATION_TTL_MS, clock });
+    this.leases = new BoundedCache({ maxEntries: LEASE_CACHE_ENTRIES_MAX, clock });
+    this.channels = new BoundedCache({ maxEntries: CHUNKSERVER_CHANNELS_MAX, onEvict: (_, c) => c.close() });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const c of this.channels.values()) c.close();
+    this.channels.clear();
+    this.locations.clear();
+    this.leases.clear();
+  }
+
+  /** Forgets locations, attributes and leases of an inode. */
+  invalidate(ino: number): void {
+    const prefix = `${ino}/`;
+    this.locations.deleteWhere((k) => k.startsWith(prefix));
+    this.leases.deleteWhere((k) => k.startsWith(prefix));
+  }
+
+  /** Replaces the cached attributes of an inode (after CommitWrite / SetAttr). */
+  updateAttr(attr: Attr__Output): void {
+    const prefix = `${attr.ino}/`;
+    for (const [key, page] of this.pagesOf(prefix)) this.locations.set(key, { ...page, attr });
+  }
+
+  /** Attributes of a file as known by its cached locations (page 0), fetched when missing. */
+  async fileAttr(ino: number): Promise<Attr__Output> {
+    return (await this.page(ino, 0, false)).attr;
+  }
+
+  /** The location of chunk `index`, or undefined for a hole; `refresh` bypasses the cache. */
+  async chunkInfo(ino: number, index: number, refresh = false): Promise<ChunkInfo__Output | undefined> {
+    return (await this.page(ino, Math.floor(index / LOCATION_PAGE_CHUNKS), refresh)).chunks.get(index);
+  }
+
+  channel(address: string): ChunkserverClient {
+    if (this.closed) throw new DfsError('CANCELLED', 'client closed');
+    let c = this.channels.get(address);
+    if (!c) {
+      c = chunkserverClient(address);
+      this.channels.set(address, c);
+    }
+    return c;
+  }
+
+  /**
+   * Writes one chunk through its lease, retrying as described in the header. `frames` is called
+   * once per attempt and must yield exactly `w.length` bytes.
+   */
+  async writeChunk(ino: number, index: number, w: ChunkWrite, frames: () => AsyncIterable<Buffer> | Iterable<Buffer>): Promise<WriteReply__Output> {
+    let exclude: string[] = [];
+    for (let attempt = 0; ; attempt++) {
+      let lease: ChunkLease__Output | undefined;
+      try {
+        lease = await this.lease(ino, index, exclude);
+        const [primary, ...chain] = lease.chunk!.replicas;
+        if (!primary) throw new DfsError('NO_SERVERS', `chunk ${index} of inode ${ino}: lease without replicas`);
+        const header = { handle: lease.chunk!.handle, version: lease.chunk!.version, offset: w.offset, length: w.length, chain, fromPrimary: false, setLength: w.setLength };
+        return await writeChunkOnce(this.channel(primary.address), header, frames(), this.config.client.dataTimeoutMs);
+      } catch (e) {
+        const err = asDfsError(e);
+        this.leases.delete(`${ino}/${index}`);
+        if (this.closed || attempt + 1 >= this.config.client.retries || !isRetryableWrite(err)) throw err;
+        const failed = lease?.chunk ? failedServerOf(err, lease.chunk.replicas) : undefined;
+        exclude = failed ? [failed] : [];
+        log.warn({ ino, index, attempt, code: err.code, exclude }, `chunk write failed: ${err.message}; retrying`);
+        await sleep(backoffMs(attempt));
+      }
+    }
+  }
+
+  /**
+   * Reads `length` bytes at `chunkOffset` of chunk `index` into `sink`, in order. Holes and the
+   * part past the chunk's stored end are delivered as zeros (the caller clips to the file size).
+   */
+  async readChunk(ino: number, index: number, chunkOffset: number, length: number, sink: (data: Buffer) => void | Promise<void>): Promise<void> {
+    let done = 0;
+    let sinkError: unknown;
+    const deliver = async (data: Buffer): Promise<void> => {
+      const part = data.length > length - done ? data.subarray(0, length - done) : data;
+      done += part.length;
+      try { await sink(part); } catch (e) { sinkError = e; throw e; }
+    };
+    let lastErr: DfsError | undefined;
+    for (let round = 0; round < this.config.client.retries; round++) {
+      const info = await this.chunkInfo(ino, index, round > 0);
+      if (!info) return this.zeros(length - done, deliver);
+      for (const replica of info.replicas) {
+        try {
+          const req = { handle: info.handle, version: info.version, offset: chunkOffset + done, length: length - done };
+          await readChunkOnce(this.channel(replica.address), req, deliver, this.config.client.dataTimeoutMs);
+          return this.zeros(length - done, deliver);
+        } catch (e) {
+          if (sinkError !== undefined) throw sinkError;
+          lastErr = asDfsError(e);
+          if (this.closed) throw lastErr;
+          log.warn({ ino, index, server: replica.serverId, code: lastErr.code }, `chunk read failed: ${lastErr.message}; trying the next replica`);
+          if (lastErr.code === 'CHECKSUM_MISMATCH') this.reportBadReplica(info.handle, replica.serverId, lastErr.message);
+        }
+      }
+      await sleep(backoffMs(round));
+    }
+    throw lastErr ?? new DfsError('EIO', `chunk ${index} of inode ${ino}: no live replica`);
+  }
+
+  private async zeros(n: number, deliver: (data: Buffer) => Promise<void>): Promise<void> {
+    if (n <= 0) return;
+    const zero = Buffer.alloc(Math.min(n, this.config.client.frameBytes));
+    for (let left = n; left > 0; left -= zero.length) await deliver(left >= zero.length ? zero : zero.subarray(0, left));
+  }
+
+  private reportBadReplica(handle: number, serverId: string, reason: string): void {
+    masterCall(this.master, 'ReportBadReplica', { handle, serverId, reason }, this.config.client.rpcTimeoutMs)
+      .catch((e) => log.debug({ handle, serverId, err: asDfsError(e).message }, 'ReportBadReplica failed'));
+  }
+
+  private async lease(ino: number, index: number, exclude: string[]): Promise<ChunkLease__Output> {
+    const key = `${ino}/${index}`;
+    if (exclude.length === 0) {
+      const cached = this.leases.get(key);
+      if (cached) return cached;
+    }
+    const lease = await masterCall(this.master, 'GetLease', { ino, index, excludeServerIds: exclude }, this.config.client.rpcTimeoutMs);
+    if (!lease.chunk) throw new DfsError('INTERNAL', `GetLease ${key}: reply without a chunk`);
+    this.leases.set(key, lease, leaseUsableUntilMs(this.clock.nowMs(), lease.leaseDurationMs));
+    const pageKey = `${ino}/p${Math.floor(index / LOCATION_PAGE_CHUNKS)}`;
+    const page = this.locations.get(pageKey);
+    if (page) page.chunks.set(index, lease.chunk);
+    return lease;
+  }
+
+  private async page(ino: number, page: number, refresh: boolean): Promise<LocationPage> {
+    const key = `${ino}/p${page}`;
+    const cached = refresh ? undefined : this.locations.get(key);
+    if (cached) return cached;
+    const reply = await masterCall(this.master, 'GetChunks', { ino, firstIndex: page * LOCATION_PAGE_CHUNKS, count: LOCATION_PAGE_CHUNKS }, this.config.client.rpcTimeoutMs);
+    if (!reply.attr) throw new DfsError('INTERNAL', `GetChunks ${ino}: reply without attributes`);
+    const fresh: LocationPage = { attr: reply.attr, chunks: new Map(reply.chunks.map((c) => [c.index, c])) };
+    this.locations.set(key, fresh);
+    return fresh;
+  }
+
+  private pagesOf(prefix: string): [string, LocationPage][] {
+    const out: [string, LocationPage][] = [];
+    for (const key of this.locations.keys()) {
+      const page = key.startsWith(prefix) ? this.locations.get(key) : undefined;
+      if (page) out.push([key, page]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * DfsClient: the client library of dfs (contract and error model in ./types.ts), used by the
+ * CLI and the FUSE mount.
+ *
+ * - Every master call has a deadline (client.rpcTimeoutMs) and fails fast when the master is
+ *   unreachable (UNAVAILABLE / ETIMEDOUT), never hangs.
+ * - Paths are normalized here (src/common/paths.ts) so a bad path fails before any RPC.
+ * - put: BeginUpload → chunks (upload.ts) → CommitUpload; on any error AbortUpload (best
+ *   effort), so a failed put never leaves a file, whole or partial, at the path.
+ * - get: Stat → chunks in parallel, written in order (download.ts) → SHA-256 check.
+ * - Sessions: with a sessionId, open()/create() register open inodes and a KeepSession timer
+ *   (every sessionTimeoutMs / 3, unref'd) re-sends them so the master keeps unlinked files.
+ */
+import { createHash } from 'node:crypto';
+import type { Readable, Writable } from 'node:stream';
+import type { Config } from '../common/config';
+import { DfsError, asDfsError } from '../common/errors';
+import { masterClient } from '../common/rpc';
+import type { MasterClient } from '../common/rpc';
+import { normalizePath } from '../common/paths';
+import { logger } from '../common/logger';
+import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
+import type { ListReply__Output } from '../generated/dfs/ListReply';
+import type { DeleteKind } from '../generated/dfs/DeleteKind';
+import type { Attr, ChunkInfo, DfsClientApi, DirEntry, GetOptions, NodeInfo, PutOptions, StatFs } from './types';
+import { DataPath } from './data-path';
+import { uploadChunks } from './upload';
+import { downloadChunks } from './download';
+import { clipLength, frameSlices, splitRange } from './chunk-math';
+import { mapLimit, timespecOfMs } from './util';
+import { masterCall } from './master-call';
+import type { MasterMethod, ReplyOf, RequestOf } from './master-call';
+
+const log = logger('client');
+
+/** Entries per List page of listAll. */
+export const LIST_PAGE_ENTRIES = 1_000;
+/** Chunk slots per GetChunks call of locate(). */
+export const LOCATE_PAGE_CHUNKS = 1_024;
+
+export class DfsClient implements DfsClientApi {
+  readonly masterAddress: string;
+  private readonly master: MasterClient;
+  private readonly config: Config;
+  private readonly data: DataPath;
+  private readonly sessionId: string;
+  /** ino → number of open handles of this session. */
+  private readonly openInos = new Map<number, number>();
+  private sessionTimer: NodeJS.Timeout | undefined;
+
+  constructor(opts: { masterAddress: string; config: Config; sessionId?: string }) {
+    this.masterAddress = opts.masterAddress;
+    this.config = opts.config;
+    this.master = masterClient(opts.masterAddress);
+    this.data = new DataPath(this.master, this.config);
+    this.sessionId = opts.sessionId ?? '';
+    if (this.sessionId !== '') {
+      const everyMs = Math.max(100, Math.floor(this.config.cluster.sessionTimeoutMs / 3));
+      this.sessionTimer = setInterval(() => { void this.keepSession(); }, everyMs);
+      this.sessionTimer.unref();
+    }
+  }
+
+  /** Payload bytes per data frame (client.frameBytes): a good read size for put sources. */
+  get frameBytes(): number {
+    return this.config.client.frameBytes;
+  }
+
+  close(): void {
+    if (this.sessionTimer) clearInterval(this.sessionTimer);
+    this.sessionTimer = undefined;
+    this.data.close();
+    this.master.close();
+  }
+
+  // ------------------------------------------------------------------ namespace
+
+  async stat(path: string): Promise<Attr> {
+    return this.call('Stat', { path: normalizePath(path) });
+  }
+
+  async list(path: string, opts: { startAfter?: string; limit?: number } = {}): Promise<ListReply__Output> {
+    return this.call('List', { path: normalizePath(path), startAfter: opts.startAfter ?? '', limit: opts.limit ?? 0 });
+  }
+
+  async *listAll(path: string): AsyncIterable<DirEntry> {
+    let startAfter = '';
+    for (;;) {
+      const page = await this.list(path, { startAfter, limit: LIST_PAGE_ENTRIES });
+      yield* page.entries;
+      if (page.eof || page.entries.length === 0) return;
+      startAfter = page.entries[page.entries.length - 1].name;
+    }
+  }
+
+  async mkdir(path: string, opts: { mode?: number; parents?: boolean; uid?: number; gid?: number } = {}): Promise<Attr> {
+    return this.call('Mkdir', { path: normalizePath(path), mode: opts.mode ?? 0o755, parents: opts.parents ?? false, ...this.owner(opts) });
+  }
+
+  async create(
+    path: string,
+    opts: { mode?: number; exclusive?: boolean; truncate?: boolean; uid?: number; gid?: number; chunkSizeBytes?: number; replication?: number } = {},
+  ): Promise<Attr> {
+    const attr = await this.call('Create', {
+      path: normalizePath(path), mode: opts.mode ?? 0o644, exclusive: opts.exclusive ?? false, truncate: opts.truncate ?? false,
+      chunkSize: opts.chunkSizeBytes ?? 0, replication: opts.replication ?? 0, sessionId: this.sessionId, ...this.owner(opts),
+    });
+    this.data.invalidate(attr.ino);
+    if (this.sessionId !== '') this.openInos.set(attr.ino, (this.openInos.get(attr.ino) ?? 0) + 1);
+    return attr;
+  }
+
+  async delete(path: string, opts: { recursive?: boolean; kind?: DeleteKind } = {}): Promise<void> {
+    await this.call('Delete', { path: normalizePath(path), recursive: opts.recursive ?? false, kind: opts.kind ?? 'ANY', sessionId: this.sessionId });
+  }
+
+  async rename(src: string, dst: string, opts: { noReplace?: boolean } = {}): Promise<void> {
+    await this.call('Rename', { src: normalizePath(src), dst: normalizePath(dst), noReplace: opts.noReplace ?? false, sessionId: this.sessionId });
+  }
+
+  /**
+   * SetAttr; when `size` shrinks the file to inside an existing chunk, that chunk's tail is cut
+   * by a lease write (set_length) so a later extension reads zeros, as POSIX requires.
+   */
+  async setAttr(req: SetAttrRequest): Promise<Attr> {
+    const request = { ...req, path: req.path ? normalizePath(req.path) : '' };
+    const newSize = req.size === undefined || req.size === null ? undefined : Number(req.size);
+    const before = newSize === undefined ? undefined : await this.attrForTruncate(request);
+    const attr = await this.call('SetAttr', request);
+    this.data.invalidate(attr.ino);
+    if (before && newSize !== undefined && newSize < before.size && newSize % attr.chunkSize !== 0) {
+      const index = Math.floor(newSize / attr.chunkSize);
+      if (await this.data.chunkInfo(attr.ino, index)) {
+        await this.data.writeChunk(attr.ino, index, { offset: 0, length: 0, setLength: newSize % attr.chunkSize }, () => []);
+      }
+    }
+    return attr;
+  }
+
+  async symlink(path: string, target: string, opts: { uid?: number; gid?: number } = {}): Promise<Attr> {
+    return this.call('Symlink', { path: normalizePath(path), target, ...this.owner(opts) });
+  }
+
+  async statFs(): Promise<StatFs> {
+    return this.call('StatFs', {});
+  }
+
+  async nodes(): Promise<NodeInfo[]> {
+    return (await this.call('Nodes', {})).nodes;
+  }
+
+  async locate(path: string): Promise<ChunkInfo[]> {
+    const attr = await this.stat(path);
+    const out: ChunkInfo[] = [];
+    for (let first = 0; first < attr.chunkCount; first += LOCATE_PAGE_CHUNKS) {
+      const reply = await this.call('GetChunks', { ino: attr.ino, firstIndex: first, count: LOCATE_PAGE_CHUNKS });
+      out.push(...reply.chunks);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ sessions
+
+  async open(path: string): Promise<Attr> {
+    const attr = await this.call('Open', { path: normalizePath(path), sessionId: this.sessionId });
+    if (this.sessionId !== '') this.openInos.set(attr.ino, (this.openInos.get(attr.ino) ?? 0) + 1);
+    return attr;
+  }
+
+  async release(ino: number): Promise<void> {
+    const left = (this.openInos.get(ino) ?? 1) - 1;
+    if (left > 0) this.openInos.set(ino, left);
+    else this.openInos.delete(ino);
+    await this.call('Release', { ino, sessionId: this.sessionId });
+  }
+
+  /** Inodes this session holds open (what KeepSession sends). */
+  openInodes(): number[] {
+    return [...this.openInos.keys()];
+  }
+
+  private async keepSession(): Promise<void> {
+    try {
+      await this.call('KeepSession', { sessionId: this.sessionId, openInos: this.openInodes() });
+    } catch (e) {
+      log.warn({ session: this.sessionId, code: asDfsError(e).code }, `KeepSession failed: ${asDfsError(e).message}`);
+    }
+  }
+
+  // ------------------------------------------------------------------ whole files
+
+  async put(source: Readable, remotePath: string, opts: PutOptions = {}): Promise<Attr> {
+    const path = normalizePath(remotePath);
+    const overwrite = opts.overwrite ?? true;
+    const up = await this.call('BeginUpload', {
+      path, mode: opts.mode ?? 0o644, chunkSize: opts.chunkSizeBytes ?? 0, replication: opts.replication ?? 0, overwrite, ...this.owner({}),
+    });
+    try {
+      const { sizeBytes, sha256 } = await uploadChunks(this.data, source, {
+        ino: up.ino, chunkSizeBytes: up.chunkSize, frameBytes: this.config.client.frameBytes,
+        parallelChunks: this.config.client.parallelChunks, sizeHint: opts.sizeHint, onProgress: opts.onProgress,
+      });
+      return await this.call('CommitUpload', { ino: up.ino, path, size: sizeBytes, sha256, overwrite });
+    } catch (e) {
+      source.destroy();
+      await this.call('AbortUpload', { ino: up.ino }).catch((ae) => log.debug({ ino: up.ino, err: asDfsError(ae).message }, 'AbortUpload failed'));
+      throw asDfsError(e);
+    } finally {
+      this.data.invalidate(up.ino);
+    }
+  }
+
+  async get(remotePath: string, dest: Writable, opts: GetOptions = {}): Promise<Attr> {
+    const attr = await this.stat(remotePath);
+    if (attr.type === 'DIRECTORY') throw new DfsError('EISDIR', `${remotePath}: is a directory`);
+    if (attr.type !== 'REGULAR') throw new DfsError('EINVAL', `${remotePath}: not a regular file`);
+    const verify = (opts.verify ?? true) && attr.sha256.length > 0;
+    const hash = verify ? createHash('sha256') : undefined;
+    this.data.invalidate(attr.ino);
+    await downloadChunks(this.data, attr, dest, { parallelChunks: this.config.client.parallelChunks, hash, onProgress: opts.onProgress });
+    if (hash && !hash.digest().equals(attr.sha256)) {
+      throw new DfsError('CHECKSUM_MISMATCH', `${remotePath}: content does not match the SHA-256 stored at upload`);
+    }
+    return attr;
+  }
+
+  // ------------------------------------------------------------------ ranges (the mount)
+
+  async readRange(ino: number, offset: number, length: number): Promise<Buffer> {
+    const attr = await this.data.fileAttr(ino);
+    const n = clipLength(offset, length, attr.size);
+    const out = Buffer.alloc(n);
+    await mapLimit(splitRange(offset, n, attr.chunkSize), this.config.client.parallelChunks, async (piece) => {
+      let at = piece.rangeOffset;
+      await this.data.readChunk(ino, piece.index, piece.chunkOffset, piece.length, (d) => { at += d.copy(out, at); });
+    });
+    return out;
+  }
+
+  async writeRange(ino: number, offset: number, data: Buffer): Promise<void> {
+    const attr = await this.data.fileAttr(ino);
+    const frameBytes = this.config.client.frameBytes;
+    await mapLimit(splitRange(offset, data.length, attr.chunkSize), this.config.client.parallelChunks, async (piece) => {
+      const part = data.subarray(piece.rangeOffset, piece.rangeOffset + piece.length);
+      await this.data.writeChunk(ino, piece.index, { offset: piece.chunkOffset, length: piece.length }, () => frameSlices(part, frameBytes));
+    });
+  }
+
+  async commitWrite(ino: number, minSize: number, mtimeMs?: number): Promise<Attr> {
+    const mtime = mtimeMs === undefined ? null : timespecOfMs(mtimeMs);
+    const attr = await this.call('CommitWrite', { ino, minSize, mtime });
+    this.data.updateAttr(attr);
+    return attr;
+  }
+
+  invalidate(ino: number): void {
+    this.data.invalidate(ino);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private call<K extends MasterMethod>(name: K, req: RequestOf<K>): Promise<ReplyOf<K>> {
+    return masterCall(this.master, name, req, this.config.client.rpcTimeoutMs);
+  }
+
+  private owner(opts: { uid?: number; gid?: number }): { uid: number; gid: number } {
+    return { uid: opts.uid ?? process.getuid?.() ?? 0, gid: opts.gid ?? process.getgid?.() ?? 0 };
+  }
+
+  /** The size before a size-changing SetAttr (undefined for a non-file). */
+  private async attrForTruncate(req: SetAttrRequest): Promise<Attr | undefined> {
+    const ino = Number(req.ino ?? 0);
+    if (ino > 0) this.data.invalidate(ino);
+    const attr = ino > 0 ? await this.data.fileAttr(ino) : await this.stat(String(req.path));
+    return attr.type === 'REGULAR' ? attr : undefined;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Typed master RPCs by method name. grpc-js clients overload every method, which defeats
+ * inference through callUnary; the request and reply types are taken from the callback-only
+ * overload instead.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { callUnary } from '../common/rpc';
+import type { MasterClient } from '../common/rpc';
+
+export type MasterMethod =
+  | 'Stat' | 'List' | 'Mkdir' | 'Create' | 'Delete' | 'Rename' | 'SetAttr' | 'Symlink' | 'Open' | 'Release'
+  | 'KeepSession' | 'GetChunks' | 'GetLease' | 'CommitWrite' | 'BeginUpload' | 'CommitUpload' | 'AbortUpload'
+  | 'Nodes' | 'StatFs' | 'ReportBadReplica';
+
+type Signature<K extends MasterMethod> = MasterClient[K] extends (argument: infer Req, callback: grpc.requestCallback<infer Res>) => grpc.ClientUnaryCall
+  ? { req: Req; res: Res }
+  : never;
+
+export type RequestOf<K extends MasterMethod> = Signature<K>['req'];
+export type ReplyOf<K extends MasterMethod> = Signature<K>['res'];
+
+/** Calls master method `name` with a deadline of `timeoutMs`; rejects with a DfsError. */
+export function masterCall<K extends MasterMethod>(client: MasterClient, name: K, req: RequestOf<K>, timeoutMs: number): Promise<ReplyOf<K>> {
+  const method = client[name] as unknown as Parameters<typeof callUnary<RequestOf<K>, ReplyOf<K>>>[1];
+  return callUnary(client, method, req, timeoutMs);
+}

@@ -1,0 +1,116 @@
+/**
+ * The CLI as a separate process (the compiled src/cli.js next to this test) against an
+ * in-process cluster: operand handling (into directories, stdin/stdout), coreutils-style
+ * messages, exit statuses (1 failure, 2 usage), and that a failed get leaves no file behind.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { TestCluster } from './helpers/cluster';
+
+const CLI = join(__dirname, '../src/cli.js');
+let cluster: TestCluster;
+let dir: string;
+
+interface Run { code: number; stdout: Buffer; stderr: string }
+
+function dfs(args: string[], input?: Buffer): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [CLI, ...args, '--master', cluster.masterAddress, '--log-level', 'warn'],
+      { encoding: 'buffer', timeout: 30_000, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr: stderr.toString() }));
+    child.stdin!.end(input);
+  });
+}
+
+before(async () => {
+  cluster = await TestCluster.start({ config: { 'cluster.chunkSizeBytes': 1024 * 1024 } });
+  dir = await mkdtemp(join(tmpdir(), 'dfs-cli-'));
+});
+
+after(async () => {
+  await cluster?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('CLI: put into a directory keeps the basename; get into a directory; stdin and stdout', async () => {
+  const data = randomBytes(2 * 1024 * 1024 + 3);
+  const local = join(dir, 'data.bin');
+  await writeFile(local, data);
+  assert.equal((await dfs(['mkdir', '-p', '/in/deep'])).code, 0);
+  let r = await dfs(['put', '--chunk-size', '1M', local, '/in']);
+  assert.equal(r.code, 0, r.stderr);
+  r = await dfs(['ls', '-l', '/in']);
+  assert.match(r.stdout.toString(), new RegExp(`^-rw-r--r-- +\\d+ +\\d+ +\\d+ +${data.length} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d data\\.bin$`, 'm'));
+  assert.match(r.stdout.toString(), /^drwxr-xr-x .* deep$/m);
+  const out = join(dir, 'out');
+  await mkdir(out);
+  r = await dfs(['get', '/in/data.bin', out]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((await readFile(join(out, 'data.bin'))).equals(data));
+  r = await dfs(['put', '-', '/in/deep/piped.bin'], data);
+  assert.equal(r.code, 0, r.stderr);
+  r = await dfs(['get', '/in/deep/piped.bin', '-']);
+  assert.ok(r.stdout.equals(data), 'get - writes the file to stdout');
+  r = await dfs(['mv', '/in/deep/piped.bin', '/in']);
+  assert.equal(r.code, 0, r.stderr);
+  r = await dfs(['cat', '/in/piped.bin']);
+  assert.ok(r.stdout.equals(data), 'mv into an existing directory keeps the name');
+});
+
+test('CLI: a failed get leaves no file, not even a temporary one', async () => {
+  const out = join(dir, 'failed');
+  await mkdir(out);
+  const r = await dfs(['get', '/missing.bin', join(out, 'x.bin')]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), "dfs: cannot get '/missing.bin': No such file or directory");
+  assert.deepEqual(await readdir(out), []);
+});
+
+test('CLI: errors read like coreutils and exit 1; rm -f ignores missing files', async () => {
+  await dfs(['mkdir', '/exists']);
+  let r = await dfs(['mkdir', '/exists']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), "dfs: cannot create directory '/exists': File exists");
+  r = await dfs(['rm', '/exists']);
+  assert.equal(r.stderr.trim(), "dfs: cannot remove '/exists': Is a directory");
+  r = await dfs(['stat', '/nope']);
+  assert.equal(r.stderr.trim(), "dfs: cannot stat '/nope': No such file or directory");
+  r = await dfs(['rm', '-f', '/nope']);
+  assert.equal(r.code, 0, r.stderr);
+  r = await dfs(['mkdir', '/a/b/c']);
+  assert.equal(r.stderr.trim(), "dfs: cannot create directory '/a/b/c': No such file or directory");
+  r = await dfs(['put', join(dir, 'no-such-local'), '/x']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /cannot stat '.*no-such-local': No such file or directory/);
+});
+
+test('CLI: usage errors exit 2 with a hint; unknown commands print help', async () => {
+  let r = await dfs(['put', 'only-one']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Try 'dfs put --help'/);
+  r = await dfs(['put', '--chunk-size', '12Q', 'a', '/b']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /invalid --chunk-size/);
+  r = await dfs(['frobnicate']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown command 'frobnicate'/);
+  assert.match(r.stdout.toString(), /Commands:/);
+  r = await dfs(['ls', '--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout.toString(), /Examples:/);
+});
+
+test('CLI: nodes, df and config', async () => {
+  let r = await dfs(['nodes']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.toString().split('\n').filter((l) => / ALIVE /.test(l)).length, 3);
+  r = await dfs(['df']);
+  assert.match(r.stdout.toString(), /CAPACITY +USED +FREE/);
+  r = await dfs(['config']);
+  assert.equal(JSON.parse(r.stdout.toString()).master.address, cluster.masterAddress, '--master shows in the effective config');
+});
