@@ -1,0 +1,218 @@
+/**
+ * Mounting the file system with FUSE (fuse-native over Debian's libfuse 2, multi-threaded loop:
+ * each kernel request waits in its libfuse thread for the JS reply, so handlers run concurrently).
+ *
+ * Options: `big_writes,max_write=131072` (fuse-native cannot set them: 128 KiB writes instead
+ * of 4 KiB), attribute/entry timeouts from `mount.attrTimeoutMs`, `default_permissions` (the
+ * kernel checks modes), `allow_other`. Not `hard_remove`: libfuse 2 then calls the operations
+ * of an unlinked open file with no path, which fuse-native cannot carry; instead libfuse
+ * renames such a file to `.fuse_hidden*` and unlinks it at release, while the master's session
+ * keeps inodes unlinked by other mounts alive until `client.release`.
+ */
+import assert from 'node:assert';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import Fuse from 'fuse-native';
+import { DfsError } from '../common/errors';
+import { logger, type Logger } from '../common/logger';
+import type { Config } from '../common/config';
+import type { DfsClientApi } from '../client/types';
+import { buildOps } from './fuse-ops';
+import { OpenFiles } from './open-files';
+
+export interface MountOptions {
+  config: Config;
+  masterAddress: string;
+  mountpoint: string;
+  /** Default: a new DfsClient with a random session id (closed on unmount). */
+  client?: DfsClientApi;
+}
+
+export interface MountHandle {
+  mountpoint: string;
+  /** Flushes open files (best effort), unmounts, and falls back to forceUnmount. Never rejects. */
+  unmount(): Promise<void>;
+}
+
+const FUSE_MAX_WRITE_BYTES = 131072;
+const FUSECTL_DIR = '/sys/fs/fuse/connections';
+const COMMAND_TIMEOUT_MS = 10_000;
+
+interface FuseBinding {
+  fuse_native_unmount(mnt: string, thread: Buffer): void;
+}
+
+/** fuse-native's addon (the same instance its index.js loaded: `require` caches it). */
+function fuseBinding(): FuseBinding {
+  const dir = dirname(require.resolve('fuse-native'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = require(require.resolve('node-gyp-build', { paths: [dir] })) as (d: string) => FuseBinding;
+  return load(dir);
+}
+
+/**
+ * fuse-native with the options its option builder lacks, and an unmount that always lets go of
+ * the native handle: fuse-native only releases it when `fusermount -u` succeeds, so a mount
+ * aborted by forceUnmount (or by anyone) would otherwise keep the process alive forever.
+ */
+class DfsFuse extends Fuse {
+  private released = false;
+
+  constructor(mnt: string, ops: ConstructorParameters<typeof Fuse>[1], opts: ConstructorParameters<typeof Fuse>[2], private readonly extraOptions: string[], private readonly log: Logger) {
+    super(mnt, ops, opts);
+  }
+
+  override _fuseOptions(): string {
+    const base = super._fuseOptions();
+    const extra = this.extraOptions.join(',');
+    return base ? `${base},${extra}` : `-o${extra}`;
+  }
+
+  override _close(cb: (err: Error | null) => void): void {
+    Fuse.unmount(this.mnt, (err) => {
+      const done = (): void => {
+        this.releaseNative();
+        cb(null);
+      };
+      if (!err) return done();
+      this.log.warn({ err: err.message.split('\n')[0] }, 'fusermount -u failed: forcing');
+      void forceUnmount(this.mnt).then(done);
+    });
+  }
+
+  private releaseNative(): void {
+    if (this.released || !this._thread) return;
+    this.released = true;
+    try {
+      fuseBinding().fuse_native_unmount(this.mnt, this._thread);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'native unmount failed');
+    }
+  }
+}
+
+/**
+ * Mounts the namespace at `mountpoint` (created if missing; a dead mount left there is cleared).
+ * Resolves once the kernel sent INIT. Rejects with DfsError EIO when the mount fails.
+ */
+export async function startMount(opts: MountOptions): Promise<MountHandle> {
+  const mountpoint = resolve(opts.mountpoint);
+  const log = logger('mount', { mountpoint });
+  const ownClient = !opts.client;
+  const client = opts.client ?? createClient(opts);
+  const files = new OpenFiles(client, opts.config.mount, log);
+  const timeoutSec = opts.config.mount.attrTimeoutMs / 1000;
+  const c = opts.config.client;
+  const metaTimeoutMs = Math.max(15_000, 2 * c.rpcTimeoutMs);
+  const dataTimeoutMs = Math.max(metaTimeoutMs, (c.retries + 1) * (c.dataTimeoutMs + c.rpcTimeoutMs));
+  const fuse = new DfsFuse(mountpoint, buildOps(client, files, log), {
+    force: true,
+    mkdir: true,
+    allowOther: true,
+    defaultPermissions: true,
+    fsname: 'dfs',
+    subtype: 'dfs',
+    // a safety net only: the client's own deadlines fail a call first
+    timeout: { default: metaTimeoutMs, read: dataTimeoutMs, write: dataTimeoutMs, flush: dataTimeoutMs, fsync: dataTimeoutMs, release: dataTimeoutMs, truncate: dataTimeoutMs, ftruncate: dataTimeoutMs, utimens: dataTimeoutMs },
+  }, ['big_writes', `max_write=${FUSE_MAX_WRITE_BYTES}`, `attr_timeout=${timeoutSec}`, `entry_timeout=${timeoutSec}`], log);
+
+  try {
+    await new Promise<void>((res, rej) => fuse.mount((err) => (err ? rej(err) : res())));
+  } catch (e) {
+    // libfuse mounted, then failed to start (bad option): do not leave that mount behind
+    if ((e as Error).message === 'fuse failed') await forceUnmount(mountpoint);
+    if (ownClient) client.close();
+    throw new DfsError('EIO', `cannot mount at ${mountpoint}: ${(e as Error).message}`, { cause: e });
+  }
+
+  const state = new MountState(log);
+  state.to('MOUNTED');
+  let unmounting: Promise<void> | null = null;
+  const unmount = async (): Promise<void> => {
+    state.to('UNMOUNTING');
+    await files.drainAll();
+    const err = await new Promise<Error | null>((res) => fuse.unmount((e) => res(e)));
+    if (err) log.warn({ err: err.message }, 'unmount failed');
+    await forceUnmount(mountpoint); // a no-op unless it is somehow still mounted
+    await Promise.all(files.openInodes().map((ino) => client.release(ino).catch(() => undefined)));
+    if (ownClient) client.close();
+    state.to('UNMOUNTED');
+  };
+  return {
+    mountpoint,
+    unmount: () => (unmounting ??= unmount().catch((e) => log.error({ err: (e as Error).message }, 'unmount error'))),
+  };
+}
+
+type MountStateName = 'MOUNTING' | 'MOUNTED' | 'UNMOUNTING' | 'UNMOUNTED';
+
+/** The mount's lifecycle, changed in one place that checks the order and logs `from -> to`. */
+class MountState {
+  private name: MountStateName = 'MOUNTING';
+  private static readonly NEXT: Record<MountStateName, MountStateName[]> = {
+    MOUNTING: ['MOUNTED'], MOUNTED: ['UNMOUNTING'], UNMOUNTING: ['UNMOUNTED'], UNMOUNTED: [],
+  };
+
+  constructor(private readonly log: Logger) {}
+
+  to(next: MountStateName): void {
+    assert(MountState.NEXT[this.name].includes(next), `mount state ${this.name} -> ${next}`);
+    this.log.info({ from: this.name, to: next }, `mount ${this.name} -> ${next}`);
+    this.name = next;
+  }
+}
+
+function createClient(opts: MountOptions): DfsClientApi {
+  // required lazily: the mount does not depend on the client's transport at load time
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DfsClient } = require('../client/dfs-client') as { DfsClient: new (o: { masterAddress: string; config: Config; sessionId: string }) => DfsClientApi };
+  return new DfsClient({ masterAddress: opts.masterAddress, config: opts.config, sessionId: randomUUID() });
+}
+
+/**
+ * Tears down a FUSE mount even when its server hangs or died: aborts the FUSE connection
+ * (mounting fusectl first if needed) so pending requests fail, then `umount -l`. Touches
+ * nothing under the mount itself. Never throws.
+ */
+export async function forceUnmount(mountpoint: string): Promise<void> {
+  const target = resolve(mountpoint);
+  try {
+    const devices = await fuseDevicesAt(target);
+    if (devices.length > 0) await ensureFusectl();
+    for (const dev of devices) await writeFile(`${FUSECTL_DIR}/${dev}/abort`, '1').catch(() => undefined);
+    if (devices.length > 0) await run('umount', ['-l', target]);
+  } catch {
+    // best effort by contract
+  }
+}
+
+/** Connection ids (the superblock's dev_t) of the FUSE mounts at `target`, from mountinfo. */
+async function fuseDevicesAt(target: string): Promise<number[]> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  const out: number[] = [];
+  for (const line of info.split('\n')) {
+    const [left, right] = line.split(' - ');
+    if (!left || !right || !right.startsWith('fuse')) continue;
+    const fields = left.split(' ');
+    if (unescapeMountPath(fields[4] ?? '') !== target) continue;
+    const [major, minor] = (fields[2] ?? '').split(':').map(Number);
+    if (Number.isInteger(major) && Number.isInteger(minor)) out.push(major * 2 ** 20 + minor);
+  }
+  return out;
+}
+
+function unescapeMountPath(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+}
+
+async function ensureFusectl(): Promise<void> {
+  const mounts = await readFile('/proc/self/mounts', 'utf8');
+  if (mounts.split('\n').some((l) => l.split(' ')[2] === 'fusectl')) return;
+  await run('mount', ['-t', 'fusectl', 'none', FUSECTL_DIR]);
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((res) => execFile(cmd, args, { timeout: COMMAND_TIMEOUT_MS }, () => res()));
+}

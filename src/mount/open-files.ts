@@ -1,0 +1,288 @@
+/**
+ * The mount's open files: a handle table (FUSE fh → handle) over one state per inode that
+ * every handle of that inode in this mount shares (write buffer, flush queue, sticky error).
+ *
+ * Write path: FUSE writes land in the inode's dirty extents (copied out of the kernel's
+ * buffer). When the buffer reaches `writeBufferBytes`, spans two chunks, or the whole mount's
+ * dirty bytes pass `cacheBytes`, it is handed to a background flush (`writeRange` of each
+ * contiguous run, then `commitWrite` so the size/mtime become visible); at most one flush per
+ * inode is in flight and a write that needs another waits for it (back-pressure). flush/fsync/
+ * release drain everything and resolve only after every replica acked (`writeRange`'s
+ * contract). A failed flush is remembered and fails every later write/flush/fsync/release of
+ * the inode: never a silent success.
+ *
+ * Read path: bytes come from the read-ahead cache or `readRange`, then the dirty bytes in
+ * flight and buffered are laid over them (read-your-writes). Overlays are snapshotted BEFORE
+ * the base read, so a flush completing meanwhile can never hide bytes from the reader.
+ */
+import { DfsError, errnoOf } from '../common/errors';
+import type { Logger } from '../common/logger';
+import type { Config } from '../common/config';
+import type { Attr, DfsClientApi } from '../client/types';
+import { DirtyExtents, overlayPieces } from './dirty-extents';
+import { ReadCache } from './read-cache';
+import { constants as os } from 'node:os';
+
+export type MountLimits = Config['mount'];
+
+/** Reads within this distance of where the last read ended still count as sequential. */
+const SEQUENTIAL_SLACK_BYTES = 1024 * 1024;
+const DEFAULT_CHUNK_SIZE_BYTES = 64 * 1024 * 1024;
+
+/** The state of one inode open in this mount. */
+export class OpenInode {
+  dirty = new DirtyExtents();
+  /** The batch being written by the flush in flight (read overlay until it is committed). */
+  inflight: DirtyExtents | null = null;
+  flushInFlight = false;
+  flushDone: Promise<void> = Promise.resolve();
+  /** The first failed flush: returned by every later write/flush/fsync/release. */
+  error: unknown = null;
+  handles = 0;
+  /** The master's size as last seen (open, commit, truncate). */
+  sizeBytes: number;
+  readonly chunkSizeBytes: number;
+
+  constructor(readonly ino: number, attr: Attr) {
+    this.sizeBytes = Number(attr.size);
+    this.chunkSizeBytes = Number(attr.chunkSize) || DEFAULT_CHUNK_SIZE_BYTES;
+  }
+
+  /** End of the bytes written locally and not yet committed (0 when none). */
+  get localEnd(): number {
+    return Math.max(this.dirty.end, this.inflight?.end ?? 0);
+  }
+
+  /** The size this mount sees: the master's plus local writes. */
+  get localSize(): number {
+    return Math.max(this.sizeBytes, this.localEnd);
+  }
+
+  get bufferedBytes(): number {
+    return this.dirty.bytes + (this.inflight?.bytes ?? 0);
+  }
+}
+
+export interface Handle {
+  readonly fd: number;
+  readonly file: OpenInode;
+  readonly append: boolean;
+  /** Opened for writing: only such handles report a failed flush on flush/fsync/close. */
+  readonly writable: boolean;
+  path: string;
+  /** Where the last read ended: sequential detection for read-ahead. */
+  nextReadOffset: number;
+}
+
+/** The errno-bearing error a failed flush turns into for the application. */
+function dataError(e: unknown): DfsError {
+  const errno = errnoOf(e);
+  const code = errno === os.errno.ENOSPC ? 'ENOSPC' : errno === os.errno.EFBIG ? 'EFBIG' : 'EIO';
+  return new DfsError(code, `write failed earlier: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+}
+
+export class OpenFiles {
+  private readonly handles = new Map<number, Handle>();
+  private readonly inodes = new Map<number, OpenInode>();
+  private nextFd = 1;
+  readonly cache: ReadCache;
+
+  constructor(private readonly client: DfsClientApi, private readonly limits: MountLimits, private readonly log: Logger) {
+    this.cache = new ReadCache(() => this.limits.cacheBytes - this.dirtyBytes());
+  }
+
+  /** Bytes buffered by every open inode (dirty + in flight). */
+  dirtyBytes(): number {
+    let n = 0;
+    for (const f of this.inodes.values()) n += f.bufferedBytes;
+    return n;
+  }
+
+  get openCount(): number {
+    return this.handles.size;
+  }
+
+  inode(ino: number): OpenInode | undefined {
+    return this.inodes.get(ino);
+  }
+
+  /** The size to report for an inode: the master's, or larger while local writes are pending. */
+  reportedSize(attr: Attr): number {
+    const f = this.inodes.get(Number(attr.ino));
+    return f ? Math.max(Number(attr.size), f.localEnd) : Number(attr.size);
+  }
+
+  /** Registers a handle on an inode the caller already opened with `client.open`. */
+  open(path: string, attr: Attr, flags: { append: boolean; writable: boolean }): Handle {
+    const ino = Number(attr.ino);
+    let f = this.inodes.get(ino);
+    if (!f) this.inodes.set(ino, (f = new OpenInode(ino, attr)));
+    else if (f.localEnd === 0) f.sizeBytes = Number(attr.size);
+    f.handles++;
+    while (this.handles.has(this.nextFd) || this.nextFd === 0) this.nextFd = (this.nextFd + 1) % 0x7fffffff;
+    const h: Handle = { fd: this.nextFd++, file: f, append: flags.append, writable: flags.writable, path, nextReadOffset: 0 };
+    this.handles.set(h.fd, h);
+    return h;
+  }
+
+  /** The handle of a FUSE fh (EINVAL when unknown: the kernel never sends one). */
+  get(fd: number): Handle {
+    const h = this.handles.get(fd);
+    if (!h) throw new DfsError('EINVAL', `unknown file handle ${fd}`);
+    return h;
+  }
+
+  /** Closes a handle: drains its inode, and on the last close releases the session's open. */
+  async close(fd: number): Promise<void> {
+    const h = this.get(fd);
+    this.handles.delete(fd);
+    const f = h.file;
+    let failure: unknown = null;
+    try {
+      await this.drain(f, h.writable);
+    } catch (e) {
+      failure = e;
+    }
+    if (--f.handles === 0) {
+      this.inodes.delete(f.ino);
+      this.cache.forget(f.ino);
+      await this.client.release(f.ino).catch((e) => this.log.warn({ ino: f.ino, err: (e as Error).message }, 'release failed'));
+    }
+    if (failure) throw failure;
+  }
+
+  /** Buffers a write; returns the bytes accepted (all of them) or rejects with the sticky error. */
+  async write(h: Handle, offset: number, data: Buffer): Promise<number> {
+    const f = h.file;
+    if (f.error) throw dataError(f.error);
+    const at = h.append ? f.localSize : offset;
+    f.dirty.add(at, Buffer.from(data)); // copy: `data` is the kernel's buffer, gone after the reply
+    this.cache.dropIno(f.ino);
+    const [first, last] = f.dirty.chunkSpan(f.chunkSizeBytes);
+    if (f.dirty.bytes >= this.limits.writeBufferBytes || last > first || this.dirtyBytes() > this.limits.cacheBytes) {
+      await this.startFlush(f);
+    }
+    return data.length;
+  }
+
+  /** Flushes everything buffered for the inode and waits; rejects with the sticky error when `report`. */
+  async drain(f: OpenInode, report = true): Promise<void> {
+    while (f.flushInFlight || !f.dirty.isEmpty) {
+      if (f.flushInFlight) await f.flushDone;
+      else await this.startFlush(f);
+    }
+    if (f.error && report) throw dataError(f.error);
+  }
+
+  /** Drains the inode of a handle; a read-only handle is not failed by another handle's writes. */
+  async drainHandle(h: Handle): Promise<void> {
+    await this.drain(h.file, h.writable);
+  }
+
+  /** Drains every open inode, ignoring errors (unmount). */
+  async drainAll(): Promise<void> {
+    await Promise.all([...this.inodes.values()].map((f) => this.drain(f).catch(() => undefined)));
+  }
+
+  /** Inodes still open (released on unmount). */
+  openInodes(): number[] {
+    return [...this.inodes.keys()];
+  }
+
+  /** Truncates (or extends) an inode after draining this mount's pending writes to it. */
+  async truncate(ino: number, sizeBytes: number): Promise<Attr> {
+    const f = this.inodes.get(ino);
+    if (f) await this.drain(f);
+    const attr = await this.client.setAttr({ ino, size: sizeBytes });
+    if (f) f.sizeBytes = Number(attr.size);
+    this.cache.dropIno(ino);
+    return attr;
+  }
+
+  /** Starts a background flush of the dirty buffer once no other flush of the inode is in flight. */
+  private async startFlush(f: OpenInode): Promise<void> {
+    while (f.flushInFlight) await f.flushDone;
+    if (f.dirty.isEmpty) return;
+    const batch = f.dirty;
+    f.dirty = new DirtyExtents();
+    f.inflight = batch;
+    f.flushInFlight = true;
+    f.flushDone = this.runFlush(f, batch);
+  }
+
+  /** Writes one batch then commits its end; never rejects (failures become the sticky error). */
+  private async runFlush(f: OpenInode, batch: DirtyExtents): Promise<void> {
+    try {
+      if (f.error) return; // the data after a failed flush is dropped, the error stays
+      for (const run of batch.runs()) await this.client.writeRange(f.ino, run.offset, run.data);
+      const attr = await this.client.commitWrite(f.ino, batch.end, Date.now());
+      f.sizeBytes = Number(attr.size);
+    } catch (e) {
+      f.error ??= e;
+      this.log.error({ ino: f.ino, err: (e as Error)?.message }, 'flush failed: later writes and close of this file will fail');
+    } finally {
+      f.inflight = null;
+      f.flushInFlight = false;
+      this.cache.dropIno(f.ino); // windows fetched while the batch was only an overlay are stale
+    }
+  }
+
+  /** Reads into `target`; returns the byte count (short only at the end of file). */
+  async read(h: Handle, offset: number, target: Buffer): Promise<number> {
+    const f = h.file;
+    const length = target.length;
+    const inflight = f.inflight?.overlapping(offset, length) ?? [];
+    const dirty = f.dirty.overlapping(offset, length);
+    const localEnd = f.localEnd;
+    const base = await this.readBase(h, offset, length);
+    base.copy(target, 0);
+    let n = base.length;
+    const overlayEnd = Math.min(length, Math.max(0, localEnd - offset));
+    if (overlayEnd > n) {
+      target.fill(0, n, overlayEnd);
+      n = overlayEnd;
+    }
+    overlayPieces(inflight, offset, target.subarray(0, n));
+    overlayPieces(dirty, offset, target.subarray(0, n));
+    h.nextReadOffset = offset + length;
+    return n;
+  }
+
+  /** Bytes from the cache, a fetch in flight, a new read-ahead window, or one plain read. */
+  private async readBase(h: Handle, offset: number, length: number): Promise<Buffer> {
+    const ino = h.file.ino;
+    const hit = this.cache.lookup(ino, offset, length);
+    if (hit) return this.served(h, offset, length, hit);
+    const pending = this.cache.pendingAt(ino, offset);
+    if (pending) {
+      await pending;
+      const again = this.cache.lookup(ino, offset, length);
+      if (again) return this.served(h, offset, length, again);
+    }
+    const ra = this.limits.readAheadBytes;
+    const sequential = ra > 0 && Math.abs(offset - h.nextReadOffset) <= SEQUENTIAL_SLACK_BYTES;
+    if (!sequential) return this.client.readRange(ino, offset, length);
+    const window = await this.fetchWindow(ino, offset, Math.max(length, ra));
+    return window.subarray(0, Math.min(length, window.length));
+  }
+
+  private served(h: Handle, offset: number, length: number, hit: { data: Buffer; eof: boolean; segmentEnd: number }): Buffer {
+    const ra = this.limits.readAheadBytes;
+    const ino = h.file.ino;
+    const nearEnd = hit.segmentEnd - (offset + length) <= ra / 2;
+    if (!hit.eof && nearEnd && !this.cache.pendingAt(ino, hit.segmentEnd) && !this.cache.lookup(ino, hit.segmentEnd, 1)) {
+      this.fetchWindow(ino, hit.segmentEnd, ra).catch(() => undefined); // a failure surfaces on the real read
+    }
+    return hit.data;
+  }
+
+  private fetchWindow(ino: number, offset: number, sizeBytes: number): Promise<Buffer> {
+    const generation = this.cache.generation(ino);
+    const p = this.client.readRange(ino, offset, sizeBytes).then((data) => {
+      this.cache.insert(ino, generation, offset, data, data.length < sizeBytes);
+      return data;
+    });
+    this.cache.track(ino, offset, offset + sizeBytes, p);
+    return p;
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The FUSE bridge on a real mount, over the in-memory fake client: coreutils in child
+ * processes against the mount, compared with the same operations on a local folder.
+ * Small write buffer / read-ahead / cache limits so flushing and eviction happen often.
+ */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mountFake, type TestMount } from './helpers/mount-harness';
+
+const MiB = 1024 * 1024;
+let m: TestMount;
+
+before(async () => {
+  m = await mountFake({ mount: { writeBufferBytes: 256 * 1024, readAheadBytes: 512 * 1024, cacheBytes: 2 * MiB, attrTimeoutMs: 1000 } });
+});
+after(async () => {
+  await m?.close();
+});
+
+test('Mount: cp of a 5 MiB random file reads back identical, in and out', async () => {
+  await writeFile(join(m.local, 'big'), randomBytes(5 * MiB + 12345));
+  await m.ok('cp "$L/big" "$M/big" && cmp "$L/big" "$M/big" && cp "$M/big" "$L/big.back" && cmp "$L/big" "$L/big.back"');
+  assert.equal(m.client.contentOf('/big').length, 5 * MiB + 12345, 'size committed on close');
+  assert.ok(Math.max(...m.client.writeSizes) > 128 * 1024, 'FUSE writes are coalesced before writeRange');
+  const before = m.client.calls.get('readRange') ?? 0;
+  await m.ok('cat "$M/big" > /dev/null');
+  const reads = (m.client.calls.get('readRange') ?? 0) - before;
+  assert.ok(reads > 0 && reads <= 16, `sequential reads go through 512 KiB read-ahead windows (${reads} readRange calls)`);
+});
+
+test('Mount: ls -l and stat show sizes, types and modes', async () => {
+  await m.ok('mkdir "$M/modes" && printf 12345 > "$M/modes/f" && chmod 640 "$M/modes/f" && mkdir -m 700 "$M/modes/d"');
+  const out = await m.ok('cd "$M/modes" && stat -c "%n %s %a %F" f d');
+  assert.equal(out, 'f 5 640 regular file\nd 4096 700 directory\n');
+  const ls = await m.ok('ls -l "$M/modes"');
+  assert.match(ls, /^-rw-r----- 1 root root\s+5 .* f$/m);
+  assert.match(ls, /^drwx------ .* d$/m);
+});
+
+test('Mount: mkdir -p, rmdir and rm -r', async () => {
+  await m.ok('mkdir -p "$M/tree/a/b/c" && echo x > "$M/tree/a/b/c/f" && echo y > "$M/tree/a/g" && rmdir "$M/tree/a/b/c" 2>/dev/null; test -d "$M/tree/a/b/c"');
+  await m.ok('rm "$M/tree/a/b/c/f" && rmdir "$M/tree/a/b/c" && ! test -e "$M/tree/a/b/c"');
+  await m.ok('mkdir -p "$M/tree/a/b/c/d" && rm -r "$M/tree" && ! test -e "$M/tree" && ls "$M"');
+});
+
+test('Mount: mv over an existing file replaces it', async () => {
+  await m.ok('echo old > "$M/dst" && echo new > "$M/src" && mv "$M/src" "$M/dst"');
+  assert.equal(await m.ok('cat "$M/dst"; test -e "$M/src" || echo gone'), 'new\ngone\n');
+  await m.ok('mkdir "$M/mvdir" && mv "$M/dst" "$M/mvdir/moved" && test -f "$M/mvdir/moved"');
+});
+
+test('Mount: truncate shrinks and extends like a local file', async () => {
+  await writeFile(join(m.local, 't'), randomBytes(300_000));
+  await m.ok('cp "$L/t" "$M/t" && for s in 100000 250000 7 0 123456; do truncate -s $s "$L/t"; truncate -s $s "$M/t"; cmp "$L/t" "$M/t" || exit 1; done');
+  assert.equal((await m.ok('stat -c %s "$M/t"')).trim(), '123456');
+});
+
+test('Mount: random dd conv=notrunc and pwrite match a local file', async () => {
+  await writeFile(join(m.local, 'r'), randomBytes(2 * MiB));
+  await m.ok('cp "$L/r" "$M/r"');
+  const ops: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    const seek = Math.floor(Math.random() * 3000);
+    const count = 1 + Math.floor(Math.random() * 40);
+    ops.push(`dd if="$L/src" of="$F" bs=1024 seek=${seek} count=${count} conv=notrunc status=none`);
+  }
+  await writeFile(join(m.local, 'src'), randomBytes(64 * 1024));
+  await m.ok(`for F in "$L/r" "$M/r"; do ${ops.join(' && ')} || exit 1; done; cmp "$L/r" "$M/r"`);
+  const script = `
+    const fs = require('fs');
+    const [a, b] = process.argv.slice(1);
+    const fa = fs.openSync(a, 'r+'), fb = fs.openSync(b, 'r+');
+    let seed = 7; const rnd = (n) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let i = 0; i < 300; i++) {
+      const len = 1 + rnd(70000), pos = rnd(3500000), buf = Buffer.alloc(len, i & 255);
+      fs.writeSync(fa, buf, 0, len, pos); fs.writeSync(fb, buf, 0, len, pos);
+      if (i % 25 === 0) {
+        const x = Buffer.alloc(9000), y = Buffer.alloc(9000);
+        const p = rnd(3600000);
+        const na = fs.readSync(fa, x, 0, 9000, p), nb = fs.readSync(fb, y, 0, 9000, p);
+        if (na !== nb || !x.equals(y)) { console.error('read-your-writes mismatch at', p, na, nb); process.exit(3); }
+      }
+    }
+    fs.closeSync(fa); fs.closeSync(fb); console.log('pwrites done');`;
+  const out = await m.ok(`node -e "$S" "$L/r" "$M/r" && cmp "$L/r" "$M/r"`.replace('$S', script.replace(/"/g, '\\"').replace(/\$/g, '\\$')));
+  assert.equal(out, 'pwrites done\n');
+});
+
+test('Mount: append with >> grows the file in order', async () => {
+  await m.ok('for i in 1 2 3 4 5; do echo line$i >> "$M/log"; done');
+  assert.equal(await m.ok('cat "$M/log"'), 'line1\nline2\nline3\nline4\nline5\n');
+  await m.ok('sh -c \'exec 3>>"$M/log"; echo six >&3; echo seven >&3\'');
+  assert.equal((await m.ok('tail -n 2 "$M/log"')), 'six\nseven\n');
+});
+
+test('Mount: errors carry their errno (ENOENT, ENOTEMPTY, EISDIR, ENOTDIR)', async () => {
+  const cat = await m.sh('cat "$M/missing"');
+  assert.notEqual(cat.code, 0);
+  assert.match(cat.stderr, /No such file or directory/);
+  await m.ok('mkdir -p "$M/full/sub"');
+  const rmdir = await m.sh('rmdir "$M/full"');
+  assert.match(rmdir.stderr, /Directory not empty/);
+  assert.match((await m.sh('echo x > "$M/full"')).stderr, /Is a directory/);
+  await m.ok('echo x > "$M/plain"');
+  assert.match((await m.sh('mkdir "$M/plain/sub"')).stderr, /Not a directory/);
+  assert.match((await m.sh('mkdir "$M/full"')).stderr, /File exists/);
+});
+
+test('Mount: df reports the cluster capacity', async () => {
+  const out = await m.ok('df -P -k "$M" | tail -n 1');
+  const [fs, blocks, , avail] = out.trim().split(/\s+/);
+  assert.equal(fs, 'dfs');
+  assert.equal(Number(blocks), 1024 ** 3, '1 TiB in KiB');
+  assert.ok(Number(avail) > 0);
+  assert.match(await m.ok('stat -f -c "%l" "$M"'), /^255$/m);
+});
+
+test('Mount: an open file keeps working after unlink until close', async () => {
+  await m.ok('printf keepme > "$M/unlinked"');
+  const out = await m.ok('exec 3<"$M/unlinked"; rm "$M/unlinked"; test -e "$M/unlinked" && echo still-there; cat <&3; exec 3<&-');
+  assert.equal(out, 'keepme');
+  assert.equal(m.client.openInodes().length, 0, 'every open released');
+});
+
+test('Mount: symlinks, chmod, touch -d', async () => {
+  await m.ok('echo t > "$M/target" && ln -s target "$M/link" && test "$(readlink "$M/link")" = target && test "$(cat "$M/link")" = t');
+  await m.ok('touch -d "2001-02-03 04:05:06" "$M/target" && chmod 600 "$M/target"');
+  assert.equal(await m.ok('stat -c "%a %Y" "$M/target"'), `600 ${Date.parse('2001-02-03T04:05:06') / 1000}\n`);
+});
+
+test('Mount: a failed flush is reported (EIO), never a silent success', async () => {
+  m.client.faults.writeRange = 'EIO';
+  try {
+    const r = await m.sh('dd if=/dev/zero of="$M/fails" bs=64k count=16 status=none && sync "$M/fails"');
+    assert.notEqual(r.code, 0, 'dd or its close must fail');
+    assert.match(r.stderr, /Input\/output error/);
+  } finally {
+    m.client.faults = {};
+  }
+  await m.ok('echo fine > "$M/after-fault" && cat "$M/after-fault"');
+});
+
+test('Mount: fsync returns after the data is written (visible to the client)', async () => {
+  const script = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'w');fs.writeSync(fd,Buffer.alloc(1000,97));fs.fsyncSync(fd);console.log('synced');setTimeout(()=>fs.closeSync(fd),1500)`;
+  const run = m.sh(`node -e "${script}" "$M/synced"`);
+  // poll the fake, not the mount: fsync must have pushed the bytes before the process closes
+  let seen = 0;
+  for (let i = 0; i < 50 && seen !== 1000; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      seen = m.client.contentOf('/synced').length;
+    } catch {
+      seen = 0;
+    }
+  }
+  assert.equal(seen, 1000);
+  assert.equal((await run).code, 0);
+});
+
+test('Mount: another process sees bytes buffered by a writer that has not closed yet', async () => {
+  const writer = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'w');fs.writeSync(fd,'buffered-bytes');console.log('w');setTimeout(()=>fs.closeSync(fd),1500)`;
+  const out = await m.ok(`node -e "${writer}" "$M/pending" > "$L/w.out" & sleep 0.7; cat "$M/pending"; stat -c %s "$M/pending"; wait`);
+  assert.equal(out, 'buffered-bytes14\n');
+});
+
+test('Mount: parallel copies of several files under a small cache budget', async () => {
+  await writeFile(join(m.local, 'par'), randomBytes(3 * MiB + 777));
+  await m.ok('for i in 1 2 3 4; do cp "$L/par" "$M/par$i" & done; wait; for i in 1 2 3 4; do cmp "$L/par" "$M/par$i" || exit 1; done', 60);
+  await m.ok('for i in 1 2 3 4; do cat "$M/par$i" > "$L/par.out$i" & done; wait; for i in 1 2 3 4; do cmp "$L/par" "$L/par.out$i" || exit 1; done', 60);
+});
