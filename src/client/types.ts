@@ -75,7 +75,7 @@ export interface DfsClientApi {
   // --- whole files, streamed with bounded memory
   /** Uploads `source` to `remotePath`; visible only once every chunk is on every replica (commit). */
   put(source: Readable, remotePath: string, opts?: PutOptions): Promise<Attr>;
-  /** Streams a file into `dest` (chunks fetched in parallel, written in order). */
+  /** Streams a file into `dest` (chunks fetched in parallel, written in order); does not end `dest`. */
   get(remotePath: string, dest: Writable, opts?: GetOptions): Promise<Attr>;
 
   // --- ranges by inode (the mount); chunk locations are cached per inode

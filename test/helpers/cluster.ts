@@ -12,6 +12,7 @@ import { startMaster, type MasterHandle } from '../../src/master/master';
 import { startChunkserver, type ChunkserverHandle } from '../../src/chunkserver/chunkserver';
 import { DfsClient } from '../../src/client/dfs-client';
 import { sleep } from '../../src/common/clock';
+import { setLogLevel } from '../../src/common/logger';
 
 /** Config values that make a test cluster react in fractions of a second. */
 export const FAST_CONFIG: Record<string, unknown> = {
@@ -45,6 +46,7 @@ export class TestCluster {
     const root = await mkdtemp(join(tmpdir(), 'dfs-cluster-'));
     const overrides = { ...FAST_CONFIG, ...(opts.config ?? {}) };
     const config = loadConfig({ env: {}, overrides });
+    setLogLevel(config.log.level);
     const cluster = new TestCluster(root, config, opts.chunkservers ?? 3);
     try {
       await cluster.startMaster();

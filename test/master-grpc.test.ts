@@ -1,0 +1,356 @@
+// The master over gRPC on 127.0.0.1:0 with tiny fake chunkservers (Grant/Replicate only):
+// allocation, leases, version bumps, repair, reports, deletions, dead servers, sessions,
+// uploads and a restart on the same metaDir.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { ManualClock } from '../src/common/clock';
+import { loadConfig, type Config } from '../src/common/config';
+import { proto, masterClient, callUnary, bindServer, stopServer, type MasterClient } from '../src/common/rpc';
+import type { DfsError } from '../src/common/errors';
+import type { GrantRequest__Output } from '../src/generated/dfs/GrantRequest';
+import type { ReplicateRequest__Output } from '../src/generated/dfs/ReplicateRequest';
+import type { HeartbeatRequest } from '../src/generated/dfs/HeartbeatRequest';
+import type { HeartbeatReply__Output } from '../src/generated/dfs/HeartbeatReply';
+import { startMaster, type MasterHandle } from '../src/master/master';
+
+const CHUNK = 65536;
+
+interface Fake {
+  id: string; address: string; server: grpc.Server;
+  grants: GrantRequest__Output[]; replicates: ReplicateRequest__Output[];
+  failGrant: boolean; failReplicate: boolean;
+}
+
+async function startFake(id: string): Promise<Fake> {
+  const server = new grpc.Server();
+  const fake = { id, address: '', server, grants: [], replicates: [], failGrant: false, failReplicate: false } as Fake;
+  server.addService(proto().dfs.Chunkserver.service, {
+    Grant: (call: grpc.ServerUnaryCall<GrantRequest__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      if (fake.failGrant) return cb({ code: grpc.status.UNAVAILABLE, details: 'fake failure' });
+      fake.grants.push(call.request);
+      cb(null, { length: 0 });
+    },
+    Replicate: (call: grpc.ServerUnaryCall<ReplicateRequest__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      if (fake.failReplicate) return cb({ code: grpc.status.UNAVAILABLE, details: 'fake failure' });
+      fake.replicates.push(call.request);
+      cb(null, { handle: call.request.task?.handle, version: call.request.task?.version, length: 0 });
+    },
+  });
+  const port = await bindServer(server, '127.0.0.1:0');
+  fake.address = `127.0.0.1:${port}`;
+  return fake;
+}
+
+let dir: string;
+let config: Config;
+const clock = new ManualClock();
+let master: MasterHandle | undefined;
+let client: MasterClient;
+const fakes: Fake[] = [];
+
+function call<Res>(method: string, req: unknown): Promise<Res> {
+  const c = client as unknown as Record<string, unknown>;
+  return callUnary(client, c[method] as never, req, 10_000) as Promise<Res>;
+}
+async function code(p: Promise<unknown>): Promise<string> {
+  try { await p; } catch (e) { return (e as DfsError).code; }
+  return 'OK';
+}
+async function start(): Promise<void> {
+  master = await startMaster({ config, listen: '127.0.0.1:0', metaDir: join(dir, 'meta'), clock, maintenanceIntervalMs: 0 });
+  client?.close();
+  client = masterClient(master.address);
+}
+async function register(f: Fake, freeGiB = 50): Promise<void> {
+  await call('Register', { serverId: f.id, address: f.address, capacityBytes: 100 * 2 ** 30, usedBytes: 0, freeBytes: freeGiB * 2 ** 30 });
+}
+
+/** One heartbeat on its own stream; resolves with the master's reply. */
+async function heartbeat(req: HeartbeatRequest): Promise<HeartbeatReply__Output> {
+  const stream = client.Heartbeat();
+  const reply = once(stream, 'data') as Promise<[HeartbeatReply__Output]>;
+  stream.write({ capacityBytes: 100 * 2 ** 30, freeBytes: 50 * 2 ** 30, usedBytes: 0, ...req });
+  const [r] = await reply;
+  stream.end();
+  stream.on('error', () => undefined);
+  return r;
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'dfs-master-grpc-'));
+  config = loadConfig({ env: {}, overrides: {
+    'cluster.chunkSizeBytes': CHUNK, 'cluster.replication': 3, 'cluster.garbageGraceMs': 0,
+    'cluster.deadAfterMs': 10_000, 'cluster.leaseDurationMs': 60_000, 'cluster.sessionTimeoutMs': 30_000,
+    'cluster.uploadTimeoutMs': 60_000, 'log.level': 'silent',
+  } });
+  process.env.DFS_LOG_LEVEL ??= 'silent';
+  for (const id of ['a', 'b', 'c', 'd']) fakes.push(await startFake(id));
+  await start();
+});
+
+after(async () => {
+  client?.close();
+  await master?.stop();
+  for (const f of fakes) await stopServer(f.server, 200);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const byId = (id: string) => fakes.find((f) => f.id === id)!;
+const clearCalls = () => fakes.forEach((f) => { f.grants = []; f.replicates = []; });
+
+test('grpc: namespace round trip and errors carry POSIX codes', async () => {
+  const d = await call<{ type: string }>('Mkdir', { path: '/dir', mode: 0o755, parents: false });
+  assert.equal(d.type, 'DIRECTORY');
+  assert.equal(await code(call('Mkdir', { path: '/dir', mode: 0o755 })), 'EEXIST');
+  assert.equal(await code(call('Stat', { path: '/nope' })), 'ENOENT');
+  const f = await call<{ ino: number; size: number }>('Create', { path: '/dir/f', mode: 0o644 });
+  await call('SetAttr', { ino: f.ino, size: 100 });
+  const chmod = await call<{ mode: number; size: number }>('SetAttr', { ino: f.ino, mode: 0o600 });
+  assert.equal(chmod.mode, 0o600);
+  assert.equal(chmod.size, 100, 'an absent optional field is not a change');
+  const list = await call<{ entries: { name: string }[]; eof: boolean }>('List', { path: '/dir' });
+  assert.deepEqual(list.entries.map((e) => e.name), ['f']);
+  assert.equal(await code(call('Delete', { path: '/', recursive: true })), 'EBUSY');
+});
+
+test('grpc: GetLease with no chunkserver is NO_SERVERS', async () => {
+  const f = await call<{ ino: number }>('Create', { path: '/nos', mode: 0o644 });
+  assert.equal(await code(call('GetLease', { ino: f.ino, index: 0 })), 'NO_SERVERS');
+});
+
+test('grpc: GetLease allocates on distinct servers, grants before recording, reuses a valid lease', async () => {
+  for (const id of ['a', 'b', 'c']) await register(byId(id));
+  await register(byId('d'), 1); // nearly full: placed last
+  clearCalls();
+  const f = await call<{ ino: number }>('Create', { path: '/w', mode: 0o644 });
+  const lease = await call<{ chunk: { handle: number; version: number; replicas: { serverId: string; address: string }[] }; primaryServerId: string; leaseDurationMs: number }>('GetLease', { ino: f.ino, index: 2 });
+  const ids = lease.chunk.replicas.map((r) => r.serverId);
+  assert.equal(ids.length, 3);
+  assert.equal(new Set(ids).size, 3);
+  assert.ok(!ids.includes('d'), 'placement prefers free space');
+  assert.equal(lease.primaryServerId, ids[0]);
+  assert.equal(lease.chunk.version, 1);
+  assert.equal(lease.leaseDurationMs, 60_000);
+  for (const id of ids) {
+    const g = byId(id).grants;
+    assert.equal(g.length, 1);
+    assert.equal(g[0].handle, lease.chunk.handle);
+    assert.equal(g[0].create, true);
+    assert.equal(g[0].version, 1);
+    assert.equal(g[0].primary, id === ids[0]);
+    assert.equal(byId(id).address, lease.chunk.replicas[ids.indexOf(id)].address);
+  }
+  const again = await call<typeof lease>('GetLease', { ino: f.ino, index: 2 });
+  assert.equal(again.primaryServerId, lease.primaryServerId);
+  assert.equal(again.chunk.version, 1);
+  assert.equal(fakes.reduce((n, x) => n + x.grants.length, 0), 3, 'a valid lease costs no grant');
+  const chunks = await call<{ attr: { chunkCount: number }; chunks: { index: number; handle: number; version: number; replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino });
+  assert.equal(chunks.attr.chunkCount, 3, 'slots 0 and 1 are holes');
+  assert.equal(chunks.chunks.length, 1);
+  assert.equal(chunks.chunks[0].index, 2);
+  assert.equal(chunks.chunks[0].replicas[0].serverId, lease.primaryServerId, 'primary first');
+});
+
+test('grpc: excluding a replica bumps the version, drops it and repairs from the others', async () => {
+  clearCalls();
+  const f = await call<{ ino: number }>('Stat', { path: '/w' });
+  const first = await call<{ chunk: { handle: number; version: number; replicas: { serverId: string }[] }; primaryServerId: string }>('GetLease', { ino: f.ino, index: 2 });
+  const bad = first.chunk.replicas[1].serverId;
+  const lease = await call<typeof first>('GetLease', { ino: f.ino, index: 2, excludeServerIds: [bad] });
+  const ids = lease.chunk.replicas.map((r) => r.serverId);
+  assert.equal(lease.chunk.version, 2);
+  assert.ok(!ids.includes(bad));
+  assert.ok(ids.includes('d'), 'the spare server got a copy and joined the chain');
+  assert.equal(byId('d').replicates.length, 1);
+  assert.equal(byId('d').replicates[0].task?.version, 2);
+  assert.equal(byId(bad).grants.length, 0);
+  for (const id of ids.filter((x) => x !== 'd')) {
+    const g = byId(id).grants;
+    assert.equal(g.length, 1);
+    assert.equal(g[0].version, 2);
+    assert.equal(g[0].expectedVersion, 1);
+    assert.equal(g[0].create, false);
+    assert.equal(g[0].primary, id === lease.primaryServerId);
+  }
+  const chunks = await call<{ chunks: { version: number; replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino, firstIndex: 2, count: 1 });
+  assert.equal(chunks.chunks[0].version, 2);
+  assert.ok(!chunks.chunks[0].replicas.some((r) => r.serverId === bad));
+});
+
+test('grpc: a replica whose grant fails is replaced at allocation', async () => {
+  clearCalls();
+  byId('a').failGrant = true;
+  try {
+    const f = await call<{ ino: number }>('Create', { path: '/rep', mode: 0o644 });
+    const lease = await call<{ chunk: { replicas: { serverId: string }[] }; primaryServerId: string }>('GetLease', { ino: f.ino, index: 0 });
+    const ids = lease.chunk.replicas.map((r) => r.serverId).sort();
+    assert.deepEqual(ids, ['b', 'c', 'd']);
+    assert.equal(lease.chunk.replicas[0].serverId, lease.primaryServerId);
+  } finally {
+    byId('a').failGrant = false;
+  }
+});
+
+test('grpc: heartbeats: unknown server re-registers, stale and garbage replicas are deleted, removed files too', async () => {
+  assert.equal((await heartbeat({ serverId: 'ghost' })).reregister, true);
+  const f = await call<{ ino: number }>('Stat', { path: '/w' });
+  const c = (await call<{ chunks: { handle: number; version: number; replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino })).chunks[0];
+  const holder = c.replicas[0].serverId;
+  const stale = await heartbeat({ serverId: holder, chunks: [{ handle: c.handle, version: c.version - 1, length: 0 }, { handle: 999_999, version: 1, length: 0 }] });
+  assert.equal(stale.reregister, false);
+  const deleted = stale.deleteChunks.map((r) => [r.handle, r.version]);
+  assert.deepEqual(deleted.sort(), [[999_999, 1], [c.handle, c.version - 1]].sort());
+  const after = (await call<{ chunks: { replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino })).chunks[0];
+  assert.ok(!after.replicas.some((r) => r.serverId === holder), 'a stale replica is not handed out');
+  await heartbeat({ serverId: holder, chunks: [{ handle: c.handle, version: c.version, length: 0 }] });
+  const back = (await call<{ chunks: { replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino })).chunks[0];
+  assert.ok(back.replicas.some((r) => r.serverId === holder), 'an up-to-date report adds the location');
+  await call('Delete', { path: '/w' });
+  const holders = back.replicas.map((r) => r.serverId);
+  for (const id of holders) {
+    const r = await heartbeat({ serverId: id });
+    assert.ok(r.deleteChunks.some((x) => x.handle === c.handle), `${id} is told to delete the removed chunk`);
+  }
+});
+
+test('grpc: a newer reported version is adopted', async () => {
+  const f = await call<{ ino: number }>('Create', { path: '/adopt', mode: 0o644 });
+  const lease = await call<{ chunk: { handle: number; version: number; replicas: { serverId: string }[] } }>('GetLease', { ino: f.ino, index: 0 });
+  const [x, y] = lease.chunk.replicas.map((r) => r.serverId);
+  const r = await heartbeat({ serverId: x, chunks: [{ handle: lease.chunk.handle, version: 5, length: 0 }] });
+  assert.equal(r.deleteChunks.length, 0);
+  const c = (await call<{ chunks: { version: number; replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino })).chunks[0];
+  assert.equal(c.version, 5);
+  assert.deepEqual(c.replicas.map((q) => q.serverId), [x], 'replicas still at the old version are dropped');
+  const ry = await heartbeat({ serverId: y });
+  assert.ok(ry.deleteChunks.some((d) => d.handle === lease.chunk.handle && d.version === 1));
+});
+
+test('grpc: StatFs and Nodes', async () => {
+  const s = await call<{ liveServers: number; capacityBytes: number; files: number; chunks: number }>('StatFs', {});
+  assert.equal(s.liveServers, 4);
+  assert.equal(s.capacityBytes, 4 * 100 * 2 ** 30);
+  assert.ok(s.files >= 5);
+  assert.ok(s.chunks >= 2);
+  const n = await call<{ nodes: { serverId: string; state: string; address: string }[] }>('Nodes', {});
+  assert.deepEqual(n.nodes.map((x) => x.serverId).sort(), ['a', 'b', 'c', 'd']);
+  assert.ok(n.nodes.every((x) => x.state === 'ALIVE'));
+});
+
+test('grpc: an open file survives unlink in its session and is collected at release', async () => {
+  const f = await call<{ ino: number }>('Create', { path: '/open', mode: 0o644, sessionId: 'm1' });
+  await call('GetLease', { ino: f.ino, index: 0 });
+  await call('Delete', { path: '/open', sessionId: 'm1' });
+  assert.equal(await code(call('Stat', { path: '/open' })), 'ENOENT');
+  const still = await call<{ attr: { nlink: number }; chunks: unknown[] }>('GetChunks', { ino: f.ino });
+  assert.equal(still.attr.nlink, 0);
+  assert.equal(still.chunks.length, 1);
+  await call('CommitWrite', { ino: f.ino, minSize: 10 });
+  await call('Release', { ino: f.ino, sessionId: 'm1' });
+  assert.equal(await code(call('GetChunks', { ino: f.ino })), 'ENOENT');
+  const g = await call<{ ino: number }>('Create', { path: '/open2', mode: 0o644 });
+  await call('KeepSession', { sessionId: 'm2', openInos: [g.ino] });
+  await call('Delete', { path: '/open2' });
+  await call('GetChunks', { ino: g.ino });
+  clock.advance(31_000);
+  await heartbeatAll();
+  await master!.maintain();
+  assert.equal(await code(call('GetChunks', { ino: g.ino })), 'ENOENT', 'session expired: orphan collected');
+});
+
+/** Keeps every fake alive across a clock jump. */
+async function heartbeatAll(): Promise<void> {
+  for (const f of fakes) await heartbeat({ serverId: f.id });
+}
+
+test('grpc: uploads link atomically; expired ones are collected', async () => {
+  const up = await call<{ ino: number; chunkSize: number; replication: number }>('BeginUpload', { path: '/up', mode: 0o644 });
+  assert.equal(up.chunkSize, CHUNK);
+  await call('GetLease', { ino: up.ino, index: 0 });
+  assert.equal(await code(call('Stat', { path: '/up' })), 'ENOENT', 'invisible before commit');
+  assert.equal(await code(call('CommitUpload', { ino: up.ino, path: '/up', size: 2 * CHUNK })), 'EINVAL');
+  const a = await call<{ size: number; sha256: Buffer }>('CommitUpload', { ino: up.ino, path: '/up', size: 10, sha256: Buffer.alloc(32, 1) });
+  assert.equal(a.size, 10);
+  assert.equal(a.sha256.length, 32);
+  const gone = await call<{ ino: number }>('BeginUpload', { path: '/up-expire', mode: 0o644 });
+  clock.advance(61_000);
+  await heartbeatAll();
+  await master!.maintain();
+  assert.equal(await code(call('CommitUpload', { ino: gone.ino, path: '/up-expire', size: 0 })), 'UPLOAD_NOT_FOUND');
+});
+
+test('grpc: a silent server goes DEAD and its replicas are no longer handed out', async () => {
+  const f = await call<{ ino: number }>('Create', { path: '/dead', mode: 0o644 });
+  const lease = await call<{ chunk: { replicas: { serverId: string }[] } }>('GetLease', { ino: f.ino, index: 0 });
+  const victim = lease.chunk.replicas[0].serverId;
+  clock.advance(11_000);
+  for (const x of fakes) if (x.id !== victim) await heartbeat({ serverId: x.id });
+  await master!.maintain();
+  const n = await call<{ nodes: { serverId: string; state: string }[] }>('Nodes', {});
+  assert.equal(n.nodes.find((x) => x.serverId === victim)!.state, 'DEAD');
+  const c = (await call<{ chunks: { replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino })).chunks[0];
+  assert.ok(!c.replicas.some((r) => r.serverId === victim));
+  assert.equal((await heartbeat({ serverId: victim })).reregister, true);
+});
+
+test('grpc: re-replication restores the goal through heartbeat tasks, extras are trimmed', async () => {
+  const f = await call<{ ino: number }>('Stat', { path: '/dead' });
+  const holders = async () => (await call<{ chunks: { handle: number; version: number; replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino })).chunks[0];
+  const before = await holders();
+  assert.equal(before.replicas.length, 2, 'one replica was on the dead server');
+  const victimBack = fakes.find((x) => !before.replicas.some((r) => r.serverId === x.id) && x.grants.some((g) => g.handle === before.handle))!;
+  for (let round = 0; round < 10 && (await holders()).replicas.length < 3; round++) {
+    await master!.maintain();
+    for (const x of fakes) {
+      if (x === victimBack) continue;
+      const r = await heartbeat({ serverId: x.id });
+      for (const t of r.replicate) {
+        assert.ok(t.sources.length > 0);
+        assert.ok(!t.sources.some((s) => s.serverId === x.id), 'never a copy onto a holder');
+        await heartbeat({ serverId: x.id, chunks: [{ handle: t.handle, version: t.version, length: 0 }] });
+      }
+    }
+  }
+  const restored = await holders();
+  assert.equal(restored.replicas.length, 3);
+  assert.ok(restored.replicas.every((r) => r.serverId !== victimBack.id));
+  // The dead server comes back with its old replica: four copies, one is trimmed.
+  await register(victimBack);
+  assert.equal((await heartbeat({ serverId: victimBack.id })).reregister, false);
+  await heartbeat({ serverId: victimBack.id, fullReport: true, lastPage: true, chunks: [{ handle: before.handle, version: before.version, length: 0 }] });
+  assert.equal((await holders()).replicas.length, 4);
+  await master!.maintain();
+  let deletes = 0;
+  for (const x of fakes) deletes += (await heartbeat({ serverId: x.id })).deleteChunks.filter((d) => d.handle === before.handle).length;
+  assert.equal(deletes, 1);
+  assert.equal((await holders()).replicas.length, 3);
+});
+
+test('grpc: restart on the same metaDir keeps the namespace and chunk records', async () => {
+  const f = await call<{ ino: number }>('Create', { path: '/dir/persist', mode: 0o640 });
+  const lease = await call<{ chunk: { handle: number; version: number } }>('GetLease', { ino: f.ino, index: 0 });
+  await call('CommitWrite', { ino: f.ino, minSize: 1234 });
+  await master!.stop();
+  await start();
+  const a = await call<{ ino: number; size: number; mode: number; chunkCount: number }>('Stat', { path: '/dir/persist' });
+  assert.equal(a.ino, f.ino);
+  assert.equal(a.size, 1234);
+  assert.equal(a.mode, 0o640);
+  assert.equal(a.chunkCount, 1);
+  assert.equal((await heartbeat({ serverId: 'a' })).reregister, true, 'servers are relearned');
+  const fresh = await call<{ ino: number }>('Create', { path: '/dir/new', mode: 0o644 });
+  assert.ok(fresh.ino > f.ino, 'inode numbers are never reused');
+  const c = await call<{ chunks: { handle: number; version: number; replicas: unknown[] }[] }>('GetChunks', { ino: f.ino });
+  assert.equal(c.chunks[0].handle, lease.chunk.handle);
+  assert.equal(c.chunks[0].version, lease.chunk.version);
+  assert.equal(c.chunks[0].replicas.length, 0, 'no locations until reports arrive');
+  for (const x of fakes) await register(x);
+  const other = await call<{ ino: number }>('Create', { path: '/dir/h', mode: 0o644 });
+  const l2 = await call<{ chunk: { handle: number } }>('GetLease', { ino: other.ino, index: 0 });
+  assert.ok(l2.chunk.handle > lease.chunk.handle, 'chunk handles are never reused');
+});
