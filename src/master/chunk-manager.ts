@@ -1,0 +1,390 @@
+/**
+ * Chunks: read locations (GetChunks), write leases (GetLease), chunkserver reports and the
+ * deletion of replicas of chunks that left the namespace.
+ *
+ * Ordering guarantees (docs/ARCHITECTURE.md "Write path"):
+ * - a new chunk is recorded in LMDB only AFTER its replicas accepted `Grant{create}`;
+ * - a version bump is persisted only AFTER the replicas accepted `Grant{v+1}`; a master crash
+ *   in between leaves replicas ahead, and their reports make the master adopt the version;
+ * - one lease decision per chunk slot at a time (KeyedLock), so two clients never get two
+ *   primaries, and a valid lease is handed to every client asking while it lasts.
+ * Leases live in memory only: after a restart, the first GetLease bumps the version.
+ */
+import assert from 'node:assert';
+import { DfsError, asDfsError } from '../common/errors';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import type { Config } from '../common/config';
+import type { ChunkInfo } from '../generated/dfs/ChunkInfo';
+import type { ChunkLease } from '../generated/dfs/ChunkLease';
+import type { ChunkReplica } from '../generated/dfs/ChunkReplica';
+import type { GetChunksReply } from '../generated/dfs/GetChunksReply';
+import type { HeartbeatRequest__Output } from '../generated/dfs/HeartbeatRequest';
+import type { ChunkRef } from '../generated/dfs/ChunkRef';
+import { MetaStore, InodeRec } from './meta-store';
+import { Namespace } from './namespace';
+import { ServerRegistry } from './server-registry';
+import { ChunkMap, DeletionQueue, GarbageTracker, judgeReport } from './chunk-map';
+import { ChunkserverLink } from './chunkserver-link';
+import { KeyedLock } from './keyed-lock';
+import { place } from './placement';
+
+export interface Lease { primaryId: string; version: number; expiresAtMs: number }
+
+/** Handles reserved per LMDB write of the counter. */
+const HANDLE_BLOCK = 1024;
+/** Chunk slots returned by one GetChunks at most. */
+export const GET_CHUNKS_MAX = 10_000;
+/** Grant rounds of one GetLease before giving up (each round loses at least one replica). */
+const GRANT_ROUNDS_MAX = 4;
+/** Deletions delivered per heartbeat reply. */
+export const DELETES_PER_REPLY_MAX = 1000;
+
+export interface ChunkManagerOptions {
+  store: MetaStore;
+  ns: Namespace;
+  registry: ServerRegistry;
+  chunkMap: ChunkMap;
+  deletions: DeletionQueue;
+  garbage: GarbageTracker;
+  link: ChunkserverLink;
+  clock: Clock;
+  config: Config;
+  log: Logger;
+}
+
+export class ChunkManager {
+  readonly leases = new Map<number, Lease>();
+  private readonly slotLock = new KeyedLock();
+  private nextHandle = 0;
+  private handleEnd = 0;
+  private reserving: Promise<void> | undefined;
+
+  constructor(private readonly o: ChunkManagerOptions) {}
+
+  private get cluster(): Config['cluster'] { return this.o.config.cluster; }
+  private now(): number { return this.o.clock.nowMs(); }
+
+  // ------------------------------------------------------------------ reads
+
+  private replicaOf(id: string): ChunkReplica | undefined {
+    const s = this.o.registry.get(id);
+    return s && s.state === 'ALIVE' ? { serverId: s.id, address: s.address } : undefined;
+  }
+
+  /** Live up-to-date replicas of a chunk: the lease's primary first, then least loaded. */
+  liveReplicas(handle: number): ChunkReplica[] {
+    const lease = this.validLease(handle);
+    const now = this.now();
+    const live = this.o.chunkMap.holders(handle).filter((id) => this.o.registry.isAlive(id));
+    live.sort((a, b) => {
+      if (lease?.primaryId === a) return -1;
+      if (lease?.primaryId === b) return 1;
+      return this.o.registry.pendingWrites(this.o.registry.get(a)!, now) - this.o.registry.pendingWrites(this.o.registry.get(b)!, now);
+    });
+    return live.map((id) => this.replicaOf(id)!);
+  }
+
+  isLeased(handle: number): boolean {
+    return this.validLease(handle) !== undefined;
+  }
+
+  private validLease(handle: number): Lease | undefined {
+    const l = this.leases.get(handle);
+    return l && l.expiresAtMs > this.now() ? l : undefined;
+  }
+
+  /**
+   * Chunks [first, first+count) of an inode. Slots that were never written are absent; a
+   * written chunk with no live replica is returned with no replicas (never silently a hole).
+   */
+  getChunks(ino: number, first: number, count: number): GetChunksReply {
+    const rec = this.o.ns.inode(ino);
+    this.touchUpload(ino);
+    const want = Math.min(count > 0 ? count : GET_CHUNKS_MAX, GET_CHUNKS_MAX);
+    const end = Math.min(rec.chunks.length, first + want);
+    const chunks: ChunkInfo[] = [];
+    for (let index = first; index < end; index++) {
+      const handle = rec.chunks[index];
+      if (!handle) continue;
+      const c = this.o.store.chunks.get(handle);
+      if (!c) continue;
+      chunks.push({ index, handle, version: c.version, replicas: this.liveReplicas(handle) });
+    }
+    return { attr: this.o.ns.attr(ino, rec), chunks };
+  }
+
+  /** Uploads stay alive while they are used: push the expiry when it is 10% stale. */
+  private touchUpload(ino: number): void {
+    const up = this.o.store.uploads.get(ino);
+    if (!up) return;
+    const expiresAtMs = this.now() + this.cluster.uploadTimeoutMs;
+    if (expiresAtMs - up.expiresAtMs < this.cluster.uploadTimeoutMs / 10) return;
+    this.o.store.tx(() => {
+      const cur = this.o.store.uploads.get(ino);
+      if (cur) this.o.store.uploads.put(ino, { ...cur, expiresAtMs });
+    }).catch((e) => this.o.log.warn({ ino, err: asDfsError(e).message }, 'cannot extend upload'));
+  }
+
+  // ------------------------------------------------------------------ leases
+
+  /**
+   * The write lease of slot `index` of `ino`; allocates the chunk when the slot is empty.
+   * Errors: ENOENT, EISDIR/EINVAL (not a regular file), NO_SERVERS (no server accepted a new
+   * chunk), UNAVAILABLE (no live replica holds the chunk, or none accepted the new version).
+   */
+  getLease(ino: number, index: number, exclude: readonly string[]): Promise<ChunkLease> {
+    if (!Number.isSafeInteger(index) || index < 0) return Promise.reject(new DfsError('EINVAL', `bad chunk index ${index}`));
+    return this.slotLock.run(`${ino}:${index}`, () => this.leaseLocked(ino, index, new Set(exclude)));
+  }
+
+  private fileForWrite(ino: number): InodeRec {
+    const rec = this.o.ns.inode(ino);
+    if (rec.type === 'DIRECTORY') throw new DfsError('EISDIR', `inode ${ino} is a directory`);
+    if (rec.type !== 'REGULAR') throw new DfsError('EINVAL', `inode ${ino} is not a regular file`);
+    return rec;
+  }
+
+  private async leaseLocked(ino: number, index: number, exclude: Set<string>): Promise<ChunkLease> {
+    const rec = this.fileForWrite(ino);
+    this.touchUpload(ino);
+    const goal = rec.replication || this.cluster.replication;
+    const handle = rec.chunks[index] ?? 0;
+    if (handle === 0) {
+      const created = await this.allocate(ino, index, goal, exclude);
+      if (created) return created;
+      const again = this.fileForWrite(ino).chunks[index] ?? 0;
+      return this.renew(again, index, goal, exclude);
+    }
+    return this.renew(handle, index, goal, exclude);
+  }
+
+  private async newHandle(): Promise<number> {
+    while (this.nextHandle >= this.handleEnd) {
+      if (!this.reserving) {
+        this.reserving = this.o.store.tx(() => {
+          const start = Math.max(this.o.store.counter('nextHandle'), 1);
+          this.o.store.meta.put('nextHandle', start + HANDLE_BLOCK);
+          return start;
+        }).then((start) => { this.nextHandle = start; this.handleEnd = start + HANDLE_BLOCK; })
+          .finally(() => { this.reserving = undefined; });
+      }
+      await this.reserving;
+    }
+    return this.nextHandle++;
+  }
+
+  private grantTo(id: string, req: { handle: number; version: number; expectedVersion: number; create: boolean; primary: boolean }): Promise<void> {
+    const s = this.o.registry.get(id);
+    if (!s || s.state !== 'ALIVE') return Promise.reject(new DfsError('UNAVAILABLE', `server ${id} is not alive`));
+    this.o.registry.noteGrant(id, this.now());
+    return this.o.link.grant(s.address, { ...req, leaseDurationMs: this.cluster.leaseDurationMs });
+  }
+
+  /** Runs grants in parallel; returns the ids that accepted, in input order. */
+  private async grantAll(ids: string[], make: (id: string) => Parameters<ChunkManager['grantTo']>[1]): Promise<string[]> {
+    const results = await Promise.allSettled(ids.map((id) => this.grantTo(id, make(id))));
+    const ok: string[] = [];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') ok.push(ids[i]);
+      else this.o.log.warn({ serverId: ids[i], err: asDfsError(r.reason).message }, 'grant failed');
+    });
+    return ok;
+  }
+
+  /**
+   * Creates the chunk of an empty slot. Returns the lease when the designated primary accepted;
+   * undefined when the chunk exists but needs a version bump to get a primary.
+   */
+  private async allocate(ino: number, index: number, goal: number, exclude: Set<string>): Promise<ChunkLease | undefined> {
+    const now = this.now();
+    const candidates = this.o.registry.candidates(now);
+    const chosen = place(candidates, goal, exclude);
+    if (chosen.length === 0) throw new DfsError('NO_SERVERS', 'no live chunkserver to place a chunk on');
+    if (chosen.length < goal) this.o.log.warn({ ino, index, goal, alive: chosen.length }, 'replication capped by live servers');
+    const handle = await this.newHandle();
+    const primary = chosen[0];
+    const tried = new Set([...exclude, ...chosen]);
+    const ok: string[] = [];
+    let round = chosen;
+    const target = chosen.length;
+    while (round.length > 0) {
+      ok.push(...await this.grantAll(round, (id) => ({ handle, version: 1, expectedVersion: 0, create: true, primary: id === primary })));
+      if (ok.length >= target) break;
+      round = place(this.o.registry.candidates(this.now()), target - ok.length, tried);
+      for (const id of round) tried.add(id);
+    }
+    if (ok.length === 0) throw new DfsError('NO_SERVERS', `no chunkserver accepted chunk ${handle}`);
+    try {
+      await this.o.store.tx(() => this.o.ns.recordNewChunk(ino, index, handle, 1));
+    } catch (e) {
+      for (const id of ok) this.o.deletions.add(id, handle, 0);
+      throw e;
+    }
+    for (const id of ok) this.o.chunkMap.add(handle, id);
+    this.o.log.debug({ ino, index, handle, replicas: ok }, 'chunk allocated');
+    if (!ok.includes(primary)) return undefined;
+    return this.leaseReply(handle, index, 1, primary, ok);
+  }
+
+  private leaseReply(handle: number, index: number, version: number, primary: string, chain: string[]): ChunkLease {
+    const expiresAtMs = this.now() + this.cluster.leaseDurationMs;
+    const prev = this.leases.get(handle);
+    assert(!prev || prev.version <= version, 'a chunk version never goes backwards');
+    this.leases.set(handle, { primaryId: primary, version, expiresAtMs });
+    const ordered = [primary, ...chain.filter((id) => id !== primary)];
+    return {
+      chunk: { index, handle, version, replicas: ordered.map((id) => this.replicaOf(id)).filter((r): r is ChunkReplica => !!r) },
+      primaryServerId: primary,
+      leaseDurationMs: this.cluster.leaseDurationMs,
+    };
+  }
+
+  /** A lease for an existing chunk: reuse a valid one, or bump the version on the live replicas. */
+  private async renew(handle: number, index: number, goal: number, exclude: Set<string>): Promise<ChunkLease> {
+    const c = this.o.store.chunks.get(handle);
+    if (!c) throw new DfsError('ENOENT', `chunk ${handle} no longer exists`);
+    const holders = this.o.chunkMap.holders(handle).filter((id) => this.o.registry.isAlive(id));
+    const lease = this.validLease(handle);
+    if (lease && lease.version === c.version && holders.includes(lease.primaryId) && !holders.some((id) => exclude.has(id))) {
+      const now = this.now();
+      return { ...this.leaseReply(handle, index, c.version, lease.primaryId, holders), leaseDurationMs: Math.max(1, lease.expiresAtMs - now) };
+    }
+    for (const id of holders) if (exclude.has(id)) this.o.chunkMap.remove(handle, id);
+    let live = holders.filter((id) => !exclude.has(id));
+    if (live.length === 0) throw new DfsError('UNAVAILABLE', `no live replica of chunk ${handle}`);
+    let version = c.version;
+    let primary = this.pickPrimary(live);
+    for (let round = 0; round < GRANT_ROUNDS_MAX; round++) {
+      const next = version + 1;
+      const from = version;
+      const ok = await this.grantAll(live, (id) => ({ handle, version: next, expectedVersion: from, create: false, primary: id === primary }));
+      if (ok.length === 0) throw new DfsError('UNAVAILABLE', `no replica of chunk ${handle} accepted version ${next}`);
+      for (const id of live) if (!ok.includes(id)) this.o.chunkMap.remove(handle, id);
+      const exists = await this.o.store.tx(() => this.o.ns.raiseChunkVersion(handle, next));
+      if (!exists) throw new DfsError('ENOENT', `chunk ${handle} was deleted`);
+      version = next;
+      live = ok;
+      if (ok.includes(primary)) {
+        const chain = await this.repair(handle, version, goal, ok, exclude);
+        this.o.log.debug({ handle, version, primary, chain }, 'lease granted');
+        return this.leaseReply(handle, index, version, primary, chain);
+      }
+      primary = this.pickPrimary(ok);
+    }
+    throw new DfsError('UNAVAILABLE', `no primary for chunk ${handle} after ${GRANT_ROUNDS_MAX} rounds`);
+  }
+
+  private pickPrimary(live: string[]): string {
+    const now = this.now();
+    const ranked = place(this.o.registry.candidates(now).filter((c) => live.includes(c.id)), 1);
+    return ranked[0] ?? live[0];
+  }
+
+  /**
+   * Brings an under-replicated chunk back towards its goal before the lease is returned: new
+   * servers copy it from the replicas that have it (chunkserver `Replicate`). A copy that fails
+   * is simply left out of the chain. Returns the chain (holders of the data at `version`).
+   */
+  private async repair(handle: number, version: number, goal: number, have: string[], exclude: Set<string>): Promise<string[]> {
+    if (have.length >= goal) return have;
+    const targets = place(this.o.registry.candidates(this.now()), goal - have.length, new Set([...exclude, ...have]));
+    if (targets.length === 0) return have;
+    const sources = have.map((id) => this.replicaOf(id)).filter((r): r is ChunkReplica => !!r);
+    const results = await Promise.allSettled(targets.map((id) => {
+      const s = this.o.registry.get(id)!;
+      return this.o.link.replicate(s.address, { handle, version, sources });
+    }));
+    const chain = [...have];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') {
+        chain.push(targets[i]);
+        this.o.chunkMap.add(handle, targets[i]);
+      } else {
+        this.o.log.warn({ handle, serverId: targets[i], err: asDfsError(r.reason).message }, 'repair copy failed');
+      }
+    });
+    return chain;
+  }
+
+  // ------------------------------------------------------------------ deletions and reports
+
+  /** Chunks removed from the namespace: their replicas are queued for deletion. */
+  freed(handles: readonly number[]): void {
+    for (const h of handles) {
+      this.leases.delete(h);
+      for (const id of this.o.chunkMap.dropHandle(h)) this.o.deletions.add(id, h, 0);
+    }
+  }
+
+  /** A replica failed verification (client or the server itself): forget it and delete it. */
+  badReplica(handle: number, serverId: string): void {
+    this.o.chunkMap.remove(handle, serverId);
+    const l = this.leases.get(handle);
+    if (l?.primaryId === serverId) this.leases.delete(handle);
+    this.o.deletions.add(serverId, handle, 0);
+  }
+
+  /** A server went dead: its replicas leave the location map, its leases end. */
+  serverDead(serverId: string): void {
+    this.o.chunkMap.dropServer(serverId);
+    for (const [h, l] of this.leases) if (l.primaryId === serverId) this.leases.delete(h);
+  }
+
+  /** Applies one heartbeat's report and returns the deletions to send back. */
+  async applyReport(serverId: string, req: HeartbeatRequest__Output): Promise<ChunkRef[]> {
+    const now = this.now();
+    const adopt: { handle: number; version: number }[] = [];
+    for (const r of req.chunks) {
+      const known = this.o.store.chunks.get(r.handle);
+      switch (judgeReport(r.version, known?.version)) {
+        case 'current':
+          this.o.garbage.forget(serverId, r.handle);
+          this.o.chunkMap.add(r.handle, serverId);
+          break;
+        case 'stale':
+          this.o.chunkMap.remove(r.handle, serverId);
+          this.o.deletions.add(serverId, r.handle, r.version);
+          break;
+        case 'adopt':
+          adopt.push({ handle: r.handle, version: r.version });
+          break;
+        case 'garbage':
+          if (this.o.garbage.isRipe(serverId, r.handle, now, this.cluster.garbageGraceMs)) {
+            this.o.deletions.add(serverId, r.handle, r.version);
+          }
+          break;
+      }
+    }
+    if (adopt.length > 0) await this.adopt(serverId, adopt);
+    for (const h of req.removed) this.o.chunkMap.remove(h, serverId);
+    for (const b of req.bad) this.badReplica(b.handle, serverId);
+    if (req.fullReport) this.o.chunkMap.fullReportPage(serverId, req.chunks.map((r) => r.handle), req.lastPage);
+    return this.o.deletions.take(serverId, DELETES_PER_REPLY_MAX);
+  }
+
+  /** Replicas ahead of the master (crash between grant and persist): take their version; the others are stale. */
+  private async adopt(serverId: string, list: { handle: number; version: number }[]): Promise<void> {
+    const before = new Map(list.map((a) => [a.handle, this.o.store.chunks.get(a.handle)?.version ?? 0]));
+    await this.o.store.tx(() => { for (const a of list) this.o.ns.raiseChunkVersion(a.handle, a.version); });
+    for (const a of list) {
+      const now = this.o.store.chunks.get(a.handle)?.version;
+      if (now !== a.version) continue;
+      this.o.log.info({ handle: a.handle, from: before.get(a.handle), to: a.version, serverId }, 'adopted newer chunk version');
+      for (const other of this.o.chunkMap.holders(a.handle)) {
+        if (other === serverId) continue;
+        this.o.chunkMap.remove(a.handle, other);
+        const old = before.get(a.handle) ?? 0;
+        if (old > 0) this.o.deletions.add(other, a.handle, old);
+      }
+      this.leases.delete(a.handle);
+      this.o.chunkMap.add(a.handle, serverId);
+    }
+  }
+
+  /** Forgets expired leases (bounded memory). */
+  pruneLeases(): void {
+    const now = this.now();
+    for (const [h, l] of this.leases) if (l.expiresAtMs <= now) this.leases.delete(h);
+  }
+}

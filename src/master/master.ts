@@ -1,0 +1,276 @@
+/**
+ * The master process: the `Master` gRPC service over the namespace (LMDB), the chunk
+ * location map, leases, the server registry and the background loops (dead servers, session
+ * expiry, orphans, expired uploads, re-replication).
+ *
+ * Every mutating RPC is one LMDB transaction, committed and fsync'd before the reply; effects
+ * on chunkservers (deleting replicas of removed chunks) are queued after the commit and
+ * delivered in heartbeat replies.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { mkdirSync } from 'node:fs';
+import type { Config } from '../common/config';
+import { systemClock, type Clock } from '../common/clock';
+import { logger } from '../common/logger';
+import { asDfsError } from '../common/errors';
+import { proto, unary, bindServer, stopServer, SERVER_OPTIONS } from '../common/rpc';
+import type { MasterHandlers } from '../generated/dfs/Master';
+import type { HeartbeatRequest__Output } from '../generated/dfs/HeartbeatRequest';
+import type { HeartbeatReply } from '../generated/dfs/HeartbeatReply';
+import type { NodeInfo } from '../generated/dfs/NodeInfo';
+import { MetaStore } from './meta-store';
+import { Namespace, Effects, SetAttrChanges } from './namespace';
+import { tsOfWire } from './attr';
+import { Sessions } from './sessions';
+import { ServerRegistry, silentServers } from './server-registry';
+import { ChunkMap, DeletionQueue, GarbageTracker } from './chunk-map';
+import { ChunkManager } from './chunk-manager';
+import { ChunkserverLink, GrpcChunkserverLink } from './chunkserver-link';
+import { Replicator } from './replicator';
+
+export interface MasterOptions {
+  config: Config;
+  listen: string;
+  metaDir: string;
+  clock?: Clock;
+  /** Tests: a fake transport to chunkservers. */
+  link?: ChunkserverLink;
+  /** Tests: 0 disables the background timer (call `maintain()` by hand). */
+  maintenanceIntervalMs?: number;
+}
+
+export interface MasterHandle {
+  /** 127.0.0.1:PORT actually bound. */
+  address: string;
+  port: number;
+  stop(): Promise<void>;
+  /** Runs one round of the background work now (dead servers, sessions, orphans, uploads, re-replication). */
+  maintain(): Promise<void>;
+}
+
+const DELETION_QUEUE_PER_SERVER_MAX = 100_000;
+const GARBAGE_TRACKED_MAX = 100_000;
+const UPLOADS_EXPIRED_PER_ROUND_MAX = 100;
+const GRANT_TIMEOUT_MS_MAX = 5_000;
+
+/** Starts the master on `listen` (port 0 = any). Creates the root directory on first start. */
+export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
+  const { config } = opts;
+  const clock = opts.clock ?? systemClock;
+  const log = logger('master');
+  mkdirSync(opts.metaDir, { recursive: true });
+  const store = new MetaStore(opts.metaDir);
+  const sessions = new Sessions();
+  const defaults = { chunkSizeBytes: config.cluster.chunkSizeBytes, replication: config.cluster.replication };
+  const ns = new Namespace({ store, clock, defaults, isOpen: (ino) => sessions.isOpen(ino) });
+  await store.tx(() => ns.ensureRoot());
+  const registry = new ServerRegistry(log);
+  const chunkMap = new ChunkMap();
+  const deletions = new DeletionQueue(DELETION_QUEUE_PER_SERVER_MAX);
+  const garbage = new GarbageTracker(GARBAGE_TRACKED_MAX);
+  const link = opts.link ?? new GrpcChunkserverLink(Math.min(config.client.rpcTimeoutMs, GRANT_TIMEOUT_MS_MAX), config.client.dataTimeoutMs);
+  const chunks = new ChunkManager({ store, ns, registry, chunkMap, deletions, garbage, link, clock, config, log });
+  const replicator = new Replicator({ store, registry, chunkMap, deletions, clock, config, log, isLeased: (h) => chunks.isLeased(h) });
+  const startedAtMs = clock.nowMs();
+
+  /** One namespace transaction; replicas of chunks it removed are queued for deletion after the commit. */
+  async function mutate<T>(fn: (fx: Effects) => T): Promise<T> {
+    const fx = new Effects();
+    const out = await store.tx(() => fn(fx));
+    chunks.freed(fx.freed);
+    return out;
+  }
+
+  async function collectOrphans(inos: readonly number[]): Promise<void> {
+    if (inos.length === 0) return;
+    await mutate((fx) => { for (const ino of inos) ns.collectOrphan(ino, fx); });
+  }
+
+  const streams = new Set<grpc.ServerDuplexStream<HeartbeatRequest__Output, HeartbeatReply>>();
+
+  async function heartbeat(req: HeartbeatRequest__Output): Promise<HeartbeatReply> {
+    const s = registry.get(req.serverId);
+    if (!s || s.state !== 'ALIVE') return { reregister: true };
+    registry.update(s, req, clock.nowMs());
+    const deleteChunks = await chunks.applyReport(s.id, req);
+    return { deleteChunks, replicate: replicator.take(s.id) };
+  }
+
+  const handlers: MasterHandlers = {
+    Stat: unary(async (req) => ns.stat(req.path)),
+    List: unary(async (req) => ns.list(req.path, req.startAfter, req.limit)),
+    Mkdir: unary((req) => store.tx(() => ns.mkdir(req.path, req.mode, req.uid, req.gid, req.parents))),
+    Create: unary(async (req) => {
+      const attr = await mutate((fx) => ns.create(req.path, {
+        mode: req.mode, uid: req.uid, gid: req.gid, chunkSize: req.chunkSize, replication: req.replication,
+        exclusive: req.exclusive, truncate: req.truncate,
+      }, fx));
+      if (req.sessionId) sessions.open(req.sessionId, Number(attr.ino), clock.nowMs());
+      return attr;
+    }),
+    Delete: unary(async (req) => {
+      await mutate((fx) => ns.delete(req.path, req.recursive, req.kind, fx));
+      return {};
+    }),
+    Rename: unary(async (req) => {
+      await mutate((fx) => ns.rename(req.src, req.dst, req.noReplace, fx));
+      return {};
+    }),
+    SetAttr: unary((req) => {
+      const ch: SetAttrChanges = {
+        mode: req.mode, uid: req.uid, gid: req.gid, size: req.size, replication: req.replication,
+        atime: req.atime ? tsOfWire(req.atime, [0, 0]) : undefined,
+        mtime: req.mtime ? tsOfWire(req.mtime, [0, 0]) : undefined,
+      };
+      return mutate((fx) => ns.setAttr(req.ino, req.path, ch, fx));
+    }),
+    Symlink: unary((req) => store.tx(() => ns.symlink(req.path, req.target, req.uid, req.gid))),
+    Open: unary(async (req) => {
+      const f = ns.lookup(req.path);
+      if (req.sessionId) sessions.open(req.sessionId, f.ino, clock.nowMs());
+      return ns.attr(f.ino, f.rec);
+    }),
+    Release: unary(async (req) => {
+      if (sessions.release(req.sessionId, req.ino, clock.nowMs())) await collectOrphans([req.ino]);
+      return {};
+    }),
+    KeepSession: unary(async (req) => {
+      await collectOrphans(sessions.keep(req.sessionId, req.openInos, clock.nowMs()));
+      return { sessionTimeoutMs: config.cluster.sessionTimeoutMs };
+    }),
+    GetChunks: unary(async (req) => chunks.getChunks(req.ino, req.firstIndex, req.count)),
+    GetLease: unary((req) => chunks.getLease(req.ino, req.index, req.excludeServerIds)),
+    CommitWrite: unary((req) => store.tx(() => ns.commitWrite(req.ino, req.minSize, req.mtime ? tsOfWire(req.mtime, [0, 0]) : undefined))),
+    BeginUpload: unary(async (req) => {
+      const up = await store.tx(() => ns.beginUpload(req.path, {
+        mode: req.mode, uid: req.uid, gid: req.gid, chunkSize: req.chunkSize, replication: req.replication, overwrite: req.overwrite,
+      }, clock.nowMs() + config.cluster.uploadTimeoutMs));
+      return { ino: up.ino, chunkSize: up.rec.chunkSize, replication: up.rec.replication, uploadTimeoutMs: config.cluster.uploadTimeoutMs };
+    }),
+    CommitUpload: unary((req) => mutate((fx) => ns.commitUpload(req.ino, req.path, req.size, req.sha256, req.overwrite, fx))),
+    AbortUpload: unary(async (req) => {
+      await mutate((fx) => ns.abortUpload(req.ino, fx));
+      return {};
+    }),
+    Nodes: unary(async () => ({ nodes: registry.all().map((s): NodeInfo => ({
+      serverId: s.id, address: s.address, state: s.state, capacityBytes: s.capacityBytes, usedBytes: s.usedBytes,
+      freeBytes: s.freeBytes, chunkCount: s.chunkCount || chunkMap.countOn(s.id), lastHeartbeatUnixMs: s.lastHeartbeatMs,
+      activeWrites: s.activeWrites,
+    })) })),
+    StatFs: unary(async () => {
+      const alive = registry.alive();
+      return {
+        capacityBytes: alive.reduce((n, s) => n + s.capacityBytes, 0),
+        usedBytes: alive.reduce((n, s) => n + s.usedBytes, 0),
+        freeBytes: alive.reduce((n, s) => n + s.freeBytes, 0),
+        files: store.counter('inodeCount'),
+        chunks: store.counter('chunkCount'),
+        liveServers: alive.length,
+      };
+    }),
+    ReportBadReplica: unary(async (req) => {
+      log.warn({ handle: req.handle, serverId: req.serverId, reason: req.reason }, 'bad replica reported');
+      chunks.badReplica(req.handle, req.serverId);
+      return {};
+    }),
+    Register: unary(async (req) => {
+      const known = registry.get(req.serverId);
+      if (known) chunks.serverDead(req.serverId); // it sends a full report next
+      registry.register(req.serverId, req.address, req, clock.nowMs());
+      return { heartbeatIntervalMs: config.chunkserver.heartbeatIntervalMs };
+    }),
+    Heartbeat: (call) => {
+      streams.add(call);
+      let chain = Promise.resolve();
+      call.on('data', (req: HeartbeatRequest__Output) => {
+        chain = chain.then(() => heartbeat(req)).then(
+          (reply) => { if (!call.writableEnded && !call.destroyed) call.write(reply); },
+          (e) => log.warn({ serverId: req.serverId, err: asDfsError(e).message }, 'heartbeat failed'),
+        );
+      });
+      const done = (): void => {
+        streams.delete(call);
+        if (!call.writableEnded) chain.then(() => call.end(), () => call.end());
+      };
+      call.on('end', done);
+      call.on('error', done);
+      call.on('cancelled', () => streams.delete(call));
+    },
+  };
+
+  async function maintain(): Promise<void> {
+    const now = clock.nowMs();
+    for (const id of silentServers(registry.all(), now, config.cluster.deadAfterMs)) {
+      const s = registry.get(id)!;
+      registry.transition(s, 'DEAD', `silent for ${now - s.lastHeartbeatMs} ms`);
+      chunks.serverDead(id);
+    }
+    const expired = sessions.expire(now, config.cluster.sessionTimeoutMs);
+    if (expired.sessions.length > 0) log.info({ sessions: expired.sessions }, 'sessions expired');
+    await collectOrphans(expired.closed);
+    if (now - startedAtMs >= config.cluster.sessionTimeoutMs) {
+      const stale: number[] = [];
+      for (const ino of store.orphans.getKeys()) if (!sessions.isOpen(ino)) stale.push(ino);
+      await collectOrphans(stale);
+    }
+    const ripe: number[] = [];
+    for (const { key, value } of store.uploads.getRange()) {
+      if (value.expiresAtMs <= now) ripe.push(key);
+      if (ripe.length >= UPLOADS_EXPIRED_PER_ROUND_MAX) break;
+    }
+    if (ripe.length > 0) {
+      log.info({ inos: ripe }, 'uploads expired');
+      await mutate((fx) => {
+        for (const ino of ripe) {
+          const up = store.uploads.get(ino);
+          const rec = store.inodes.get(ino);
+          if (up && up.expiresAtMs <= now && rec) ns.dropInode(ino, rec, fx);
+          else if (up && !rec) store.uploads.remove(ino);
+        }
+      });
+    }
+    chunks.pruneLeases();
+    garbage.prune(now, config.cluster.garbageGraceMs * 4 + config.cluster.deadAfterMs);
+    if (now - startedAtMs >= config.cluster.deadAfterMs) replicator.plan();
+  }
+
+  const server = new grpc.Server(SERVER_OPTIONS);
+  server.addService(proto().dfs.Master.service, handlers);
+  let port: number;
+  try {
+    port = await bindServer(server, opts.listen);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const intervalMs = opts.maintenanceIntervalMs ?? Math.max(50, Math.min(1000, Math.floor(config.cluster.deadAfterMs / 4)));
+  let running = false;
+  const timer = intervalMs > 0 ? setInterval(() => {
+    if (running) return;
+    running = true;
+    maintain().catch((e) => log.error({ err: asDfsError(e).message }, 'maintenance failed')).finally(() => { running = false; });
+  }, intervalMs) : undefined;
+  timer?.unref();
+  const host = opts.listen.slice(0, opts.listen.lastIndexOf(':'));
+  const address = `${host === '0.0.0.0' || host === '' ? '127.0.0.1' : host}:${port}`;
+  log.info({ address, metaDir: opts.metaDir }, 'master started');
+
+  let stopped = false;
+  return {
+    address,
+    port,
+    maintain,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (timer) clearInterval(timer);
+      for (const call of streams) call.end();
+      streams.clear();
+      await stopServer(server, 1000);
+      link.close();
+      while (running) await new Promise((r) => setTimeout(r, 10));
+      await store.close();
+      log.info({ address }, 'master stopped');
+    },
+  };
+}

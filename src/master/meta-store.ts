@@ -1,0 +1,85 @@
+/**
+ * The master's persistent state: one LMDB environment with named databases
+ * (see docs/ARCHITECTURE.md "Namespace (LMDB)").
+ *
+ * Contract: every mutation goes through `tx(fn)`. `fn` runs synchronously inside a child
+ * transaction of one write transaction: when it throws, none of its writes are kept; when it
+ * returns, the promise resolves only after the transaction is committed and fsync'd.
+ * Nothing per file is cached in memory: callers read LMDB every time (reads are ~1 µs).
+ */
+import { open, RootDatabase, Database } from 'lmdb';
+
+/** [sec, nsec] */
+export type Ts = [number, number];
+
+export type FileKind = 'REGULAR' | 'DIRECTORY' | 'SYMLINK';
+
+export interface InodeRec {
+  type: FileKind;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  nlink: number;
+  atime: Ts;
+  mtime: Ts;
+  ctime: Ts;
+  /** Files: bytes per chunk. Directories: default for children, 0 = config. */
+  chunkSize: number;
+  /** Files: replica goal. Directories: default for children, 0 = config. */
+  replication: number;
+  /** Chunk handles by index; 0 = hole. Empty for non-files. */
+  chunks: number[];
+  sha256?: Uint8Array;
+  target?: string;
+  rdev?: number;
+}
+
+export interface ChunkRec { ino: number; index: number; version: number }
+export interface UploadRec { path: string; expiresAtMs: number }
+export interface OrphanRec { sinceMs: number }
+
+export type MetaKey = 'nextIno' | 'nextHandle' | 'inodeCount' | 'chunkCount';
+
+export const ROOT_INO = 1;
+
+export class MetaStore {
+  readonly root: RootDatabase;
+  readonly inodes: Database<InodeRec, number>;
+  readonly dirents: Database<number, [number, string]>;
+  readonly chunks: Database<ChunkRec, number>;
+  readonly uploads: Database<UploadRec, number>;
+  readonly orphans: Database<OrphanRec, number>;
+  readonly meta: Database<number, string>;
+
+  constructor(path: string) {
+    this.root = open({ path, compression: false });
+    const opts = { encoding: 'msgpack' as const, keyEncoding: 'ordered-binary' as const };
+    this.inodes = this.root.openDB<InodeRec, number>({ name: 'inodes', ...opts });
+    this.dirents = this.root.openDB<number, [number, string]>({ name: 'dirents', ...opts });
+    this.chunks = this.root.openDB<ChunkRec, number>({ name: 'chunks', ...opts });
+    this.uploads = this.root.openDB<UploadRec, number>({ name: 'uploads', ...opts });
+    this.orphans = this.root.openDB<OrphanRec, number>({ name: 'orphans', ...opts });
+    this.meta = this.root.openDB<number, string>({ name: 'meta', ...opts });
+  }
+
+  /** Runs `fn` atomically; resolves with its result after the commit is durable. */
+  tx<T>(fn: () => T): Promise<T> {
+    return this.root.transaction(() => this.root.childTransaction(fn)) as Promise<T>;
+  }
+
+  counter(key: MetaKey): number {
+    return this.meta.get(key) ?? 0;
+  }
+
+  /** Inside a transaction: adds `delta` to a counter and returns the value before. */
+  bump(key: MetaKey, delta: number): number {
+    const before = this.counter(key);
+    this.meta.put(key, before + delta);
+    return before;
+  }
+
+  close(): Promise<void> {
+    return this.root.close();
+  }
+}

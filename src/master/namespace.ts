@@ -1,0 +1,486 @@
+/**
+ * Namespace operations over the LMDB databases of `MetaStore`.
+ *
+ * Contract: every mutator runs inside `store.tx` (the caller wraps it) and validates before
+ * it writes, so a thrown DfsError (ENOENT, EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, EINVAL,
+ * ENAMETOOLONG, EBUSY, UPLOAD_NOT_FOUND) leaves nothing behind (the child transaction is
+ * aborted anyway). Chunk handles whose records are removed are collected in `Effects.freed`;
+ * the caller queues their replicas for deletion after the commit.
+ *
+ * Invariants: the root (ino 1) is a directory and is never removed; a directory's nlink is
+ * 2 + its subdirectories; a file reachable from the root has nlink 1; an inode with nlink 0 is
+ * either an upload (`uploads`) or an orphan still open in a session (`orphans`).
+ */
+import { DfsError } from '../common/errors';
+import { splitPath, checkName } from '../common/paths';
+import type { Clock } from '../common/clock';
+import type { Attr } from '../generated/dfs/Attr';
+import { MetaStore, InodeRec, FileKind, ROOT_INO, Ts } from './meta-store';
+import { toAttr, tsOfMs, tsOfWire, AttrDefaults } from './attr';
+
+/** Side effects of a transaction, applied by the caller after the commit. */
+export class Effects {
+  freed: number[] = [];
+}
+
+export interface NamespaceOptions {
+  store: MetaStore;
+  clock: Clock;
+  defaults: AttrDefaults;
+  /** True when a live session holds the inode open (then unlinking it makes an orphan). */
+  isOpen: (ino: number) => boolean;
+}
+
+export const LIST_LIMIT_DEFAULT = 1000;
+export const LIST_LIMIT_MAX = 10000;
+
+interface Found { ino: number; rec: InodeRec }
+interface ParentSlot { parentIno: number; parent: InodeRec; name: string; parts: string[] }
+
+export interface SetAttrChanges {
+  mode?: number; uid?: number; gid?: number; size?: number;
+  atime?: Ts; mtime?: Ts; replication?: number;
+}
+
+export interface NewFileOptions {
+  mode: number; uid: number; gid: number; chunkSize: number; replication: number;
+}
+
+const DIR_MODE_DEFAULT = 0o755;
+const FILE_MODE_DEFAULT = 0o644;
+
+export class Namespace {
+  private readonly s: MetaStore;
+  constructor(private readonly o: NamespaceOptions) {
+    this.s = o.store;
+  }
+
+  attr(ino: number, rec: InodeRec): Attr {
+    return toAttr(ino, rec, this.o.defaults);
+  }
+
+  private now(): Ts {
+    return tsOfMs(this.o.clock.nowMs());
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** The inode `ino` (linked, orphan or upload). ENOENT when it does not exist. */
+  inode(ino: number): InodeRec {
+    const rec = this.s.inodes.get(ino);
+    if (!rec) throw new DfsError('ENOENT', `no inode ${ino}`);
+    return rec;
+  }
+
+  lookup(path: string): Found {
+    return this.walk(splitPath(path), path);
+  }
+
+  private walk(parts: string[], path: string): Found {
+    let ino = ROOT_INO;
+    let rec = this.inode(ino);
+    for (const name of parts) {
+      if (rec.type !== 'DIRECTORY') throw new DfsError('ENOTDIR', `not a directory in ${path}`);
+      const child = this.s.dirents.get([ino, name]);
+      if (child === undefined) throw new DfsError('ENOENT', `no such file or directory: ${path}`);
+      ino = child;
+      rec = this.inode(ino);
+    }
+    return { ino, rec };
+  }
+
+  /** The existing parent directory of a non-root path. */
+  private parentSlot(path: string): ParentSlot {
+    const parts = splitPath(path);
+    if (parts.length === 0) throw new DfsError('EBUSY', 'the root cannot be used here');
+    const name = parts[parts.length - 1];
+    checkName(name);
+    const p = this.walk(parts.slice(0, -1), path);
+    if (p.rec.type !== 'DIRECTORY') throw new DfsError('ENOTDIR', `not a directory in ${path}`);
+    return { parentIno: p.ino, parent: p.rec, name, parts };
+  }
+
+  private child(dirIno: number, name: string): Found | undefined {
+    const ino = this.s.dirents.get([dirIno, name]);
+    return ino === undefined ? undefined : { ino, rec: this.inode(ino) };
+  }
+
+  private isEmptyDir(ino: number): boolean {
+    for (const _ of this.s.dirents.getKeys({ start: [ino], end: [ino + 1], limit: 1 })) return false;
+    return true;
+  }
+
+  stat(path: string): Attr {
+    const f = this.lookup(path);
+    return this.attr(f.ino, f.rec);
+  }
+
+  /** One page of a directory, in bytewise name order after `startAfter`. ENOTDIR on a non-directory. */
+  list(path: string, startAfter: string, limit: number): { entries: { name: string; attr: Attr }[]; eof: boolean; dir: Attr } {
+    const d = this.lookup(path);
+    if (d.rec.type !== 'DIRECTORY') throw new DfsError('ENOTDIR', `not a directory: ${path}`);
+    const pageLimit = Math.min(limit > 0 ? limit : LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX);
+    const start = startAfter ? [d.ino, startAfter] : [d.ino];
+    const entries: { name: string; attr: Attr }[] = [];
+    let eof = true;
+    for (const { key, value } of this.s.dirents.getRange({ start: start as [number, string], end: [d.ino + 1] as unknown as [number, string], limit: pageLimit + 2 })) {
+      const name = key[1];
+      if (startAfter && name === startAfter) continue;
+      if (entries.length === pageLimit) { eof = false; break; }
+      const rec = this.s.inodes.get(value);
+      if (rec) entries.push({ name, attr: this.attr(value, rec) });
+    }
+    return { entries, eof, dir: this.attr(d.ino, d.rec) };
+  }
+
+  // ------------------------------------------------------------------ inode lifecycle (inside tx)
+
+  ensureRoot(): void {
+    if (this.s.inodes.get(ROOT_INO)) return;
+    const t = this.now();
+    this.s.inodes.put(ROOT_INO, {
+      type: 'DIRECTORY', mode: DIR_MODE_DEFAULT, uid: 0, gid: 0, size: 0, nlink: 2,
+      atime: t, mtime: t, ctime: t, chunkSize: 0, replication: 0, chunks: [],
+    });
+    if (this.s.counter('nextIno') < ROOT_INO + 1) this.s.meta.put('nextIno', ROOT_INO + 1);
+    this.s.bump('inodeCount', 1);
+  }
+
+  private newInode(rec: Omit<InodeRec, 'atime' | 'mtime' | 'ctime' | 'size' | 'chunks'> & { size?: number }): number {
+    const ino = Math.max(this.s.counter('nextIno'), ROOT_INO + 1);
+    this.s.meta.put('nextIno', ino + 1);
+    const t = this.now();
+    this.s.inodes.put(ino, { size: 0, ...rec, atime: t, mtime: t, ctime: t, chunks: [] });
+    this.s.bump('inodeCount', 1);
+    return ino;
+  }
+
+  private freeChunks(handles: number[], fx: Effects): void {
+    for (const h of handles) {
+      if (h === 0) continue;
+      if (this.s.chunks.get(h)) {
+        this.s.chunks.remove(h);
+        this.s.bump('chunkCount', -1);
+      }
+      fx.freed.push(h);
+    }
+  }
+
+  /** Removes an inode and its chunks for good. */
+  dropInode(ino: number, rec: InodeRec, fx: Effects): void {
+    this.freeChunks(rec.chunks, fx);
+    this.s.inodes.remove(ino);
+    this.s.orphans.remove(ino);
+    this.s.uploads.remove(ino);
+    this.s.bump('inodeCount', -1);
+  }
+
+  /** The last name of a non-directory went away: an orphan when open, gone otherwise. */
+  private unlinkInode(ino: number, rec: InodeRec, fx: Effects): void {
+    if (this.o.isOpen(ino)) {
+      this.s.inodes.put(ino, { ...rec, nlink: 0, ctime: this.now() });
+      this.s.orphans.put(ino, { sinceMs: this.o.clock.nowMs() });
+    } else {
+      this.dropInode(ino, rec, fx);
+    }
+  }
+
+  /** Removes an orphan unless it is open again. Returns whether it was removed. */
+  collectOrphan(ino: number, fx: Effects): boolean {
+    if (!this.s.orphans.get(ino) || this.o.isOpen(ino)) return false;
+    const rec = this.s.inodes.get(ino);
+    if (rec) this.dropInode(ino, rec, fx);
+    else this.s.orphans.remove(ino);
+    return true;
+  }
+
+  private touchDir(ino: number, rec: InodeRec, nlinkDelta = 0): void {
+    const t = this.now();
+    this.s.inodes.put(ino, { ...rec, nlink: rec.nlink + nlinkDelta, mtime: t, ctime: t });
+  }
+
+  private removeTree(dirIno: number, fx: Effects): void {
+    const stack = [dirIno];
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      const children = Array.from(this.s.dirents.getRange({ start: [d] as unknown as [number, string], end: [d + 1] as unknown as [number, string] }));
+      for (const { key, value } of children) {
+        this.s.dirents.remove(key);
+        const rec = this.s.inodes.get(value);
+        if (!rec) continue;
+        if (rec.type === 'DIRECTORY') stack.push(value);
+        else this.unlinkInode(value, rec, fx);
+      }
+      if (d !== dirIno) {
+        this.s.inodes.remove(d);
+        this.s.bump('inodeCount', -1);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ mutators (inside tx)
+
+  mkdir(path: string, mode: number, uid: number, gid: number, parents: boolean): Attr {
+    const parts = splitPath(path);
+    if (parts.length === 0) {
+      if (parents) return this.stat('/');
+      throw new DfsError('EEXIST', 'the root exists');
+    }
+    let ino = ROOT_INO;
+    let rec = this.inode(ino);
+    for (let i = 0; i < parts.length; i++) {
+      const name = parts[i];
+      const last = i === parts.length - 1;
+      checkName(name);
+      if (rec.type !== 'DIRECTORY') throw new DfsError('ENOTDIR', `not a directory in ${path}`);
+      const c = this.child(ino, name);
+      if (c) {
+        if (last && !parents) throw new DfsError('EEXIST', `file exists: ${path}`);
+        if (c.rec.type !== 'DIRECTORY') throw new DfsError(last ? 'EEXIST' : 'ENOTDIR', `not a directory: ${path}`);
+        ino = c.ino; rec = c.rec;
+        continue;
+      }
+      if (!last && !parents) throw new DfsError('ENOENT', `no such directory in ${path}`);
+      const newIno = this.newInode({
+        type: 'DIRECTORY', mode: last ? (mode & 0o7777) || DIR_MODE_DEFAULT : DIR_MODE_DEFAULT,
+        uid, gid, nlink: 2, chunkSize: rec.chunkSize, replication: rec.replication,
+      });
+      this.s.dirents.put([ino, name], newIno);
+      this.touchDir(ino, rec, 1);
+      ino = newIno; rec = this.inode(newIno);
+    }
+    return this.attr(ino, rec);
+  }
+
+  /** open(O_CREAT): returns the new or existing inode (EEXIST when exclusive, EISDIR on a directory). */
+  create(path: string, o: NewFileOptions & { exclusive: boolean; truncate: boolean }, fx: Effects): Attr {
+    const p = this.parentSlot(path);
+    const c = this.child(p.parentIno, p.name);
+    if (c) {
+      if (o.exclusive) throw new DfsError('EEXIST', `file exists: ${path}`);
+      if (c.rec.type === 'DIRECTORY') throw new DfsError('EISDIR', `is a directory: ${path}`);
+      if (c.rec.type !== 'REGULAR' || !o.truncate || (c.rec.size === 0 && c.rec.chunks.length === 0)) return this.attr(c.ino, c.rec);
+      this.freeChunks(c.rec.chunks, fx);
+      const t = this.now();
+      const rec: InodeRec = { ...c.rec, size: 0, chunks: [], mtime: t, ctime: t, sha256: undefined };
+      this.s.inodes.put(c.ino, rec);
+      return this.attr(c.ino, rec);
+    }
+    const ino = this.newInode({
+      type: 'REGULAR', mode: (o.mode & 0o7777) || FILE_MODE_DEFAULT, uid: o.uid, gid: o.gid, nlink: 1,
+      chunkSize: o.chunkSize || p.parent.chunkSize || this.o.defaults.chunkSizeBytes,
+      replication: o.replication || p.parent.replication || this.o.defaults.replication,
+    });
+    this.s.dirents.put([p.parentIno, p.name], ino);
+    this.touchDir(p.parentIno, p.parent);
+    return this.attr(ino, this.inode(ino));
+  }
+
+  symlink(path: string, target: string, uid: number, gid: number): Attr {
+    if (!target) throw new DfsError('EINVAL', 'empty symlink target');
+    const p = this.parentSlot(path);
+    if (this.child(p.parentIno, p.name)) throw new DfsError('EEXIST', `file exists: ${path}`);
+    const ino = this.newInode({
+      type: 'SYMLINK', mode: 0o777, uid, gid, nlink: 1, size: Buffer.byteLength(target),
+      chunkSize: 0, replication: 0, target,
+    });
+    this.s.dirents.put([p.parentIno, p.name], ino);
+    this.touchDir(p.parentIno, p.parent);
+    return this.attr(ino, this.inode(ino));
+  }
+
+  delete(path: string, recursive: boolean, kind: 'ANY' | 'FILE_ONLY' | 'DIR_ONLY', fx: Effects): void {
+    const p = this.parentSlot(path);
+    const c = this.child(p.parentIno, p.name);
+    if (!c) throw new DfsError('ENOENT', `no such file or directory: ${path}`);
+    if (c.rec.type === 'DIRECTORY') {
+      if (kind === 'FILE_ONLY') throw new DfsError('EISDIR', `is a directory: ${path}`);
+      if (!this.isEmptyDir(c.ino)) {
+        if (!recursive || kind === 'DIR_ONLY') throw new DfsError('ENOTEMPTY', `directory not empty: ${path}`);
+        this.removeTree(c.ino, fx);
+      }
+      this.s.dirents.remove([p.parentIno, p.name]);
+      this.s.inodes.remove(c.ino);
+      this.s.bump('inodeCount', -1);
+      this.touchDir(p.parentIno, p.parent, -1);
+      return;
+    }
+    if (kind === 'DIR_ONLY') throw new DfsError('ENOTDIR', `not a directory: ${path}`);
+    this.s.dirents.remove([p.parentIno, p.name]);
+    this.unlinkInode(c.ino, c.rec, fx);
+    this.touchDir(p.parentIno, p.parent);
+  }
+
+  /** rename(2), atomic. See the module header for the errors. */
+  rename(src: string, dst: string, noReplace: boolean, fx: Effects): void {
+    const s = this.parentSlot(src);
+    const d = this.parentSlot(dst);
+    const moving = this.child(s.parentIno, s.name);
+    if (!moving) throw new DfsError('ENOENT', `no such file or directory: ${src}`);
+    const srcNorm = '/' + s.parts.join('/');
+    const dstNorm = '/' + d.parts.join('/');
+    if (srcNorm === dstNorm) return;
+    const isDir = moving.rec.type === 'DIRECTORY';
+    if (isDir && dstNorm.startsWith(srcNorm + '/')) throw new DfsError('EINVAL', `cannot move ${src} into itself`);
+    const over = this.child(d.parentIno, d.name);
+    if (over) {
+      if (over.ino === moving.ino) return;
+      if (noReplace) throw new DfsError('EEXIST', `file exists: ${dst}`);
+      const overIsDir = over.rec.type === 'DIRECTORY';
+      if (isDir && !overIsDir) throw new DfsError('ENOTDIR', `not a directory: ${dst}`);
+      if (!isDir && overIsDir) throw new DfsError('EISDIR', `is a directory: ${dst}`);
+      if (overIsDir && !this.isEmptyDir(over.ino)) throw new DfsError('ENOTEMPTY', `directory not empty: ${dst}`);
+      // Ancestor check for the replaced directory: dst cannot be an ancestor of src (it would be non-empty).
+      this.s.dirents.remove([d.parentIno, d.name]);
+      if (overIsDir) {
+        this.s.inodes.remove(over.ino);
+        this.s.bump('inodeCount', -1);
+      } else {
+        this.unlinkInode(over.ino, over.rec, fx);
+      }
+    }
+    this.s.dirents.remove([s.parentIno, s.name]);
+    this.s.dirents.put([d.parentIno, d.name], moving.ino);
+    const t = this.now();
+    this.s.inodes.put(moving.ino, { ...moving.rec, ctime: t });
+    // Re-read parents: they may be the same inode, and the replaced entry may have changed nlink.
+    const dirDelta = isDir ? 1 : 0;
+    const overDirDelta = over && over.rec.type === 'DIRECTORY' ? 1 : 0;
+    if (s.parentIno === d.parentIno) {
+      this.touchDir(s.parentIno, this.inode(s.parentIno), -overDirDelta);
+    } else {
+      this.touchDir(s.parentIno, this.inode(s.parentIno), -dirDelta);
+      this.touchDir(d.parentIno, this.inode(d.parentIno), dirDelta - overDirDelta);
+    }
+  }
+
+  /** chmod/chown/truncate/utimes by ino (when non-zero) or path. Shrinking frees chunks past the end. */
+  setAttr(ino: number, path: string, ch: SetAttrChanges, fx: Effects): Attr {
+    const f = ino ? { ino, rec: this.inode(ino) } : this.lookup(path);
+    const rec: InodeRec = { ...f.rec };
+    const t = this.now();
+    if (ch.mode !== undefined) rec.mode = ch.mode & 0o7777;
+    if (ch.uid !== undefined) rec.uid = ch.uid;
+    if (ch.gid !== undefined) rec.gid = ch.gid;
+    if (ch.atime) rec.atime = ch.atime;
+    if (ch.mtime) rec.mtime = ch.mtime;
+    if (ch.replication !== undefined) {
+      if (ch.replication < 0 || ch.replication > 32) throw new DfsError('EINVAL', `bad replication ${ch.replication}`);
+      rec.replication = ch.replication;
+    }
+    if (ch.size !== undefined) {
+      if (rec.type === 'DIRECTORY') throw new DfsError('EISDIR', 'cannot truncate a directory');
+      if (rec.type !== 'REGULAR') throw new DfsError('EINVAL', 'cannot truncate this file type');
+      if (!Number.isSafeInteger(ch.size) || ch.size < 0) throw new DfsError('EINVAL', `bad size ${ch.size}`);
+    }
+    if (ch.size !== undefined && ch.size !== rec.size) {
+      const keep = Math.ceil(ch.size / rec.chunkSize);
+      if (keep < rec.chunks.length) {
+        this.freeChunks(rec.chunks.slice(keep), fx);
+        rec.chunks = rec.chunks.slice(0, keep);
+      }
+      rec.size = ch.size;
+      rec.sha256 = undefined;
+      if (!ch.mtime) rec.mtime = t;
+    }
+    rec.ctime = t;
+    this.s.inodes.put(f.ino, rec);
+    return this.attr(f.ino, rec);
+  }
+
+  /** After data was written in place: size = max(size, minSize), new mtime, no content hash. */
+  commitWrite(ino: number, minSize: number, mtime: Ts | undefined): Attr {
+    const rec = { ...this.inode(ino) };
+    if (rec.type !== 'REGULAR') throw new DfsError('EINVAL', `inode ${ino} is not a regular file`);
+    const t = this.now();
+    rec.size = Math.max(rec.size, minSize);
+    rec.mtime = mtime ?? t;
+    rec.ctime = t;
+    rec.sha256 = undefined;
+    this.s.inodes.put(ino, rec);
+    return this.attr(ino, rec);
+  }
+
+  // ------------------------------------------------------------------ uploads (inside tx)
+
+  private checkUploadTarget(path: string, overwrite: boolean): ParentSlot & { existing?: Found } {
+    const p = this.parentSlot(path);
+    const existing = this.child(p.parentIno, p.name);
+    if (existing) {
+      if (existing.rec.type === 'DIRECTORY') throw new DfsError('EISDIR', `is a directory: ${path}`);
+      if (!overwrite) throw new DfsError('EEXIST', `file exists: ${path}`);
+    }
+    return { ...p, existing };
+  }
+
+  beginUpload(path: string, o: NewFileOptions & { overwrite: boolean }, expiresAtMs: number): { ino: number; rec: InodeRec } {
+    const p = this.checkUploadTarget(path, o.overwrite);
+    const ino = this.newInode({
+      type: 'REGULAR', mode: (o.mode & 0o7777) || FILE_MODE_DEFAULT, uid: o.uid, gid: o.gid, nlink: 0,
+      chunkSize: o.chunkSize || p.parent.chunkSize || this.o.defaults.chunkSizeBytes,
+      replication: o.replication || p.parent.replication || this.o.defaults.replication,
+    });
+    this.s.uploads.put(ino, { path, expiresAtMs });
+    return { ino, rec: this.inode(ino) };
+  }
+
+  /** Links a finished upload at `path` in one step; EINVAL when the chunk count does not match `size`. */
+  commitUpload(ino: number, path: string, size: number, sha256: Uint8Array, overwrite: boolean, fx: Effects): Attr {
+    if (!this.s.uploads.get(ino)) throw new DfsError('UPLOAD_NOT_FOUND', `no upload ${ino}`);
+    const rec = { ...this.inode(ino) };
+    const want = Math.ceil(size / rec.chunkSize);
+    if (rec.chunks.length !== want) {
+      throw new DfsError('EINVAL', `upload ${ino} has ${rec.chunks.length} chunks, size ${size} needs ${want}`);
+    }
+    const p = this.checkUploadTarget(path, overwrite);
+    if (p.existing) {
+      this.s.dirents.remove([p.parentIno, p.name]);
+      this.unlinkInode(p.existing.ino, p.existing.rec, fx);
+    }
+    const t = this.now();
+    rec.size = size;
+    rec.nlink = 1;
+    rec.mtime = t;
+    rec.ctime = t;
+    rec.sha256 = sha256.length > 0 ? Buffer.from(sha256) : undefined;
+    this.s.inodes.put(ino, rec);
+    this.s.uploads.remove(ino);
+    this.s.dirents.put([p.parentIno, p.name], ino);
+    this.touchDir(p.parentIno, this.inode(p.parentIno));
+    return this.attr(ino, rec);
+  }
+
+  abortUpload(ino: number, fx: Effects): void {
+    if (!this.s.uploads.get(ino)) throw new DfsError('UPLOAD_NOT_FOUND', `no upload ${ino}`);
+    const rec = this.s.inodes.get(ino);
+    if (rec) this.dropInode(ino, rec, fx);
+    else this.s.uploads.remove(ino);
+  }
+
+  // ------------------------------------------------------------------ chunk records (inside tx)
+
+  /** Records a newly granted chunk in slot `index` of `ino`. ENOENT when the inode went away, EBUSY when the slot was filled meanwhile. */
+  recordNewChunk(ino: number, index: number, handle: number, version: number): void {
+    const rec = { ...this.inode(ino) };
+    if (rec.type !== 'REGULAR') throw new DfsError('EINVAL', `inode ${ino} is not a regular file`);
+    const chunks = rec.chunks.slice();
+    if ((chunks[index] ?? 0) !== 0) throw new DfsError('EBUSY', `slot ${index} of ${ino} is taken`);
+    while (chunks.length < index) chunks.push(0);
+    chunks[index] = handle;
+    rec.chunks = chunks;
+    this.s.inodes.put(ino, rec);
+    this.s.chunks.put(handle, { ino, index, version });
+    this.s.bump('chunkCount', 1);
+  }
+
+  /** Raises a chunk's version (never lowers it). False when the chunk no longer exists. */
+  raiseChunkVersion(handle: number, version: number): boolean {
+    const rec = this.s.chunks.get(handle);
+    if (!rec) return false;
+    if (version > rec.version) this.s.chunks.put(handle, { ...rec, version });
+    return true;
+  }
+}
+
+export type { FileKind };
+export { tsOfWire };

@@ -1,0 +1,62 @@
+/**
+ * Re-replication decisions, pure: which under-replicated chunks get a new copy where, and
+ * which replicas of over-replicated chunks are deleted.
+ *
+ * Contract: chunks are served most endangered first (fewest live replicas relative to the
+ * goal); a target never already holds the chunk; no server gets more than
+ * `copiesPerServerMax` copies in flight (counting `inFlight`); chunks with no live replica
+ * cannot be copied and are skipped; at most `tasksMax` tasks per plan.
+ */
+import { place, type PlacementCandidate, freeFraction } from './placement';
+
+export interface ChunkHealth {
+  handle: number;
+  version: number;
+  goal: number;
+  /** Live, up-to-date holders. */
+  holders: string[];
+  /** A write lease is active: leave its replicas alone. */
+  leased: boolean;
+}
+
+export interface CopyTask { handle: number; version: number; target: string; sources: string[] }
+export interface ExtraReplica { handle: number; version: number; server: string }
+
+export interface PlanLimits { copiesPerServerMax: number; tasksMax: number }
+
+export function planReplication(
+  chunks: readonly ChunkHealth[],
+  servers: readonly PlacementCandidate[],
+  inFlight: ReadonlyMap<string, number>,
+  limits: PlanLimits,
+  tieBreak?: (id: string) => number,
+): { copies: CopyTask[]; extras: ExtraReplica[] } {
+  const load = new Map(inFlight);
+  const copies: CopyTask[] = [];
+  const extras: ExtraReplica[] = [];
+  const under = chunks.filter((c) => c.holders.length > 0 && c.holders.length < c.goal);
+  under.sort((a, b) => a.holders.length / a.goal - b.holders.length / b.goal || a.holders.length - b.holders.length || a.handle - b.handle);
+  for (const c of under) {
+    if (copies.length >= limits.tasksMax) break;
+    const busy = new Set(c.holders);
+    for (const s of servers) if ((load.get(s.id) ?? 0) >= limits.copiesPerServerMax) busy.add(s.id);
+    const sources = c.holders.filter((id) => (load.get(id) ?? 0) < limits.copiesPerServerMax * 2);
+    if (sources.length === 0) continue;
+    const [target] = place(servers, 1, busy, tieBreak);
+    if (!target) continue;
+    load.set(target, (load.get(target) ?? 0) + 1);
+    for (const id of sources.slice(0, 1)) load.set(id, (load.get(id) ?? 0) + 1);
+    copies.push({ handle: c.handle, version: c.version, target, sources });
+  }
+  const byId = new Map(servers.map((s) => [s.id, s]));
+  for (const c of chunks) {
+    if (c.leased || c.holders.length <= c.goal) continue;
+    const ranked = [...c.holders].sort((a, b) => freeOf(byId.get(a)) - freeOf(byId.get(b)) || (a < b ? -1 : 1));
+    for (const server of ranked.slice(0, c.holders.length - c.goal)) extras.push({ handle: c.handle, version: c.version, server });
+  }
+  return { copies, extras };
+}
+
+function freeOf(c: PlacementCandidate | undefined): number {
+  return c ? freeFraction(c) : -1;
+}
