@@ -19,6 +19,11 @@ let masterAddress: string;
 const chunkservers: Proc[] = [];
 const mounts: { dir: string; proc: Proc }[] = [];
 
+/** The last lines the mounts logged (for failure messages). */
+function mountLog(): string {
+  return mounts.map((m) => m.proc.stderr().split('\n').slice(-15).join('\n')).join('\n---\n');
+}
+
 async function mountAt(name: string): Promise<string> {
   const mnt = join(dir, name);
   await mkdir(mnt);
@@ -117,7 +122,7 @@ test('Mount: random pwrites across chunk boundaries equal the same writes on a l
     echo appended >> ${q(mnt + '/rw.bin')} && echo appended >> ${q(local)} &&
     truncate -s 7000000 ${q(mnt + '/rw.bin')} && truncate -s 7000000 ${q(local)} &&
     cmp ${q(mnt + '/rw.bin')} ${q(local)}`, 120);
-  assert.equal(r.code, 0, `dd/truncate/append: ${r.stdout}${r.stderr}`);
+  assert.equal(r.code, 0, `dd/truncate/append: ${r.stdout}${r.stderr}\nmount log:\n${mountLog()}`);
 });
 
 test('Mount: two mounts see each other on the next open; mv over a file never shows a missing target', async () => {

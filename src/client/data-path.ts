@@ -29,7 +29,7 @@ import type { WriteReply__Output } from '../generated/dfs/WriteReply';
 import { BoundedCache } from './bounded-cache';
 import { backoffMs, leaseUsableUntilMs } from './chunk-math';
 import { readChunkOnce, writeChunkOnce } from './chunk-io';
-import { failedServerOf, isRetryableWrite } from './retry-policy';
+import { failedServerOf, isLeaseError, isRetryableWrite } from './retry-policy';
 
 export const LOCATION_PAGE_CHUNKS = 64;
 export const LOCATION_TTL_MS = 3_000;
@@ -110,10 +110,11 @@ export class DataPath {
    */
   async writeChunk(ino: number, index: number, w: ChunkWrite, frames: () => AsyncIterable<Buffer> | Iterable<Buffer>): Promise<WriteReply__Output> {
     let exclude: string[] = [];
+    let refused = false;
     for (let attempt = 0; ; attempt++) {
       let lease: ChunkLease__Output | undefined;
       try {
-        lease = await this.lease(ino, index, exclude);
+        lease = await this.lease(ino, index, exclude, refused);
         const [primary, ...chain] = lease.chunk!.replicas;
         if (!primary) throw new DfsError('NO_SERVERS', `chunk ${index} of inode ${ino}: lease without replicas`);
         const header = { handle: lease.chunk!.handle, version: lease.chunk!.version, offset: w.offset, length: w.length, chain, fromPrimary: false, setLength: w.setLength };
@@ -124,6 +125,7 @@ export class DataPath {
         if (this.closed || attempt + 1 >= this.config.client.retries || !isRetryableWrite(err)) throw err;
         const failed = lease?.chunk ? failedServerOf(err, lease.chunk.replicas) : undefined;
         exclude = failed ? [failed] : [];
+        refused = isLeaseError(err);
         log.warn({ ino, index, attempt, code: err.code, exclude }, `chunk write failed: ${err.message}; retrying`);
         await sleep(backoffMs(attempt));
       }
@@ -175,13 +177,13 @@ export class DataPath {
       .catch((e) => log.debug({ handle, serverId, err: asDfsError(e).message }, 'ReportBadReplica failed'));
   }
 
-  private async lease(ino: number, index: number, exclude: string[]): Promise<ChunkLease__Output> {
+  private async lease(ino: number, index: number, exclude: string[], refused = false): Promise<ChunkLease__Output> {
     const key = `${ino}/${index}`;
-    if (exclude.length === 0) {
+    if (exclude.length === 0 && !refused) {
       const cached = this.leases.get(key);
       if (cached) return cached;
     }
-    const lease = await masterCall(this.master, 'GetLease', { ino, index, excludeServerIds: exclude }, this.config.client.rpcTimeoutMs);
+    const lease = await masterCall(this.master, 'GetLease', { ino, index, excludeServerIds: exclude, leaseRefused: refused }, this.config.client.rpcTimeoutMs);
     if (!lease.chunk) throw new DfsError('INTERNAL', `GetLease ${key}: reply without a chunk`);
     this.leases.set(key, lease, leaseUsableUntilMs(this.clock.nowMs(), lease.leaseDurationMs));
     const pageKey = `${ino}/p${Math.floor(index / LOCATION_PAGE_CHUNKS)}`;

@@ -22,6 +22,11 @@ const FINAL_CODES = new Set<DfsErrorCode>([
 
 const LEASE_CODES = new Set<DfsErrorCode>(['LEASE_EXPIRED', 'STALE_VERSION', 'NOT_PRIMARY']);
 
+/** The primary refused the lease (expired, not primary, other version): the master must grant anew. */
+export function isLeaseError(err: DfsError): boolean {
+  return LEASE_CODES.has(err.code);
+}
+
 export function isRetryableWrite(err: DfsError): boolean {
   return !(err instanceof SourceError) && !FINAL_CODES.has(err.code);
 }

@@ -133,9 +133,9 @@ export class ChunkManager {
    * Errors: ENOENT, EISDIR/EINVAL (not a regular file), NO_SERVERS (no server accepted a new
    * chunk), UNAVAILABLE (no live replica holds the chunk, or none accepted the new version).
    */
-  getLease(ino: number, index: number, exclude: readonly string[]): Promise<ChunkLease> {
+  getLease(ino: number, index: number, exclude: readonly string[], refused = false): Promise<ChunkLease> {
     if (!Number.isSafeInteger(index) || index < 0) return Promise.reject(new DfsError('EINVAL', `bad chunk index ${index}`));
-    return this.slotLock.run(`${ino}:${index}`, () => this.leaseLocked(ino, index, new Set(exclude)));
+    return this.slotLock.run(`${ino}:${index}`, () => this.leaseLocked(ino, index, new Set(exclude), refused));
   }
 
   private fileForWrite(ino: number): InodeRec {
@@ -145,11 +145,14 @@ export class ChunkManager {
     return rec;
   }
 
-  private async leaseLocked(ino: number, index: number, exclude: Set<string>): Promise<ChunkLease> {
+  private async leaseLocked(ino: number, index: number, exclude: Set<string>, refused: boolean): Promise<ChunkLease> {
     const rec = this.fileForWrite(ino);
     this.touchUpload(ino);
     const goal = rec.replication || this.cluster.replication;
     const handle = rec.chunks[index] ?? 0;
+    // The primary no longer honours the lease we think it holds (it restarted, or its clock ran
+    // ahead): forget it, so the next decision grants a new one with a new version.
+    if (refused && handle !== 0) this.leases.delete(handle);
     if (handle === 0) {
       const created = await this.allocate(ino, index, goal, exclude);
       if (created) return created;
@@ -246,9 +249,16 @@ export class ChunkManager {
     if (!c) throw new DfsError('ENOENT', `chunk ${handle} no longer exists`);
     const holders = this.o.chunkMap.holders(handle).filter((id) => this.o.registry.isAlive(id));
     const lease = this.validLease(handle);
-    if (lease && lease.version === c.version && holders.includes(lease.primaryId) && !holders.some((id) => exclude.has(id))) {
-      const now = this.now();
-      return { ...this.leaseReply(handle, index, c.version, lease.primaryId, holders), leaseDurationMs: Math.max(1, lease.expiresAtMs - now) };
+    const remainingMs = lease ? lease.expiresAtMs - this.now() : 0;
+    if (lease && lease.version === c.version && holders.includes(lease.primaryId) && !holders.some((id) => exclude.has(id))
+      && remainingMs > this.cluster.leaseDurationMs / 2) {
+      // Hand out the running lease as it is: its expiry is the primary's, never extended here.
+      const ordered = [lease.primaryId, ...holders.filter((id) => id !== lease.primaryId)];
+      return {
+        chunk: { index, handle, version: c.version, replicas: ordered.map((id) => this.replicaOf(id)).filter((r): r is ChunkReplica => !!r) },
+        primaryServerId: lease.primaryId,
+        leaseDurationMs: Math.max(1, remainingMs),
+      };
     }
     for (const id of holders) if (exclude.has(id)) this.o.chunkMap.remove(handle, id);
     let live = holders.filter((id) => !exclude.has(id));

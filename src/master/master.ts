@@ -139,7 +139,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       return { sessionTimeoutMs: config.cluster.sessionTimeoutMs };
     }),
     GetChunks: unary(async (req) => chunks.getChunks(req.ino, req.firstIndex, req.count)),
-    GetLease: unary((req) => chunks.getLease(req.ino, req.index, req.excludeServerIds)),
+    GetLease: unary((req) => chunks.getLease(req.ino, req.index, req.excludeServerIds, req.leaseRefused)),
     CommitWrite: unary((req) => store.tx(() => ns.commitWrite(req.ino, req.minSize, req.mtime ? tsOfWire(req.mtime, [0, 0]) : undefined))),
     BeginUpload: unary(async (req) => {
       const up = await store.tx(() => ns.beginUpload(req.path, {

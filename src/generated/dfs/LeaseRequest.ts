@@ -12,6 +12,10 @@ export interface LeaseRequest {
    * replicas the client failed to write to: replaced by the master
    */
   'excludeServerIds'?: (string)[];
+  /**
+   * the primary refused the lease last handed out (expired, restarted): grant a new one
+   */
+  'leaseRefused'?: (boolean);
 }
 
 /**
@@ -24,4 +28,8 @@ export interface LeaseRequest__Output {
    * replicas the client failed to write to: replaced by the master
    */
   'excludeServerIds': (string)[];
+  /**
+   * the primary refused the lease last handed out (expired, restarted): grant a new one
+   */
+  'leaseRefused': (boolean);
 }
