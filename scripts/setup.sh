@@ -25,7 +25,9 @@ fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm dependencies" >&2
-  npm ci --no-audit --no-fund --loglevel=error >&2
+  # `npm ci` when the lock file is usable; npm 11 rejects lock files whose optional platform
+  # packages (msgpackr-extract's) were pruned, so fall back to `npm install` from the same lock.
+  npm ci --no-audit --no-fund --loglevel=error >&2 2>/dev/null || npm install --no-audit --no-fund --loglevel=error >&2
 fi
 
 # Build when any source is newer than the last build.
