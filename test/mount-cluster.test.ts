@@ -29,7 +29,11 @@ async function mountAt(name: string): Promise<string> {
   await mkdir(mnt);
   const proc = spawnDfs(['mount', mnt, '--config', cfg, '--master', masterAddress]);
   mounts.push({ dir: mnt, proc });
-  await waitMounted(mnt);
+  try {
+    await waitMounted(mnt, true, 30_000);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; dfs mount said:\n${proc.stderr()}`);
+  }
   return mnt;
 }
 
@@ -80,9 +84,13 @@ test('Mount: cp of a 300 MiB random file in and out is byte-identical; cat match
 
 test('Mount: tar of the project src/ extracted into the mount, diff -r identical; rm -r empties it on the master', async () => {
   const mnt = mounts[0]?.dir ?? (await mountAt('m1'));
-  let r = await sh(`mkdir -p ${q(mnt + '/tree')} && tar -C ${q(ROOT)} -cf - src | tar -C ${q(mnt + '/tree')} -xf -`, 120);
+  // A snapshot first: the tree compared must not change while the test runs.
+  const snap = join(dir, 'snapshot');
+  let r = await sh(`mkdir -p ${q(snap)} ${q(mnt + '/tree')} && tar -C ${q(ROOT)} -cf ${q(dir + '/src.tar')} src && tar -C ${q(snap)} -xf ${q(dir + '/src.tar')}`, 120);
   assert.equal(r.code, 0, r.stderr);
-  r = await sh(`diff -r ${q(ROOT + '/src')} ${q(mnt + '/tree/src')}`, 120);
+  r = await sh(`tar -C ${q(mnt + '/tree')} -xf ${q(dir + '/src.tar')}`, 120);
+  assert.equal(r.code, 0, r.stderr);
+  r = await sh(`diff -r ${q(snap + '/src')} ${q(mnt + '/tree/src')}`, 120);
   assert.equal(r.code, 0, `diff: ${r.stdout}${r.stderr}`);
   r = await sh(`rm -r ${q(mnt + '/tree/src')}`, 120);
   assert.equal(r.code, 0, r.stderr);
