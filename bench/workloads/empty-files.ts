@@ -1,0 +1,103 @@
+/**
+ * Master at scale: creates many empty files (default 1,000,000; 10,000 per folder) through the
+ * RPC API with a fixed number of creates in flight, and reports
+ * - the create rate (files/s), against the same creates on the local folder;
+ * - master RAM per file: (master VmRSS after − before) / files (RSS, so it includes whatever
+ *   the garbage collector has not given back; a single run);
+ * - LMDB bytes per file: (size of data.mdb after − before) / files.
+ * Runs last: the files stay in the namespace until the cluster is removed.
+ */
+import { join } from 'node:path';
+import { mkdir, open, stat } from 'node:fs/promises';
+import { Row, record, perSec, msSince } from '../stats';
+import { readProcMemory } from '../rss';
+import { type BenchContext, needCluster } from '../context';
+import { sleep } from '../../src/common/clock';
+
+const FILES_PER_DIR = 10_000;
+/** Clients sharing the in-flight creates (each a DfsClient with its own channel). */
+const CLIENTS = 8;
+/** Pause before reading the master's RSS after the creates, so in-flight work settles. */
+const SETTLE_MS = 2_000;
+
+export async function runEmptyFiles(ctx: BenchContext, rows: Row[]): Promise<void> {
+  const n = ctx.opts.emptyFiles;
+  const label = n.toLocaleString('en-US');
+  const rateRow = new Row('master at scale', `create ${label} empty files (${ctx.opts.emptyConcurrency} in flight)`, 'files/s');
+  const ramRow = new Row('master at scale', `master RAM per file after ${label}`, 'bytes/file', { hasLocal: false });
+  const lmdbRow = new Row('master at scale', `LMDB size per file after ${label}`, 'bytes/file', { hasLocal: false });
+  rows.push(rateRow, ramRow, lmdbRow);
+  ctx.rss.setWindow('empty files');
+
+  ctx.log(`empty files: ${label} on the local folder`);
+  await record(rateRow.local, async () => {
+    const base = join(ctx.localDir, 'empty');
+    return createAll(n, ctx.opts.emptyConcurrency, (dir) => mkdir(join(base, dir), { recursive: true }).then(() => {}),
+      async (path) => { await (await open(join(base, path), 'wx')).close(); });
+  });
+
+  ctx.log(`empty files: ${label} on dfs`);
+  let before: { rss: number; lmdb: number } | undefined;
+  await record(rateRow.dfs, async () => {
+    const cluster = needCluster(ctx);
+    const clients = Array.from({ length: CLIENTS }, () => cluster.client());
+    try {
+      before = { rss: masterRss(ctx), lmdb: await lmdbBytes(cluster.metaDir) };
+      let next = 0;
+      const pick = () => clients[next++ % CLIENTS];
+      return await createAll(n, ctx.opts.emptyConcurrency,
+        (dir) => pick().mkdir(`/bench-empty/${dir}`, { parents: true }).then(() => {}),
+        (path) => pick().create(`/bench-empty/${path}`, { exclusive: true }).then(() => {}));
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+  if (before && rateRow.dfs.values.length > 0) {
+    const b = before;
+    await sleep(SETTLE_MS);
+    await record(ramRow.dfs, async () => (masterRss(ctx) - b.rss) / n);
+    await record(lmdbRow.dfs, async () => ((await lmdbBytes(needCluster(ctx).metaDir)) - b.lmdb) / n);
+  } else {
+    ramRow.dfs.error ??= rateRow.dfs.error ?? 'creates failed';
+    lmdbRow.dfs.error ??= rateRow.dfs.error ?? 'creates failed';
+  }
+  ctx.rss.setWindow(undefined);
+}
+
+/**
+ * Creates `total` files named dDIR/fI (FILES_PER_DIR per folder), `concurrency` at a time;
+ * returns files per second (folder creation included).
+ */
+async function createAll(
+  total: number, concurrency: number,
+  makeDir: (dir: string) => Promise<void>, create: (path: string) => Promise<void>,
+): Promise<number> {
+  const start = process.hrtime.bigint();
+  const dirs = Math.ceil(total / FILES_PER_DIR);
+  for (let d = 0; d < dirs; d++) await makeDir(`d${d}`);
+  let next = 0;
+  let failure: unknown;
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, async () => {
+    while (failure === undefined && next < total) {
+      const i = next++;
+      try {
+        await create(`d${Math.floor(i / FILES_PER_DIR)}/f${i % FILES_PER_DIR}`);
+      } catch (e) {
+        failure ??= new Error(`file ${i}: ${(e as Error).message}`);
+      }
+    }
+  }));
+  if (failure !== undefined) throw failure;
+  return perSec(total, msSince(start));
+}
+
+function masterRss(ctx: BenchContext): number {
+  const mem = readProcMemory(needCluster(ctx).masterPid);
+  if (!mem) throw new Error('master process is gone');
+  return mem.rssBytes;
+}
+
+/** Apparent size of the LMDB data file (data.mdb) of the master. */
+async function lmdbBytes(metaDir: string): Promise<number> {
+  return (await stat(join(metaDir, 'data.mdb'))).size;
+}
