@@ -69,8 +69,8 @@ export class BenchCluster {
     await mkdir(dir, { recursive: true });
     const configPath = join(dir, 'dfs.config.json');
     await writeFile(configPath, JSON.stringify({
-      master: { metaDir: join(dir, 'master'), listen: '127.0.0.1:0' },
-      chunkserver: { listen: '127.0.0.1:0' },
+      master: { metaDir: join(dir, 'master'), listen: '127.0.0.1:0', httpListen: '127.0.0.1:0' },
+      chunkserver: { listen: '127.0.0.1:0', httpListen: '127.0.0.1:0' },
       cluster: { replication: REPLICATION },
       log: { level: 'warn' },
     }, null, 2));

@@ -18,6 +18,18 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
+# Headless Chromium drives the dashboard test (test/ops-dashboard.test.ts through playwright-core).
+# Debian's package, never a browser download; quick when already installed.
+if [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing chromium (dashboard tests)" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! $SUDO apt-get install -y chromium >/dev/null 2>&1; then
+    $SUDO apt-get update >/dev/null 2>&1 || true
+    $SUDO apt-get install -y chromium >/dev/null
+  fi
+fi
+
 # fusectl lets tests and `dfs umount` abort a hung FUSE connection.
 if [ -d /sys/fs/fuse/connections ] && ! mountpoint -q /sys/fs/fuse/connections 2>/dev/null; then
   mount -t fusectl none /sys/fs/fuse/connections 2>/dev/null || true
@@ -32,7 +44,7 @@ fi
 
 # Build when any source is newer than the last build.
 stamp=dist/.build-stamp
-if [ ! -f "$stamp" ] || [ -n "$(find src test proto scripts tsconfig.json package.json -newer "$stamp" -type f 2>/dev/null | head -1)" ]; then
+if [ ! -f "$stamp" ] || [ -n "$(find src test proto scripts bench tsconfig.json package.json -newer "$stamp" -type f 2>/dev/null | head -1)" ]; then
   echo "setup: building" >&2
   node scripts/gen-proto.mjs
   rm -rf dist

@@ -13,11 +13,13 @@ import type { CAC } from 'cac';
 import { loadConfig, resolveDir } from './common/config';
 import type { Config } from './common/config';
 import { asDfsError } from './common/errors';
-import { setLogLevel } from './common/logger';
+import { setLogFormat, setLogLevel } from './common/logger';
 import { DfsClient } from './client/dfs-client';
 import { configOverrides } from './client/cli-options';
 import { errorLine } from './client/cli-format';
 import * as commands from './client/cli-commands';
+import { completionScript, type CommandSpec, type OptionSpec } from './client/completion';
+import * as admin from './client/cli-admin';
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageError } from './client/cli-commands';
 import type { Io } from './client/cli-commands';
 
@@ -74,6 +76,7 @@ function io(progress: boolean): Io {
 function configFor(command: string, flags: Flags): Config {
   const config = loadConfig({ file: flags.config === undefined ? undefined : String(flags.config), overrides: configOverrides(command, flags) });
   setLogLevel(config.log.level);
+  setLogFormat(config.log.format ?? 'auto');
   return config;
 }
 
@@ -98,6 +101,7 @@ async function runMaster(flags: Flags): Promise<number> {
   const { startMaster } = await import('./master/master');
   const master = await startMaster({ config, listen: config.master.listen, metaDir: resolveDir(config.master.metaDir) });
   process.stderr.write(`dfs master listening on ${master.address}\n`);
+  if (master.httpAddress) process.stderr.write(`dfs master http on ${master.httpAddress} (dashboard http://${master.httpAddress}/)\n`);
   await untilStopSignal();
   await master.stop();
   return EXIT_OK;
@@ -111,6 +115,7 @@ async function runChunkserver(flags: Flags): Promise<number> {
     dataDir: resolveDir(config.chunkserver.dataDir), id: config.chunkserver.id, advertise: config.chunkserver.advertise,
   });
   process.stderr.write(`dfs chunkserver ${cs.id} listening on ${cs.address} (data in ${cs.dataDir})\n`);
+  if (cs.httpAddress) process.stderr.write(`dfs chunkserver ${cs.id} metrics on http://${cs.httpAddress}/metrics\n`);
   await untilStopSignal();
   await cs.stop();
   return EXIT_OK;
@@ -132,6 +137,7 @@ async function runLocal(flags: Flags): Promise<number> {
       }));
     }
     process.stderr.write(`dfs master listening on ${master.address}\n`);
+    if (master.httpAddress) process.stderr.write(`dfs master http on ${master.httpAddress} (dashboard http://${master.httpAddress}/)\n`);
     if (flags.mount !== undefined) mount = await tryMount(config, master.address, String(flags.mount));
     printLocalHelp(master.address, config.local.chunkservers, dir, flags.mount);
     await untilStopSignal();
@@ -199,22 +205,30 @@ function buildCli(): { cli: CAC; result: { promise?: Promise<number> } } {
   const act = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => { result.promise = Promise.resolve().then(() => fn(...args)); };
   cli.option('--config <file>', 'Configuration file (default: dfs.config.json of the installation, or $DFS_CONFIG)');
   cli.option('--master <host:port>', 'Master address (overrides master.address)');
-  cli.option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent');
+  cli.option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent (overrides log.level and $DFS_LOG_LEVEL)');
+  cli.option('--log-format <format>', 'auto (text on a terminal, else JSON), json or pretty (overrides log.format)');
 
   cli.command('master', 'Run the master').option('--listen <host:port>', 'Listen address (port 0 = any free port)').option('--meta-dir <dir>', 'Namespace folder')
-    .example('dfs master --listen 0.0.0.0:7000 --meta-dir /var/lib/dfs/master').action(act((f: Flags) => runMaster(f)));
+    .option('--http-listen <host:port>', 'Dashboard, /api, /metrics and /fs gateway address ("" = off; default master.httpListen)')
+    .example('dfs master --listen 0.0.0.0:7000 --meta-dir /var/lib/dfs/master').example('dfs master --http-listen 0.0.0.0:7080').action(act((f: Flags) => runMaster(f)));
   cli.command('chunkserver', 'Run a chunkserver').option('--listen <host:port>', 'Listen address').option('--data-dir <dir>', 'Chunk folder')
     .option('--id <name>', 'Stable server id').option('--advertise <host:port>', 'Address announced to the master and clients')
+    .option('--http-listen <host:port>', '/metrics address ("" = off; default chunkserver.httpListen)')
     .example('dfs chunkserver --master m1:7000 --listen 0.0.0.0:7100 --advertise cs1:7100 --data-dir /var/lib/dfs/chunks --id cs1')
     .action(act((f: Flags) => runChunkserver(f)));
   cli.command('local', 'Run a master and N chunkservers in this process').option('--dir <dir>', 'Data folder (default local.dir)')
     .option('--chunkservers <n>', 'Number of chunkservers').option('--listen <host:port>', 'Master listen address').option('--mount <dir>', 'Also mount the file system here')
+    .option('--http-listen <host:port>', 'Master dashboard address (default master.httpListen)')
     .example('dfs local --dir .dfs --chunkservers 3 --mount .dfs/mnt').action(act((f: Flags) => runLocal(f)));
   cli.command('mount <mountpoint>', 'Mount the file system (foreground; Ctrl-C unmounts)').example('dfs --master m1:7000 mount /mnt/dfs')
     .action(act((mp: string, f: Flags) => runMount(String(mp), f)));
   cli.command('umount <mountpoint>', 'Unmount a dfs mount').example('dfs umount /mnt/dfs').action(act((mp: string) => runUmount(String(mp))));
 
   addClientCommands(cli, act);
+  cli.command('completion <shell>', 'Print a bash or zsh completion script')
+    .example('source <(dfs completion bash)').example('dfs completion zsh > "${fpath[1]}/_dfs"')
+    .action(act((shell: string) => runCompletion(cli, String(shell))));
+  addAdminCommands(cli, act);
   cli.help();
   return { cli, result };
 }
@@ -224,11 +238,12 @@ type Act = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]
 function addClientCommands(cli: CAC, act: Act): void {
   cli.command('put <local> <remote>', 'Upload a file (- = stdin); visible only once complete')
     .option('--chunk-size <size>', 'Chunk size of the new file (K/M/G suffixes)').option('--replication <n>', 'Replica count of the new file')
-    .option('--no-overwrite', 'Fail when the remote file exists')
+    .option('--no-overwrite', 'Fail when the remote file exists').option('-q, --quiet', 'No progress bar or summary line (they show on a terminal only)')
     .example('dfs put ./photo.jpg /photos/').example('tar c dir | dfs put - /backups/dir.tar')
-    .action(act((l: string, r: string, f: Flags) => withClient(f, (c) => commands.cmdPut(c, io(true), arg(l), arg(r), f))));
-  cli.command('get <remote> <local>', 'Download a file (- = stdout), verified against its SHA-256').example('dfs get /photos/photo.jpg .')
-    .action(act((r: string, l: string, f: Flags) => withClient(f, (c) => commands.cmdGet(c, io(true), arg(r), arg(l)))));
+    .action(act((l: string, r: string, f: Flags) => withClient(f, (c) => commands.cmdPut(c, io(!f.quiet), arg(l), arg(r), f))));
+  cli.command('get <remote> <local>', 'Download a file (- = stdout), verified against its SHA-256')
+    .option('-q, --quiet', 'No progress bar or summary line (they show on a terminal only)').example('dfs get /photos/photo.jpg .').example('dfs get -q /logs/app.log - | grep ERROR')
+    .action(act((r: string, l: string, f: Flags) => withClient(f, (c) => commands.cmdGet(c, io(!f.quiet), arg(r), arg(l)))));
   cli.command('cat <...paths>', 'Print files').example('dfs cat /notes.txt')
     .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdCat(c, io(false), p.map(String)))));
   cli.command('ls [path]', 'List a directory: mode, replication, size, mtime, name').option('-l, --long', 'Also show uid and gid')
@@ -249,6 +264,45 @@ function addClientCommands(cli: CAC, act: Act): void {
     .action(act((f: Flags) => withClient(f, (c) => commands.cmdDf(c, io(false)))));
   cli.command('config', 'Print the effective configuration as JSON').example('DFS_CLUSTER_REPLICATION=2 dfs config')
     .action(act((f: Flags) => { process.stdout.write(JSON.stringify(configFor('config', f), null, 2) + '\n'); return EXIT_OK; }));
+}
+
+/** Administration (issue 4): fsck, setrep, safemode, decommission, recommission, balance. */
+function addAdminCommands(cli: CAC, act: Act): void {
+  const withAdmin = (f: Flags, fn: (a: admin.AdminClient, c: DfsClient) => Promise<number>) => withClient(f, async (c, config) => {
+    const a = admin.adminClient({ ...config, master: { ...config.master, address: c.masterAddress } });
+    try { return await fn(a, c); } finally { a.close(); }
+  });
+  cli.command('fsck [path]', 'Check chunk health: under/over/mis-replicated, corrupt, missing (exit 1 when data is lost)')
+    .option('--problems-max <n>', 'List at most N problem chunks (default 1000)').example('dfs fsck /photos')
+    .action(act((p: string | undefined, f: Flags) => withAdmin(f, (a) => admin.cmdFsck(a, io(false), p === undefined ? '/' : String(p), f))));
+  cli.command('setrep <n> <path>', 'Change the replica goal; the cluster converges in the background')
+    .option('-R, --recursive', 'Every file below a directory').option('-w, --wait', 'Wait until every chunk has N replicas')
+    .option('--timeout <s>', 'Bound of --wait in seconds (default 600)').example('dfs setrep -R -w 2 /logs')
+    .action(act((n: unknown, p: string, f: Flags) => withAdmin(f, (a, c) => admin.cmdSetrep(c, a, io(false), n, String(p), f))));
+  cli.command('safemode [action]', 'Safe mode: get (default), enter, leave, or wait until it is off')
+    .option('--timeout <s>', 'Bound of wait in seconds (default 600)').example('dfs safemode wait')
+    .action(act((x: string | undefined, f: Flags) => withAdmin(f, (a) => admin.cmdSafeMode(a, io(false), x === undefined ? undefined : String(x), f))));
+  cli.command('decommission <...nodes>', 'Drain chunkservers (by id or address): their replicas are copied elsewhere')
+    .example('dfs decommission cs3').action(act((n: string[], f: Flags) => withAdmin(f, (a) => admin.cmdDecommission(a, io(false), n.map(String), false))));
+  cli.command('recommission <...nodes>', 'Put drained chunkservers back in service')
+    .example('dfs recommission cs3').action(act((n: string[], f: Flags) => withAdmin(f, (a) => admin.cmdDecommission(a, io(false), n.map(String), true))));
+  cli.command('balance', 'Move replicas from fuller to emptier chunkservers until all are within the threshold of the mean')
+    .option('--threshold <pct>', 'Percentage points from the mean utilisation (default 10)').option('--timeout <s>', 'Give up after this many seconds (default 600)')
+    .example('dfs balance --threshold 5').action(act((f: Flags) => withAdmin(f, (a) => admin.cmdBalance(a, io(false), f))));
+}
+
+function runCompletion(cli: CAC, shell: string): number {
+  if (shell !== 'bash' && shell !== 'zsh') throw new UsageError('EINVAL', `unsupported shell '${shell}' (expected bash or zsh)`);
+  const spec = (o: { names: string[]; rawName: string; description: string }): OptionSpec => ({
+    names: o.names.map((n) => (n.length === 1 ? `-${n}` : `--${n.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`)),
+    description: o.description, takesValue: /[<[]/.test(o.rawName),
+  });
+  const commandSpecs: CommandSpec[] = cli.commands.filter((c) => c.name !== '').map((c) => ({
+    name: c.name, description: c.description, options: c.options.filter((o) => o.name !== 'help').map(spec),
+  }));
+  const globals = cli.globalCommand.options.filter((o) => o.name !== 'help').map(spec);
+  process.stdout.write(completionScript(shell, commandSpecs, globals));
+  return EXIT_OK;
 }
 
 // ------------------------------------------------------------------ main
@@ -276,7 +330,10 @@ export async function main(argv: string[]): Promise<number> {
     return await (result.promise ?? Promise.resolve(EXIT_OK));
   } catch (e) {
     const err = asDfsError(e);
-    if (err.code === 'BAD_CONFIG') process.stderr.write(`dfs: ${err.message}\n`);
+    if (err.code === 'BAD_CONFIG') {
+      process.stderr.write(`dfs: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
     else if (e instanceof UsageError) return usageError(err.message, cli.matchedCommandName);
     else process.stderr.write(errorLine(err, undefined, cli.matchedCommandName ?? 'dfs') + '\n');
     if (isTransport(err.code) && clientMasterAddress) process.stderr.write(`dfs: is the master running at ${clientMasterAddress}?\n`);

@@ -110,7 +110,7 @@ test('fuse-stat: types, sizes and statfs fit libfuse', () => {
   assert.equal(st.size, 4096);
   assert.equal(st.atime, 1500);
   assert.equal(attrToStat({ ...attr, type: 'REGULAR', size: 10 }, 20).size, 20);
-  const fs = statFsToFuse({ capacityBytes: 2 ** 50, usedBytes: 0, freeBytes: 2 ** 49, files: 10, chunks: 0, liveServers: 3 });
+  const fs = statFsToFuse({ capacityBytes: 2 ** 50, usedBytes: 0, freeBytes: 2 ** 49, files: 10, chunks: 0, liveServers: 3, safeMode: false });
   assert.ok(fs.blocks <= 0xffffffff);
   assert.equal(fs.blocks * fs.frsize, 2 ** 50);
   assert.equal(fs.bfree * fs.frsize, 2 ** 49);

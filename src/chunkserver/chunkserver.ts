@@ -22,6 +22,8 @@ import { HeartbeatLoop } from './heartbeat';
 import { LeaseTable } from './lease-table';
 import { replicateChunk } from './replicate';
 import { Scrubber } from './scrubber';
+import { ChunkserverMetrics } from './chunkserver-metrics';
+import { serveMetrics, type MetricsServer } from '../common/metrics';
 
 export interface ChunkserverOptions {
   config: Config;
@@ -41,6 +43,8 @@ export interface ChunkserverHandle {
   id: string;
   /** HOST:PORT actually bound/advertised. */
   address: string;
+  /** HOST:PORT of /metrics (chunkserver.httpListen), undefined when off. */
+  httpAddress?: string;
   dataDir: string;
   /** The data file of a chunk, for fault-injection tests. */
   chunkPath(handle: number): string;
@@ -73,12 +77,13 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   const id = await resolveServerId(opts);
   const log = logger('chunkserver', { id });
   let heartbeat: HeartbeatLoop | undefined;
+  const metrics = new ChunkserverMetrics(id, () => store);
   const fileStore = new FileChunkStore({
     dataDir: opts.dataDir,
     log: log.child({ component: 'chunk-store' }),
-    onBad: (bad) => heartbeat?.reportBad(bad.handle, bad.reason),
+    onBad: (bad) => { metrics.checksumErrors.inc(); heartbeat?.reportBad(bad.handle, bad.reason); },
   });
-  const store = opts.wrapStore ? opts.wrapStore(fileStore) : fileStore;
+  const store = metrics.store(opts.wrapStore ? opts.wrapStore(fileStore) : fileStore);
   await store.load();
 
   const clock = opts.clock ?? systemClock;
@@ -86,8 +91,16 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   const ctx: ChunkserverContext = {
     id, address: '', config: opts.config, store, leases: new LeaseTable(clock), clients: new ClientPool(), clock, log,
   };
-  server.addService(proto().dfs.Chunkserver.service, chunkserverHandlers(ctx));
+  server.addService(proto().dfs.Chunkserver.service, metrics.handlers(chunkserverHandlers(ctx)));
   const port = await bindServer(server, opts.listen);
+  const httpListen = opts.config.chunkserver.httpListen;
+  let metricsHttp: MetricsServer | undefined;
+  try {
+    metricsHttp = httpListen ? await serveMetrics(httpListen, metrics.rpc.registry) : undefined;
+  } catch (e) {
+    await stopServer(server, 0);
+    throw e;
+  }
   ctx.address = opts.advertise || opts.config.chunkserver.advertise || withPort(opts.listen, port);
   log.info({ address: ctx.address, dataDir: opts.dataDir, chunks: store.count() }, 'chunkserver serving');
 
@@ -98,13 +111,15 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   heartbeat.start();
   const leaseSweep = setInterval(() => ctx.leases.sweep(), 10_000);
   leaseSweep.unref();
-  const scrubber = new Scrubber(store, opts.config.chunkserver.scrubBytesPerSec, log.child({ component: 'scrubber' }));
+  const scrubber = new Scrubber(store, opts.config.chunkserver.scrubBytesPerSec, log.child({ component: 'scrubber' }),
+    opts.config.chunkserver.scrubPassPauseMs);
   scrubber.start();
 
   let stopping: Promise<void> | undefined;
   return {
     id,
     address: ctx.address,
+    httpAddress: metricsHttp?.address,
     dataDir: opts.dataDir,
     chunkPath: (handle) => store.chunkPath(handle),
     stop: () => (stopping ??= (async () => {
@@ -112,6 +127,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
       await scrubber.stop();
       await heartbeat!.stop();
       await stopServer(server, 1000);
+      await metricsHttp?.close();
       ctx.clients.close();
       log.info('chunkserver stopped');
     })()),

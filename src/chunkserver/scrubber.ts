@@ -10,15 +10,14 @@ import type { ChunkStore } from './chunk-store';
 
 /** Bytes read per step; the scrubber sleeps after each step to keep to its rate. */
 const SCRUB_STEP_BYTES = 1024 * 1024;
-/** Pause between passes. */
-const SCRUB_PASS_PAUSE_MS = 10_000;
 
 export class Scrubber {
   private stopped = false;
   private running: Promise<void> | undefined;
   private wake: (() => void) | undefined;
 
-  constructor(private readonly store: ChunkStore, private readonly bytesPerSec: number, private readonly log: Logger) {}
+  constructor(private readonly store: ChunkStore, private readonly bytesPerSec: number, private readonly log: Logger,
+    private readonly passPauseMs = 10_000) {}
 
   start(): void {
     if (this.bytesPerSec > 0) this.running = this.run();
@@ -57,7 +56,7 @@ export class Scrubber {
         }
       }
       this.log.debug({ chunks: chunks.length, bad }, 'scrub pass done');
-      await this.sleep(SCRUB_PASS_PAUSE_MS);
+      await this.sleep(this.passPauseMs);
     }
   }
 }

@@ -18,13 +18,14 @@ import { DfsError, isDfsError } from '../common/errors';
 import { joinPath, normalizePath, parentOf } from '../common/paths';
 import type { DfsClient } from './dfs-client';
 import type { Attr, DirEntry } from './types';
-import { errorLine, formatDf, formatListing, formatNodes, formatProgress, formatStat, parseSize } from './cli-format';
+import { errorLine, formatDf, formatListing, formatNodes, formatStat, parseSize } from './cli-format';
+import { transferProgress } from './progress';
 
 export interface Io {
   stdin: Readable;
   stdout: Writable;
   stderr: Writable;
-  /** Shows put/get progress on stderr. */
+  /** Shows put/get progress bars and summary lines on stderr (a terminal, no --quiet). */
   progress: boolean;
   /** Registers what to do on SIGINT/SIGTERM while a transfer runs; returns the unregister function. */
   onInterrupt(fn: () => void): () => void;
@@ -48,17 +49,6 @@ async function remoteTarget(client: DfsClient, target: string, name: string): Pr
   if (target.endsWith('/')) return joinPath(normalizePath(target), name);
   const attr = await client.stat(target).catch((e) => { if (isDfsError(e, 'ENOENT')) return undefined; throw e; });
   return attr?.type === 'DIRECTORY' ? joinPath(normalizePath(target), name) : normalizePath(target);
-}
-
-function progressReporter(io: Io): ((p: { bytesDone: number; bytesTotal?: number }) => void) | undefined {
-  if (!io.progress) return undefined;
-  let lastMs = 0;
-  return (p) => {
-    const now = Date.now();
-    if (now - lastMs < 200 && p.bytesDone !== p.bytesTotal) return;
-    lastMs = now;
-    io.stderr.write(`\r${formatProgress(p.bytesDone, p.bytesTotal)}   `);
-  };
 }
 
 export interface PutFlags { chunkSize?: string | number; replication?: string | number; overwrite?: boolean }
@@ -93,11 +83,14 @@ export async function cmdPut(client: DfsClient, io: Io, local: string, remote: s
   try {
     target = await remoteTarget(client, remote, name);
     const stop = io.onInterrupt(() => source.destroy(new DfsError('CANCELLED', 'interrupted')));
+    const bar = transferProgress({ enabled: io.progress, stream: io.stderr, verb: 'put', name: target, totalBytes: sizeHint });
+    let size: number | undefined;
     try {
-      await client.put(source, target, { chunkSizeBytes, replication, overwrite: flags.overwrite ?? true, sizeHint, onProgress: progressReporter(io) });
+      const attr = await client.put(source, target, { chunkSizeBytes, replication, overwrite: flags.overwrite ?? true, sizeHint, onProgress: bar?.onProgress });
+      size = attr.size;
     } finally {
       stop();
-      if (io.progress) io.stderr.write('\n');
+      bar?.finish(size !== undefined, size);
     }
     return EXIT_OK;
   } catch (e) {
@@ -119,21 +112,25 @@ export async function cmdGet(client: DfsClient, io: Io, remote: string, local: s
   const temp = join(dirname(target), `.${basename(target)}.dfs-${process.pid}-${randomBytes(4).toString('hex')}`);
   const out = createWriteStream(temp, { flags: 'wx' });
   const stop = io.onInterrupt(() => out.destroy(new DfsError('CANCELLED', 'interrupted')));
+  const bar = transferProgress({ enabled: io.progress, stream: io.stderr, verb: 'get', name: remote });
+  let size: number | undefined;
   try {
     await new Promise<void>((resolve, reject) => { out.once('open', () => resolve()); out.once('error', reject); });
-    await client.get(remote, out, { onProgress: progressReporter(io) });
+    const attr = await client.get(remote, out, { onProgress: bar?.onProgress });
     out.end();
     await finished(out);
     await rename(temp, target);
+    size = attr.size;
     return EXIT_OK;
   } catch (e) {
+    bar?.finish(false);
     out.destroy();
     await unlink(temp).catch(() => {});
     say(io, 'stderr', errorLine(e, 'get', remote));
     return EXIT_FAIL;
   } finally {
     stop();
-    if (io.progress) io.stderr.write('\n');
+    bar?.finish(size !== undefined, size);
   }
 }
 

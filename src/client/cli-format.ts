@@ -126,7 +126,8 @@ export function formatNodes(nodes: readonly NodeInfo[], nowMs: number): string[]
   const rows = [['ID', 'ADDRESS', 'STATE', 'CAPACITY', 'USED', 'FREE', 'CHUNKS', 'WRITES', 'HEARTBEAT']];
   for (const n of [...nodes].sort((a, b) => a.serverId.localeCompare(b.serverId))) {
     const age = n.lastHeartbeatUnixMs > 0 ? `${((nowMs - n.lastHeartbeatUnixMs) / 1000).toFixed(1)}s ago` : 'never';
-    rows.push([n.serverId, n.address, n.state, formatBytes(n.capacityBytes), formatBytes(n.usedBytes), formatBytes(n.freeBytes),
+    const state = n.state === 'DECOMMISSIONING' ? `DECOMMISSIONING (${n.replicasToMove} to copy)` : n.state;
+    rows.push([n.serverId, n.address, state, formatBytes(n.capacityBytes), formatBytes(n.usedBytes), formatBytes(n.freeBytes),
       String(n.chunkCount), String(n.activeWrites), age]);
   }
   return alignColumns(rows, new Set([3, 4, 5, 6, 7]));
@@ -138,7 +139,7 @@ export function formatDf(s: StatFs): string[] {
   return alignColumns([
     ['CAPACITY', 'USED', 'FREE', 'USE%', 'FILES', 'CHUNKS', 'SERVERS'],
     [formatBytes(s.capacityBytes), formatBytes(s.usedBytes), formatBytes(s.freeBytes), usePct, String(s.files), String(s.chunks), String(s.liveServers)],
-  ], new Set([0, 1, 2, 3, 4, 5]));
+  ], new Set([0, 1, 2, 3, 4, 5])).concat(s.safeMode ? ['Safe mode is ON: no re-replication or deletion yet (see dfs safemode)'] : []);
 }
 
 /**

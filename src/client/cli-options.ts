@@ -6,10 +6,13 @@ import { DfsError } from '../common/errors';
 
 /** Flag (camelCased as cac gives it) → dotted config key, per command ('*' = every command). */
 const FLAG_KEYS: Record<string, Record<string, string>> = {
-  '*': { master: 'master.address', logLevel: 'log.level' },
-  master: { listen: 'master.listen', metaDir: 'master.metaDir' },
-  chunkserver: { listen: 'chunkserver.listen', dataDir: 'chunkserver.dataDir', id: 'chunkserver.id', advertise: 'chunkserver.advertise' },
-  local: { dir: 'local.dir', chunkservers: 'local.chunkservers', listen: 'master.listen' },
+  '*': { master: 'master.address', logLevel: 'log.level', logFormat: 'log.format' },
+  master: { listen: 'master.listen', metaDir: 'master.metaDir', httpListen: 'master.httpListen' },
+  chunkserver: {
+    listen: 'chunkserver.listen', dataDir: 'chunkserver.dataDir', id: 'chunkserver.id', advertise: 'chunkserver.advertise',
+    httpListen: 'chunkserver.httpListen',
+  },
+  local: { dir: 'local.dir', chunkservers: 'local.chunkservers', listen: 'master.listen', httpListen: 'master.httpListen' },
 };
 
 const NUMERIC_KEYS = new Set(['local.chunkservers']);

@@ -22,7 +22,7 @@ import { logger } from '../common/logger';
 import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
 import type { ListReply__Output } from '../generated/dfs/ListReply';
 import type { DeleteKind } from '../generated/dfs/DeleteKind';
-import type { Attr, ChunkInfo, DfsClientApi, DirEntry, GetOptions, NodeInfo, PutOptions, StatFs } from './types';
+import type { Attr, ChunkInfo, DfsClientApi, DirEntry, GetOptions, MknodOptions, NodeInfo, PutOptions, StatFs } from './types';
 import { DataPath } from './data-path';
 import { uploadChunks } from './upload';
 import { downloadChunks } from './download';
@@ -139,6 +139,32 @@ export class DfsClient implements DfsClientApi {
 
   async symlink(path: string, target: string, opts: { uid?: number; gid?: number } = {}): Promise<Attr> {
     return this.call('Symlink', { path: normalizePath(path), target, ...this.owner(opts) });
+  }
+
+  async link(src: string, dst: string): Promise<Attr> {
+    const attr = await this.call('Link', { src: normalizePath(src), dst: normalizePath(dst) });
+    this.data.invalidate(attr.ino);
+    return attr;
+  }
+
+  async mknod(path: string, opts: MknodOptions): Promise<Attr> {
+    return this.call('Mknod', { path: normalizePath(path), type: opts.type, mode: opts.mode & 0o7777, rdev: opts.rdev ?? 0, ...this.owner(opts) });
+  }
+
+  async setXattr(path: string, name: string, value: Buffer, flags = 0): Promise<void> {
+    await this.call('SetXattr', { path: normalizePath(path), name, value, flags });
+  }
+
+  async getXattr(path: string, name: string): Promise<Buffer> {
+    return Buffer.from((await this.call('GetXattr', { path: normalizePath(path), name })).value);
+  }
+
+  async listXattr(path: string): Promise<string[]> {
+    return (await this.call('ListXattr', { path: normalizePath(path) })).names;
+  }
+
+  async removeXattr(path: string, name: string): Promise<void> {
+    await this.call('RemoveXattr', { path: normalizePath(path), name });
   }
 
   async statFs(): Promise<StatFs> {

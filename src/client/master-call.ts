@@ -10,7 +10,9 @@ import type { MasterClient } from '../common/rpc';
 export type MasterMethod =
   | 'Stat' | 'List' | 'Mkdir' | 'Create' | 'Delete' | 'Rename' | 'SetAttr' | 'Symlink' | 'Open' | 'Release'
   | 'KeepSession' | 'GetChunks' | 'GetLease' | 'CommitWrite' | 'BeginUpload' | 'CommitUpload' | 'AbortUpload'
-  | 'Nodes' | 'StatFs' | 'ReportBadReplica';
+  | 'Nodes' | 'StatFs' | 'ReportBadReplica'
+  | 'Fsck' | 'SafeMode' | 'Decommission' | 'Balance'
+  | 'Link' | 'Mknod' | 'SetXattr' | 'GetXattr' | 'ListXattr' | 'RemoveXattr';
 
 type Signature<K extends MasterMethod> = MasterClient[K] extends (argument: infer Req, callback: grpc.requestCallback<infer Res>) => grpc.ClientUnaryCall
   ? { req: Req; res: Res }

@@ -45,6 +45,18 @@ export interface GetOptions {
   onProgress?: (p: Progress) => void;
 }
 
+export type SpecialFileType = 'FIFO' | 'CHAR_DEVICE' | 'BLOCK_DEVICE' | 'SOCKET';
+
+export interface MknodOptions {
+  type: SpecialFileType;
+  /** Permission bits (07777). */
+  mode: number;
+  /** Device number (Linux dev_t) of a device node. */
+  rdev?: number;
+  uid?: number;
+  gid?: number;
+}
+
 export interface DfsClientApi {
   /** Closes every channel. Pending calls fail with CANCELLED. */
   close(): void;
@@ -62,6 +74,17 @@ export interface DfsClientApi {
   rename(src: string, dst: string, opts?: { noReplace?: boolean }): Promise<void>;
   setAttr(req: SetAttrRequest): Promise<Attr>;
   symlink(path: string, target: string, opts?: { uid?: number; gid?: number }): Promise<Attr>;
+  /** link(2): a second name for a non-directory (EPERM on a directory, EEXIST when `dst` exists). */
+  link(src: string, dst: string): Promise<Attr>;
+  /** mknod(2) of a FIFO, device node or socket: metadata only. */
+  mknod(path: string, opts: MknodOptions): Promise<Attr>;
+
+  // --- extended attributes (Linux semantics: ENODATA when absent, ERANGE/E2BIG over the limits)
+  /** `flags`: 0, XATTR_CREATE (1: EEXIST when set) or XATTR_REPLACE (2: ENODATA when not). */
+  setXattr(path: string, name: string, value: Buffer, flags?: number): Promise<void>;
+  getXattr(path: string, name: string): Promise<Buffer>;
+  listXattr(path: string): Promise<string[]>;
+  removeXattr(path: string, name: string): Promise<void>;
   statFs(): Promise<StatFs>;
   nodes(): Promise<NodeInfo[]>;
   /** Every chunk of a file with its version and live replicas, as the master knows them now (stat, fsck, tests). */

@@ -12,6 +12,8 @@ import { DfsError } from './errors';
 const address = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected HOST:PORT');
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
+/** HOST:PORT of an HTTP listener, or "" = off. */
+const httpListen = z.union([z.literal(''), address]);
 
 export const configSchema = z.object({
   master: z.object({
@@ -21,6 +23,8 @@ export const configSchema = z.object({
     listen: address,
     /** LMDB folder of the namespace. */
     metaDir: z.string().min(1),
+    /** Dashboard, JSON API, /metrics and the /fs gateway (HOST:PORT; port 0 = any; "" = off). */
+    httpListen,
   }).strict(),
   chunkserver: z.object({
     listen: address,
@@ -34,6 +38,10 @@ export const configSchema = z.object({
     heartbeatIntervalMs: posInt,
     /** Background checksum verification rate; 0 = off. */
     scrubBytesPerSec: nonNegInt,
+    /** Pause between two scrub passes over all chunks. */
+    scrubPassPauseMs: nonNegInt,
+    /** /metrics of this chunkserver (HOST:PORT; port 0 = any; "" = off). */
+    httpListen,
   }).strict(),
   cluster: z.object({
     chunkSizeBytes: posInt.min(65536).refine((n) => n % 65536 === 0, 'expected a multiple of 65536'),
@@ -47,6 +55,14 @@ export const configSchema = z.object({
     sessionTimeoutMs: posInt,
     /** A chunk the master does not know is deleted only after this grace period. */
     garbageGraceMs: nonNegInt,
+    /** Safe mode after a master start ends when this fraction of known chunks has a reported replica … */
+    safeModeThreshold: z.number().min(0).max(1),
+    /** … or when this long has passed since the start, whichever comes first. */
+    safeModeTimeoutMs: nonNegInt,
+    /** Re-replication copies in flight per target server (and twice that per source). */
+    replicationCopiesPerServerMax: posInt.max(64),
+    /** Re-replication tasks scheduled per maintenance round (cluster-wide). */
+    replicationTasksPerRoundMax: posInt.max(10_000),
   }).strict(),
   client: z.object({
     /** Deadline of one metadata RPC. */
@@ -77,6 +93,8 @@ export const configSchema = z.object({
   }).strict(),
   log: z.object({
     level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    /** auto = human-readable lines on a terminal, JSON otherwise. */
+    format: z.enum(['auto', 'json', 'pretty']).optional(),
   }).strict(),
 }).strict();
 
@@ -108,7 +126,11 @@ export function validateConfig(raw: unknown): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue.path.join('.') || '(root)';
-    throw new DfsError('BAD_CONFIG', `bad config value at "${key}": ${issue.message}`);
+    if (issue.code === 'unrecognized_keys') {
+      const names = issue.keys.map((k) => (issue.path.length > 0 ? `${key}.${k}` : k));
+      throw new DfsError('BAD_CONFIG', `unknown config key${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')} (see the configuration table in README.md)`);
+    }
+    throw new DfsError('BAD_CONFIG', `bad config value at "${key}": ${issue.message.replace(/^Invalid input: /, '')}`);
   }
   return parsed.data;
 }

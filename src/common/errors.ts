@@ -11,6 +11,7 @@ export type DfsErrorCode =
   // namespace (POSIX)
   | 'ENOENT' | 'EEXIST' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EINVAL' | 'ENAMETOOLONG'
   | 'EACCES' | 'EPERM' | 'ENOSPC' | 'EIO' | 'ETIMEDOUT' | 'EBUSY' | 'EFBIG' | 'ENOTSUP' | 'EXDEV'
+  | 'EMLINK' | 'ENODATA' | 'ERANGE' | 'E2BIG'
   // chunks and data path
   | 'CHUNK_NOT_FOUND' | 'STALE_VERSION' | 'CHECKSUM_MISMATCH' | 'LEASE_EXPIRED' | 'NOT_PRIMARY'
   | 'BAD_FRAME' | 'NO_SERVERS' | 'UPLOAD_NOT_FOUND' | 'NOT_REGISTERED'
@@ -45,7 +46,8 @@ const ERRNO: Record<string, number> = {
   ENOTEMPTY: os.errno.ENOTEMPTY, EINVAL: os.errno.EINVAL, ENAMETOOLONG: os.errno.ENAMETOOLONG,
   EACCES: os.errno.EACCES, EPERM: os.errno.EPERM, ENOSPC: os.errno.ENOSPC, EIO: os.errno.EIO,
   ETIMEDOUT: os.errno.ETIMEDOUT, EBUSY: os.errno.EBUSY, EFBIG: os.errno.EFBIG, ENOTSUP: os.errno.ENOTSUP,
-  EXDEV: os.errno.EXDEV,
+  EXDEV: os.errno.EXDEV, EMLINK: os.errno.EMLINK, ENODATA: os.errno.ENODATA, ERANGE: os.errno.ERANGE,
+  E2BIG: os.errno.E2BIG,
 };
 
 /** The positive errno a local file system would return for this error (EIO for data-path failures). */
@@ -65,7 +67,8 @@ const MESSAGES: Partial<Record<DfsErrorCode, string>> = {
   ENOSPC: 'No space left on device', EIO: 'Input/output error', ETIMEDOUT: 'Connection timed out',
   EBUSY: 'Device or resource busy', EFBIG: 'File too large', ENOTSUP: 'Operation not supported',
   EXDEV: 'Invalid cross-device link', UNAVAILABLE: 'Service unavailable', NO_SERVERS: 'No chunkservers available',
-  CHECKSUM_MISMATCH: 'Checksum mismatch',
+  CHECKSUM_MISMATCH: 'Checksum mismatch', EMLINK: 'Too many links', ENODATA: 'No data available',
+  ERANGE: 'Numerical result out of range', E2BIG: 'Argument list too long',
 };
 
 /** The strerror-like text of a code, as coreutils print it after the path. */

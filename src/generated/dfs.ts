@@ -4,6 +4,9 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 import type { AbortUploadRequest as _dfs_AbortUploadRequest, AbortUploadRequest__Output as _dfs_AbortUploadRequest__Output } from './dfs/AbortUploadRequest';
 import type { Attr as _dfs_Attr, Attr__Output as _dfs_Attr__Output } from './dfs/Attr';
 import type { BadReplicaReport as _dfs_BadReplicaReport, BadReplicaReport__Output as _dfs_BadReplicaReport__Output } from './dfs/BadReplicaReport';
+import type { BalanceReply as _dfs_BalanceReply, BalanceReply__Output as _dfs_BalanceReply__Output } from './dfs/BalanceReply';
+import type { BalanceRequest as _dfs_BalanceRequest, BalanceRequest__Output as _dfs_BalanceRequest__Output } from './dfs/BalanceRequest';
+import type { BalanceServer as _dfs_BalanceServer, BalanceServer__Output as _dfs_BalanceServer__Output } from './dfs/BalanceServer';
 import type { BeginUploadReply as _dfs_BeginUploadReply, BeginUploadReply__Output as _dfs_BeginUploadReply__Output } from './dfs/BeginUploadReply';
 import type { BeginUploadRequest as _dfs_BeginUploadRequest, BeginUploadRequest__Output as _dfs_BeginUploadRequest__Output } from './dfs/BeginUploadRequest';
 import type { ChunkInfo as _dfs_ChunkInfo, ChunkInfo__Output as _dfs_ChunkInfo__Output } from './dfs/ChunkInfo';
@@ -18,9 +21,14 @@ import type { CommitUploadRequest as _dfs_CommitUploadRequest, CommitUploadReque
 import type { CommitWriteRequest as _dfs_CommitWriteRequest, CommitWriteRequest__Output as _dfs_CommitWriteRequest__Output } from './dfs/CommitWriteRequest';
 import type { CreateRequest as _dfs_CreateRequest, CreateRequest__Output as _dfs_CreateRequest__Output } from './dfs/CreateRequest';
 import type { DataFrame as _dfs_DataFrame, DataFrame__Output as _dfs_DataFrame__Output } from './dfs/DataFrame';
+import type { DecommissionReply as _dfs_DecommissionReply, DecommissionReply__Output as _dfs_DecommissionReply__Output } from './dfs/DecommissionReply';
+import type { DecommissionRequest as _dfs_DecommissionRequest, DecommissionRequest__Output as _dfs_DecommissionRequest__Output } from './dfs/DecommissionRequest';
 import type { DeleteRequest as _dfs_DeleteRequest, DeleteRequest__Output as _dfs_DeleteRequest__Output } from './dfs/DeleteRequest';
 import type { DirEntry as _dfs_DirEntry, DirEntry__Output as _dfs_DirEntry__Output } from './dfs/DirEntry';
 import type { Empty as _dfs_Empty, Empty__Output as _dfs_Empty__Output } from './dfs/Empty';
+import type { FsckProblem as _dfs_FsckProblem, FsckProblem__Output as _dfs_FsckProblem__Output } from './dfs/FsckProblem';
+import type { FsckReply as _dfs_FsckReply, FsckReply__Output as _dfs_FsckReply__Output } from './dfs/FsckReply';
+import type { FsckRequest as _dfs_FsckRequest, FsckRequest__Output as _dfs_FsckRequest__Output } from './dfs/FsckRequest';
 import type { GetChunksReply as _dfs_GetChunksReply, GetChunksReply__Output as _dfs_GetChunksReply__Output } from './dfs/GetChunksReply';
 import type { GetChunksRequest as _dfs_GetChunksRequest, GetChunksRequest__Output as _dfs_GetChunksRequest__Output } from './dfs/GetChunksRequest';
 import type { GrantReply as _dfs_GrantReply, GrantReply__Output as _dfs_GrantReply__Output } from './dfs/GrantReply';
@@ -28,10 +36,12 @@ import type { GrantRequest as _dfs_GrantRequest, GrantRequest__Output as _dfs_Gr
 import type { HeartbeatReply as _dfs_HeartbeatReply, HeartbeatReply__Output as _dfs_HeartbeatReply__Output } from './dfs/HeartbeatReply';
 import type { HeartbeatRequest as _dfs_HeartbeatRequest, HeartbeatRequest__Output as _dfs_HeartbeatRequest__Output } from './dfs/HeartbeatRequest';
 import type { LeaseRequest as _dfs_LeaseRequest, LeaseRequest__Output as _dfs_LeaseRequest__Output } from './dfs/LeaseRequest';
+import type { LinkRequest as _dfs_LinkRequest, LinkRequest__Output as _dfs_LinkRequest__Output } from './dfs/LinkRequest';
 import type { ListReply as _dfs_ListReply, ListReply__Output as _dfs_ListReply__Output } from './dfs/ListReply';
 import type { ListRequest as _dfs_ListRequest, ListRequest__Output as _dfs_ListRequest__Output } from './dfs/ListRequest';
 import type { MasterClient as _dfs_MasterClient, MasterDefinition as _dfs_MasterDefinition } from './dfs/Master';
 import type { MkdirRequest as _dfs_MkdirRequest, MkdirRequest__Output as _dfs_MkdirRequest__Output } from './dfs/MkdirRequest';
+import type { MknodRequest as _dfs_MknodRequest, MknodRequest__Output as _dfs_MknodRequest__Output } from './dfs/MknodRequest';
 import type { NodeInfo as _dfs_NodeInfo, NodeInfo__Output as _dfs_NodeInfo__Output } from './dfs/NodeInfo';
 import type { NodesReply as _dfs_NodesReply, NodesReply__Output as _dfs_NodesReply__Output } from './dfs/NodesReply';
 import type { OpenRequest as _dfs_OpenRequest, OpenRequest__Output as _dfs_OpenRequest__Output } from './dfs/OpenRequest';
@@ -43,15 +53,21 @@ import type { ReleaseRequest as _dfs_ReleaseRequest, ReleaseRequest__Output as _
 import type { RenameRequest as _dfs_RenameRequest, RenameRequest__Output as _dfs_RenameRequest__Output } from './dfs/RenameRequest';
 import type { ReplicateRequest as _dfs_ReplicateRequest, ReplicateRequest__Output as _dfs_ReplicateRequest__Output } from './dfs/ReplicateRequest';
 import type { ReplicateTask as _dfs_ReplicateTask, ReplicateTask__Output as _dfs_ReplicateTask__Output } from './dfs/ReplicateTask';
+import type { SafeModeReply as _dfs_SafeModeReply, SafeModeReply__Output as _dfs_SafeModeReply__Output } from './dfs/SafeModeReply';
+import type { SafeModeRequest as _dfs_SafeModeRequest, SafeModeRequest__Output as _dfs_SafeModeRequest__Output } from './dfs/SafeModeRequest';
 import type { SessionReply as _dfs_SessionReply, SessionReply__Output as _dfs_SessionReply__Output } from './dfs/SessionReply';
 import type { SessionRequest as _dfs_SessionRequest, SessionRequest__Output as _dfs_SessionRequest__Output } from './dfs/SessionRequest';
 import type { SetAttrRequest as _dfs_SetAttrRequest, SetAttrRequest__Output as _dfs_SetAttrRequest__Output } from './dfs/SetAttrRequest';
+import type { SetXattrRequest as _dfs_SetXattrRequest, SetXattrRequest__Output as _dfs_SetXattrRequest__Output } from './dfs/SetXattrRequest';
 import type { StatFsReply as _dfs_StatFsReply, StatFsReply__Output as _dfs_StatFsReply__Output } from './dfs/StatFsReply';
 import type { SymlinkRequest as _dfs_SymlinkRequest, SymlinkRequest__Output as _dfs_SymlinkRequest__Output } from './dfs/SymlinkRequest';
 import type { Timespec as _dfs_Timespec, Timespec__Output as _dfs_Timespec__Output } from './dfs/Timespec';
 import type { WriteFrame as _dfs_WriteFrame, WriteFrame__Output as _dfs_WriteFrame__Output } from './dfs/WriteFrame';
 import type { WriteHeader as _dfs_WriteHeader, WriteHeader__Output as _dfs_WriteHeader__Output } from './dfs/WriteHeader';
 import type { WriteReply as _dfs_WriteReply, WriteReply__Output as _dfs_WriteReply__Output } from './dfs/WriteReply';
+import type { XattrNames as _dfs_XattrNames, XattrNames__Output as _dfs_XattrNames__Output } from './dfs/XattrNames';
+import type { XattrRequest as _dfs_XattrRequest, XattrRequest__Output as _dfs_XattrRequest__Output } from './dfs/XattrRequest';
+import type { XattrValue as _dfs_XattrValue, XattrValue__Output as _dfs_XattrValue__Output } from './dfs/XattrValue';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -62,10 +78,14 @@ export interface ProtoGrpcType {
     AbortUploadRequest: MessageTypeDefinition<_dfs_AbortUploadRequest, _dfs_AbortUploadRequest__Output>
     Attr: MessageTypeDefinition<_dfs_Attr, _dfs_Attr__Output>
     BadReplicaReport: MessageTypeDefinition<_dfs_BadReplicaReport, _dfs_BadReplicaReport__Output>
+    BalanceReply: MessageTypeDefinition<_dfs_BalanceReply, _dfs_BalanceReply__Output>
+    BalanceRequest: MessageTypeDefinition<_dfs_BalanceRequest, _dfs_BalanceRequest__Output>
+    BalanceServer: MessageTypeDefinition<_dfs_BalanceServer, _dfs_BalanceServer__Output>
     BeginUploadReply: MessageTypeDefinition<_dfs_BeginUploadReply, _dfs_BeginUploadReply__Output>
     BeginUploadRequest: MessageTypeDefinition<_dfs_BeginUploadRequest, _dfs_BeginUploadRequest__Output>
     ChunkInfo: MessageTypeDefinition<_dfs_ChunkInfo, _dfs_ChunkInfo__Output>
     ChunkLease: MessageTypeDefinition<_dfs_ChunkLease, _dfs_ChunkLease__Output>
+    ChunkProblem: EnumTypeDefinition
     ChunkRef: MessageTypeDefinition<_dfs_ChunkRef, _dfs_ChunkRef__Output>
     ChunkReplica: MessageTypeDefinition<_dfs_ChunkReplica, _dfs_ChunkReplica__Output>
     ChunkReport: MessageTypeDefinition<_dfs_ChunkReport, _dfs_ChunkReport__Output>
@@ -76,11 +96,16 @@ export interface ProtoGrpcType {
     CommitWriteRequest: MessageTypeDefinition<_dfs_CommitWriteRequest, _dfs_CommitWriteRequest__Output>
     CreateRequest: MessageTypeDefinition<_dfs_CreateRequest, _dfs_CreateRequest__Output>
     DataFrame: MessageTypeDefinition<_dfs_DataFrame, _dfs_DataFrame__Output>
+    DecommissionReply: MessageTypeDefinition<_dfs_DecommissionReply, _dfs_DecommissionReply__Output>
+    DecommissionRequest: MessageTypeDefinition<_dfs_DecommissionRequest, _dfs_DecommissionRequest__Output>
     DeleteKind: EnumTypeDefinition
     DeleteRequest: MessageTypeDefinition<_dfs_DeleteRequest, _dfs_DeleteRequest__Output>
     DirEntry: MessageTypeDefinition<_dfs_DirEntry, _dfs_DirEntry__Output>
     Empty: MessageTypeDefinition<_dfs_Empty, _dfs_Empty__Output>
     FileType: EnumTypeDefinition
+    FsckProblem: MessageTypeDefinition<_dfs_FsckProblem, _dfs_FsckProblem__Output>
+    FsckReply: MessageTypeDefinition<_dfs_FsckReply, _dfs_FsckReply__Output>
+    FsckRequest: MessageTypeDefinition<_dfs_FsckRequest, _dfs_FsckRequest__Output>
     GetChunksReply: MessageTypeDefinition<_dfs_GetChunksReply, _dfs_GetChunksReply__Output>
     GetChunksRequest: MessageTypeDefinition<_dfs_GetChunksRequest, _dfs_GetChunksRequest__Output>
     GrantReply: MessageTypeDefinition<_dfs_GrantReply, _dfs_GrantReply__Output>
@@ -88,10 +113,12 @@ export interface ProtoGrpcType {
     HeartbeatReply: MessageTypeDefinition<_dfs_HeartbeatReply, _dfs_HeartbeatReply__Output>
     HeartbeatRequest: MessageTypeDefinition<_dfs_HeartbeatRequest, _dfs_HeartbeatRequest__Output>
     LeaseRequest: MessageTypeDefinition<_dfs_LeaseRequest, _dfs_LeaseRequest__Output>
+    LinkRequest: MessageTypeDefinition<_dfs_LinkRequest, _dfs_LinkRequest__Output>
     ListReply: MessageTypeDefinition<_dfs_ListReply, _dfs_ListReply__Output>
     ListRequest: MessageTypeDefinition<_dfs_ListRequest, _dfs_ListRequest__Output>
     Master: SubtypeConstructor<typeof grpc.Client, _dfs_MasterClient> & { service: _dfs_MasterDefinition }
     MkdirRequest: MessageTypeDefinition<_dfs_MkdirRequest, _dfs_MkdirRequest__Output>
+    MknodRequest: MessageTypeDefinition<_dfs_MknodRequest, _dfs_MknodRequest__Output>
     NodeInfo: MessageTypeDefinition<_dfs_NodeInfo, _dfs_NodeInfo__Output>
     NodesReply: MessageTypeDefinition<_dfs_NodesReply, _dfs_NodesReply__Output>
     OpenRequest: MessageTypeDefinition<_dfs_OpenRequest, _dfs_OpenRequest__Output>
@@ -103,16 +130,23 @@ export interface ProtoGrpcType {
     RenameRequest: MessageTypeDefinition<_dfs_RenameRequest, _dfs_RenameRequest__Output>
     ReplicateRequest: MessageTypeDefinition<_dfs_ReplicateRequest, _dfs_ReplicateRequest__Output>
     ReplicateTask: MessageTypeDefinition<_dfs_ReplicateTask, _dfs_ReplicateTask__Output>
+    SafeModeAction: EnumTypeDefinition
+    SafeModeReply: MessageTypeDefinition<_dfs_SafeModeReply, _dfs_SafeModeReply__Output>
+    SafeModeRequest: MessageTypeDefinition<_dfs_SafeModeRequest, _dfs_SafeModeRequest__Output>
     ServerState: EnumTypeDefinition
     SessionReply: MessageTypeDefinition<_dfs_SessionReply, _dfs_SessionReply__Output>
     SessionRequest: MessageTypeDefinition<_dfs_SessionRequest, _dfs_SessionRequest__Output>
     SetAttrRequest: MessageTypeDefinition<_dfs_SetAttrRequest, _dfs_SetAttrRequest__Output>
+    SetXattrRequest: MessageTypeDefinition<_dfs_SetXattrRequest, _dfs_SetXattrRequest__Output>
     StatFsReply: MessageTypeDefinition<_dfs_StatFsReply, _dfs_StatFsReply__Output>
     SymlinkRequest: MessageTypeDefinition<_dfs_SymlinkRequest, _dfs_SymlinkRequest__Output>
     Timespec: MessageTypeDefinition<_dfs_Timespec, _dfs_Timespec__Output>
     WriteFrame: MessageTypeDefinition<_dfs_WriteFrame, _dfs_WriteFrame__Output>
     WriteHeader: MessageTypeDefinition<_dfs_WriteHeader, _dfs_WriteHeader__Output>
     WriteReply: MessageTypeDefinition<_dfs_WriteReply, _dfs_WriteReply__Output>
+    XattrNames: MessageTypeDefinition<_dfs_XattrNames, _dfs_XattrNames__Output>
+    XattrRequest: MessageTypeDefinition<_dfs_XattrRequest, _dfs_XattrRequest__Output>
+    XattrValue: MessageTypeDefinition<_dfs_XattrValue, _dfs_XattrValue__Output>
   }
 }
 

@@ -29,7 +29,13 @@ import { ChunkserverLink } from './chunkserver-link';
 import { KeyedLock } from './keyed-lock';
 import { place } from './placement';
 
-export interface Lease { primaryId: string; version: number; expiresAtMs: number }
+export interface Lease {
+  primaryId: string; version: number; expiresAtMs: number;
+  /** The replicas the lease was granted with: if one drops out, the lease is not handed out again
+   * (a version bump must mark the missing replica stale, or it would return at the same version
+   * with old bytes). */
+  chain?: readonly string[];
+}
 
 /** Handles reserved per LMDB write of the counter. */
 const HANDLE_BLOCK = 1024;
@@ -37,6 +43,8 @@ const HANDLE_BLOCK = 1024;
 export const GET_CHUNKS_MAX = 10_000;
 /** Grant rounds of one GetLease before giving up (each round loses at least one replica). */
 const GRANT_ROUNDS_MAX = 4;
+/** Chunks whose bad replicas are remembered for fsck. */
+const BAD_TRACKED_MAX = 100_000;
 /** Deletions delivered per heartbeat reply. */
 export const DELETES_PER_REPLY_MAX = 1000;
 
@@ -69,18 +77,23 @@ export class ChunkManager {
 
   private replicaOf(id: string): ChunkReplica | undefined {
     const s = this.o.registry.get(id);
-    return s && s.state === 'ALIVE' ? { serverId: s.id, address: s.address } : undefined;
+    return s && this.o.registry.isLive(id) ? { serverId: s.id, address: s.address } : undefined;
   }
 
-  /** Live up-to-date replicas of a chunk: the lease's primary first, then least loaded. */
+  /**
+   * Live up-to-date replicas of a chunk: the lease's primary first, then in-service servers
+   * least loaded first, then draining (decommissioning) ones, which still serve reads.
+   */
   liveReplicas(handle: number): ChunkReplica[] {
     const lease = this.validLease(handle);
     const now = this.now();
-    const live = this.o.chunkMap.holders(handle).filter((id) => this.o.registry.isAlive(id));
+    const live = this.o.chunkMap.holders(handle).filter((id) => this.o.registry.isLive(id));
+    const rank = (id: string): number => (this.o.registry.isAlive(id) ? 0 : 1);
     live.sort((a, b) => {
       if (lease?.primaryId === a) return -1;
       if (lease?.primaryId === b) return 1;
-      return this.o.registry.pendingWrites(this.o.registry.get(a)!, now) - this.o.registry.pendingWrites(this.o.registry.get(b)!, now);
+      return rank(a) - rank(b)
+        || this.o.registry.pendingWrites(this.o.registry.get(a)!, now) - this.o.registry.pendingWrites(this.o.registry.get(b)!, now);
     });
     return live.map((id) => this.replicaOf(id)!);
   }
@@ -234,8 +247,8 @@ export class ChunkManager {
     const expiresAtMs = this.now() + this.cluster.leaseDurationMs;
     const prev = this.leases.get(handle);
     assert(!prev || prev.version <= version, 'a chunk version never goes backwards');
-    this.leases.set(handle, { primaryId: primary, version, expiresAtMs });
     const ordered = [primary, ...chain.filter((id) => id !== primary)];
+    this.leases.set(handle, { primaryId: primary, version, expiresAtMs, chain: ordered });
     return {
       chunk: { index, handle, version, replicas: ordered.map((id) => this.replicaOf(id)).filter((r): r is ChunkReplica => !!r) },
       primaryServerId: primary,
@@ -251,7 +264,7 @@ export class ChunkManager {
     const lease = this.validLease(handle);
     const remainingMs = lease ? lease.expiresAtMs - this.now() : 0;
     if (lease && lease.version === c.version && holders.includes(lease.primaryId) && !holders.some((id) => exclude.has(id))
-      && remainingMs > this.cluster.leaseDurationMs / 2) {
+      && (lease.chain ?? []).every((id) => holders.includes(id)) && remainingMs > this.cluster.leaseDurationMs / 2) {
       // Hand out the running lease as it is: its expiry is the primary's, never extended here.
       const ordered = [lease.primaryId, ...holders.filter((id) => id !== lease.primaryId)];
       return {
@@ -261,6 +274,14 @@ export class ChunkManager {
       };
     }
     for (const id of holders) if (exclude.has(id)) this.o.chunkMap.remove(handle, id);
+    // Draining servers take no writes: their replica would go stale with the new version, so it
+    // leaves the map now (and is deleted) rather than being offered at the wrong version.
+    for (const id of this.o.chunkMap.holders(handle)) {
+      if (this.o.registry.isLive(id) && !this.o.registry.isAlive(id)) {
+        this.o.chunkMap.remove(handle, id);
+        this.o.deletions.add(id, handle, c.version);
+      }
+    }
     let live = holders.filter((id) => !exclude.has(id));
     if (live.length === 0) throw new DfsError('UNAVAILABLE', `no live replica of chunk ${handle}`);
     let version = c.version;
@@ -323,12 +344,24 @@ export class ChunkManager {
   freed(handles: readonly number[]): void {
     for (const h of handles) {
       this.leases.delete(h);
+      this.badSeen.delete(h);
       for (const id of this.o.chunkMap.dropHandle(h)) this.o.deletions.add(id, h, 0);
     }
   }
 
+  /**
+   * Servers whose replica of a chunk failed verification, until a good replica shows up again
+   * (fsck tells "corrupt" from "missing" with it). Bounded: BAD_TRACKED_MAX handles.
+   */
+  readonly badSeen = new Map<number, Set<string>>();
+
   /** A replica failed verification (client or the server itself): forget it and delete it. */
   badReplica(handle: number, serverId: string): void {
+    if (this.o.store.chunks.get(handle) && (this.badSeen.has(handle) || this.badSeen.size < BAD_TRACKED_MAX)) {
+      const set = this.badSeen.get(handle) ?? new Set<string>();
+      set.add(serverId);
+      this.badSeen.set(handle, set);
+    }
     this.o.chunkMap.remove(handle, serverId);
     const l = this.leases.get(handle);
     if (l?.primaryId === serverId) this.leases.delete(handle);
@@ -341,8 +374,12 @@ export class ChunkManager {
     for (const [h, l] of this.leases) if (l.primaryId === serverId) this.leases.delete(h);
   }
 
-  /** Applies one heartbeat's report and returns the deletions to send back. */
-  async applyReport(serverId: string, req: HeartbeatRequest__Output): Promise<ChunkRef[]> {
+  /**
+   * Applies one heartbeat's report and returns the deletions to send back. In safe mode
+   * (`deleting` false) nothing is deleted: stale replicas stay queued and garbage is not even
+   * timed, so a master that lost track of its replicas never destroys data on a guess.
+   */
+  async applyReport(serverId: string, req: HeartbeatRequest__Output, deleting = true): Promise<ChunkRef[]> {
     const now = this.now();
     const adopt: { handle: number; version: number }[] = [];
     for (const r of req.chunks) {
@@ -351,16 +388,19 @@ export class ChunkManager {
         case 'current':
           this.o.garbage.forget(serverId, r.handle);
           this.o.chunkMap.add(r.handle, serverId);
+          this.badSeen.delete(r.handle);
           break;
         case 'stale':
           this.o.chunkMap.remove(r.handle, serverId);
           this.o.deletions.add(serverId, r.handle, r.version);
+          this.o.log.info({ handle: r.handle, serverId, version: r.version, current: known?.version }, 'stale replica: deleting it');
           break;
         case 'adopt':
           adopt.push({ handle: r.handle, version: r.version });
           break;
         case 'garbage':
-          if (this.o.garbage.isRipe(serverId, r.handle, now, this.cluster.garbageGraceMs)) {
+          if (!deleting) this.o.garbage.note(serverId, r.handle, now);
+          else if (this.o.garbage.isRipe(serverId, r.handle, now, this.cluster.garbageGraceMs)) {
             this.o.deletions.add(serverId, r.handle, r.version);
           }
           break;
@@ -370,7 +410,7 @@ export class ChunkManager {
     for (const h of req.removed) this.o.chunkMap.remove(h, serverId);
     for (const b of req.bad) this.badReplica(b.handle, serverId);
     if (req.fullReport) this.o.chunkMap.fullReportPage(serverId, req.chunks.map((r) => r.handle), req.lastPage);
-    return this.o.deletions.take(serverId, DELETES_PER_REPLY_MAX);
+    return deleting ? this.o.deletions.take(serverId, DELETES_PER_REPLY_MAX) : [];
   }
 
   /** Replicas ahead of the master (crash between grant and persist): take their version; the others are stale. */

@@ -23,6 +23,8 @@ export class ChunkMap {
   private readonly byServer = new Map<string, Set<number>>();
   /** Full report in progress per server: the handles seen on its pages so far. */
   private readonly fullReports = new Map<string, Set<number>>();
+  /** Servers whose last full report is complete (their replicas here are their whole inventory). */
+  private readonly reported = new Set<string>();
 
   holders(handle: number): string[] {
     const s = this.byHandle.get(handle);
@@ -39,6 +41,21 @@ export class ChunkMap {
 
   handles(): IterableIterator<number> {
     return this.byHandle.keys();
+  }
+
+  /** Chunks with at least one known replica. */
+  get handleCount(): number {
+    return this.byHandle.size;
+  }
+
+  /** The chunks a server holds (a copy: safe to mutate the map while iterating). */
+  handlesOn(server: string): number[] {
+    return [...(this.byServer.get(server) ?? [])];
+  }
+
+  /** Whether a full report of `server` completed since it (re-)registered. */
+  fullyReported(server: string): boolean {
+    return this.reported.has(server);
   }
 
   add(handle: number, server: string): void {
@@ -72,6 +89,7 @@ export class ChunkMap {
     for (const h of handles) this.remove(h, server);
     this.byServer.delete(server);
     this.fullReports.delete(server);
+    this.reported.delete(server);
     return handles;
   }
 
@@ -82,6 +100,7 @@ export class ChunkMap {
     for (const h of handles) seen.add(h);
     if (!lastPage) return;
     this.fullReports.delete(server);
+    this.reported.add(server);
     for (const h of [...(this.byServer.get(server) ?? [])]) if (!seen.has(h)) this.remove(h, server);
   }
 }
@@ -118,36 +137,58 @@ export class DeletionQueue {
   }
 }
 
-/** First time an unknown replica was seen per server, bounded; garbage is deleted after a grace period. */
+/**
+ * First time an unknown replica was seen per server, bounded; garbage is deleted after a grace
+ * period. Chunkservers report an unchanged replica only in full reports, so the master asks a
+ * server for one when it has garbage whose grace period ended (`due`).
+ */
 export class GarbageTracker {
-  private readonly firstSeen = new Map<string, number>();
+  private readonly firstSeen = new Map<string, Map<number, number>>();
+  private count = 0;
 
   constructor(private readonly max: number) {}
 
+  /** Starts the grace period of a replica (no-op when already tracked or the tracker is full). */
+  note(server: string, handle: number, nowMs: number): void {
+    let m = this.firstSeen.get(server);
+    if (m?.has(handle) || this.count >= this.max) return;
+    if (!m) this.firstSeen.set(server, (m = new Map()));
+    m.set(handle, nowMs);
+    this.count++;
+  }
+
   /** True when the replica has been garbage for at least graceMs (and forgets it). */
   isRipe(server: string, handle: number, nowMs: number, graceMs: number): boolean {
-    const key = `${server}\u0000${handle}`;
-    const first = this.firstSeen.get(key);
+    const first = this.firstSeen.get(server)?.get(handle);
     if (first === undefined) {
       if (graceMs <= 0) return true;
-      if (this.firstSeen.size < this.max) this.firstSeen.set(key, nowMs);
+      this.note(server, handle, nowMs);
       return false;
     }
     if (nowMs - first < graceMs) return false;
-    this.firstSeen.delete(key);
+    this.forget(server, handle);
     return true;
   }
 
+  /** Whether some garbage of `server` finished its grace period (it is then worth a full report). */
+  due(server: string, nowMs: number, graceMs: number): boolean {
+    for (const t of this.firstSeen.get(server)?.values() ?? []) if (nowMs - t >= graceMs) return true;
+    return false;
+  }
+
   forget(server: string, handle: number): void {
-    this.firstSeen.delete(`${server}\u0000${handle}`);
+    const m = this.firstSeen.get(server);
+    if (!m?.delete(handle)) return;
+    this.count--;
+    if (m.size === 0) this.firstSeen.delete(server);
   }
 
   /** Drops entries older than `maxAgeMs` (their servers stopped reporting them). */
   prune(nowMs: number, maxAgeMs: number): void {
-    for (const [k, t] of this.firstSeen) if (nowMs - t > maxAgeMs) this.firstSeen.delete(k);
+    for (const [server, m] of this.firstSeen) for (const [h, t] of m) if (nowMs - t > maxAgeMs) this.forget(server, h);
   }
 
   get size(): number {
-    return this.firstSeen.size;
+    return this.count;
   }
 }

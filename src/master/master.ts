@@ -27,6 +27,10 @@ import { ChunkMap, DeletionQueue, GarbageTracker } from './chunk-map';
 import { ChunkManager } from './chunk-manager';
 import { ChunkserverLink, GrpcChunkserverLink } from './chunkserver-link';
 import { Replicator } from './replicator';
+import { MasterMetrics } from './http/master-metrics';
+import { startMasterHttp, type MasterHttp } from './http/http-server';
+import { SafeMode } from './safe-mode';
+import { adminHandlers, advanceDecommissions, chunksReported, nodeInfo } from './admin-service';
 
 export interface MasterOptions {
   config: Config;
@@ -43,6 +47,8 @@ export interface MasterHandle {
   /** 127.0.0.1:PORT actually bound. */
   address: string;
   port: number;
+  /** HOST:PORT of the dashboard, JSON API, /metrics and /fs gateway (master.httpListen); undefined when off. */
+  httpAddress?: string;
   stop(): Promise<void>;
   /** Runs one round of the background work now (dead servers, sessions, orphans, uploads, re-replication). */
   maintain(): Promise<void>;
@@ -72,6 +78,10 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const chunks = new ChunkManager({ store, ns, registry, chunkMap, deletions, garbage, link, clock, config, log });
   const replicator = new Replicator({ store, registry, chunkMap, deletions, clock, config, log, isLeased: (h) => chunks.isLeased(h) });
   const startedAtMs = clock.nowMs();
+  const safeMode = new SafeMode(log, startedAtMs, { threshold: config.cluster.safeModeThreshold, timeoutMs: config.cluster.safeModeTimeoutMs });
+  const admin = { store, ns, registry, chunkMap, replicator, safeMode, clock, config, badSeen: chunks.badSeen };
+  const evaluateSafeMode = (): void => safeMode.evaluate(clock.nowMs(), store.counter('chunkCount'), chunksReported(admin));
+  evaluateSafeMode(); // an empty namespace needs no reports
 
   /** One namespace transaction; replicas of chunks it removed are queued for deletion after the commit. */
   async function mutate<T>(fn: (fx: Effects) => T): Promise<T> {
@@ -88,12 +98,28 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
 
   const streams = new Set<grpc.ServerDuplexStream<HeartbeatRequest__Output, HeartbeatReply>>();
 
+  /** When a server asked for a full report last (garbage re-check), bounded by the server count. */
+  const fullReportAskedMs = new Map<string, number>();
+  /**
+   * Garbage is reported only in full reports: once the grace period of some garbage of this
+   * server ended, ask for one (at most once per grace period) so it can be deleted.
+   */
+  function wantsFullReport(id: string): boolean {
+    const now = clock.nowMs();
+    const graceMs = Math.max(config.cluster.garbageGraceMs, config.chunkserver.heartbeatIntervalMs * 5);
+    if (safeMode.on || !garbage.due(id, now, config.cluster.garbageGraceMs)) return false;
+    if (now - (fullReportAskedMs.get(id) ?? 0) < graceMs) return false;
+    fullReportAskedMs.set(id, now);
+    return true;
+  }
+
   async function heartbeat(req: HeartbeatRequest__Output): Promise<HeartbeatReply> {
     const s = registry.get(req.serverId);
-    if (!s || s.state !== 'ALIVE') return { reregister: true };
+    if (!s || !registry.isLive(s.id)) return { reregister: true };
     registry.update(s, req, clock.nowMs());
-    const deleteChunks = await chunks.applyReport(s.id, req);
-    return { deleteChunks, replicate: replicator.take(s.id) };
+    evaluateSafeMode();
+    const deleteChunks = await chunks.applyReport(s.id, req, !safeMode.on);
+    return { deleteChunks, replicate: replicator.take(s.id), sendFullReport: wantsFullReport(s.id) };
   }
 
   const handlers: MasterHandlers = {
@@ -125,6 +151,18 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       return mutate((fx) => ns.setAttr(req.ino, req.path, ch, fx));
     }),
     Symlink: unary((req) => store.tx(() => ns.symlink(req.path, req.target, req.uid, req.gid))),
+    Link: unary((req) => store.tx(() => ns.link(req.src, req.dst))),
+    Mknod: unary((req) => store.tx(() => ns.mknod(req.path, req.type, req.mode, req.rdev, req.uid, req.gid))),
+    SetXattr: unary(async (req) => {
+      await store.tx(() => ns.setXattr(req.path, req.name, req.value, req.flags));
+      return {};
+    }),
+    GetXattr: unary(async (req) => ({ value: ns.getXattr(req.path, req.name) })),
+    ListXattr: unary(async (req) => ({ names: ns.listXattr(req.path) })),
+    RemoveXattr: unary(async (req) => {
+      await store.tx(() => ns.removeXattr(req.path, req.name));
+      return {};
+    }),
     Open: unary(async (req) => {
       const f = ns.lookup(req.path);
       if (req.sessionId) sessions.open(req.sessionId, f.ino, clock.nowMs());
@@ -152,11 +190,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       await mutate((fx) => ns.abortUpload(req.ino, fx));
       return {};
     }),
-    Nodes: unary(async () => ({ nodes: registry.all().map((s): NodeInfo => ({
-      serverId: s.id, address: s.address, state: s.state, capacityBytes: s.capacityBytes, usedBytes: s.usedBytes,
-      freeBytes: s.freeBytes, chunkCount: s.chunkCount || chunkMap.countOn(s.id), lastHeartbeatUnixMs: s.lastHeartbeatMs,
-      activeWrites: s.activeWrites,
-    })) })),
+    Nodes: unary(async () => ({ nodes: registry.all().map((s): NodeInfo => nodeInfo(admin, s)) })),
     StatFs: unary(async () => {
       const alive = registry.alive();
       return {
@@ -166,6 +200,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
         files: store.counter('inodeCount'),
         chunks: store.counter('chunkCount'),
         liveServers: alive.length,
+        safeMode: safeMode.on,
       };
     }),
     ReportBadReplica: unary(async (req) => {
@@ -196,6 +231,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       call.on('error', done);
       call.on('cancelled', () => streams.delete(call));
     },
+    ...adminHandlers(admin),
   };
 
   async function maintain(): Promise<void> {
@@ -231,11 +267,14 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     }
     chunks.pruneLeases();
     garbage.prune(now, config.cluster.garbageGraceMs * 4 + config.cluster.deadAfterMs);
-    if (now - startedAtMs >= config.cluster.deadAfterMs) replicator.plan();
+    evaluateSafeMode();
+    advanceDecommissions(admin);
+    if (!safeMode.on && now - startedAtMs >= config.cluster.deadAfterMs) replicator.plan();
   }
 
   const server = new grpc.Server(SERVER_OPTIONS);
-  server.addService(proto().dfs.Master.service, handlers);
+  const metrics = new MasterMetrics();
+  server.addService(proto().dfs.Master.service, metrics.handlers(handlers));
   let port: number;
   try {
     port = await bindServer(server, opts.listen);
@@ -254,15 +293,27 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const host = opts.listen.slice(0, opts.listen.lastIndexOf(':'));
   const address = `${host === '0.0.0.0' || host === '' ? '127.0.0.1' : host}:${port}`;
   log.info({ address, metaDir: opts.metaDir }, 'master started');
+  let http: MasterHttp | undefined;
+  try {
+    http = config.master.httpListen ? await startMasterHttp({ config, listen: config.master.httpListen, masterAddress: address, metrics }) : undefined;
+  } catch (e) {
+    if (timer) clearInterval(timer);
+    await stopServer(server, 0);
+    link.close();
+    await store.close();
+    throw e;
+  }
 
   let stopped = false;
   return {
     address,
     port,
+    httpAddress: http?.address,
     maintain,
     async stop() {
       if (stopped) return;
       stopped = true;
+      await http?.close();
       if (timer) clearInterval(timer);
       for (const call of streams) call.end();
       streams.clear();

@@ -12,7 +12,7 @@ import { open, RootDatabase, Database } from 'lmdb';
 /** [sec, nsec] */
 export type Ts = [number, number];
 
-export type FileKind = 'REGULAR' | 'DIRECTORY' | 'SYMLINK';
+export type FileKind = 'REGULAR' | 'DIRECTORY' | 'SYMLINK' | 'FIFO' | 'CHAR_DEVICE' | 'BLOCK_DEVICE' | 'SOCKET';
 
 export interface InodeRec {
   type: FileKind;
@@ -51,6 +51,8 @@ export class MetaStore {
   readonly uploads: Database<UploadRec, number>;
   readonly orphans: Database<OrphanRec, number>;
   readonly meta: Database<number, string>;
+  /** `[ino, name]` → value bytes: extended attributes, removed with their inode. */
+  readonly xattrs: Database<Buffer, [number, string]>;
 
   constructor(path: string) {
     this.root = open({ path, compression: false });
@@ -61,6 +63,7 @@ export class MetaStore {
     this.uploads = this.root.openDB<UploadRec, number>({ name: 'uploads', ...opts });
     this.orphans = this.root.openDB<OrphanRec, number>({ name: 'orphans', ...opts });
     this.meta = this.root.openDB<number, string>({ name: 'meta', ...opts });
+    this.xattrs = this.root.openDB<Buffer, [number, string]>({ name: 'xattrs', encoding: 'binary', keyEncoding: 'ordered-binary' });
   }
 
   /** Runs `fn` atomically; resolves with its result after the commit is durable. */

@@ -8,8 +8,10 @@
  * the caller queues their replicas for deletion after the commit.
  *
  * Invariants: the root (ino 1) is a directory and is never removed; a directory's nlink is
- * 2 + its subdirectories; a file reachable from the root has nlink 1; an inode with nlink 0 is
- * either an upload (`uploads`) or an orphan still open in a session (`orphans`).
+ * 2 + its subdirectories; a non-directory's nlink is the number of dirents naming it (hard
+ * links; directories cannot be hard-linked); an inode with nlink 0 is either an upload
+ * (`uploads`) or an orphan still open in a session (`orphans`); an inode's extended attributes
+ * (`xattrs`) are removed with it.
  */
 import { DfsError } from '../common/errors';
 import { splitPath, checkName } from '../common/paths';
@@ -17,6 +19,7 @@ import type { Clock } from '../common/clock';
 import type { Attr } from '../generated/dfs/Attr';
 import { MetaStore, InodeRec, FileKind, ROOT_INO, Ts } from './meta-store';
 import { toAttr, tsOfMs, tsOfWire, AttrDefaults } from './attr';
+import { checkXattrName, checkXattrValue, XATTR_CREATE, XATTR_REPLACE, XATTR_TOTAL_BYTES_MAX } from './xattr-rules';
 
 /** Side effects of a transaction, applied by the caller after the commit. */
 export class Effects {
@@ -46,6 +49,13 @@ export interface NewFileOptions {
   mode: number; uid: number; gid: number; chunkSize: number; replication: number;
 }
 
+/** Special files mknod can make (regular files go through `create`). */
+export type SpecialKind = 'FIFO' | 'CHAR_DEVICE' | 'BLOCK_DEVICE' | 'SOCKET';
+const SPECIAL_KINDS: ReadonlySet<string> = new Set(['FIFO', 'CHAR_DEVICE', 'BLOCK_DEVICE', 'SOCKET']);
+/** ext4's EXT4_LINK_MAX: link(2) beyond it fails with EMLINK. */
+export const LINK_COUNT_MAX = 65000;
+/** PATH_MAX: a longer symlink target fails with ENAMETOOLONG. */
+const SYMLINK_TARGET_BYTES_MAX = 4095;
 const DIR_MODE_DEFAULT = 0o755;
 const FILE_MODE_DEFAULT = 0o644;
 
@@ -169,14 +179,29 @@ export class Namespace {
   /** Removes an inode and its chunks for good. */
   dropInode(ino: number, rec: InodeRec, fx: Effects): void {
     this.freeChunks(rec.chunks, fx);
-    this.s.inodes.remove(ino);
     this.s.orphans.remove(ino);
     this.s.uploads.remove(ino);
+    this.dropRecord(ino);
+  }
+
+  /** The inode record and its extended attributes (directories: their dirents are gone already). */
+  private dropRecord(ino: number): void {
+    for (const key of Array.from(this.s.xattrs.getKeys({ start: [ino] as unknown as [number, string], end: [ino + 1] as unknown as [number, string] }))) {
+      this.s.xattrs.remove(key);
+    }
+    this.s.inodes.remove(ino);
     this.s.bump('inodeCount', -1);
   }
 
-  /** The last name of a non-directory went away: an orphan when open, gone otherwise. */
+  /**
+   * One name of a non-directory went away: with other hard links left, nlink - 1 (and a new
+   * ctime); the last name: an orphan when open, gone otherwise.
+   */
   private unlinkInode(ino: number, rec: InodeRec, fx: Effects): void {
+    if (rec.nlink > 1) {
+      this.s.inodes.put(ino, { ...rec, nlink: rec.nlink - 1, ctime: this.now() });
+      return;
+    }
     if (this.o.isOpen(ino)) {
       this.s.inodes.put(ino, { ...rec, nlink: 0, ctime: this.now() });
       this.s.orphans.put(ino, { sinceMs: this.o.clock.nowMs() });
@@ -211,10 +236,7 @@ export class Namespace {
         if (rec.type === 'DIRECTORY') stack.push(value);
         else this.unlinkInode(value, rec, fx);
       }
-      if (d !== dirIno) {
-        this.s.inodes.remove(d);
-        this.s.bump('inodeCount', -1);
-      }
+      if (d !== dirIno) this.dropRecord(d);
     }
   }
 
@@ -277,7 +299,8 @@ export class Namespace {
   }
 
   symlink(path: string, target: string, uid: number, gid: number): Attr {
-    if (!target) throw new DfsError('EINVAL', 'empty symlink target');
+    if (!target) throw new DfsError('ENOENT', 'empty symlink target');
+    if (Buffer.byteLength(target) > SYMLINK_TARGET_BYTES_MAX) throw new DfsError('ENAMETOOLONG', 'symlink target too long');
     const p = this.parentSlot(path);
     if (this.child(p.parentIno, p.name)) throw new DfsError('EEXIST', `file exists: ${path}`);
     const ino = this.newInode({
@@ -287,6 +310,87 @@ export class Namespace {
     this.s.dirents.put([p.parentIno, p.name], ino);
     this.touchDir(p.parentIno, p.parent);
     return this.attr(ino, this.inode(ino));
+  }
+
+  /**
+   * link(2): a new name `dst` for the non-directory at `src`; nlink + 1, new ctime. Errors:
+   * ENOENT (no src or dst parent), EPERM (src is a directory), EEXIST (dst exists), EMLINK.
+   */
+  link(src: string, dst: string): Attr {
+    const from = this.lookup(src);
+    if (from.rec.type === 'DIRECTORY') throw new DfsError('EPERM', `hard link to a directory: ${src}`);
+    const p = this.parentSlot(dst);
+    if (this.child(p.parentIno, p.name)) throw new DfsError('EEXIST', `file exists: ${dst}`);
+    if (from.rec.nlink >= LINK_COUNT_MAX) throw new DfsError('EMLINK', `too many links: ${src}`);
+    const rec: InodeRec = { ...from.rec, nlink: from.rec.nlink + 1, ctime: this.now() };
+    this.s.inodes.put(from.ino, rec);
+    this.s.dirents.put([p.parentIno, p.name], from.ino);
+    this.touchDir(p.parentIno, this.inode(p.parentIno));
+    return this.attr(from.ino, rec);
+  }
+
+  /** mknod(2) of a FIFO, device node or socket: metadata only (mode, rdev). EEXIST, EINVAL (other types). */
+  mknod(path: string, type: string, mode: number, rdev: number, uid: number, gid: number): Attr {
+    if (!SPECIAL_KINDS.has(type)) throw new DfsError('EINVAL', `mknod cannot make a ${type}`);
+    const p = this.parentSlot(path);
+    if (this.child(p.parentIno, p.name)) throw new DfsError('EEXIST', `file exists: ${path}`);
+    const isDevice = type === 'CHAR_DEVICE' || type === 'BLOCK_DEVICE';
+    const ino = this.newInode({
+      type: type as SpecialKind, mode: mode & 0o7777, uid, gid, nlink: 1, chunkSize: 0, replication: 0,
+      ...(isDevice ? { rdev: rdev >>> 0 } : {}),
+    });
+    this.s.dirents.put([p.parentIno, p.name], ino);
+    this.touchDir(p.parentIno, p.parent);
+    return this.attr(ino, this.inode(ino));
+  }
+
+  // ------------------------------------------------------------------ extended attributes
+
+  /** getxattr(2): ENODATA when not set; ENOTSUP/ERANGE for a bad name. */
+  getXattr(path: string, name: string): Buffer {
+    checkXattrName(name);
+    const f = this.lookup(path);
+    const v = this.s.xattrs.get([f.ino, name]);
+    if (v === undefined) throw new DfsError('ENODATA', `no attribute ${name} on ${path}`);
+    return Buffer.from(v);
+  }
+
+  /** listxattr(2): every name, bytewise order. */
+  listXattr(path: string): string[] {
+    const f = this.lookup(path);
+    return Array.from(this.s.xattrs.getKeys({ start: [f.ino] as unknown as [number, string], end: [f.ino + 1] as unknown as [number, string] }), (k) => k[1]);
+  }
+
+  /**
+   * setxattr(2) with XATTR_CREATE (EEXIST when set) / XATTR_REPLACE (ENODATA when not).
+   * Errors: ERANGE (name), E2BIG (value), ENOTSUP (namespace), EPERM (user.* on a special
+   * file or symlink), ENOSPC (all attributes of the inode over XATTR_TOTAL_BYTES_MAX). New ctime.
+   */
+  setXattr(path: string, name: string, value: Buffer, flags: number): void {
+    checkXattrName(name);
+    checkXattrValue(value);
+    if ((flags & ~(XATTR_CREATE | XATTR_REPLACE)) !== 0 || flags === (XATTR_CREATE | XATTR_REPLACE)) throw new DfsError('EINVAL', `bad xattr flags ${flags}`);
+    const f = this.lookup(path);
+    if (name.startsWith('user.') && f.rec.type !== 'REGULAR' && f.rec.type !== 'DIRECTORY') throw new DfsError('EPERM', `user.* attributes only on files and directories: ${path}`);
+    const old = this.s.xattrs.get([f.ino, name]);
+    if (old !== undefined && (flags & XATTR_CREATE)) throw new DfsError('EEXIST', `attribute ${name} exists on ${path}`);
+    if (old === undefined && (flags & XATTR_REPLACE)) throw new DfsError('ENODATA', `no attribute ${name} on ${path}`);
+    let total = Buffer.byteLength(name) + value.length;
+    for (const { key, value: v } of this.s.xattrs.getRange({ start: [f.ino] as unknown as [number, string], end: [f.ino + 1] as unknown as [number, string] })) {
+      if (key[1] !== name) total += Buffer.byteLength(key[1]) + v.length;
+    }
+    if (total > XATTR_TOTAL_BYTES_MAX) throw new DfsError('ENOSPC', `extended attributes of ${path} over ${XATTR_TOTAL_BYTES_MAX} bytes`);
+    this.s.xattrs.put([f.ino, name], value);
+    this.s.inodes.put(f.ino, { ...f.rec, ctime: this.now() });
+  }
+
+  /** removexattr(2): ENODATA when not set. New ctime. */
+  removeXattr(path: string, name: string): void {
+    checkXattrName(name);
+    const f = this.lookup(path);
+    if (this.s.xattrs.get([f.ino, name]) === undefined) throw new DfsError('ENODATA', `no attribute ${name} on ${path}`);
+    this.s.xattrs.remove([f.ino, name]);
+    this.s.inodes.put(f.ino, { ...f.rec, ctime: this.now() });
   }
 
   delete(path: string, recursive: boolean, kind: 'ANY' | 'FILE_ONLY' | 'DIR_ONLY', fx: Effects): void {
@@ -300,8 +404,7 @@ export class Namespace {
         this.removeTree(c.ino, fx);
       }
       this.s.dirents.remove([p.parentIno, p.name]);
-      this.s.inodes.remove(c.ino);
-      this.s.bump('inodeCount', -1);
+      this.dropRecord(c.ino);
       this.touchDir(p.parentIno, p.parent, -1);
       return;
     }
@@ -333,8 +436,7 @@ export class Namespace {
       // Ancestor check for the replaced directory: dst cannot be an ancestor of src (it would be non-empty).
       this.s.dirents.remove([d.parentIno, d.name]);
       if (overIsDir) {
-        this.s.inodes.remove(over.ino);
-        this.s.bump('inodeCount', -1);
+        this.dropRecord(over.ino);
       } else {
         this.unlinkInode(over.ino, over.rec, fx);
       }

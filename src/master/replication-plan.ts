@@ -5,7 +5,8 @@
  * Contract: chunks are served most endangered first (fewest live replicas relative to the
  * goal); a target never already holds the chunk; no server gets more than
  * `copiesPerServerMax` copies in flight (counting `inFlight`); chunks with no live replica
- * cannot be copied and are skipped; at most `tasksMax` tasks per plan.
+ * cannot be copied and are skipped; at most `tasksMax` tasks per plan. A draining server's
+ * replica is a source but does not count towards the goal, and is never trimmed here.
  */
 import { place, type PlacementCandidate, freeFraction } from './placement';
 
@@ -13,8 +14,10 @@ export interface ChunkHealth {
   handle: number;
   version: number;
   goal: number;
-  /** Live, up-to-date holders. */
+  /** Up-to-date holders in service (ALIVE): they count towards the goal. */
   holders: string[];
+  /** Up-to-date holders that can serve a copy (holders plus draining servers); default `holders`. */
+  sources?: string[];
   /** A write lease is active: leave its replicas alone. */
   leased: boolean;
 }
@@ -34,13 +37,14 @@ export function planReplication(
   const load = new Map(inFlight);
   const copies: CopyTask[] = [];
   const extras: ExtraReplica[] = [];
-  const under = chunks.filter((c) => c.holders.length > 0 && c.holders.length < c.goal);
+  const sourcesOf = (c: ChunkHealth): string[] => c.sources ?? c.holders;
+  const under = chunks.filter((c) => sourcesOf(c).length > 0 && c.holders.length < c.goal);
   under.sort((a, b) => a.holders.length / a.goal - b.holders.length / b.goal || a.holders.length - b.holders.length || a.handle - b.handle);
   for (const c of under) {
     if (copies.length >= limits.tasksMax) break;
-    const busy = new Set(c.holders);
+    const busy = new Set([...c.holders, ...sourcesOf(c)]);
     for (const s of servers) if ((load.get(s.id) ?? 0) >= limits.copiesPerServerMax) busy.add(s.id);
-    const sources = c.holders.filter((id) => (load.get(id) ?? 0) < limits.copiesPerServerMax * 2);
+    const sources = sourcesOf(c).filter((id) => (load.get(id) ?? 0) < limits.copiesPerServerMax * 2);
     if (sources.length === 0) continue;
     const [target] = place(servers, 1, busy, tieBreak);
     if (!target) continue;

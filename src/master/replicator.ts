@@ -3,6 +3,16 @@
  * deletions (replication-plan.ts), and hands `ReplicateTask`s to targets in their next
  * heartbeat reply. A copy is done when the target reports the chunk (its location appears);
  * one that does not appear within `copyTimeoutMs` is forgotten and planned again.
+ *
+ * Also the balancer's moves (balance-plan.ts): a move is a copy with a designated source whose
+ * replica is deleted only once the target reported the copy, and the decommission progress
+ * (chunks on a draining server that are still below their goal on in-service servers).
+ *
+ * Throttling: at most `cluster.replicationCopiesPerServerMax` copies in flight per target
+ * (twice that per source) and `cluster.replicationTasksPerRoundMax` new tasks per round; the
+ * chunkserver runs at most REPLICATIONS_CONCURRENT_MAX at once. Every scheduled copy counts
+ * as a pending write of its target for placement (registry.noteGrant), so a burst of new
+ * chunks does not pile onto the server that is also receiving copies.
  */
 import type { Clock } from '../common/clock';
 import type { Config } from '../common/config';
@@ -12,31 +22,36 @@ import { MetaStore } from './meta-store';
 import { ServerRegistry } from './server-registry';
 import { ChunkMap, DeletionQueue } from './chunk-map';
 import { planReplication, ChunkHealth } from './replication-plan';
+import { planBalance, type BalancePlan, type BalanceNode } from './balance-plan';
 
 export interface ReplicatorOptions {
   store: MetaStore; registry: ServerRegistry; chunkMap: ChunkMap; deletions: DeletionQueue;
   clock: Clock; config: Config; log: Logger;
-  /** Handles with a valid lease (their replicas are not trimmed). */
+  /** Handles with a valid lease (their replicas are not trimmed or moved). */
   isLeased?: (handle: number) => boolean;
 }
 
 /** Chunk records examined per round. */
 export const SCAN_CHUNKS_PER_ROUND_MAX = 20_000;
-export const COPIES_PER_SERVER_MAX = 2;
-export const TASKS_PER_ROUND_MAX = 64;
+/** Chunks per server the balancer considers per call. */
+const BALANCE_CANDIDATES_PER_SERVER_MAX = 10_000;
 
-interface InFlight { target: string; sinceMs: number }
+interface InFlight { target: string; sinceMs: number; /** Balancer move: delete this replica once the copy is reported. */ moveFrom?: string }
 
 export class Replicator {
   private cursor = 0;
   private readonly inFlight = new Map<number, InFlight>();
   private readonly outbox = new Map<string, ReplicateTask[]>();
+  private readonly goals = new Map<number, number>();
 
   constructor(private readonly o: ReplicatorOptions) {}
 
   private get copyTimeoutMs(): number {
     return this.o.config.client.dataTimeoutMs * 2 + this.o.config.chunkserver.heartbeatIntervalMs * 2;
   }
+
+  private get copiesPerServerMax(): number { return this.o.config.cluster.replicationCopiesPerServerMax; }
+  private get tasksPerRoundMax(): number { return this.o.config.cluster.replicationTasksPerRoundMax; }
 
   /** Tasks for `serverId`'s next heartbeat reply. */
   take(serverId: string): ReplicateTask[] {
@@ -45,11 +60,47 @@ export class Replicator {
     return tasks;
   }
 
+  /** Copies scheduled and not yet reported. */
+  get pendingCopies(): number {
+    return this.inFlight.size;
+  }
+
+  /** Balancer moves scheduled and not yet done. */
+  get pendingMoves(): number {
+    let n = 0;
+    for (const f of this.inFlight.values()) if (f.moveFrom) n++;
+    return n;
+  }
+
+  /** The replica goal of a chunk (undefined: the chunk is gone). */
+  goalOf(handle: number): number | undefined {
+    const rec = this.o.store.chunks.get(handle);
+    if (!rec) return undefined;
+    return this.o.store.inodes.get(rec.ino)?.replication || this.o.config.cluster.replication;
+  }
+
+  /** Chunks on a server that are below their goal without it (decommission progress). */
+  replicasToMove(serverId: string): number {
+    let n = 0;
+    for (const h of this.o.chunkMap.handlesOn(serverId)) {
+      const goal = this.goalOf(h);
+      if (goal === undefined) continue;
+      const inService = this.o.chunkMap.holders(h).filter((id) => this.o.registry.isAlive(id)).length;
+      if (inService < goal) n++;
+    }
+    return n;
+  }
+
   private settle(nowMs: number): Map<string, number> {
     const load = new Map<string, number>();
     for (const id of [...this.outbox.keys()]) if (!this.o.registry.isAlive(id)) this.outbox.delete(id);
     for (const [handle, f] of this.inFlight) {
-      if (this.o.chunkMap.has(handle, f.target) || nowMs - f.sinceMs > this.copyTimeoutMs || !this.o.registry.isAlive(f.target)) {
+      if (this.o.chunkMap.has(handle, f.target)) {
+        this.inFlight.delete(handle);
+        if (f.moveFrom) this.finishMove(handle, f.moveFrom);
+        continue;
+      }
+      if (nowMs - f.sinceMs > this.copyTimeoutMs || !this.o.registry.isAlive(f.target)) {
         this.inFlight.delete(handle);
         continue;
       }
@@ -58,11 +109,32 @@ export class Replicator {
     return load;
   }
 
+  /** A balancer copy arrived: the source's replica goes, unless that would leave the chunk below its goal. */
+  private finishMove(handle: number, source: string): void {
+    const goal = this.goalOf(handle);
+    const rec = this.o.store.chunks.get(handle);
+    if (goal === undefined || !rec || !this.o.chunkMap.has(handle, source) || this.o.isLeased?.(handle)) return;
+    const inService = this.o.chunkMap.holders(handle).filter((id) => this.o.registry.isAlive(id));
+    if (inService.filter((id) => id !== source).length < goal) return;
+    this.o.chunkMap.remove(handle, source);
+    this.o.deletions.add(source, handle, rec.version);
+    this.o.log.info({ handle, serverId: source }, 'balancer: moved replica deleted at its source');
+  }
+
+  private schedule(handle: number, version: number, target: string, sources: string[], nowMs: number, moveFrom?: string): void {
+    const replicas = sources.map((id) => this.o.registry.get(id)).filter((s) => s !== undefined).map((s) => ({ serverId: s.id, address: s.address }));
+    const q = this.outbox.get(target) ?? [];
+    q.push({ handle, version, sources: replicas });
+    this.outbox.set(target, q);
+    this.inFlight.set(handle, { target, sinceMs: nowMs, moveFrom });
+    this.o.registry.noteGrant(target, nowMs);
+  }
+
   /** One planning round over the next slice of chunk records. */
   plan(): void {
     const now = this.o.clock.nowMs();
     const load = this.settle(now);
-    const goals = new Map<number, number>();
+    this.goals.clear();
     const health: ChunkHealth[] = [];
     let scanned = 0;
     let last = 0;
@@ -70,25 +142,23 @@ export class Replicator {
       last = key;
       if (++scanned > SCAN_CHUNKS_PER_ROUND_MAX) break;
       if (this.inFlight.has(key)) continue;
-      let goal = goals.get(value.ino);
+      let goal = this.goals.get(value.ino);
       if (goal === undefined) {
         goal = this.o.store.inodes.get(value.ino)?.replication || this.o.config.cluster.replication;
-        goals.set(value.ino, goal);
+        this.goals.set(value.ino, goal);
       }
-      const holders = this.o.chunkMap.holders(key).filter((id) => this.o.registry.isAlive(id));
+      const all = this.o.chunkMap.holders(key);
+      const holders = all.filter((id) => this.o.registry.isAlive(id));
       if (holders.length === goal) continue;
-      health.push({ handle: key, version: value.version, goal, holders, leased: this.o.isLeased?.(key) ?? false });
+      const sources = [...holders, ...all.filter((id) => !holders.includes(id) && this.o.registry.isLive(id))];
+      health.push({ handle: key, version: value.version, goal, holders, sources, leased: this.o.isLeased?.(key) ?? false });
     }
     this.cursor = scanned > SCAN_CHUNKS_PER_ROUND_MAX ? last - 1 : 0;
     if (health.length === 0) return;
     const plan = planReplication(health, this.o.registry.candidates(now), load,
-      { copiesPerServerMax: COPIES_PER_SERVER_MAX, tasksMax: TASKS_PER_ROUND_MAX });
+      { copiesPerServerMax: this.copiesPerServerMax, tasksMax: this.tasksPerRoundMax });
     for (const c of plan.copies) {
-      const sources = c.sources.map((id) => this.o.registry.get(id)!).map((s) => ({ serverId: s.id, address: s.address }));
-      const q = this.outbox.get(c.target) ?? [];
-      q.push({ handle: c.handle, version: c.version, sources });
-      this.outbox.set(c.target, q);
-      this.inFlight.set(c.handle, { target: c.target, sinceMs: now });
+      this.schedule(c.handle, c.version, c.target, c.sources, now);
       this.o.log.info({ handle: c.handle, target: c.target }, 're-replicating chunk');
     }
     for (const e of plan.extras) {
@@ -96,5 +166,36 @@ export class Replicator {
       this.o.deletions.add(e.server, e.handle, e.version);
       this.o.log.info({ handle: e.handle, serverId: e.server }, 'deleting extra replica');
     }
+  }
+
+  /**
+   * One balancer step: when no move is in flight, plans moves from servers above the mean
+   * utilisation (plus `thresholdPct`) to servers below it and schedules them.
+   */
+  balance(thresholdPct: number): BalancePlan & { scheduled: number } {
+    const now = this.o.clock.nowMs();
+    const load = this.settle(now);
+    const nodes: BalanceNode[] = this.o.registry.alive().map((s) => {
+      const chunks: BalanceNode['chunks'][number][] = [];
+      for (const h of this.o.chunkMap.handlesOn(s.id)) {
+        if (chunks.length >= BALANCE_CANDIDATES_PER_SERVER_MAX) break;
+        const rec = this.o.store.chunks.get(h);
+        if (!rec || this.inFlight.has(h) || this.o.isLeased?.(h)) continue;
+        chunks.push({ handle: h, version: rec.version, holders: this.o.chunkMap.holders(h) });
+      }
+      return { id: s.id, usedBytes: s.usedBytes, capacityBytes: s.capacityBytes, chunks };
+    });
+    const busy = this.pendingMoves > 0;
+    const plan = planBalance(nodes, thresholdPct, busy ? 0 : this.tasksPerRoundMax, this.copiesPerServerMax);
+    let scheduled = 0;
+    for (const m of plan.moves) {
+      if ((load.get(m.target) ?? 0) >= this.copiesPerServerMax) continue;
+      load.set(m.target, (load.get(m.target) ?? 0) + 1);
+      const others = this.o.chunkMap.holders(m.handle).filter((id) => id !== m.source && this.o.registry.isLive(id));
+      this.schedule(m.handle, m.version, m.target, [m.source, ...others], now, m.source);
+      scheduled++;
+      this.o.log.info({ handle: m.handle, from: m.source, to: m.target }, 'balancer: moving replica');
+    }
+    return { ...plan, scheduled };
   }
 }

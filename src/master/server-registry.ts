@@ -1,10 +1,18 @@
 /**
  * The chunkservers the master knows (memory only: they re-register after a master restart).
  *
- * States ALIVE → DEAD (silent for deadAfterMs), DEAD → ALIVE (Register). Every change goes
- * through `transition`, which logs `from -> to`. A heartbeat from a server that is not
- * ALIVE is answered with `reregister`.
+ * States (every change goes through `transition`, which checks ALLOWED and logs `from -> to`):
+ *   ALIVE → DEAD (silent for deadAfterMs), DEAD → ALIVE (Register);
+ *   ALIVE → DECOMMISSIONING (operator) → DECOMMISSIONED (no chunk on it needs it any more);
+ *   DECOMMISSIONING/DECOMMISSIONED → ALIVE (recommission), → DEAD (silent).
+ * A server the operator drains stays drained across its restarts (it re-registers as
+ * DECOMMISSIONING); the drain list is memory only, so a master restart forgets it.
+ *
+ * "Live" servers (ALIVE, DECOMMISSIONING, DECOMMISSIONED) heartbeat and serve reads and copies;
+ * only ALIVE ("in service") servers take new replicas and count towards a chunk's goal.
+ * A heartbeat from a server that is not live is answered with `reregister`.
  */
+import assert from 'node:assert';
 import type { Logger } from '../common/logger';
 import type { PlacementCandidate } from './placement';
 
@@ -32,15 +40,30 @@ export interface ServerStats {
 export const PENDING_WINDOW_MS = 5_000;
 const RECENT_GRANTS_MAX = 256;
 
-/** Pure: ids of ALIVE servers silent for at least deadAfterMs. */
+/** Transitions the registry accepts (anything else is a bug, asserted). */
+const ALLOWED: Record<ServerState, readonly ServerState[]> = {
+  ALIVE: ['DEAD', 'DECOMMISSIONING'],
+  DEAD: ['ALIVE', 'DECOMMISSIONING'],
+  DECOMMISSIONING: ['DECOMMISSIONED', 'ALIVE', 'DEAD'],
+  DECOMMISSIONED: ['ALIVE', 'DEAD', 'DECOMMISSIONING'],
+};
+
+/** Heartbeating states: the server serves reads and is a copy source. */
+export function isLiveState(state: ServerState): boolean {
+  return state !== 'DEAD';
+}
+
+/** Pure: ids of live servers silent for at least deadAfterMs. */
 export function silentServers(servers: Iterable<ServerInfo>, nowMs: number, deadAfterMs: number): string[] {
   const out: string[] = [];
-  for (const s of servers) if (s.state === 'ALIVE' && nowMs - s.lastHeartbeatMs >= deadAfterMs) out.push(s.id);
+  for (const s of servers) if (isLiveState(s.state) && nowMs - s.lastHeartbeatMs >= deadAfterMs) out.push(s.id);
   return out;
 }
 
 export class ServerRegistry {
   private readonly servers = new Map<string, ServerInfo>();
+  /** Servers the operator asked to drain (until recommissioned). */
+  private readonly drained = new Set<string>();
 
   constructor(private readonly log: Logger) {}
 
@@ -60,11 +83,43 @@ export class ServerRegistry {
     return this.all().filter((s) => s.state === 'ALIVE');
   }
 
+  /** Heartbeating (ALIVE, DECOMMISSIONING, DECOMMISSIONED): serves reads and copies. */
+  isLive(id: string): boolean {
+    const s = this.servers.get(id);
+    return s !== undefined && isLiveState(s.state);
+  }
+
+  live(): ServerInfo[] {
+    return this.all().filter((s) => isLiveState(s.state));
+  }
+
+  /** A server by id, or by its address. */
+  find(node: string): ServerInfo | undefined {
+    return this.servers.get(node) ?? this.all().find((s) => s.address === node);
+  }
+
+  isDrained(id: string): boolean {
+    return this.drained.has(id);
+  }
+
   /** The one place a server's state changes. */
   transition(s: ServerInfo, to: ServerState, reason: string): void {
     if (s.state === to) return;
+    assert(ALLOWED[s.state].includes(to), `server ${s.id}: ${s.state} -> ${to} is not a valid transition`);
     this.log.info({ serverId: s.id, address: s.address, reason }, `server ${s.id}: ${s.state} -> ${to}`);
     s.state = to;
+  }
+
+  /** Operator: drain `s` (its replicas are copied elsewhere while it still serves reads). */
+  decommission(s: ServerInfo): void {
+    this.drained.add(s.id);
+    if (s.state === 'ALIVE') this.transition(s, 'DECOMMISSIONING', 'decommission requested');
+  }
+
+  /** Operator: put `s` back in service. */
+  recommission(s: ServerInfo): void {
+    this.drained.delete(s.id);
+    if (s.state === 'DECOMMISSIONING' || s.state === 'DECOMMISSIONED') this.transition(s, 'ALIVE', 'recommission requested');
   }
 
   register(id: string, address: string, stats: ServerStats, nowMs: number): ServerInfo {
@@ -78,7 +133,7 @@ export class ServerRegistry {
     }
     s.address = address;
     this.update(s, stats, nowMs);
-    this.transition(s, 'ALIVE', 'registered');
+    this.transition(s, this.drained.has(id) ? 'DECOMMISSIONING' : 'ALIVE', 'registered');
     return s;
   }
 

@@ -41,7 +41,17 @@ declare module 'fuse-native' {
     symlink?(target: string, path: string, cb: Cb): void;
     mkdir?(path: string, mode: number, cb: Cb): void;
     rmdir?(path: string, cb: Cb): void;
+    link?(src: string, dest: string, cb: Cb): void;
+    mknod?(path: string, mode: number, dev: number, cb: Cb): void;
+    setxattr?(path: string, name: string, value: Buffer, position: number, flags: number, cb: Cb): void;
+    /** Value, or a negative errno. fuse-native does not pass the caller's buffer size (see DfsFuse). */
+    getxattr?(path: string, name: string, position: number, cb: (code: number, value?: Buffer) => void): void;
+    listxattr?(path: string, cb: (code: number, names?: string[]) => void): void;
+    removexattr?(path: string, name: string, cb: Cb): void;
   }
+
+  /** The reply to libfuse: a return code, then buffers it must not keep. */
+  type Signal = (code: number, ...rest: unknown[]) => void;
 
   export interface FuseOptions {
     force?: boolean; mkdir?: boolean; allowOther?: boolean; defaultPermissions?: boolean; fsname?: string;
@@ -59,6 +69,10 @@ declare module 'fuse-native' {
     _fuseOptions(): string;
     /** Nanoresource's close step (unmount); its callback error fails `unmount`. */
     _close(cb: (err: Error | null) => void): void;
+    /** getxattr as libfuse calls it: `valueBuf` has the caller's size (0 = size query). */
+    _op_getxattr(signal: Signal, path: string, name: string, valueBuf: Buffer, position: number): void;
+    /** listxattr as libfuse calls it: `listBuf` has the caller's size (0 = size query). */
+    _op_listxattr(signal: Signal, path: string, listBuf: Buffer): void;
     /** The native fuse_thread_t, set when mounting. */
     _thread: Buffer | null;
   }

@@ -10,12 +10,24 @@
 import type { FuseOps, FuseStat } from 'fuse-native';
 import { errnoOf } from '../common/errors';
 import type { Logger } from '../common/logger';
-import type { DfsClientApi } from '../client/types';
+import type { DfsClientApi, SpecialFileType } from '../client/types';
 import { attrToStat, isWritable, msToTimespec, O_APPEND, O_TRUNC, statFsToFuse } from './fuse-stat';
 import type { OpenFiles } from './open-files';
 import { constants as os } from 'node:os';
 
 type Reply = (code: number, ...values: any[]) => void;
+
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const SPECIAL_TYPE_OF_MODE = new Map<number, SpecialFileType>([
+  [0o010000, 'FIFO'], [0o020000, 'CHAR_DEVICE'], [0o060000, 'BLOCK_DEVICE'], [0o140000, 'SOCKET'],
+]);
+/**
+ * Extended attribute namespaces the mount stores. security.* (capabilities, LSM labels) and
+ * system.* (ACLs) are not: security.capability is asked before every write, so it must not
+ * cost a master round trip.
+ */
+const STORED_XATTR_PREFIXES = ['user.', 'trusted.'];
 
 /** libfuse gives UTIME_NOW/UTIME_OMIT as tv_sec 0, which fuse-native turns into ~1073 ms. */
 const UTIME_SPECIAL_MAX_MS = 2000;
@@ -24,6 +36,7 @@ const NO_ID = 0xffffffff;
 const EXPECTED_ERRNOS = new Set([
   os.errno.ENOENT, os.errno.EEXIST, os.errno.ENOTEMPTY, os.errno.ENOTDIR, os.errno.EISDIR,
   os.errno.EACCES, os.errno.EPERM, os.errno.ENAMETOOLONG, os.errno.EXDEV, os.errno.EINVAL,
+  os.errno.ENODATA, os.errno.ERANGE, os.errno.E2BIG, os.errno.EOPNOTSUPP, os.errno.EMLINK,
 ]);
 
 export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger): FuseOps {
@@ -83,7 +96,34 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger): F
     unlink: (path, cb) => reply('unlink', path, cb, () => client.delete(path, { kind: 'FILE_ONLY' })),
     rename: (src, dest, cb) => reply('rename', src, cb, () => client.rename(src, dest)),
     symlink: (target, path, cb) => reply('symlink', path, cb, async () => void (await client.symlink(path, target))),
-    readlink: (path, cb) => reply('readlink', path, cb, async () => [(await client.stat(path)).symlinkTarget]),
+    readlink: (path, cb) => reply('readlink', path, cb, async () => {
+      const attr = await client.stat(path);
+      if (attr.type !== 'SYMLINK') return -os.errno.EINVAL;
+      return [attr.symlinkTarget];
+    }),
+    link: (src, dest, cb) => reply('link', dest, cb, async () => void (await client.link(src, dest))),
+    mknod: (path, mode, dev, cb) => reply('mknod', path, cb, async () => {
+      const type = SPECIAL_TYPE_OF_MODE.get(mode & S_IFMT);
+      if (type) return void (await client.mknod(path, { type, mode: mode & 0o7777, rdev: dev }));
+      if ((mode & S_IFMT) !== 0 && (mode & S_IFMT) !== S_IFREG) return -os.errno.EINVAL;
+      const attr = await client.create(path, { mode: mode & 0o7777, exclusive: true });
+      await client.release(Number(attr.ino)); // create registered an open in the session: nothing holds it
+    }),
+
+    setxattr: (path, name, value, _position, flags, cb) => reply('setxattr', path, cb, async () => {
+      if (!STORED_XATTR_PREFIXES.some((p) => name.startsWith(p))) return -os.errno.EOPNOTSUPP;
+      await client.setXattr(path, name, Buffer.from(value), flags);
+    }),
+    getxattr: (path, name, _position, cb) => reply('getxattr', path, cb, async () => {
+      // asked by the kernel before every write (security.capability) and by ls: answered locally
+      if (!STORED_XATTR_PREFIXES.some((p) => name.startsWith(p))) return -os.errno.ENODATA;
+      return [await client.getXattr(path, name)];
+    }),
+    listxattr: (path, cb) => reply('listxattr', path, cb, async () => [await client.listXattr(path)]),
+    removexattr: (path, name, cb) => reply('removexattr', path, cb, async () => {
+      if (!STORED_XATTR_PREFIXES.some((p) => name.startsWith(p))) return -os.errno.EOPNOTSUPP;
+      await client.removeXattr(path, name);
+    }),
 
     chmod: (path, mode, cb) => reply('chmod', path, cb, async () => void (await client.setAttr({ path, mode: mode & 0o7777 }))),
     chown: (path, uid, gid, cb) => reply('chown', path, cb, async () => {

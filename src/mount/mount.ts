@@ -3,7 +3,8 @@
  * each kernel request waits in its libfuse thread for the JS reply, so handlers run concurrently).
  *
  * Options: `big_writes,max_write=131072` (fuse-native cannot set them: 128 KiB writes instead
- * of 4 KiB), attribute/entry timeouts from `mount.attrTimeoutMs`, `default_permissions` (the
+ * of 4 KiB), `use_ino` (st_ino is the master's inode number, so hard links show one inode:
+ * `cp -a` and `rsync -H` find them), attribute/entry timeouts from `mount.attrTimeoutMs`, `default_permissions` (the
  * kernel checks modes), `allow_other`. Not `hard_remove`: libfuse 2 then calls the operations
  * of an unlinked open file with no path, which fuse-native cannot carry; instead libfuse
  * renames such a file to `.fuse_hidden*` and unlinks it at release, while the master's session
@@ -15,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import Fuse from 'fuse-native';
+import { constants as os } from 'node:os';
 import { DfsError } from '../common/errors';
 import { logger, type Logger } from '../common/logger';
 import type { Config } from '../common/config';
@@ -35,6 +37,8 @@ export interface MountHandle {
   /** Flushes open files (best effort), unmounts, and falls back to forceUnmount. Never rejects. */
   unmount(): Promise<void>;
 }
+
+type Signal = (code: number, ...rest: unknown[]) => void;
 
 const FUSE_MAX_WRITE_BYTES = 131072;
 const FUSECTL_DIR = '/sys/fs/fuse/connections';
@@ -82,6 +86,34 @@ class DfsFuse extends Fuse {
     });
   }
 
+  /**
+   * fuse-native copies a value into the caller's buffer without checking its size (libfuse
+   * would then reply with bytes past the buffer): answer size queries (empty buffer) with the
+   * length, a too-small buffer with ERANGE, as getxattr(2) does.
+   */
+  override _op_getxattr(signal: Signal, path: string, name: string, valueBuf: Buffer, position: number): void {
+    this.ops.getxattr!(path, name, position, (code, value) => {
+      if (code < 0) return signal(code, valueBuf.buffer);
+      if (!value) return signal(-os.errno.ENODATA, valueBuf.buffer);
+      if (valueBuf.length === 0) return signal(value.length, valueBuf.buffer);
+      if (value.length > valueBuf.length) return signal(-os.errno.ERANGE, valueBuf.buffer);
+      value.copy(valueBuf);
+      return signal(value.length, valueBuf.buffer);
+    });
+  }
+
+  /** listxattr(2): NUL-terminated names; the exact length for a size query, ERANGE when it does not fit. */
+  override _op_listxattr(signal: Signal, path: string, listBuf: Buffer): void {
+    this.ops.listxattr!(path, (code, names) => {
+      if (code < 0 || !names) return signal(code < 0 ? code : -os.errno.EIO, listBuf.buffer);
+      const list = Buffer.concat(names.map((n) => Buffer.from(n + '\0')));
+      if (listBuf.length === 0) return signal(list.length, listBuf.buffer);
+      if (list.length > listBuf.length) return signal(-os.errno.ERANGE, listBuf.buffer);
+      list.copy(listBuf);
+      return signal(list.length, listBuf.buffer);
+    });
+  }
+
   private releaseNative(): void {
     if (this.released || !this._thread) return;
     this.released = true;
@@ -116,7 +148,7 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
     subtype: 'dfs',
     // a safety net only: the client's own deadlines fail a call first
     timeout: { default: metaTimeoutMs, read: dataTimeoutMs, write: dataTimeoutMs, flush: dataTimeoutMs, fsync: dataTimeoutMs, release: dataTimeoutMs, truncate: dataTimeoutMs, ftruncate: dataTimeoutMs, utimens: dataTimeoutMs },
-  }, ['big_writes', `max_write=${FUSE_MAX_WRITE_BYTES}`, `attr_timeout=${timeoutSec}`, `entry_timeout=${timeoutSec}`], log);
+  }, ['big_writes', 'use_ino', `max_write=${FUSE_MAX_WRITE_BYTES}`, `attr_timeout=${timeoutSec}`, `entry_timeout=${timeoutSec}`], log);
 
   try {
     await new Promise<void>((res, rej) => fuse.mount((err) => (err ? rej(err) : res())));

@@ -25,6 +25,9 @@ export const FAST_CONFIG: Record<string, unknown> = {
   'client.rpcTimeoutMs': 5_000,
   'client.dataTimeoutMs': 10_000,
   'log.level': 'warn',
+  // Never the fixed default ports: test processes run in parallel.
+  'master.httpListen': '127.0.0.1:0',
+  'chunkserver.httpListen': '127.0.0.1:0',
 };
 
 export interface ClusterOptions {
@@ -61,6 +64,12 @@ export class TestCluster {
 
   get masterAddress(): string {
     return this.master.address;
+  }
+
+  /** HOST:PORT of the master's HTTP server (dashboard, /api, /metrics, /fs); throws when it is off. */
+  get httpAddress(): string {
+    if (!this.master.httpAddress) throw new Error('the master runs without HTTP (master.httpListen is "")');
+    return this.master.httpAddress;
   }
 
   async startMaster(): Promise<void> {

@@ -7,12 +7,12 @@
 import type { Readable, Writable } from 'node:stream';
 import { DfsError, type DfsErrorCode } from '../../src/common/errors';
 import { normalizePath, parentOf } from '../../src/common/paths';
-import type { Attr, ChunkInfo, DfsClientApi, DirEntry, GetOptions, NodeInfo, PutOptions, StatFs } from '../../src/client/types';
+import type { Attr, ChunkInfo, DfsClientApi, DirEntry, GetOptions, MknodOptions, NodeInfo, PutOptions, SpecialFileType, StatFs } from '../../src/client/types';
 import type { ListReply__Output } from '../../src/generated/dfs/ListReply';
 import type { SetAttrRequest } from '../../src/generated/dfs/SetAttrRequest';
 import type { DeleteKind } from '../../src/generated/dfs/DeleteKind';
 
-type Kind = 'REGULAR' | 'DIRECTORY' | 'SYMLINK';
+type Kind = 'REGULAR' | 'DIRECTORY' | 'SYMLINK' | SpecialFileType;
 
 interface Inode {
   ino: number;
@@ -30,6 +30,8 @@ interface Inode {
   ctimeMs: number;
   children?: Map<string, number>;
   target?: string;
+  rdev?: number;
+  xattrs?: Map<string, Buffer>;
 }
 
 export interface FakeFaults {
@@ -91,7 +93,7 @@ export class FakeClient implements DfsClientApi {
       ino: n.ino, type: n.type, mode: n.mode, uid: n.uid, gid: n.gid,
       size: n.type === 'SYMLINK' ? Buffer.byteLength(n.target ?? '') : n.type === 'DIRECTORY' ? 0 : n.size,
       nlink: n.nlink, atime: ts(n.atimeMs), mtime: ts(n.mtimeMs), ctime: ts(n.ctimeMs),
-      chunkSize: this.chunkSizeBytes, replication: 3, symlinkTarget: n.target ?? '', rdev: 0,
+      chunkSize: this.chunkSizeBytes, replication: 3, symlinkTarget: n.target ?? '', rdev: n.rdev ?? 0,
       sha256: Buffer.alloc(0), chunkCount: Math.ceil(n.size / this.chunkSizeBytes),
     };
   }
@@ -104,7 +106,7 @@ export class FakeClient implements DfsClientApi {
     return n;
   }
 
-  private link(dir: Inode, name: string, n: Inode): void {
+  private addEntry(dir: Inode, name: string, n: Inode): void {
     dir.children!.set(name, n.ino);
     dir.mtimeMs = dir.ctimeMs = Date.now();
   }
@@ -157,7 +159,7 @@ export class FakeClient implements DfsClientApi {
     const [dir, name] = this.parentDir(path);
     if (dir.children!.has(name)) throw new DfsError('EEXIST', `exists: ${path}`);
     const n = this.newInode('DIRECTORY', opts.mode ?? 0o755, opts.uid, opts.gid);
-    this.link(dir, name, n);
+    this.addEntry(dir, name, n);
     dir.nlink++;
     return this.attrOf(n);
   }
@@ -174,7 +176,7 @@ export class FakeClient implements DfsClientApi {
       return this.attrOf(n);
     }
     const n = this.newInode('REGULAR', opts.mode ?? 0o644, opts.uid, opts.gid);
-    this.link(dir, name, n);
+    this.addEntry(dir, name, n);
     return this.attrOf(n);
   }
 
@@ -189,7 +191,8 @@ export class FakeClient implements DfsClientApi {
     dir.children!.delete(name);
     dir.mtimeMs = dir.ctimeMs = Date.now();
     if (n.type === 'DIRECTORY') dir.nlink--;
-    this.unref(n);
+    if (n.type !== 'DIRECTORY' && n.nlink > 1) n.nlink--;
+    else this.unref(n);
   }
 
   /** Drops an unlinked inode (and, for a directory, its subtree) unless open in the session. */
@@ -208,6 +211,7 @@ export class FakeClient implements DfsClientApi {
     if (d.startsWith(s + '/')) throw new DfsError('EINVAL', 'cannot move a directory into itself');
     const [ddir, dname] = this.parentDir(d);
     const existing = ddir.children!.get(dname);
+    if (existing === node.ino) return; // two hard links of one inode: rename does nothing
     if (existing !== undefined) {
       if (opts.noReplace) throw new DfsError('EEXIST', `exists: ${dst}`);
       const old = this.inodes.get(existing)!;
@@ -219,7 +223,7 @@ export class FakeClient implements DfsClientApi {
     }
     sdir.children!.delete(sname);
     if (node.type === 'DIRECTORY') { sdir.nlink--; ddir.nlink++; }
-    this.link(ddir, dname, node);
+    this.addEntry(ddir, dname, node);
     sdir.mtimeMs = Date.now();
     node.ctimeMs = Date.now();
   }
@@ -254,14 +258,57 @@ export class FakeClient implements DfsClientApi {
     if (dir.children!.has(name)) throw new DfsError('EEXIST', `exists: ${path}`);
     const n = this.newInode('SYMLINK', 0o777, opts.uid, opts.gid);
     n.target = target;
-    this.link(dir, name, n);
+    this.addEntry(dir, name, n);
     return this.attrOf(n);
+  }
+
+  async link(src: string, dst: string): Promise<Attr> {
+    const n = this.lookup(src);
+    if (n.type === 'DIRECTORY') throw new DfsError('EPERM', `hard link to a directory: ${src}`);
+    const [dir, name] = this.parentDir(dst);
+    if (dir.children!.has(name)) throw new DfsError('EEXIST', `exists: ${dst}`);
+    n.nlink++;
+    n.ctimeMs = Date.now();
+    this.addEntry(dir, name, n);
+    return this.attrOf(n);
+  }
+
+  async mknod(path: string, opts: MknodOptions): Promise<Attr> {
+    const [dir, name] = this.parentDir(path);
+    if (dir.children!.has(name)) throw new DfsError('EEXIST', `exists: ${path}`);
+    const n = this.newInode(opts.type, opts.mode, opts.uid, opts.gid);
+    n.rdev = opts.rdev ?? 0;
+    this.addEntry(dir, name, n);
+    return this.attrOf(n);
+  }
+
+  async setXattr(path: string, name: string, value: Buffer, flags = 0): Promise<void> {
+    const n = this.lookup(path);
+    const map = (n.xattrs ??= new Map());
+    if (flags === 1 && map.has(name)) throw new DfsError('EEXIST', `attribute ${name} exists`);
+    if (flags === 2 && !map.has(name)) throw new DfsError('ENODATA', `no attribute ${name}`);
+    map.set(name, Buffer.from(value));
+  }
+
+  async getXattr(path: string, name: string): Promise<Buffer> {
+    const v = this.lookup(path).xattrs?.get(name);
+    if (!v) throw new DfsError('ENODATA', `no attribute ${name}`);
+    return v;
+  }
+
+  async listXattr(path: string): Promise<string[]> {
+    return [...(this.lookup(path).xattrs?.keys() ?? [])].sort();
+  }
+
+  async removeXattr(path: string, name: string): Promise<void> {
+    const n = this.lookup(path);
+    if (!n.xattrs?.delete(name)) throw new DfsError('ENODATA', `no attribute ${name}`);
   }
 
   async statFs(): Promise<StatFs> {
     let used = 0;
     for (const n of this.inodes.values()) used += n.size;
-    return { capacityBytes: CAPACITY_BYTES, usedBytes: used, freeBytes: CAPACITY_BYTES - used, files: this.inodes.size, chunks: 0, liveServers: 3 };
+    return { capacityBytes: CAPACITY_BYTES, usedBytes: used, freeBytes: CAPACITY_BYTES - used, files: this.inodes.size, chunks: 0, liveServers: 3, safeMode: false };
   }
 
   async nodes(): Promise<NodeInfo[]> {

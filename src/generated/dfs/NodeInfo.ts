@@ -13,6 +13,10 @@ export interface NodeInfo {
   'chunkCount'?: (number | string | Long);
   'lastHeartbeatUnixMs'?: (number | string | Long);
   'activeWrites'?: (number);
+  /**
+   * DECOMMISSIONING: chunks on it still below their goal elsewhere
+   */
+  'replicasToMove'?: (number | string | Long);
 }
 
 export interface NodeInfo__Output {
@@ -25,4 +29,8 @@ export interface NodeInfo__Output {
   'chunkCount': (number);
   'lastHeartbeatUnixMs': (number);
   'activeWrites': (number);
+  /**
+   * DECOMMISSIONING: chunks on it still below their goal elsewhere
+   */
+  'replicasToMove': (number);
 }

@@ -12,6 +12,10 @@ export interface StatFsReply {
   'files'?: (number | string | Long);
   'chunks'?: (number | string | Long);
   'liveServers'?: (number);
+  /**
+   * the master is in safe mode (no re-replication or deletion)
+   */
+  'safeMode'?: (boolean);
 }
 
 export interface StatFsReply__Output {
@@ -24,4 +28,8 @@ export interface StatFsReply__Output {
   'files': (number);
   'chunks': (number);
   'liveServers': (number);
+  /**
+   * the master is in safe mode (no re-replication or deletion)
+   */
+  'safeMode': (boolean);
 }

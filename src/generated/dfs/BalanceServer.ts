@@ -1,0 +1,12 @@
+// Original file: /work/main/proto/dfs.proto
+
+
+export interface BalanceServer {
+  'serverId'?: (string);
+  'usedPct'?: (number | string);
+}
+
+export interface BalanceServer__Output {
+  'serverId': (string);
+  'usedPct': (number);
+}

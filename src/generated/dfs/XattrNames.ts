@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/dfs.proto
+
+
+export interface XattrNames {
+  /**
+   * sorted bytewise
+   */
+  'names'?: (string)[];
+}
+
+export interface XattrNames__Output {
+  /**
+   * sorted bytewise
+   */
+  'names': (string)[];
+}

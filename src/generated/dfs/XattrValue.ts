@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/dfs.proto
+
+
+export interface XattrValue {
+  'value'?: (Buffer | Uint8Array | string);
+}
+
+export interface XattrValue__Output {
+  'value': (Buffer);
+}

@@ -1,0 +1,145 @@
+/**
+ * The HTTP gateway: `GET/HEAD/PUT/DELETE /fs/<path>` streamed through the client library, so
+ * `curl -T file http://HOST:7080/fs/dir/file` uploads and `curl http://HOST:7080/fs/dir/file`
+ * downloads.
+ *
+ * - PUT streams the request body into DfsClient.put (Content-Length as the size hint): memory
+ *   stays at the client's bound (client.parallelChunks × cluster chunk size), whatever the
+ *   body size. Missing parent folders are created (as an object store would). Query:
+ *   `replication=N`, `chunkSize=BYTES`, `overwrite=false`. 201 with the new file's size and
+ *   SHA-256; the file is visible only once complete.
+ * - GET of a file streams it (verified against its SHA-256: a mismatch cuts the connection,
+ *   so a client never takes a bad body as complete); a Range header is served with 206 in
+ *   pieces of RANGE_PIECE_BYTES, waiting for 'drain'. GET of a folder returns its listing as JSON.
+ * - DELETE removes a file (a folder with `recursive=true`); 204.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { DfsError } from '../../common/errors';
+import { normalizePath, parentOf } from '../../common/paths';
+import type { DfsClient } from '../../client/dfs-client';
+import type { Attr } from '../../client/types';
+import { parseRange } from './byte-range';
+import { sendError, sendJson } from './http-errors';
+import type { MasterMetrics } from './master-metrics';
+
+export const GATEWAY_PREFIX = '/fs';
+/** Bytes read per readRange call of a ranged GET. */
+export const RANGE_PIECE_BYTES = 4 * 1024 * 1024;
+/** Entries in the JSON listing of a folder GET. */
+export const LISTING_ENTRIES_MAX = 1_000;
+
+/** `/fs/a%20b/c` → `/a b/c`; EINVAL for a bad escape or path. */
+export function gatewayPath(urlPath: string): string {
+  const rest = urlPath.slice(GATEWAY_PREFIX.length) || '/';
+  let decoded: string;
+  try {
+    decoded = rest.split('/').map(decodeURIComponent).join('/');
+  } catch {
+    throw new DfsError('EINVAL', `bad escape in path: ${rest}`);
+  }
+  return normalizePath(decoded);
+}
+
+function intParam(q: URLSearchParams, name: string): number | undefined {
+  const v = q.get(name);
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new DfsError('EINVAL', `bad ${name}: ${v}`);
+  return n;
+}
+
+export class Gateway {
+  constructor(private readonly client: DfsClient, private readonly metrics: MasterMetrics) {}
+
+  /** Serves one /fs request; returns the status sent. */
+  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
+    try {
+      const path = gatewayPath(url.pathname);
+      switch (req.method) {
+        case 'GET': case 'HEAD': return await this.get(req, res, path, url.searchParams);
+        case 'PUT': return await this.put(req, res, path, url.searchParams);
+        case 'DELETE': return await this.remove(res, path, url.searchParams);
+        default:
+          res.writeHead(405, { allow: 'GET, HEAD, PUT, DELETE' }).end();
+          return 405;
+      }
+    } catch (e) {
+      if (req.method === 'PUT' && !req.complete) req.resume();
+      return sendError(res, e);
+    }
+  }
+
+  private async put(req: IncomingMessage, res: ServerResponse, path: string, q: URLSearchParams): Promise<number> {
+    if (path === '/') throw new DfsError('EISDIR', 'cannot PUT the root');
+    const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+    const sizeHint = length !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+    const opts = { replication: intParam(q, 'replication'), chunkSizeBytes: intParam(q, 'chunkSize'), overwrite: q.get('overwrite') !== 'false' };
+    const [parent] = parentOf(path);
+    if (parent !== '/') await this.client.mkdir(parent, { parents: true });
+    const attr = await this.client.put(req, path, { ...opts, sizeHint });
+    this.metrics.gatewayWritten(attr.size);
+    sendJson(res, 201, { path, size: attr.size, sha256: Buffer.from(attr.sha256).toString('hex') });
+    return 201;
+  }
+
+  private async remove(res: ServerResponse, path: string, q: URLSearchParams): Promise<number> {
+    if (path === '/') throw new DfsError('EPERM', 'refusing to remove the root');
+    const recursive = q.get('recursive') === 'true';
+    await this.client.delete(path, recursive ? { recursive: true, kind: 'ANY' } : { kind: 'FILE_ONLY' });
+    res.writeHead(204).end();
+    return 204;
+  }
+
+  private async get(req: IncomingMessage, res: ServerResponse, path: string, q: URLSearchParams): Promise<number> {
+    const attr = await this.client.stat(path);
+    if (attr.type === 'DIRECTORY') return this.listing(res, path, q);
+    if (attr.type !== 'REGULAR') throw new DfsError('EINVAL', `${path}: not a regular file`);
+    const headers: Record<string, string | number> = {
+      'content-type': 'application/octet-stream', 'accept-ranges': 'bytes',
+      'last-modified': new Date(Number(attr.mtime?.sec ?? 0) * 1000).toUTCString(),
+    };
+    if (attr.sha256.length > 0) headers.etag = `"${Buffer.from(attr.sha256).toString('hex')}"`;
+    const range = parseRange(req.headers.range, attr.size);
+    if (range.kind === 'unsatisfiable') {
+      res.writeHead(416, { 'content-range': `bytes */${attr.size}` }).end();
+      return 416;
+    }
+    if (range.kind === 'none') {
+      res.writeHead(200, { ...headers, 'content-length': attr.size });
+      if (req.method === 'HEAD') { res.end(); return 200; }
+      await this.client.get(path, res);
+      res.end();
+      this.metrics.gatewayRead(attr.size);
+      return 200;
+    }
+    const length = range.end - range.start + 1;
+    res.writeHead(206, { ...headers, 'content-length': length, 'content-range': `bytes ${range.start}-${range.end}/${attr.size}` });
+    if (req.method === 'HEAD') { res.end(); return 206; }
+    await this.sendRange(res, attr, range.start, length);
+    res.end();
+    return 206;
+  }
+
+  /** Streams [start, start+length) in pieces, honouring back-pressure. */
+  private async sendRange(res: ServerResponse, attr: Attr, start: number, length: number): Promise<void> {
+    this.client.invalidate(attr.ino);
+    for (let at = start; at < start + length;) {
+      const piece = await this.client.readRange(attr.ino, at, Math.min(RANGE_PIECE_BYTES, start + length - at));
+      if (piece.length === 0) throw new DfsError('EIO', 'file shrank while it was read');
+      at += piece.length;
+      this.metrics.gatewayRead(piece.length);
+      if (res.destroyed) throw new DfsError('CANCELLED', 'client went away');
+      if (!res.write(piece)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+  }
+
+  private async listing(res: ServerResponse, path: string, q: URLSearchParams): Promise<number> {
+    const page = await this.client.list(path, { startAfter: q.get('startAfter') ?? '', limit: LISTING_ENTRIES_MAX });
+    sendJson(res, 200, {
+      path, eof: page.eof,
+      entries: page.entries.map((e) => ({ name: e.name, type: e.attr?.type, size: e.attr?.size })),
+    });
+    return 200;
+  }
+}

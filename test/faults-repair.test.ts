@@ -1,0 +1,119 @@
+/**
+ * Fault injection, real OS processes (issue 4 Acceptance 4–5): silent corruption of chunk files
+ * found by the scrubber and repaired from good replicas; the master killed with -9 during an
+ * upload (no half file, no leaked chunk after GC, safe mode ends by itself, later uploads work).
+ * Every scenario ends with every file read back against its SHA-256 and fsck healthy.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { open, readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { FaultCluster, MiB } from './helpers/fault-cluster';
+import { DFS_BIN } from './helpers/procs';
+import { sleep } from '../src/common/clock';
+import { chunkserverClient, type ChunkserverClient } from '../src/common/rpc';
+import type { DataFrame__Output } from '../src/generated/dfs/DataFrame';
+
+const clusters: FaultCluster[] = [];
+after(async () => { for (const c of clusters) await c.stop(); });
+
+async function cluster(n: number, overrides: Record<string, unknown> = {}): Promise<FaultCluster> {
+  const c = await FaultCluster.start(n, overrides);
+  clusters.push(c);
+  return c;
+}
+
+/** Reads a whole replica from one chunkserver (its own checksums verified there). */
+async function readReplica(address: string, handle: number, version: number): Promise<Buffer> {
+  const client: ChunkserverClient = chunkserverClient(address);
+  try {
+    const parts: Buffer[] = [];
+    for await (const f of client.ReadChunk({ handle, version, offset: 0, length: 64 * MiB }) as AsyncIterable<DataFrame__Output>) parts.push(f.data);
+    return Buffer.concat(parts);
+  } finally {
+    (client as unknown as { close(): void }).close();
+  }
+}
+
+test('Faults 4: random bytes corrupted in 10 chunk files on disk → the scrubber finds each and they are repaired', async () => {
+  const c = await cluster(4, { 'chunkserver.scrubBytesPerSec': 64 * MiB, 'chunkserver.scrubPassPauseMs': 300 });
+  await c.writeFiles('/s4', 20, 2 * MiB);
+  await c.waitHealthy();
+  // Ten distinct chunks, one replica each (corrupting every replica of a chunk would lose it).
+  const victims: { id: string; handle: number; path: string; bytes: Buffer }[] = [];
+  const used = new Set<number>();
+  for (const id of ['cs0', 'cs1', 'cs2', 'cs3']) {
+    for (const [handle, path] of await c.chunkFiles(id)) {
+      if (victims.length >= 10 || used.has(handle) || victims.filter((v) => v.id === id).length >= 3) continue;
+      const fh = await open(path, 'r+');
+      try {
+        const { size } = await fh.stat();
+        if (size < 16) continue;
+        const at = Math.floor(Math.random() * (size - 16));
+        const junk = randomBytes(16);
+        await fh.write(junk, 0, 16, at);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      used.add(handle);
+      victims.push({ id, handle, path, bytes: await readFile(path) });
+    }
+  }
+  assert.equal(victims.length, 10);
+  // Each corrupted replica is found and dropped at its server (its file goes, or is made again
+  // from a good replica), and the chunk is back at 3 replicas.
+  await c.until('every corrupted replica dropped or replaced', async () => {
+    for (const v of victims) {
+      const now = await readFile(v.path).catch(() => undefined);
+      if (now && now.equals(v.bytes)) return false;
+    }
+    return true;
+  }, 60_000);
+  await c.waitHealthy(60_000);
+  const known = await c.knownHandles();
+  for (const v of victims) {
+    const version = known.get(v.handle)!;
+    let replicas: { serverId: string; address: string }[] = [];
+    for (const p of c.files.keys()) {
+      const hit = (await c.locate(p)).find((x) => Number(x.handle) === v.handle);
+      if (hit) replicas = hit.replicas.map((r) => ({ serverId: r.serverId, address: r.address }));
+    }
+    assert.equal(replicas.length, 3, `chunk ${v.handle} has 3 replicas`);
+    const copies = await Promise.all(replicas.map((r) => readReplica(r.address, v.handle, version)));
+    for (const copy of copies) assert.ok(copy.equals(copies[0]), `every replica of chunk ${v.handle} reads back, checksums verified, identical`);
+  }
+  await c.waitHealthy();
+  assert.deepEqual(await c.verifyAll(), []);
+});
+
+test('Faults 5: master kill -9 during an upload → no half file, no leaked chunk after GC, safe mode ends by itself, later uploads work', async () => {
+  const c = await cluster(3, { 'cluster.safeModeTimeoutMs': 20_000 });
+  await c.writeFiles('/s5', 10, 2 * MiB);
+  await c.waitHealthy();
+  const put = spawn(process.execPath, [DFS_BIN, 'put', '-', '/s5/partial.bin', '--config', c.cfg, '--master', c.masterAddress], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const putExited = new Promise((r) => put.on('exit', r));
+  put.stdin!.on('error', () => {});
+  for (let i = 0; i < 4; i++) {
+    put.stdin!.write(randomBytes(MiB));
+    await sleep(150);
+  }
+  await c.killMaster();
+  put.kill('SIGKILL');
+  await putExited;
+  await c.startMaster(`127.0.0.1:${c.masterAddress.split(':')[1]}`);
+  await c.waitForAlive(3);
+  await c.until('safe mode off by itself', async () => !(await c.admin.call('SafeMode', { action: 'SAFE_MODE_GET' })).on, 25_000);
+  const r = await c.dfs('stat', '/s5/partial.bin');
+  assert.equal(r.code, 1, 'no half file is visible');
+  // The abandoned upload expires (cluster.uploadTimeoutMs) and its chunks become garbage everywhere.
+  const known = await c.knownHandles();
+  await c.until('no chunk file the master does not know, on any server', async () => {
+    for (const id of ['cs0', 'cs1', 'cs2']) for (const h of (await c.chunkFiles(id)).keys()) if (!known.has(h)) return false;
+    return true;
+  }, 40_000);
+  await c.putBytes('/s5/after.bin', randomBytes(3 * MiB + 5));
+  await c.waitHealthy();
+  assert.deepEqual(await c.verifyAll(), []);
+});
