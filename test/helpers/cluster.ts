@@ -19,7 +19,7 @@ export const FAST_CONFIG: Record<string, unknown> = {
   'chunkserver.heartbeatIntervalMs': 200,
   'cluster.deadAfterMs': 1500,
   'cluster.leaseDurationMs': 10_000,
-  'cluster.uploadTimeoutMs': 5_000,
+  'cluster.uploadTimeoutMs': 30_000,
   'cluster.sessionTimeoutMs': 5_000,
   'cluster.garbageGraceMs': 1_000,
   'client.rpcTimeoutMs': 5_000,

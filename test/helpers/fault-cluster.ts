@@ -28,6 +28,8 @@ export const FAULT_CONFIG: Record<string, unknown> = {
   'cluster.safeModeTimeoutMs': 15_000,
   'cluster.replicationCopiesPerServerMax': 4,
   'client.retries': 8,
+  // Scenario 5 waits for an abandoned upload to expire.
+  'cluster.uploadTimeoutMs': 5_000,
 };
 
 export class FaultCluster {
