@@ -66,6 +66,20 @@ test('balancer: moves from the fullest to the emptiest, never to a holder, and s
   assert.equal(planBalance(nodes, 5, 3, 1000).moves.length, 3, 'bounded by movesMax');
 });
 
+test('balancer: an empty server below the band is filled even when no server is above it', () => {
+  const MiB = 1024 * 1024;
+  const chunks = (id: string, n: number) => Array.from({ length: n }, (_, i) => ({ handle: id.charCodeAt(0) * 1000 + i, version: 1, holders: [id] }));
+  // Mean 23.6%: the fullest are only +7.7 and +6.8 points above it, the new one is 13 below.
+  const used = { a: 24.1, b: 21.6, c: 31.4, d: 30.4, e: 10.6 };
+  const nodes = Object.entries(used).map(([id, pct]) => ({ id, usedBytes: pct * MiB, capacityBytes: 100 * MiB, chunks: chunks(id, Math.round(pct)) }));
+  const plan = planBalance(nodes, 10, 1000, 1000);
+  assert.equal(plan.balanced, false);
+  assert.ok(plan.moves.length > 0, 'moves are planned');
+  assert.ok(plan.moves.every((m) => m.target === 'e' || m.target === 'b'), 'towards the emptiest');
+  const into = plan.moves.filter((m) => m.target === 'e').length;
+  assert.ok(10.6 + into >= 23.6 - 10, `e reaches the band (${10.6 + into}%)`);
+});
+
 test('re-replication: a draining holder is a source, does not count towards the goal, and is never trimmed', () => {
   const servers = ['a', 'b', 'c', 'd'].map((id) => ({ id, alive: true, pendingWrites: 0, freeBytes: 50, capacityBytes: 100 }));
   const plan = planReplication([

@@ -122,6 +122,9 @@ test('Mount: an open file keeps working after unlink until close', async () => {
   await m.ok('printf keepme > "$M/unlinked"');
   const out = await m.ok('exec 3<"$M/unlinked"; rm "$M/unlinked"; test -e "$M/unlinked" && echo still-there; cat <&3; exec 3<&-');
   assert.equal(out, 'keepme');
+  // The kernel sends RELEASE asynchronously after close(): wait for it, bounded.
+  const deadline = Date.now() + 5000;
+  while (m.client.openInodes().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.equal(m.client.openInodes().length, 0, 'every open released');
 });
 
@@ -161,8 +164,9 @@ test('Mount: fsync returns after the data is written (visible to the client)', a
 });
 
 test('Mount: another process sees bytes buffered by a writer that has not closed yet', async () => {
-  const writer = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'w');fs.writeSync(fd,'buffered-bytes');console.log('w');setTimeout(()=>fs.closeSync(fd),1500)`;
-  const out = await m.ok(`node -e "${writer}" "$M/pending" > "$L/w.out" & sleep 0.7; cat "$M/pending"; stat -c %s "$M/pending"; wait`);
+  const writer = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'w');fs.writeSync(fd,'buffered-bytes');console.log('w');setTimeout(()=>fs.closeSync(fd),8000)`;
+  // The reader starts once the writer said it wrote (bounded wait), while the writer still holds the file open.
+  const out = await m.ok(`node -e "${writer}" "$M/pending" > "$L/w.out" & n=0; until grep -q w "$L/w.out" 2>/dev/null || [ $n -ge 200 ]; do sleep 0.05; n=$((n+1)); done; cat "$M/pending"; stat -c %s "$M/pending"; wait`, 30);
   assert.equal(out, 'buffered-bytes14\n');
 });
 

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { spawnDfs, runDfs, killAll, writeTestConfig, DFS_BIN, type Proc } from './helpers/procs';
+import { spawnDfs, runDfs, killAll, writeTestConfig, DFS_BIN, BIN_SHIM, type Proc } from './helpers/procs';
+import { execFileSync } from 'node:child_process';
 import { sleep } from '../src/common/clock';
 
 let dir: string;
@@ -145,4 +146,9 @@ test('Processes: a bad config value is reported with its key', async () => {
   const r = await runDfs(['ls', '/', '--config', bad]);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /cluster\.replication/);
+});
+
+test('Processes: bin/dfs, the installed executable, runs the built CLI', () => {
+  const out = execFileSync(BIN_SHIM, ['ls', '/', '--config', cfg, '--master', masterAddress], { encoding: 'utf8', timeout: 30_000 });
+  assert.match(out, /partial\.bin/);
 });

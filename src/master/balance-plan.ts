@@ -37,17 +37,23 @@ export function planBalance(nodes: readonly BalanceNode[], thresholdPct: number,
   const projected = new Map(nodes.map((s) => [s.id, s.usedBytes]));
   const perTarget = new Map<string, number>();
   const moved = new Set<number>();
-  const sources = nodes.filter((s) => pct.get(s.id)! > meanPct + thresholdPct).sort((a, b) => pct.get(b.id)! - pct.get(a.id)!);
+  // When a server sits below the band (a new, empty one), every server above the mean gives
+  // down to the mean; otherwise only servers above the band give, down to half the band.
+  const underfull = nodes.some((s) => pct.get(s.id)! < meanPct - thresholdPct);
+  const sourceAbovePct = underfull ? meanPct : meanPct + thresholdPct;
+  const sourceStopPct = underfull ? meanPct : meanPct + thresholdPct / 2;
+  const targetCapPct = underfull ? meanPct : meanPct + thresholdPct / 2;
+  const sources = nodes.filter((s) => pct.get(s.id)! > sourceAbovePct).sort((a, b) => pct.get(b.id)! - pct.get(a.id)!);
   for (const src of sources) {
     const chunkBytes = src.chunks.length > 0 ? src.usedBytes / src.chunks.length : 0;
     if (chunkBytes <= 0) continue;
     for (const c of src.chunks) {
       if (moves.length >= movesMax) return { balanced, meanPct, usedPct: pct, moves };
-      if (usedPct(projected.get(src.id)!, src.capacityBytes) <= meanPct + thresholdPct / 2) break;
+      if (usedPct(projected.get(src.id)!, src.capacityBytes) <= sourceStopPct) break;
       if (moved.has(c.handle)) continue;
       const targets = nodes
         .filter((t) => t.id !== src.id && !c.holders.includes(t.id) && (perTarget.get(t.id) ?? 0) < perTargetMax
-          && usedPct(projected.get(t.id)! + chunkBytes, t.capacityBytes) <= meanPct + thresholdPct / 2)
+          && usedPct(projected.get(t.id)! + chunkBytes, t.capacityBytes) <= targetCapPct)
         .sort((a, b) => usedPct(projected.get(a.id)!, a.capacityBytes) - usedPct(projected.get(b.id)!, b.capacityBytes) || (a.id < b.id ? -1 : 1));
       const target = targets[0];
       if (!target) continue;

@@ -17,7 +17,7 @@ import { setLogLevel } from '../../src/common/logger';
 /** Config values that make a test cluster react in fractions of a second. */
 export const FAST_CONFIG: Record<string, unknown> = {
   'chunkserver.heartbeatIntervalMs': 200,
-  'cluster.deadAfterMs': 1500,
+  'cluster.deadAfterMs': 3000,
   'cluster.leaseDurationMs': 10_000,
   'cluster.uploadTimeoutMs': 30_000,
   'cluster.sessionTimeoutMs': 5_000,

@@ -8,7 +8,13 @@ import { join, resolve } from 'node:path';
 import { FAST_CONFIG } from './cluster';
 
 export const ROOT = resolve(__dirname, '../../..');
-export const DFS_BIN = join(ROOT, 'bin/dfs');
+/**
+ * The CLI of the same build as this file (dist/src/cli.js when run from dist/, which is what
+ * bin/dfs loads), so a build in another output folder tests its own code. process-cli.test.ts
+ * checks the bin/dfs shim itself.
+ */
+export const DFS_BIN = join(__dirname, '../../src/cli.js');
+export const BIN_SHIM = join(ROOT, 'bin/dfs');
 
 export interface Proc {
   child: ChildProcess;
