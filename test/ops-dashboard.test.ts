@@ -2,7 +2,7 @@
  * The dashboard in headless Chromium (Debian's /usr/bin/chromium through playwright-core)
  * against an in-process cluster: summary counts, the chunkserver table, a stopped server's
  * row turning DEAD, and the namespace browser showing a file's chunks and replicas. Saves a
- * screenshot to docs/dashboard.png (shown in the README).
+ * screenshot to test-artifacts/dashboard.png (docs/dashboard.png, shown in the README, is a copy of one).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -88,7 +88,8 @@ test('Dashboard: summary, node table, namespace browser with chunk replicas, a s
     assert.deepEqual(shown, c.replicas.map((r) => r.serverId).sort(), `replicas of chunk ${c.index}`);
   }
   await mkdir(join(ROOT, 'docs'), { recursive: true });
-  await page.screenshot({ path: join(ROOT, 'docs/dashboard.png'), fullPage: true });
+  await mkdir(join(ROOT, 'test-artifacts'), { recursive: true });
+  await page.screenshot({ path: join(ROOT, 'test-artifacts/dashboard.png'), fullPage: true });
 
   // A stopped chunkserver's row turns DEAD (deadAfterMs is 1.5 s in the test config).
   await cluster.stopChunkserver(2);
