@@ -252,8 +252,11 @@ function addClientCommands(cli: CAC, act: Act): void {
   cli.command('mkdir <...paths>', 'Create directories').option('-p, --parents', 'Create missing parents; no error if it exists').example('dfs mkdir -p /a/b/c')
     .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdMkdir(c, io(false), p.map(String), { parents: f.parents }))));
   cli.command('rm <...paths>', 'Remove files (and directories with -r)').option('-r, --recursive', 'Remove directories and their contents')
-    .option('-f, --force', 'Ignore missing files').example('dfs rm -r /old')
-    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdRm(c, io(false), p.map(String), { recursive: f.recursive, force: f.force }))));
+    .option('-f, --force', 'Ignore missing files').option('--skip-trash', 'Delete at once instead of moving to /.trash (cluster.trashRetentionMs)')
+    .example('dfs rm -r /old').example('dfs rm --skip-trash /big.iso')
+    .action(act((p: string[], f: Flags) => withClient(f, (c, config) => commands.cmdRm(c, io(false), p.map(String), {
+      recursive: f.recursive, force: f.force, skipTrash: f.skipTrash, trashRetentionMs: config.cluster.trashRetentionMs,
+    }))));
   cli.command('mv <src> <dst>', 'Rename atomically (into DST if it is a directory)').example('dfs mv /a.txt /docs/')
     .action(act((s: string, d: string, f: Flags) => withClient(f, (c) => commands.cmdMv(c, io(false), String(s), String(d)))));
   cli.command('stat <...paths>', 'All attributes of a file or directory, its chunks and replicas').example('dfs stat /photos/photo.jpg')
@@ -349,7 +352,10 @@ function isTransport(code: string): boolean {
 if (require.main === module || /[\\/]bin[\\/]dfs$/.test(require.main?.filename ?? '')) {
   installSignals();
   process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(EXIT_OK); });
-  main(process.argv).then((code) => {
+  // Library timers (retry backoff) are unref'd; without a ref'd handle the loop could drain in the
+  // middle of a command, and Node would exit 0 with the command unfinished.
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  main(process.argv).finally(() => clearInterval(keepAlive)).then((code) => {
     const status = signalCount > 0 && code !== EXIT_OK ? EXIT_INTERRUPTED : code;
     process.exitCode = status;
     // Anything still holding the loop (a server's sockets draining) must not keep a finished command alive.

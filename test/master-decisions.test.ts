@@ -2,7 +2,7 @@
 // re-replication planning, and the session bookkeeping behind orphans.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { place, PlacementCandidate } from '../src/master/placement';
+import { place, withRoomFor, PlacementCandidate } from '../src/master/placement';
 import { judgeReport, ChunkMap, DeletionQueue, GarbageTracker } from '../src/master/chunk-map';
 import { silentServers, ServerInfo } from '../src/master/server-registry';
 import { planReplication, ChunkHealth } from '../src/master/replication-plan';
@@ -124,4 +124,16 @@ test('sessions: opens are counted, keep replaces the set, expiry closes', () => 
   assert.equal(s.isOpen(7), false);
   s.open('m3', 9, 100);
   assert.deepEqual(s.expire(120, 50).closed, [], 'a live session keeps its files');
+});
+
+test('Placement: a server with less than one chunk free is left out (disk full)', () => {
+  const MiB = 1024 * 1024;
+  const servers: PlacementCandidate[] = [
+    { id: 'full', alive: true, pendingWrites: 0, freeBytes: MiB - 1, capacityBytes: 20 * MiB },
+    { id: 'exact', alive: true, pendingWrites: 0, freeBytes: MiB, capacityBytes: 20 * MiB },
+    { id: 'roomy', alive: true, pendingWrites: 3, freeBytes: 500 * MiB, capacityBytes: 1000 * MiB },
+  ];
+  assert.deepEqual(withRoomFor(servers, MiB).map((s) => s.id), ['exact', 'roomy']);
+  assert.deepEqual(place(withRoomFor(servers, MiB), 3, new Set(), (id) => id.length).sort(), ['exact', 'roomy']);
+  assert.deepEqual(withRoomFor(servers, 64 * MiB).map((s) => s.id), ['roomy']);
 });

@@ -84,6 +84,7 @@ async function heartbeat(req: HeartbeatRequest): Promise<HeartbeatReply__Output>
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'dfs-master-grpc-'));
   config = loadConfig({ env: {}, overrides: {
+    'master.httpListen': '127.0.0.1:0',
     'cluster.chunkSizeBytes': CHUNK, 'cluster.replication': 3, 'cluster.garbageGraceMs': 0,
     'cluster.deadAfterMs': 10_000, 'cluster.leaseDurationMs': 60_000, 'cluster.sessionTimeoutMs': 30_000,
     'cluster.uploadTimeoutMs': 60_000, 'log.level': 'silent',

@@ -7,8 +7,9 @@
  * - A handle that is not a positive safe integer is EINVAL before any path is built.
  * - Every mutation of one chunk (create, version change, write, delete, install) holds the
  *   chunk's lock, so writes are serialized and never interleave.
- * - Durability order: data fsync'd, THEN meta written to a temp file, fsync'd, renamed over
- *   the old meta, directory fsync'd. A crash in between leaves data that does not match its
+ * - Durability order: data fsync'd, THEN meta renamed over the old meta, directory fsync'd (the
+ *   meta's temp file is written and fsync'd while the data fsync runs: nothing makes it visible
+ *   before the rename, which waits for both). A crash in between leaves data that does not match its
  *   meta: detected on read (CHECKSUM_MISMATCH), never served, repaired from another replica.
  * - Reads verify every 64 KiB block they touch; a mismatch that persists when re-read under
  *   the chunk's lock (so a concurrent write is not mistaken for corruption) marks the replica
@@ -254,11 +255,15 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     return decodeMeta(await fsp.readFile(this.metaPath(handle)), `meta of chunk ${handle}`);
   }
 
-  /** temp file, fsync, rename, directory fsync. */
-  private async writeMeta(handle: number, meta: ChunkMeta): Promise<void> {
+  /**
+   * temp file, fsync, rename, directory fsync. `dataSynced` (the data file's fsync) runs in
+   * parallel with the temp file's write and fsync; the rename waits for both, so the new meta
+   * is never visible before the data it describes is durable.
+   */
+  private async writeMeta(handle: number, meta: ChunkMeta, dataSynced: Promise<void> = Promise.resolve()): Promise<void> {
     const final = this.metaPath(handle);
     const tmp = `${final}${TMP_MARK}${randomBytes(4).toString('hex')}`;
-    await writeFileSynced(tmp, encodeMeta(meta));
+    await Promise.all([dataSynced, writeFileSynced(tmp, encodeMeta(meta))]);
     await fsp.rename(tmp, final);
     await fsyncDir(this.shardDir(handle));
   }
@@ -274,9 +279,15 @@ export class FileChunkStore implements ChunkStore, WriterSink {
         if (existing.version === version && !existing.bad) return { ...existing };
         throw new DfsError('EEXIST', `chunk ${handle} already exists at version ${existing.version}`);
       }
+      // Both files are new and unknown to the master until this Grant is answered, so no temp
+      // file: an unfinished create leaves a twinless or unreadable meta that load() removes.
+      // The empty data file has no bytes to fsync; the directory fsync makes both names durable.
       await fsp.mkdir(this.shardDir(handle), { recursive: true });
-      await writeFileSynced(this.chunkPath(handle), Buffer.alloc(0));
-      await this.writeMeta(handle, { version, lengthBytes: 0, crcs: [] });
+      await Promise.all([
+        fsp.open(this.chunkPath(handle), 'w').then((fh) => fh.close()),
+        writeFileSynced(this.metaPath(handle), encodeMeta({ version, lengthBytes: 0, crcs: [] })),
+      ]);
+      await fsyncDir(this.shardDir(handle));
       const st: ChunkState = { handle, version, lengthBytes: 0, bad: false };
       this.touch(st);
       return { ...st };
@@ -340,8 +351,8 @@ export class FileChunkStore implements ChunkStore, WriterSink {
   }
 
   /** Called by a writer when it finished: persists meta and updates the inventory. */
-  async finishWrite(st: ChunkState, meta: ChunkMeta): Promise<void> {
-    await this.writeMeta(st.handle, meta);
+  async finishWrite(st: ChunkState, meta: ChunkMeta, dataSynced?: Promise<void>): Promise<void> {
+    await this.writeMeta(st.handle, meta, dataSynced);
     st.lengthBytes = meta.lengthBytes;
     this.touch(st);
   }

@@ -12,8 +12,11 @@ import type { ChunkState, ChunkWriter } from './chunk-store';
 
 /** What a writer needs from its store. */
 export interface WriterSink {
-  /** Persists meta (temp file, fsync, rename) and updates the inventory. */
-  finishWrite(st: ChunkState, meta: ChunkMeta): Promise<void>;
+  /**
+   * Persists meta (temp file, fsync, rename) and updates the inventory. `dataSynced`: the data
+   * file's fsync, already started; the new meta becomes visible only after it resolved.
+   */
+  finishWrite(st: ChunkState, meta: ChunkMeta, dataSynced?: Promise<void>): Promise<void>;
   markBad(handle: number, reason: string): void;
 }
 
@@ -125,8 +128,7 @@ export class FileChunkWriter implements ChunkWriter {
           await this.applySetLength(newLen, setLengthBytes);
           newLen = setLengthBytes;
         }
-        await this.p.fh.sync();
-        await this.p.store.finishWrite(this.p.st, { version: this.p.st.version, lengthBytes: newLen, crcs: this.crcs });
+        await this.p.store.finishWrite(this.p.st, { version: this.p.st.version, lengthBytes: newLen, crcs: this.crcs }, this.p.fh.sync());
         return newLen;
       } catch (e) {
         await this.repair();

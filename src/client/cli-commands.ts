@@ -20,6 +20,7 @@ import type { DfsClient } from './dfs-client';
 import type { Attr, DirEntry } from './types';
 import { errorLine, formatDf, formatListing, formatNodes, formatStat, parseSize } from './cli-format';
 import { transferProgress } from './progress';
+import { isInTrash, trashTarget, TRASH_SUFFIXES_MAX } from '../common/trash';
 
 export interface Io {
   stdin: Readable;
@@ -203,12 +204,26 @@ export async function cmdMkdir(client: DfsClient, io: Io, paths: string[], flags
   return status;
 }
 
-export async function cmdRm(client: DfsClient, io: Io, paths: string[], flags: { recursive?: boolean; force?: boolean }): Promise<number> {
+/**
+ * `dfs rm`: with `trashRetentionMs` > 0 and without `skipTrash`, PATH is renamed to
+ * /.trash/<unixMs>/PATH (see src/common/trash.ts) and the master empties it after the retention;
+ * paths already inside /.trash are deleted at once. A directory without -r fails with EISDIR either way.
+ */
+export async function cmdRm(
+  client: DfsClient, io: Io, paths: string[],
+  flags: { recursive?: boolean; force?: boolean; skipTrash?: boolean; trashRetentionMs?: number; nowMs?: () => number },
+): Promise<number> {
   let status = EXIT_OK;
+  const useTrash = !flags.skipTrash && (flags.trashRetentionMs ?? 0) > 0;
   for (const p of paths) {
     try {
       if (normalizePath(p) === '/') throw new DfsError('EPERM', 'refusing to remove the root');
-      await client.delete(p, flags.recursive ? { recursive: true, kind: 'ANY' } : { kind: 'FILE_ONLY' });
+      const kind = flags.recursive ? 'ANY' : 'FILE_ONLY';
+      if (useTrash && !isInTrash(p) && (flags.recursive || (await client.stat(p)).type !== 'DIRECTORY')) {
+        await moveToTrash(client, p, (flags.nowMs ?? Date.now)());
+      } else {
+        await client.delete(p, flags.recursive ? { recursive: true, kind } : { kind });
+      }
     } catch (e) {
       if (flags.force && isDfsError(e, 'ENOENT')) continue;
       say(io, 'stderr', errorLine(e, 'remove', p));
@@ -216,6 +231,21 @@ export async function cmdRm(client: DfsClient, io: Io, paths: string[], flags: {
     }
   }
   return status;
+}
+
+/** Renames PATH into its trash bucket, creating the bucket's parents; a name collision gets a suffix. */
+async function moveToTrash(client: DfsClient, path: string, nowMs: number): Promise<void> {
+  const [parent] = parentOf(trashTarget(path, nowMs));
+  await client.stat(path); // ENOENT before any folder is created
+  await client.mkdir(parent, { parents: true, mode: 0o700 });
+  for (let attempt = 0; attempt <= TRASH_SUFFIXES_MAX; attempt++) {
+    try {
+      await client.rename(path, trashTarget(path, nowMs, attempt), { noReplace: true });
+      return;
+    } catch (e) {
+      if (!isDfsError(e, 'EEXIST') || attempt === TRASH_SUFFIXES_MAX) throw e;
+    }
+  }
 }
 
 export async function cmdMv(client: DfsClient, io: Io, src: string, dst: string): Promise<number> {

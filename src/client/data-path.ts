@@ -111,6 +111,7 @@ export class DataPath {
   async writeChunk(ino: number, index: number, w: ChunkWrite, frames: () => AsyncIterable<Buffer> | Iterable<Buffer>): Promise<WriteReply__Output> {
     let exclude: string[] = [];
     let refused = false;
+    let noSpace: DfsError | undefined; // a full server's ENOSPC, reported when no other server takes the chunk
     for (let attempt = 0; ; attempt++) {
       let lease: ChunkLease__Output | undefined;
       try {
@@ -122,7 +123,8 @@ export class DataPath {
       } catch (e) {
         const err = asDfsError(e);
         this.leases.delete(`${ino}/${index}`);
-        if (this.closed || attempt + 1 >= this.config.client.retries || !isRetryableWrite(err)) throw err;
+        if (err.code === 'ENOSPC') noSpace = err;
+        if (this.closed || attempt + 1 >= this.config.client.retries || !isRetryableWrite(err)) throw noSpace && isRetryableWrite(err) ? noSpace : err;
         const failed = lease?.chunk ? failedServerOf(err, lease.chunk.replicas) : undefined;
         exclude = failed ? [failed] : [];
         refused = isLeaseError(err);

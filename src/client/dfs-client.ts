@@ -263,10 +263,10 @@ export class DfsClient implements DfsClientApi {
     return out;
   }
 
-  async writeRange(ino: number, offset: number, data: Buffer): Promise<void> {
-    const attr = await this.data.fileAttr(ino);
+  async writeRange(ino: number, offset: number, data: Buffer, chunkSizeBytes?: number): Promise<void> {
+    const chunkSize = chunkSizeBytes !== undefined && chunkSizeBytes > 0 ? chunkSizeBytes : (await this.data.fileAttr(ino)).chunkSize;
     const frameBytes = this.config.client.frameBytes;
-    await mapLimit(splitRange(offset, data.length, attr.chunkSize), this.config.client.parallelChunks, async (piece) => {
+    await mapLimit(splitRange(offset, data.length, chunkSize), this.config.client.parallelChunks, async (piece) => {
       const part = data.subarray(piece.rangeOffset, piece.rangeOffset + piece.length);
       await this.data.writeChunk(ino, piece.index, { offset: piece.chunkOffset, length: piece.length }, () => frameSlices(part, frameBytes));
     });

@@ -107,9 +107,10 @@ export interface DfsClientApi {
   /**
    * Writes `data` at `offset` through the chunks' leases (splitting at chunk boundaries);
    * resolves when every replica has it durably. Does not change the file size on the master:
-   * call commitWrite after.
+   * call commitWrite after. `chunkSizeBytes`, when the caller knows the file's chunk size (an open
+   * handle's attributes), saves the GetChunks round trip that would look it up.
    */
-  writeRange(ino: number, offset: number, data: Buffer): Promise<void>;
+  writeRange(ino: number, offset: number, data: Buffer, chunkSizeBytes?: number): Promise<void>;
   /** size = max(size, minSize), mtime = given or now. */
   commitWrite(ino: number, minSize: number, mtimeMs?: number): Promise<Attr>;
   /** Forgets cached chunk locations and attributes of an inode (close-to-open: called on open). */

@@ -63,6 +63,8 @@ export const configSchema = z.object({
     replicationCopiesPerServerMax: posInt.max(64),
     /** Re-replication tasks scheduled per maintenance round (cluster-wide). */
     replicationTasksPerRoundMax: posInt.max(10_000),
+    /** `dfs rm` moves to /.trash/<unixMs>/PATH, emptied by the master after this long; 0 = no trash (rm deletes at once). */
+    trashRetentionMs: nonNegInt,
   }).strict(),
   client: z.object({
     /** Deadline of one metadata RPC. */

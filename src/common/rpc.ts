@@ -39,6 +39,8 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc-node.flow_control_window': 8 * 1024 * 1024,
   'grpc.initial_reconnect_backoff_ms': 200,
   'grpc.max_reconnect_backoff_ms': 2_000,
+  // channelz keeps per-call counters and traces nobody reads here: measured ~5% of a Stat's CPU.
+  'grpc.enable_channelz': 0,
 } as grpc.ChannelOptions;
 
 export const SERVER_OPTIONS: grpc.ServerOptions = {
@@ -47,6 +49,7 @@ export const SERVER_OPTIONS: grpc.ServerOptions = {
   'grpc.keepalive_permit_without_calls': 1,
   'grpc.http2.min_ping_interval_without_data_ms': 5_000,
   'grpc-node.flow_control_window': 8 * 1024 * 1024,
+  'grpc.enable_channelz': 0,
 } as grpc.ServerOptions;
 
 export function masterClient(address: string): MasterClient {
@@ -109,13 +112,24 @@ export function unary<Req, Res>(fn: (req: Req, call: grpc.ServerUnaryCall<Req, R
 
 type UnaryMethod<Req, Res> = (req: Req, md: grpc.Metadata, opts: grpc.CallOptions, cb: grpc.requestCallback<Res>) => grpc.ClientUnaryCall;
 
-/** Calls a unary method with a deadline; rejects with a DfsError. */
+/**
+ * Calls a unary method with a deadline; rejects with a DfsError.
+ * grpc-js captures a caller stack trace (`new Error()`) on every call only to decorate a failed
+ * call's error; the DfsError carries its own stack, so the capture is switched off around the
+ * synchronous start of the call (measured: the largest single self-time item of a client Stat).
+ */
 export function callUnary<Req, Res>(client: grpc.Client, method: UnaryMethod<Req, Res>, req: Req, timeoutMs: number): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
-    method.call(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
-      if (err) reject(fromServiceError(err, method.name));
-      else resolve(res as Res);
-    });
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      method.call(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
+        if (err) reject(fromServiceError(err, method.name));
+        else resolve(res as Res);
+      });
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
   });
 }
 

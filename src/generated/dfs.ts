@@ -35,6 +35,7 @@ import type { GrantReply as _dfs_GrantReply, GrantReply__Output as _dfs_GrantRep
 import type { GrantRequest as _dfs_GrantRequest, GrantRequest__Output as _dfs_GrantRequest__Output } from './dfs/GrantRequest';
 import type { HeartbeatReply as _dfs_HeartbeatReply, HeartbeatReply__Output as _dfs_HeartbeatReply__Output } from './dfs/HeartbeatReply';
 import type { HeartbeatRequest as _dfs_HeartbeatRequest, HeartbeatRequest__Output as _dfs_HeartbeatRequest__Output } from './dfs/HeartbeatRequest';
+import type { InventoryDigest as _dfs_InventoryDigest, InventoryDigest__Output as _dfs_InventoryDigest__Output } from './dfs/InventoryDigest';
 import type { LeaseRequest as _dfs_LeaseRequest, LeaseRequest__Output as _dfs_LeaseRequest__Output } from './dfs/LeaseRequest';
 import type { LinkRequest as _dfs_LinkRequest, LinkRequest__Output as _dfs_LinkRequest__Output } from './dfs/LinkRequest';
 import type { ListReply as _dfs_ListReply, ListReply__Output as _dfs_ListReply__Output } from './dfs/ListReply';
@@ -112,6 +113,7 @@ export interface ProtoGrpcType {
     GrantRequest: MessageTypeDefinition<_dfs_GrantRequest, _dfs_GrantRequest__Output>
     HeartbeatReply: MessageTypeDefinition<_dfs_HeartbeatReply, _dfs_HeartbeatReply__Output>
     HeartbeatRequest: MessageTypeDefinition<_dfs_HeartbeatRequest, _dfs_HeartbeatRequest__Output>
+    InventoryDigest: MessageTypeDefinition<_dfs_InventoryDigest, _dfs_InventoryDigest__Output>
     LeaseRequest: MessageTypeDefinition<_dfs_LeaseRequest, _dfs_LeaseRequest__Output>
     LinkRequest: MessageTypeDefinition<_dfs_LinkRequest, _dfs_LinkRequest__Output>
     ListReply: MessageTypeDefinition<_dfs_ListReply, _dfs_ListReply__Output>

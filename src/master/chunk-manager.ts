@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert';
 import { DfsError, asDfsError } from '../common/errors';
-import type { Clock } from '../common/clock';
+import { sleep, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Config } from '../common/config';
 import type { ChunkInfo } from '../generated/dfs/ChunkInfo';
@@ -27,7 +27,7 @@ import { ServerRegistry } from './server-registry';
 import { ChunkMap, DeletionQueue, GarbageTracker, judgeReport } from './chunk-map';
 import { ChunkserverLink } from './chunkserver-link';
 import { KeyedLock } from './keyed-lock';
-import { place } from './placement';
+import { place, withRoomFor } from './placement';
 
 export interface Lease {
   primaryId: string; version: number; expiresAtMs: number;
@@ -43,12 +43,20 @@ const HANDLE_BLOCK = 1024;
 export const GET_CHUNKS_MAX = 10_000;
 /** Grant rounds of one GetLease before giving up (each round loses at least one replica). */
 const GRANT_ROUNDS_MAX = 4;
+/** Slack after a lease's expiry before another primary is chosen (timer granularity). */
+const LEASE_EXPIRY_MARGIN_MS = 20;
 /** Chunks whose bad replicas are remembered for fsck. */
 const BAD_TRACKED_MAX = 100_000;
 /** Deletions delivered per heartbeat reply. */
 export const DELETES_PER_REPLY_MAX = 1000;
 
 export interface ChunkManagerOptions {
+  /**
+   * Servers that may hold a chunk whose location is not known yet (safe mode: reports still
+   * missing), from their Bloom digests; reads try them (a wrong guess fails CHUNK_NOT_FOUND or
+   * STALE_VERSION there and the client moves on). Never used for leases.
+   */
+  locationHint?: (handle: number) => string[];
   store: MetaStore;
   ns: Namespace;
   registry: ServerRegistry;
@@ -122,7 +130,11 @@ export class ChunkManager {
       if (!handle) continue;
       const c = this.o.store.chunks.get(handle);
       if (!c) continue;
-      chunks.push({ index, handle, version: c.version, replicas: this.liveReplicas(handle) });
+      let replicas = this.liveReplicas(handle);
+      if (replicas.length === 0 && this.o.locationHint) {
+        replicas = this.o.locationHint(handle).map((id) => this.replicaOf(id)).filter((r): r is ChunkReplica => !!r);
+      }
+      chunks.push({ index, handle, version: c.version, replicas });
     }
     return { attr: this.o.ns.attr(ino, rec), chunks };
   }
@@ -214,8 +226,12 @@ export class ChunkManager {
    */
   private async allocate(ino: number, index: number, goal: number, exclude: Set<string>): Promise<ChunkLease | undefined> {
     const now = this.now();
-    const candidates = this.o.registry.candidates(now);
-    const chosen = place(candidates, goal, exclude);
+    const chunkSizeBytes = this.o.ns.inode(ino).chunkSize;
+    const alive = this.o.registry.candidates(now);
+    const chosen = place(withRoomFor(alive, chunkSizeBytes), goal, exclude);
+    if (chosen.length === 0 && alive.length > 0) {
+      throw new DfsError('ENOSPC', `no live chunkserver has ${chunkSizeBytes} bytes free for a new chunk`);
+    }
     if (chosen.length === 0) throw new DfsError('NO_SERVERS', 'no live chunkserver to place a chunk on');
     if (chosen.length < goal) this.o.log.warn({ ino, index, goal, alive: chosen.length }, 'replication capped by live servers');
     const handle = await this.newHandle();
@@ -227,7 +243,7 @@ export class ChunkManager {
     while (round.length > 0) {
       ok.push(...await this.grantAll(round, (id) => ({ handle, version: 1, expectedVersion: 0, create: true, primary: id === primary })));
       if (ok.length >= target) break;
-      round = place(this.o.registry.candidates(this.now()), target - ok.length, tried);
+      round = place(withRoomFor(this.o.registry.candidates(this.now()), chunkSizeBytes), target - ok.length, tried);
       for (const id of round) tried.add(id);
     }
     if (ok.length === 0) throw new DfsError('NO_SERVERS', `no chunkserver accepted chunk ${handle}`);
@@ -284,6 +300,7 @@ export class ChunkManager {
     }
     let live = holders.filter((id) => !exclude.has(id));
     if (live.length === 0) throw new DfsError('UNAVAILABLE', `no live replica of chunk ${handle}`);
+    if (lease && !live.includes(lease.primaryId)) await this.outwaitLease(handle, lease);
     let version = c.version;
     let primary = this.pickPrimary(live);
     for (let round = 0; round < GRANT_ROUNDS_MAX; round++) {
@@ -306,6 +323,23 @@ export class ChunkManager {
     throw new DfsError('UNAVAILABLE', `no primary for chunk ${handle} after ${GRANT_ROUNDS_MAX} rounds`);
   }
 
+  /**
+   * No split brain (GFS): a primary the master cannot revoke (dead, partitioned, or unreachable
+   * for the client) may accept writes until its lease ends, so no other server becomes primary
+   * before the master's expiry, which is never earlier than the primary's own (see leaseReply).
+   * Waits at most half an RPC deadline per call, then UNAVAILABLE so the client retries.
+   */
+  private async outwaitLease(handle: number, lease: Lease): Promise<void> {
+    const waitMs = lease.expiresAtMs - this.now();
+    if (waitMs <= 0) return;
+    const boundMs = Math.max(1, Math.floor(this.o.config.client.rpcTimeoutMs / 2));
+    this.o.log.info({ handle, primary: lease.primaryId, waitMs }, 'waiting for the lease of an unreachable primary to expire');
+    await sleep(Math.min(waitMs, boundMs) + LEASE_EXPIRY_MARGIN_MS);
+    if (lease.expiresAtMs > this.now()) {
+      throw new DfsError('UNAVAILABLE', `chunk ${handle}: the lease of its unreachable primary runs for ${lease.expiresAtMs - this.now()} ms more`);
+    }
+  }
+
   private pickPrimary(live: string[]): string {
     const now = this.now();
     const ranked = place(this.o.registry.candidates(now).filter((c) => live.includes(c.id)), 1);
@@ -319,7 +353,8 @@ export class ChunkManager {
    */
   private async repair(handle: number, version: number, goal: number, have: string[], exclude: Set<string>): Promise<string[]> {
     if (have.length >= goal) return have;
-    const targets = place(this.o.registry.candidates(this.now()), goal - have.length, new Set([...exclude, ...have]));
+    const roomy = withRoomFor(this.o.registry.candidates(this.now()), this.cluster.chunkSizeBytes);
+    const targets = place(roomy, goal - have.length, new Set([...exclude, ...have]));
     if (targets.length === 0) return have;
     const sources = have.map((id) => this.replicaOf(id)).filter((r): r is ChunkReplica => !!r);
     const results = await Promise.allSettled(targets.map((id) => {
@@ -368,10 +403,13 @@ export class ChunkManager {
     this.o.deletions.add(serverId, handle, 0);
   }
 
-  /** A server went dead: its replicas leave the location map, its leases end. */
+  /**
+   * A server went dead: its replicas leave the location map. Its leases are kept until they
+   * expire: a server the master cannot hear may still be serving clients as primary (a
+   * partition), so no other server becomes primary before then (see outwaitLease).
+   */
   serverDead(serverId: string): void {
     this.o.chunkMap.dropServer(serverId);
-    for (const [h, l] of this.leases) if (l.primaryId === serverId) this.leases.delete(h);
   }
 
   /**

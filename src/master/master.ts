@@ -12,7 +12,10 @@ import { mkdirSync } from 'node:fs';
 import type { Config } from '../common/config';
 import { systemClock, type Clock } from '../common/clock';
 import { logger } from '../common/logger';
-import { asDfsError } from '../common/errors';
+import { asDfsError, isDfsError } from '../common/errors';
+import { expiredTrashBuckets, TRASH_ROOT } from '../common/trash';
+import type { BloomDigest } from '../common/bloom';
+import { mayHold, missingFromDigest } from './inventory-drift';
 import { proto, unary, bindServer, stopServer, SERVER_OPTIONS } from '../common/rpc';
 import type { MasterHandlers } from '../generated/dfs/Master';
 import type { HeartbeatRequest__Output } from '../generated/dfs/HeartbeatRequest';
@@ -58,6 +61,8 @@ const DELETION_QUEUE_PER_SERVER_MAX = 100_000;
 const GARBAGE_TRACKED_MAX = 100_000;
 const UPLOADS_EXPIRED_PER_ROUND_MAX = 100;
 const GRANT_TIMEOUT_MS_MAX = 5_000;
+/** Trash buckets deleted per maintenance round (each may be a large tree). */
+const TRASH_BUCKETS_PER_ROUND_MAX = 16;
 
 /** Starts the master on `listen` (port 0 = any). Creates the root directory on first start. */
 export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
@@ -75,7 +80,9 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const deletions = new DeletionQueue(DELETION_QUEUE_PER_SERVER_MAX);
   const garbage = new GarbageTracker(GARBAGE_TRACKED_MAX);
   const link = opts.link ?? new GrpcChunkserverLink(Math.min(config.client.rpcTimeoutMs, GRANT_TIMEOUT_MS_MAX), config.client.dataTimeoutMs);
-  const chunks = new ChunkManager({ store, ns, registry, chunkMap, deletions, garbage, link, clock, config, log });
+  const digests = new Map<string, BloomDigest>(); // each server's last inventory digest (bounded by the server count)
+  const locationHint = (handle: number): string[] => (safeMode.on ? mayHold(digests, handle) : []);
+  const chunks = new ChunkManager({ store, ns, registry, chunkMap, deletions, garbage, link, clock, config, log, locationHint });
   const replicator = new Replicator({ store, registry, chunkMap, deletions, clock, config, log, isLeased: (h) => chunks.isLeased(h) });
   const startedAtMs = clock.nowMs();
   const safeMode = new SafeMode(log, startedAtMs, { threshold: config.cluster.safeModeThreshold, timeoutMs: config.cluster.safeModeTimeoutMs });
@@ -113,13 +120,40 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     return true;
   }
 
+  /** Drift suspects per server (bounded by the server count). */
+  const driftSuspects = new Map<string, { cursor: number; handles: Set<number> }>();
+
+  /**
+   * True when the digest certainly lacks a handle the location map gives this server, in two
+   * heartbeats in a row (a chunk granted while the heartbeat was on its way shows up in the
+   * next one): the map drifted from the disk, so a full report is due (rate-limited).
+   */
+  function inventoryDrifted(id: string, req: HeartbeatRequest__Output): boolean {
+    const d = req.digest;
+    if (!d || d.bits.length === 0) return false;
+    const digest: BloomDigest = { bits: d.bits, hashes: d.hashes, count: Number(d.count) };
+    digests.set(id, digest);
+    if (req.fullReport || !chunkMap.fullyReported(id)) return false;
+    const prev = driftSuspects.get(id) ?? { cursor: 0, handles: new Set<number>() };
+    const { missing, next } = missingFromDigest(chunkMap.handlesOn(id), digest, prev.cursor);
+    const confirmed = missing.filter((h) => prev.handles.has(h));
+    driftSuspects.set(id, { cursor: missing.length > 0 ? prev.cursor : next, handles: new Set(missing) });
+    if (confirmed.length === 0) return false;
+    const now = clock.nowMs();
+    if (now - (fullReportAskedMs.get(id) ?? 0) < Math.max(config.cluster.garbageGraceMs, config.chunkserver.heartbeatIntervalMs * 5)) return false;
+    fullReportAskedMs.set(id, now);
+    log.warn({ serverId: id, handles: confirmed.slice(0, 10), count: confirmed.length }, 'inventory drift: digest lacks chunks the master places there; asking for a full report');
+    return true;
+  }
+
   async function heartbeat(req: HeartbeatRequest__Output): Promise<HeartbeatReply> {
     const s = registry.get(req.serverId);
     if (!s || !registry.isLive(s.id)) return { reregister: true };
     registry.update(s, req, clock.nowMs());
     evaluateSafeMode();
     const deleteChunks = await chunks.applyReport(s.id, req, !safeMode.on);
-    return { deleteChunks, replicate: replicator.take(s.id), sendFullReport: wantsFullReport(s.id) };
+    const sendFullReport = inventoryDrifted(s.id, req) || wantsFullReport(s.id);
+    return { deleteChunks, replicate: replicator.take(s.id), sendFullReport };
   }
 
   const handlers: MasterHandlers = {
@@ -234,6 +268,30 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     ...adminHandlers(admin),
   };
 
+  /** Deletes the /.trash/<unixMs> buckets whose retention ended (a bounded number per round). */
+  async function emptyTrash(now: number): Promise<void> {
+    if (config.cluster.trashRetentionMs <= 0) return;
+    let names: string[];
+    try {
+      names = ns.list(TRASH_ROOT, '', TRASH_BUCKETS_PER_ROUND_MAX * 4).entries.map((e) => e.name);
+    } catch (e) {
+      if (isDfsError(e, 'ENOENT') || isDfsError(e, 'ENOTDIR')) return;
+      throw e;
+    }
+    const expired = expiredTrashBuckets(names, now, config.cluster.trashRetentionMs).slice(0, TRASH_BUCKETS_PER_ROUND_MAX);
+    if (expired.length === 0) return;
+    log.info({ buckets: expired }, 'trash emptied');
+    await mutate((fx) => {
+      for (const name of expired) {
+        try {
+          ns.delete(`${TRASH_ROOT}/${name}`, true, 'ANY', fx);
+        } catch (e) {
+          if (!isDfsError(e, 'ENOENT')) throw e;
+        }
+      }
+    });
+  }
+
   async function maintain(): Promise<void> {
     const now = clock.nowMs();
     for (const id of silentServers(registry.all(), now, config.cluster.deadAfterMs)) {
@@ -265,6 +323,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
         }
       });
     }
+    await emptyTrash(now);
     chunks.pruneLeases();
     garbage.prune(now, config.cluster.garbageGraceMs * 4 + config.cluster.deadAfterMs);
     evaluateSafeMode();

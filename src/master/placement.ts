@@ -20,6 +20,15 @@ export function freeFraction(c: PlacementCandidate): number {
   return c.capacityBytes > 0 ? Math.max(0, Math.min(1, c.freeBytes / c.capacityBytes)) : 0;
 }
 
+/**
+ * The candidates with room for one more chunk of `chunkSizeBytes` (the free space of their last
+ * heartbeat). A full server is left out of new chunks and copies; it may still fill between two
+ * heartbeats, and then its write fails with ENOSPC and the client retries elsewhere.
+ */
+export function withRoomFor(candidates: readonly PlacementCandidate[], chunkSizeBytes: number): PlacementCandidate[] {
+  return candidates.filter((c) => c.freeBytes >= chunkSizeBytes);
+}
+
 /** Free fractions closer than this are considered equal, so pending writes and the tie-break decide. */
 export const FREE_FRACTION_EPSILON = 0.01;
 

@@ -22,6 +22,7 @@ import { MetaStore } from './meta-store';
 import { ServerRegistry } from './server-registry';
 import { ChunkMap, DeletionQueue } from './chunk-map';
 import { planReplication, ChunkHealth } from './replication-plan';
+import { withRoomFor } from './placement';
 import { planBalance, type BalancePlan, type BalanceNode } from './balance-plan';
 
 export interface ReplicatorOptions {
@@ -155,7 +156,7 @@ export class Replicator {
     }
     this.cursor = scanned > SCAN_CHUNKS_PER_ROUND_MAX ? last - 1 : 0;
     if (health.length === 0) return;
-    const plan = planReplication(health, this.o.registry.candidates(now), load,
+    const plan = planReplication(health, withRoomFor(this.o.registry.candidates(now), this.o.config.cluster.chunkSizeBytes), load,
       { copiesPerServerMax: this.copiesPerServerMax, tasksMax: this.tasksPerRoundMax });
     for (const c of plan.copies) {
       this.schedule(c.handle, c.version, c.target, c.sources, now);

@@ -141,8 +141,9 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger): F
     ftruncate: (path, fd, size, cb) => reply('ftruncate', path, cb, async () => void (await files.truncate(files.get(fd).file.ino, size))),
 
     create: (path, mode, cb) => reply('create', path, cb, async () => {
-      await client.create(path, { mode: mode & 0o7777 });
-      const attr = await client.open(path);
+      // Create registers the open in the session and returns the attributes: no Open RPC (it
+      // took a second round trip and a second session open that the one release never undid).
+      const attr = await client.create(path, { mode: mode & 0o7777 });
       return [files.open(path, attr, { append: false, writable: true }).fd];
     }),
     open: (path, flags, cb) => reply('open', path, cb, async () => {

@@ -42,10 +42,13 @@ export class OpenInode {
   /** The master's size as last seen (open, commit, truncate). */
   sizeBytes: number;
   readonly chunkSizeBytes: number;
+  /** The master's chunk size of the file, 0 when the attributes did not say (then writeRange asks). */
+  readonly knownChunkSizeBytes: number;
 
   constructor(readonly ino: number, attr: Attr) {
     this.sizeBytes = Number(attr.size);
-    this.chunkSizeBytes = Number(attr.chunkSize) || DEFAULT_CHUNK_SIZE_BYTES;
+    this.knownChunkSizeBytes = Number(attr.chunkSize) || 0;
+    this.chunkSizeBytes = this.knownChunkSizeBytes || DEFAULT_CHUNK_SIZE_BYTES;
   }
 
   /** End of the bytes written locally and not yet committed (0 when none). */
@@ -214,7 +217,7 @@ export class OpenFiles {
   private async runFlush(f: OpenInode, batch: DirtyExtents): Promise<void> {
     try {
       if (f.error) return; // the data after a failed flush is dropped, the error stays
-      for (const run of batch.runs()) await this.client.writeRange(f.ino, run.offset, run.data);
+      for (const run of batch.runs()) await this.client.writeRange(f.ino, run.offset, run.data, f.knownChunkSizeBytes);
       const attr = await this.client.commitWrite(f.ino, batch.end, Date.now());
       f.sizeBytes = Number(attr.size);
     } catch (e) {

@@ -78,8 +78,9 @@ export class FaultCluster {
     return join(this.dir, id);
   }
 
-  startChunkserver(id: string, extraArgs: string[] = []): Proc {
-    const p = spawnDfs(['chunkserver', '--config', this.cfg, '--master', this.masterAddress, '--listen', '127.0.0.1:0',
+  /** `masterAddress` other than the master's own: through a proxy (scenario 8, partitions). */
+  startChunkserver(id: string, extraArgs: string[] = [], masterAddress = this.masterAddress): Proc {
+    const p = spawnDfs(['chunkserver', '--config', this.cfg, '--master', masterAddress, '--listen', '127.0.0.1:0',
       '--data-dir', this.dataDir(id), '--id', id, ...extraArgs]);
     this.servers.set(id, p);
     return p;

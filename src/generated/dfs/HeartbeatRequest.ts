@@ -2,6 +2,7 @@
 
 import type { ChunkReport as _dfs_ChunkReport, ChunkReport__Output as _dfs_ChunkReport__Output } from '../dfs/ChunkReport';
 import type { BadReplicaReport as _dfs_BadReplicaReport, BadReplicaReport__Output as _dfs_BadReplicaReport__Output } from '../dfs/BadReplicaReport';
+import type { InventoryDigest as _dfs_InventoryDigest, InventoryDigest__Output as _dfs_InventoryDigest__Output } from '../dfs/InventoryDigest';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -34,6 +35,10 @@ export interface HeartbeatRequest {
    * replicas that failed verification here
    */
   'bad'?: (_dfs_BadReplicaReport)[];
+  /**
+   * Bloom filter of every handle held here (src/common/bloom.ts); absent = none
+   */
+  'digest'?: (_dfs_InventoryDigest | null);
 }
 
 /**
@@ -66,4 +71,8 @@ export interface HeartbeatRequest__Output {
    * replicas that failed verification here
    */
   'bad': (_dfs_BadReplicaReport__Output)[];
+  /**
+   * Bloom filter of every handle held here (src/common/bloom.ts); absent = none
+   */
+  'digest': (_dfs_InventoryDigest__Output | null);
 }

@@ -1,0 +1,132 @@
+/**
+ * Fault injection, real OS processes (issue 4 Acceptance 8): a network partition between one
+ * chunkserver and the master, while clients still reach that chunkserver. Each chunkserver
+ * talks to the master through its own TCP proxy that the test can black-hole (connections
+ * stay open, no byte passes) and heal. Checked: no split brain — the master makes another
+ * server primary only after the cut-off primary's lease expired, the cut-off primary refuses a
+ * write with LEASE_EXPIRED once its lease ended, and after healing its stale replica is
+ * removed and every byte reads back as acknowledged.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { FaultCluster, MiB, sha256 } from './helpers/fault-cluster';
+import { DfsClient } from '../src/client/dfs-client';
+import { masterCall } from '../src/client/master-call';
+import { writeChunkOnce } from '../src/client/chunk-io';
+import { chunkserverClient, masterClient } from '../src/common/rpc';
+import { asDfsError } from '../src/common/errors';
+
+/** A TCP forwarder to `target` whose traffic can be black-holed (paused both ways) and healed. */
+class Proxy {
+  private readonly pairs = new Set<[net.Socket, net.Socket]>();
+  private cut = false;
+  private constructor(private readonly server: net.Server, readonly address: string) {}
+
+  static async start(target: string): Promise<Proxy> {
+    const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+    let proxy!: Proxy;
+    const server = net.createServer((inbound) => {
+      const outbound = net.connect(port, host);
+      const pair: [net.Socket, net.Socket] = [inbound, outbound];
+      proxy.pairs.add(pair);
+      const close = (): void => { inbound.destroy(); outbound.destroy(); proxy.pairs.delete(pair); };
+      inbound.on('error', close).on('close', close);
+      outbound.on('error', close).on('close', close);
+      inbound.pipe(outbound);
+      outbound.pipe(inbound);
+      if (proxy.cut) { inbound.pause(); outbound.pause(); }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy = new Proxy(server, `127.0.0.1:${(server.address() as net.AddressInfo).port}`);
+    return proxy;
+  }
+
+  /** No byte passes any more, on open connections and new ones alike. */
+  partition(): void {
+    this.cut = true;
+    for (const [a, b] of this.pairs) { a.pause(); b.pause(); }
+  }
+
+  heal(): void {
+    this.cut = false;
+    for (const [a, b] of this.pairs) { a.resume(); b.resume(); }
+  }
+
+  async close(): Promise<void> {
+    for (const [a, b] of this.pairs) { a.destroy(); b.destroy(); }
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const LEASE_MS = 6_000;
+const clusters: FaultCluster[] = [];
+const proxies: Proxy[] = [];
+const closers: (() => void)[] = [];
+after(async () => {
+  for (const f of closers) f();
+  for (const c of clusters) await c.stop();
+  for (const p of proxies) await p.close();
+});
+
+test('Faults 8: primary partitioned from the master, reachable by clients → no new primary before its lease ends, LEASE_EXPIRED after, data consistent', async () => {
+  const c = await FaultCluster.start(0, { 'cluster.leaseDurationMs': LEASE_MS, 'cluster.deadAfterMs': 2_000 });
+  clusters.push(c);
+  const byId = new Map<string, Proxy>();
+  for (const id of ['cs0', 'cs1', 'cs2']) {
+    const p = await Proxy.start(c.masterAddress);
+    proxies.push(p);
+    byId.set(id, p);
+    c.startChunkserver(id, [], p.address);
+  }
+  await c.waitForAlive(3);
+  const data = randomBytes(MiB);
+  await c.putBytes('/p.bin', data);
+  const client = new DfsClient({ masterAddress: c.masterAddress, config: c.config });
+  const master = masterClient(c.masterAddress);
+  closers.push(() => client.close(), () => master.close());
+  const ino = Number((await client.stat('/p.bin')).ino);
+
+  // A lease, and an acknowledged write through it while it is valid.
+  const requestedMs = Date.now();
+  const lease = await masterCall(master, 'GetLease', { ino, index: 0, excludeServerIds: [], leaseRefused: false }, 5_000);
+  const grantedBeforeMs = Date.now();
+  const [primary, ...chain] = lease.chunk!.replicas;
+  const cs = chunkserverClient(primary.address);
+  closers.push(() => cs.close());
+  const patch1 = Buffer.from('written under the first lease');
+  const header = (offset: number, length: number, withChain: boolean) => ({
+    handle: lease.chunk!.handle, version: lease.chunk!.version, offset, length, chain: withChain ? chain : [], fromPrimary: false,
+  });
+  await writeChunkOnce(cs, header(0, patch1.length, true), [patch1], 10_000);
+  patch1.copy(data, 0);
+
+  // Cut the primary off from the master (clients still reach it). The master declares it dead.
+  byId.get(primary.serverId)!.partition();
+  await c.waitDead(primary.serverId);
+
+  // A second writer needs a new primary: it must not get one before the first lease ended.
+  const patch2 = Buffer.from('written under the second lease');
+  await client.writeRange(ino, 4096, patch2);
+  const secondDoneMs = Date.now();
+  await client.commitWrite(ino, data.length); // in-place writes: the upload's SHA-256 no longer applies
+  patch2.copy(data, 4096);
+  // The master's expiry of the first lease lies in [requestedMs, grantedBeforeMs] + its remaining duration.
+  const remainingMs = lease.leaseDurationMs;
+  assert.ok(remainingMs > 0 && remainingMs <= LEASE_MS);
+  assert.ok(secondDoneMs >= requestedMs + remainingMs,
+    `the second write completed ${secondDoneMs - requestedMs} ms after the first lease was handed out, before its ${remainingMs} ms could have ended`);
+
+  // The cut-off primary's own lease has ended by now: it refuses the old lease's writes.
+  while (Date.now() < grantedBeforeMs + remainingMs + 50) await new Promise((r) => setTimeout(r, 50));
+  const refused = await writeChunkOnce(cs, header(8192, 5, false), [Buffer.from('stale')], 10_000).then(() => undefined, (e) => asDfsError(e));
+  assert.equal(refused?.code, 'LEASE_EXPIRED', `the old primary refused: ${refused?.message}`);
+
+  // Heal: the old primary comes back with a stale version; it is dropped and re-replicated.
+  byId.get(primary.serverId)!.heal();
+  await c.waitForAlive(3);
+  c.files.set('/p.bin', sha256(data));
+  await c.waitHealthy();
+  assert.deepEqual(await c.verifyAll(), []);
+});
