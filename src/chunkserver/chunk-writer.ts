@@ -37,6 +37,14 @@ export interface WriterParts {
  * from the verified prefix read back from disk; one that ends inside existing data finishes the
  * block with the verified suffix read (before anything was overwritten) at open.
  */
+/**
+ * Bytes written between two background `datasync`s while a write streams in. The final fsync
+ * before the ack is still done in full; the early ones only start the writeback of what is
+ * already written, so that fsync finds little left and the disk works while frames arrive
+ * (measured: the ack of a 64 MiB chunk waited for one large fsync at the end).
+ */
+export const EARLY_SYNC_BYTES = 8 * 1024 * 1024;
+
 export class FileChunkWriter implements ChunkWriter {
   readonly handle: number;
   private pos: number;
@@ -47,6 +55,11 @@ export class FileChunkWriter implements ChunkWriter {
   private suffix: Buffer | undefined;
   private serial: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Bytes written since the last background datasync started. */
+  private unsyncedBytes = 0;
+  /** The background datasync in flight (never rejects: the final fsync reports errors). */
+  private earlySync: Promise<void> = Promise.resolve();
+  private earlySyncRunning = false;
 
   private constructor(private readonly p: WriterParts) {
     this.handle = p.st.handle;
@@ -98,6 +111,7 @@ export class FileChunkWriter implements ChunkWriter {
         throw new DfsError('BAD_FRAME', `more data than the announced ${this.p.lengthBytes} bytes`);
       }
       await writeFully(this.p.fh, data, this.pos);
+      this.startEarlySync(data.length);
       let i = 0;
       while (i < data.length) {
         const inBlock = this.pos % BLOCK_BYTES;
@@ -109,6 +123,15 @@ export class FileChunkWriter implements ChunkWriter {
         if (this.pos % BLOCK_BYTES === 0) this.crcs[this.pos / BLOCK_BYTES - 1] = this.running;
       }
     });
+  }
+
+  /** Starts a background datasync every EARLY_SYNC_BYTES written, one at a time. */
+  private startEarlySync(writtenBytes: number): void {
+    this.unsyncedBytes += writtenBytes;
+    if (this.unsyncedBytes < EARLY_SYNC_BYTES || this.earlySyncRunning) return;
+    this.unsyncedBytes = 0;
+    this.earlySyncRunning = true;
+    this.earlySync = this.p.fh.datasync().catch(() => undefined).finally(() => { this.earlySyncRunning = false; });
   }
 
   commit(setLengthBytes?: number): Promise<number> {
@@ -128,7 +151,7 @@ export class FileChunkWriter implements ChunkWriter {
           await this.applySetLength(newLen, setLengthBytes);
           newLen = setLengthBytes;
         }
-        await this.p.store.finishWrite(this.p.st, { version: this.p.st.version, lengthBytes: newLen, crcs: this.crcs }, this.p.fh.sync());
+        await this.p.store.finishWrite(this.p.st, { version: this.p.st.version, lengthBytes: newLen, crcs: this.crcs }, this.earlySync.then(() => this.p.fh.sync()));
         return newLen;
       } catch (e) {
         await this.repair();
@@ -191,6 +214,7 @@ export class FileChunkWriter implements ChunkWriter {
     if (this.closed) return;
     this.closed = true;
     try {
+      await this.earlySync;
       await this.p.fh.close();
     } finally {
       this.p.done();

@@ -12,6 +12,8 @@
  * restarted master relearns every replica. Incremental changes lost with a broken stream are
  * covered by that full report.
  */
+import { buildBloom } from '../common/bloom';
+import type { InventoryDigest } from '../generated/dfs/InventoryDigest';
 import type * as grpc from '@grpc/grpc-js';
 import { promises as fsp } from 'node:fs';
 import { DfsError, asDfsError } from '../common/errors';
@@ -90,6 +92,8 @@ export class HeartbeatLoop {
   private running: Promise<void> | undefined;
   private readonly replicationQueue: ReplicateTask__Output[] = [];
   private readonly replicating = new Set<number>();
+  /** Bloom digest of the inventory sent with incremental heartbeats (seed 004's routing filters). */
+  private digest: InventoryDigest | undefined;
   private replicationsActive = 0;
   /** Settles on stop(), so an in-flight Register never delays stopping. */
   private readonly stopSignal: Promise<never>;
@@ -235,8 +239,15 @@ export class HeartbeatLoop {
       return fullReportPages(base, good, store.badReplicas(), this.o.id);
     }
     const changes = store.takeChanges();
+    if (!this.digest || changes.changed.length > 0 || changes.removed.length > 0 || changes.bad.length > 0) {
+      // Rebuilt only when the inventory changed: O(chunks), not per heartbeat.
+      const good = store.list().filter((c) => !c.bad);
+      const d = buildBloom(good.map((c) => c.handle), good.length);
+      this.digest = { bits: Buffer.from(d.bits.buffer, d.bits.byteOffset, d.bits.byteLength), hashes: d.hashes, count: d.count };
+    }
     return [{
       ...base,
+      digest: this.digest,
       chunks: changes.changed.map((c) => ({ handle: c.handle, version: c.version, length: c.lengthBytes })),
       removed: changes.removed,
       bad: changes.bad.map((b) => ({ handle: b.handle, serverId: this.o.id, reason: b.reason })),
