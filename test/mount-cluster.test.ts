@@ -142,11 +142,11 @@ test('Mount: two mounts see each other on the next open; mv over a file never sh
   assert.equal(r.stdout, 'second-version\n', 'close-to-open: the other mount reads the new content');
   r = await sh(`mkdir -p ${q(a + '/ren')} && echo v0 > ${q(a + '/ren/target')}`);
   assert.equal(r.code, 0, r.stderr);
-  const reader = sh(`n=0; while [ $n -lt 300 ]; do cat ${q(b + '/ren/target')} >/dev/null 2>&1 || echo MISSING; n=$((n+1)); done`, 120);
+  const reader = sh(`n=0; while [ $n -lt 300 ]; do out=$(cat ${q(b + '/ren/target')} 2>&1 >/dev/null) || echo "MISSING: $out"; n=$((n+1)); done`, 120);
   const writer = sh(`i=0; while [ $i -lt 60 ]; do echo v$i > ${q(a + '/ren/tmp')} && mv ${q(a + '/ren/tmp')} ${q(a + '/ren/target')} || echo FAIL; i=$((i+1)); done`, 120);
   const [rr, ww] = await Promise.all([reader, writer]);
   assert.equal(ww.stdout, '', `writer: ${ww.stderr}`);
-  assert.equal(rr.stdout, '', 'the reader never saw a missing target');
+  assert.equal(rr.stdout, '', `the reader never saw a missing target\nmount log:\n${mountLog()}`);
 });
 
 test('Mount: kill -9 of a chunkserver during cp; the cp succeeds and the file is whole', async () => {

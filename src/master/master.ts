@@ -35,6 +35,10 @@ import { startMasterHttp, type MasterHttp } from './http/http-server';
 import { SafeMode } from './safe-mode';
 import { adminHandlers, advanceDecommissions, chunksReported, nodeInfo } from './admin-service';
 
+
+/** Lookups an Open retries when the inode it found was deleted by a concurrent commit. */
+const OPEN_ATTEMPTS_MAX = 4;
+
 export interface MasterOptions {
   config: Config;
   listen: string;
@@ -198,9 +202,21 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       return {};
     }),
     Open: unary(async (req) => {
-      const f = ns.lookup(req.path);
-      if (req.sessionId) sessions.open(req.sessionId, f.ino, clock.nowMs());
-      return ns.attr(f.ino, f.rec);
+      for (let attempt = 0; ; attempt++) {
+        const f = ns.lookup(req.path);
+        if (!req.sessionId) return ns.attr(f.ino, f.rec);
+        sessions.open(req.sessionId, f.ino, clock.nowMs());
+        // A write transaction that decided before this registration (a rename over this inode,
+        // an unlink) may still be committing and would delete the inode although it is now open:
+        // wait for it, then make sure the inode survived; otherwise look the path up again.
+        await store.root.committed;
+        try {
+          return ns.attr(f.ino, ns.inode(f.ino));
+        } catch (e) {
+          sessions.release(req.sessionId, f.ino, clock.nowMs());
+          if (attempt >= OPEN_ATTEMPTS_MAX - 1) throw e;
+        }
+      }
     }),
     Release: unary(async (req) => {
       if (sessions.release(req.sessionId, req.ino, clock.nowMs())) await collectOrphans([req.ino]);
