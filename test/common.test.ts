@@ -72,3 +72,21 @@ test('crc32c: the standard check value', () => {
   const data = Buffer.from('hello world');
   assert.equal(crc32c(data.subarray(5), crc32c(data.subarray(0, 5))), crc32c(data));
 });
+
+test('rate limiter: a stream paced by it averages the configured bytes per second', () => {
+  const { RateLimiter } = require('../src/common/rate-limiter') as typeof import('../src/common/rate-limiter');
+  const MiB = 1024 * 1024;
+  const limiter = new RateLimiter(2 * MiB);
+  let now = 0;
+  assert.equal(limiter.take(MiB, now), 0, 'one second worth of burst is free');
+  assert.equal(limiter.take(MiB, now), 0);
+  assert.equal(limiter.take(MiB, now), 500, 'the next MiB waits half a second at 2 MiB/s');
+  // Pacing 100 frames of 1 MiB by the returned waits takes 100 MiB / 2 MiB/s minus the burst.
+  now += 500;
+  let total = 0;
+  for (let i = 0; i < 100; i++) { const w = limiter.take(MiB, now); now += w; total += w; }
+  assert.equal(total, 50_000);
+  // Idle time refills the bucket, but never beyond one second's worth.
+  assert.equal(limiter.take(2 * MiB, now + 60_000), 0);
+  assert.equal(limiter.take(MiB, now + 60_000), 500);
+});

@@ -20,6 +20,7 @@ import { ClientPool } from './client-pool';
 import type { ChunkserverContext } from './context';
 import { HeartbeatLoop } from './heartbeat';
 import { LeaseTable } from './lease-table';
+import { RateLimiter } from '../common/rate-limiter';
 import { replicateChunk } from './replicate';
 import { Scrubber } from './scrubber';
 import { ChunkserverMetrics } from './chunkserver-metrics';
@@ -90,6 +91,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   const server = new grpc.Server(SERVER_OPTIONS);
   const ctx: ChunkserverContext = {
     id, address: '', config: opts.config, store, leases: new LeaseTable(clock), clients: new ClientPool(), clock, log,
+    replicationLimiter: opts.config.chunkserver.replicationBytesPerSec > 0 ? new RateLimiter(opts.config.chunkserver.replicationBytesPerSec) : undefined,
   };
   server.addService(proto().dfs.Chunkserver.service, metrics.handlers(chunkserverHandlers(ctx)));
   const port = await bindServer(server, opts.listen);

@@ -5,6 +5,7 @@ import type { Logger } from '../common/logger';
 import type { ChunkStore } from './chunk-store';
 import type { ClientPool } from './client-pool';
 import type { LeaseTable } from './lease-table';
+import type { RateLimiter } from '../common/rate-limiter';
 
 export interface ChunkserverContext {
   id: string;
@@ -16,6 +17,8 @@ export interface ChunkserverContext {
   clients: ClientPool;
   clock: Clock;
   log: Logger;
+  /** Paces re-replication copies (chunkserver.replicationBytesPerSec); undefined = unlimited. */
+  replicationLimiter?: RateLimiter;
 }
 
 /** Largest data payload of one frame, whatever the config says. */

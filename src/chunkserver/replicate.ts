@@ -8,6 +8,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { crc32c } from '../common/crc32c';
+import { sleep } from '../common/clock';
 import { DfsError, asDfsError } from '../common/errors';
 import { fromServiceError } from '../common/rpc';
 import type { DataFrame__Output } from '../generated/dfs/DataFrame';
@@ -46,12 +47,20 @@ async function* readFrom(ctx: ChunkserverContext, address: string, handle: numbe
   const idleMs = ctx.config.client.dataTimeoutMs;
   const stream = ctx.clients.get(address).ReadChunk({ handle, version, offset: 0, length: CHUNK_BYTES_MAX });
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; stream.cancel(); }, idleMs);
+  const arm = () => setTimeout(() => { timedOut = true; stream.cancel(); }, idleMs);
+  let timer = arm();
   try {
     for await (const frame of stream as AsyncIterable<DataFrame__Output>) {
       timer.refresh();
       if (crc32c(frame.data) !== (frame.crc32c >>> 0)) {
         throw new DfsError('CHECKSUM_MISMATCH', `frame from ${address} does not match its CRC32C`);
+      }
+      const waitMs = ctx.replicationLimiter?.take(frame.data.length, ctx.clock.nowMs()) ?? 0;
+      if (waitMs > 0) {
+        // Paced by the bandwidth limit, not idle: the no-progress timer does not run meanwhile.
+        clearTimeout(timer);
+        await sleep(waitMs);
+        timer = arm();
       }
       yield frame.data;
     }

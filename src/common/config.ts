@@ -36,6 +36,8 @@ export const configSchema = z.object({
     /** Capacity announced to the master; 0 = the file system's size. */
     capacityBytes: nonNegInt,
     heartbeatIntervalMs: posInt,
+    /** Bandwidth of re-replication copies into this server, bytes/s; 0 = unlimited. */
+    replicationBytesPerSec: nonNegInt,
     /** Background checksum verification rate; 0 = off. */
     scrubBytesPerSec: nonNegInt,
     /** Pause between two scrub passes over all chunks. */
