@@ -124,7 +124,7 @@ export class HeartbeatLoop {
     if (this.state === 'STOPPED') return;
     const timeoutMs = Math.min(this.o.config.client.rpcTimeoutMs, MASTER_RPC_TIMEOUT_MS_MAX);
     callUnary(this.master, this.master.ReportBadReplica, { handle, serverId: this.o.id, reason }, timeoutMs)
-      .catch((e) => this.o.log.warn({ handle, err: asDfsError(e).message }, 'ReportBadReplica failed'));
+      .catch((e) => this.o.log.warn({ handle, master: this.o.masterAddress, err: asDfsError(e).message }, 'ReportBadReplica failed'));
   }
 
   private stopped(): boolean {
@@ -277,7 +277,7 @@ export class HeartbeatLoop {
       this.replicationsActive++;
       this.replicating.add(task.handle);
       this.o.replicate(task)
-        .catch((e) => this.o.log.warn({ handle: task.handle, err: asDfsError(e).message }, 'replication failed'))
+        .catch((e) => this.o.log.warn({ handle: task.handle, sources: task.sources.map((s) => s.serverId), err: asDfsError(e).message }, 'replication failed'))
         .finally(() => {
           this.replicationsActive--;
           this.replicating.delete(task.handle);
