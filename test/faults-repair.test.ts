@@ -9,20 +9,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
-import { FaultCluster, MiB } from './helpers/fault-cluster';
+import { startFaultCluster, stopFaultClusters, MiB } from './helpers/fault-cluster';
 import { DFS_BIN } from './helpers/procs';
 import { sleep } from '../src/common/clock';
 import { chunkserverClient, type ChunkserverClient } from '../src/common/rpc';
 import type { DataFrame__Output } from '../src/generated/dfs/DataFrame';
 
-const clusters: FaultCluster[] = [];
-after(async () => { for (const c of clusters) await c.stop(); });
-
-async function cluster(n: number, overrides: Record<string, unknown> = {}): Promise<FaultCluster> {
-  const c = await FaultCluster.start(n, overrides);
-  clusters.push(c);
-  return c;
-}
+after(stopFaultClusters);
+const cluster = startFaultCluster;
 
 /** Reads a whole replica from one chunkserver (its own checksums verified there). */
 async function readReplica(address: string, handle: number, version: number): Promise<Buffer> {

@@ -7,16 +7,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { FaultCluster, MiB } from './helpers/fault-cluster';
+import { startFaultCluster, stopFaultClusters, MiB } from './helpers/fault-cluster';
 
-const clusters: FaultCluster[] = [];
-after(async () => { for (const c of clusters) await c.stop(); });
-
-async function cluster(n: number, overrides: Record<string, unknown> = {}): Promise<FaultCluster> {
-  const c = await FaultCluster.start(n, overrides);
-  clusters.push(c);
-  return c;
-}
+after(stopFaultClusters);
+const cluster = startFaultCluster;
 
 test('Faults 1: 4 chunkservers, replication 3, 50 files: kill -9 of one → every chunk back to 3 replicas on the others', async () => {
   const c = await cluster(4);

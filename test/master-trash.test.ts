@@ -59,7 +59,8 @@ async function exists(path: string): Promise<boolean> {
 }
 
 before(async () => {
-  cluster = await TestCluster.start({ chunkservers: 2, config: { 'cluster.replication': 2, 'cluster.trashRetentionMs': RETENTION_MS } });
+  // No background maintenance: the tests plant expired buckets and empty them with maintain().
+  cluster = await TestCluster.start({ chunkservers: 2, maintenanceIntervalMs: 0, config: { 'cluster.replication': 2, 'cluster.trashRetentionMs': RETENTION_MS } });
   client = cluster.client();
 });
 

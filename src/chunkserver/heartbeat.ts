@@ -12,6 +12,7 @@
  * restarted master relearns every replica. Incremental changes lost with a broken stream are
  * covered by that full report.
  */
+import { Napper } from '../common/clock';
 import { buildBloom } from '../common/bloom';
 import type { InventoryDigest } from '../generated/dfs/InventoryDigest';
 import type * as grpc from '@grpc/grpc-js';
@@ -88,7 +89,7 @@ export class HeartbeatLoop {
   private state: HeartbeatState = 'BACKOFF';
   private readonly master: MasterClient;
   private stream: grpc.ClientDuplexStream<HeartbeatRequest, HeartbeatReply__Output> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly napper = new Napper();
   private running: Promise<void> | undefined;
   private readonly replicationQueue: ReplicateTask__Output[] = [];
   private readonly replicating = new Set<number>();
@@ -114,7 +115,7 @@ export class HeartbeatLoop {
     this.signalStop(new DfsError('CANCELLED', 'stopped'));
     this.replicationQueue.length = 0;
     this.stream?.cancel();
-    this.wake?.();
+    this.napper.wake();
     await this.running;
     this.master.close();
   }
@@ -160,11 +161,7 @@ export class HeartbeatLoop {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() { clearTimeout(timer); resolve(); }
-      this.wake = done;
-    });
+    return this.napper.sleep(ms);
   }
 
   private async space(): Promise<DiskSpace> {

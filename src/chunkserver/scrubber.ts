@@ -4,6 +4,7 @@
  * tells the master, which re-replicates it). One pass after another, in handle order; a chunk
  * that changes or disappears during its pass is simply skipped.
  */
+import { Napper } from '../common/clock';
 import { asDfsError, isDfsError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { ChunkStore } from './chunk-store';
@@ -14,7 +15,7 @@ const SCRUB_STEP_BYTES = 1024 * 1024;
 export class Scrubber {
   private stopped = false;
   private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly napper = new Napper();
 
   constructor(private readonly store: ChunkStore, private readonly bytesPerSec: number, private readonly log: Logger,
     private readonly passPauseMs = 10_000) {}
@@ -25,16 +26,12 @@ export class Scrubber {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.napper.wake();
     await this.running;
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() { clearTimeout(timer); resolve(); }
-      this.wake = done;
-    });
+    return this.napper.sleep(ms);
   }
 
   private async run(): Promise<void> {

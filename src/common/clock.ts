@@ -12,6 +12,24 @@ export class ManualClock implements Clock {
   advance(ms: number): void { this.ms += ms; }
 }
 
+/** A loop's pause that `wake()` cuts short (so stop() need not wait out an interval). */
+export class Napper {
+  private wakeFn: (() => void) | undefined;
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() { clearTimeout(timer); self.wakeFn = undefined; resolve(); }
+      this.wakeFn = done;
+    });
+  }
+
+  wake(): void {
+    this.wakeFn?.();
+  }
+}
+
 /** Promise that resolves after `ms`; unref'd so it never keeps a process alive on its own. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

@@ -265,10 +265,15 @@ export class ChunkManager {
     assert(!prev || prev.version <= version, 'a chunk version never goes backwards');
     const ordered = [primary, ...chain.filter((id) => id !== primary)];
     this.leases.set(handle, { primaryId: primary, version, expiresAtMs, chain: ordered });
+    return this.leaseMessage(handle, index, version, ordered, this.cluster.leaseDurationMs);
+  }
+
+  /** The ChunkLease a client gets: `ordered[0]` is the primary, the rest the chain. */
+  private leaseMessage(handle: number, index: number, version: number, ordered: string[], durationMs: number): ChunkLease {
     return {
       chunk: { index, handle, version, replicas: ordered.map((id) => this.replicaOf(id)).filter((r): r is ChunkReplica => !!r) },
-      primaryServerId: primary,
-      leaseDurationMs: this.cluster.leaseDurationMs,
+      primaryServerId: ordered[0],
+      leaseDurationMs: durationMs,
     };
   }
 
@@ -283,11 +288,7 @@ export class ChunkManager {
       && (lease.chain ?? []).every((id) => holders.includes(id)) && remainingMs > this.cluster.leaseDurationMs / 2) {
       // Hand out the running lease as it is: its expiry is the primary's, never extended here.
       const ordered = [lease.primaryId, ...holders.filter((id) => id !== lease.primaryId)];
-      return {
-        chunk: { index, handle, version: c.version, replicas: ordered.map((id) => this.replicaOf(id)).filter((r): r is ChunkReplica => !!r) },
-        primaryServerId: lease.primaryId,
-        leaseDurationMs: Math.max(1, remainingMs),
-      };
+      return this.leaseMessage(handle, index, c.version, ordered, Math.max(1, remainingMs));
     }
     for (const id of holders) if (exclude.has(id)) this.o.chunkMap.remove(handle, id);
     // Draining servers take no writes: their replica would go stale with the new version, so it

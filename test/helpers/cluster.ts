@@ -32,6 +32,8 @@ export const FAST_CONFIG: Record<string, unknown> = {
 
 export interface ClusterOptions {
   chunkservers?: number;
+  /** The master's background maintenance period; 0 = none (the test calls master.maintain()). */
+  maintenanceIntervalMs?: number;
   /** Dotted config keys → values, applied over FAST_CONFIG. */
   config?: Record<string, unknown>;
 }
@@ -43,14 +45,14 @@ export class TestCluster {
   private masterPort = 0;
   private stopped = false;
 
-  private constructor(readonly root: string, readonly config: Config, private readonly count: number) {}
+  private constructor(readonly root: string, readonly config: Config, private readonly count: number, private readonly maintenanceIntervalMs?: number) {}
 
   static async start(opts: ClusterOptions = {}): Promise<TestCluster> {
     const root = await mkdtemp(join(tmpdir(), 'dfs-cluster-'));
     const overrides = { ...FAST_CONFIG, ...(opts.config ?? {}) };
     const config = loadConfig({ env: {}, overrides });
     setLogLevel(config.log.level);
-    const cluster = new TestCluster(root, config, opts.chunkservers ?? 3);
+    const cluster = new TestCluster(root, config, opts.chunkservers ?? 3, opts.maintenanceIntervalMs);
     try {
       await cluster.startMaster();
       for (let i = 0; i < cluster.count; i++) await cluster.startChunkserver(i);
@@ -77,6 +79,7 @@ export class TestCluster {
       config: this.config,
       listen: `127.0.0.1:${this.masterPort}`,
       metaDir: join(this.root, 'master'),
+      maintenanceIntervalMs: this.maintenanceIntervalMs,
     });
     this.masterPort = this.master.port;
   }

@@ -32,6 +32,19 @@ export const FAULT_CONFIG: Record<string, unknown> = {
   'cluster.uploadTimeoutMs': 5_000,
 };
 
+const started: FaultCluster[] = [];
+
+/** Starts a cluster that `stopFaultClusters()` (call it in after()) stops with every other one. */
+export async function startFaultCluster(chunkservers: number, overrides: Record<string, unknown> = {}): Promise<FaultCluster> {
+  const c = await FaultCluster.start(chunkservers, overrides);
+  started.push(c);
+  return c;
+}
+
+export async function stopFaultClusters(): Promise<void> {
+  for (const c of started.splice(0)) await c.stop();
+}
+
 export class FaultCluster {
   master!: Proc;
   masterAddress = '';
