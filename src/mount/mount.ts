@@ -23,6 +23,7 @@ import type { Config } from '../common/config';
 import type { DfsClientApi } from '../client/types';
 import { buildOps } from './fuse-ops';
 import { OpenFiles } from './open-files';
+import { withAttrCache } from './attr-cache';
 
 export interface MountOptions {
   config: Config;
@@ -133,7 +134,8 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
   const mountpoint = resolve(opts.mountpoint);
   const log = logger('mount', { mountpoint });
   const ownClient = !opts.client;
-  const client = opts.client ?? createClient(opts);
+  // stat answered from attributes seen within attrTimeoutMs, like the kernel's own cache (attr-cache.ts)
+  const client = withAttrCache(opts.client ?? createClient(opts), opts.config.mount.attrTimeoutMs);
   const files = new OpenFiles(client, opts.config.mount, log);
   const timeoutSec = opts.config.mount.attrTimeoutMs / 1000;
   const c = opts.config.client;

@@ -1,0 +1,222 @@
+/**
+ * The mount's attribute cache: a client wrapper that answers `stat(path)` from attributes this
+ * mount saw less than `ttlMs` ago — in a List page (so `ls -l` and `rm -r` after a readdir cost
+ * no Stat per entry), in the reply of Create/Open/Mkdir/SetAttr/CommitWrite (so the getattr
+ * libfuse sends right after a create costs nothing) or in an earlier Stat.
+ *
+ * Semantics are the kernel's own attribute cache (`attr_timeout`, the same `mount.attrTimeoutMs`):
+ * changes made through THIS mount are seen at once, because every mutation drops what it may
+ * have changed before it is answered (the path, the inode under all its names, the parent
+ * folder; a rename or recursive delete drops everything); changes made by other mounts are seen
+ * within `ttlMs`. Open() always asks the master (close-to-open consistency) and refreshes the
+ * entry. Memory is bounded (`maxEntries`, oldest dropped first).
+ */
+import type { Clock } from '../common/clock';
+import { systemClock } from '../common/clock';
+import { normalizePath } from '../common/paths';
+import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
+import type { Attr, DfsClientApi, DirEntry, MknodOptions } from '../client/types';
+
+export const ATTR_CACHE_ENTRIES_MAX = 100_000;
+
+interface Entry {
+  attr: Attr;
+  expiresAtMs: number;
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+function join(dir: string, name: string): string {
+  return dir === '/' ? `/${name}` : `${dir}/${name}`;
+}
+
+export class AttrCache {
+  private readonly byPath = new Map<string, Entry>();
+  /** ino → the paths cached for it (hard links have several). */
+  private readonly pathsOfIno = new Map<number, Set<string>>();
+
+  constructor(private readonly ttlMs: number, private readonly maxEntries = ATTR_CACHE_ENTRIES_MAX, private readonly clock: Clock = systemClock) {}
+
+  get size(): number {
+    return this.byPath.size;
+  }
+
+  get(path: string): Attr | undefined {
+    const e = this.byPath.get(path);
+    if (!e) return undefined;
+    if (e.expiresAtMs <= this.clock.nowMs()) {
+      this.dropPath(path);
+      return undefined;
+    }
+    return e.attr;
+  }
+
+  /** Remembers `attr` for `path`; other names of the inode get the new attributes too (nlink, ctime). */
+  put(path: string, attr: Attr): void {
+    if (this.ttlMs <= 0) return;
+    this.dropPath(path);
+    const ino = Number(attr.ino);
+    const expiresAtMs = this.clock.nowMs() + this.ttlMs;
+    for (const other of this.pathsOfIno.get(ino) ?? []) this.byPath.set(other, { attr, expiresAtMs });
+    this.byPath.set(path, { attr, expiresAtMs });
+    let names = this.pathsOfIno.get(ino);
+    if (!names) this.pathsOfIno.set(ino, (names = new Set()));
+    names.add(path);
+    while (this.byPath.size > this.maxEntries) this.dropPath(this.byPath.keys().next().value as string);
+  }
+
+  /** Replaces the attributes of every cached name of the inode (after a write commit). */
+  update(attr: Attr): void {
+    const names = this.pathsOfIno.get(Number(attr.ino));
+    if (!names) return;
+    for (const p of [...names]) this.put(p, attr);
+  }
+
+  dropPath(path: string): void {
+    const e = this.byPath.get(path);
+    if (!e) return;
+    this.byPath.delete(path);
+    const ino = Number(e.attr.ino);
+    const names = this.pathsOfIno.get(ino);
+    names?.delete(path);
+    if (names?.size === 0) this.pathsOfIno.delete(ino);
+  }
+
+  dropIno(ino: number): void {
+    for (const p of [...this.pathsOfIno.get(ino) ?? []]) this.dropPath(p);
+  }
+
+  /** Drops the path, every other name of its inode, and its parent folder (mtime, nlink). */
+  dropWithInode(path: string): void {
+    const e = this.byPath.get(path);
+    if (e) this.dropIno(Number(e.attr.ino));
+    this.dropPath(path);
+    this.dropPath(parentOf(path));
+  }
+
+  clear(): void {
+    this.byPath.clear();
+    this.pathsOfIno.clear();
+  }
+}
+
+/**
+ * `client` with `stat` served from an AttrCache filled and invalidated as described in the
+ * header. Methods not named here pass through unchanged.
+ */
+export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock = systemClock): DfsClientApi {
+  if (ttlMs <= 0) return client;
+  const cache = new AttrCache(ttlMs, ATTR_CACHE_ENTRIES_MAX, clock);
+  /** A path as the master sees it (normalized); a bad path is left to the client to reject. */
+  const key = (path: string): string | undefined => {
+    try {
+      return normalizePath(path);
+    } catch {
+      return undefined;
+    }
+  };
+  /** Runs a mutation; drops `before` keys first (a failure may still have changed things). */
+  async function mutate<T>(drop: () => void, work: () => Promise<T>): Promise<T> {
+    drop();
+    try {
+      return await work();
+    } finally {
+      drop();
+    }
+  }
+  const dropNew = (path: string): void => {
+    const p = key(path);
+    if (p) cache.dropWithInode(p);
+  };
+
+  const overrides: Partial<DfsClientApi> = {
+    async stat(path: string): Promise<Attr> {
+      const p = key(path);
+      const hit = p === undefined ? undefined : cache.get(p);
+      if (hit) return hit;
+      const attr = await client.stat(path);
+      if (p) cache.put(p, attr);
+      return attr;
+    },
+    async *listAll(path: string): AsyncIterable<DirEntry> {
+      const dir = key(path);
+      for await (const e of client.listAll(path)) {
+        if (dir && e.attr) cache.put(join(dir, e.name), e.attr);
+        yield e;
+      }
+    },
+    async mkdir(path, opts) {
+      const attr = await mutate(() => dropNew(path), () => client.mkdir(path, opts));
+      const p = key(path);
+      if (p && !opts?.parents) cache.put(p, attr);
+      else cache.clear(); // `parents` may have made several folders
+      return attr;
+    },
+    async create(path, opts) {
+      const attr = await mutate(() => dropNew(path), () => client.create(path, opts));
+      const p = key(path);
+      if (p) cache.put(p, attr);
+      return attr;
+    },
+    async open(path) {
+      const attr = await client.open(path);
+      const p = key(path);
+      if (p) {
+        cache.dropIno(Number(attr.ino));
+        cache.put(p, attr);
+      }
+      return attr;
+    },
+    delete(path, opts) {
+      return mutate(() => (opts?.recursive ? cache.clear() : dropNew(path)), () => client.delete(path, opts));
+    },
+    rename(src, dst, opts) {
+      return mutate(() => cache.clear(), () => client.rename(src, dst, opts));
+    },
+    async setAttr(req: SetAttrRequest) {
+      const ino = Number(req.ino ?? 0);
+      const drop = (): void => {
+        if (ino > 0) cache.dropIno(ino);
+        if (req.path) dropNew(req.path);
+      };
+      const attr = await mutate(drop, () => client.setAttr(req));
+      cache.dropIno(Number(attr.ino));
+      const p = req.path ? key(req.path) : undefined;
+      if (p) cache.put(p, attr);
+      return attr;
+    },
+    symlink(path, target, opts) {
+      return mutate(() => dropNew(path), () => client.symlink(path, target, opts));
+    },
+    link(src, dst) {
+      return mutate(() => { dropNew(src); dropNew(dst); }, () => client.link(src, dst));
+    },
+    mknod(path: string, opts: MknodOptions) {
+      return mutate(() => dropNew(path), () => client.mknod(path, opts));
+    },
+    setXattr(path, name, value, flags) {
+      return mutate(() => dropNew(path), () => client.setXattr(path, name, value, flags));
+    },
+    removeXattr(path, name) {
+      return mutate(() => dropNew(path), () => client.removeXattr(path, name));
+    },
+    async commitWrite(ino, minSize, mtimeMs) {
+      const attr = await mutate(() => cache.dropIno(ino), () => client.commitWrite(ino, minSize, mtimeMs));
+      return attr;
+    },
+    invalidate(ino: number) {
+      cache.dropIno(ino);
+      client.invalidate(ino);
+    },
+  };
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (Object.prototype.hasOwnProperty.call(overrides, prop)) return overrides[prop as keyof DfsClientApi];
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}

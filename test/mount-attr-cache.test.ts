@@ -1,0 +1,105 @@
+/**
+ * The mount's attribute cache (src/mount/attr-cache.ts) over the in-memory FakeClient: stat is
+ * answered from what List/Create/Stat returned within the TTL, and every mutation made through
+ * the wrapper drops what it may have changed, so this mount never sees its own changes late.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock } from '../src/common/clock';
+import { AttrCache, withAttrCache } from '../src/mount/attr-cache';
+import type { Attr } from '../src/client/types';
+import { FakeClient } from './helpers/fake-client';
+
+const TTL_MS = 1000;
+
+function statCalls(fake: FakeClient): number {
+  return fake.calls.get('stat') ?? 0;
+}
+
+async function setup(): Promise<{ fake: FakeClient; client: ReturnType<typeof withAttrCache>; clock: ManualClock }> {
+  const fake = new FakeClient();
+  const clock = new ManualClock();
+  const client = withAttrCache(fake, TTL_MS, clock);
+  await fake.mkdir('/d');
+  for (const n of ['a', 'b', 'c']) {
+    await fake.create(`/d/${n}`);
+    await fake.release(Number((await fake.stat(`/d/${n}`)).ino));
+  }
+  fake.calls.clear();
+  return { fake, client, clock };
+}
+
+test('a listing fills the cache: stat of each entry costs no call until the TTL passes', async () => {
+  const { fake, client, clock } = await setup();
+  const names: string[] = [];
+  for await (const e of client.listAll('/d')) names.push(e.name);
+  assert.deepEqual(names, ['a', 'b', 'c']);
+  for (const n of names) assert.equal(Number((await client.stat(`/d/${n}`)).size), 0);
+  assert.equal(statCalls(fake), 0);
+  clock.advance(TTL_MS);
+  await client.stat('/d/a');
+  assert.equal(statCalls(fake), 1, 'an expired entry is asked again');
+});
+
+test('the TTL 0 wrapper is the client itself', () => {
+  const fake = new FakeClient();
+  assert.equal(withAttrCache(fake, 0), fake);
+});
+
+test('mutations through the wrapper are seen at once', async () => {
+  const { fake, client } = await setup();
+  await client.stat('/d/a');
+  const before = statCalls(fake);
+
+  await client.setAttr({ path: '/d/a', mode: 0o600 });
+  assert.equal((await client.stat('/d/a')).mode & 0o777, 0o600);
+
+  const ino = Number((await client.stat('/d/a')).ino);
+  await client.writeRange(ino, 0, Buffer.from('hello'));
+  await client.commitWrite(ino, 5);
+  assert.equal(Number((await client.stat('/d/a')).size), 5, 'commitWrite drops the old size');
+
+  await client.delete('/d/a');
+  await assert.rejects(client.stat('/d/a'), { code: 'ENOENT' });
+
+  await client.stat('/d/b');
+  await client.rename('/d/b', '/d/z');
+  await assert.rejects(client.stat('/d/b'), { code: 'ENOENT' });
+  assert.ok((await client.stat('/d/z')).ino);
+  assert.ok(statCalls(fake) > before);
+});
+
+test('a new name is never answered from a stale negative or parent entry', async () => {
+  const { client } = await setup();
+  const dirBefore = await client.stat('/d');
+  await client.create('/d/new');
+  const created = await client.stat('/d/new');
+  assert.equal(created.type, 'REGULAR');
+  const dirAfter = await client.stat('/d');
+  assert.notEqual(dirAfter, dirBefore, 'the parent folder was dropped by the create');
+});
+
+test('hard links: a change through one name drops every cached name of the inode', async () => {
+  const { client } = await setup();
+  await client.stat('/d/a');
+  await client.link('/d/a', '/d/a2');
+  assert.equal(Number((await client.stat('/d/a')).nlink), 2);
+  await client.stat('/d/a2');
+  await client.delete('/d/a2');
+  assert.equal(Number((await client.stat('/d/a')).nlink), 1);
+});
+
+test('AttrCache is bounded and keeps hard-link names in step', () => {
+  const clock = new ManualClock();
+  const cache = new AttrCache(TTL_MS, 3, clock);
+  const attr = (ino: number, nlink = 1): Attr => ({ ino, nlink } as unknown as Attr);
+  cache.put('/x', attr(7));
+  cache.put('/y', attr(7, 2));
+  assert.equal(Number(cache.get('/x')!.nlink), 2, 'the other name got the new attributes');
+  cache.put('/p', attr(8));
+  cache.put('/q', attr(9));
+  assert.equal(cache.size, 3);
+  assert.equal(cache.get('/x'), undefined, 'the oldest entry went first');
+  cache.dropIno(7);
+  assert.equal(cache.get('/y'), undefined);
+});
