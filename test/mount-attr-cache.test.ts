@@ -103,3 +103,12 @@ test('AttrCache is bounded and keeps hard-link names in step', () => {
   cache.dropIno(7);
   assert.equal(cache.get('/y'), undefined);
 });
+
+test('deleting a name that is not cached drops everything (its other names may be cached)', async () => {
+  const { fake, client } = await setup();
+  await fake.link('/d/a', '/d/a2');
+  assert.equal(Number((await client.stat('/d/a2')).nlink), 2);
+  await fake.stat('/d/a'); // asked around the wrapper: '/d/a' is not in the cache
+  await client.delete('/d/a');
+  assert.equal(Number((await client.stat('/d/a2')).nlink), 1);
+});

@@ -44,6 +44,10 @@ export class AttrCache {
     return this.byPath.size;
   }
 
+  has(path: string): boolean {
+    return this.get(path) !== undefined;
+  }
+
   get(path: string): Attr | undefined {
     const e = this.byPath.get(path);
     if (!e) return undefined;
@@ -171,7 +175,10 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
       return attr;
     },
     delete(path, opts) {
-      return mutate(() => (opts?.recursive ? cache.clear() : dropNew(path)), () => client.delete(path, opts));
+      // Without the inode of the name (not cached), other names of it may hold a stale nlink.
+      const p = key(path);
+      const drop = (): void => (opts?.recursive || p === undefined || !cache.has(p) ? cache.clear() : cache.dropWithInode(p));
+      return mutate(drop, () => client.delete(path, opts));
     },
     rename(src, dst, opts) {
       return mutate(() => cache.clear(), () => client.rename(src, dst, opts));
@@ -191,8 +198,10 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
     symlink(path, target, opts) {
       return mutate(() => dropNew(path), () => client.symlink(path, target, opts));
     },
-    link(src, dst) {
-      return mutate(() => { dropNew(src); dropNew(dst); }, () => client.link(src, dst));
+    async link(src, dst) {
+      const attr = await mutate(() => { dropNew(src); dropNew(dst); }, () => client.link(src, dst));
+      cache.dropIno(Number(attr.ino)); // every other name: nlink and ctime changed
+      return attr;
     },
     mknod(path: string, opts: MknodOptions) {
       return mutate(() => dropNew(path), () => client.mknod(path, opts));
