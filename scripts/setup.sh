@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=()
-for pkg in fuse libfuse2; do
+# git, rsync, sqlite3 and attr (getfattr/setfattr): the application tests on the mount (test/mount-apps.test.ts)
+for pkg in fuse libfuse2 git rsync sqlite3 attr; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
