@@ -24,13 +24,16 @@ import { runSequential } from './workloads/sequential';
 import { runSmallFiles } from './workloads/small-files';
 import { runMetadata } from './workloads/metadata';
 import { runRandomIo } from './workloads/random-io';
+import { runCompression } from './workloads/compression';
 import { runEmptyFiles } from './workloads/empty-files';
+import { formatProfiles } from './cpu-profile';
 
 const WORKLOAD_RUNNERS: Record<Workload, (ctx: BenchContext, rows: Row[]) => Promise<void>> = {
   seq: runSequential,
   small: runSmallFiles,
   meta: runMetadata,
   randio: runRandomIo,
+  compress: runCompression,
   // Last: it leaves many files in the master.
   empty: runEmptyFiles,
 };
@@ -100,7 +103,7 @@ async function main(): Promise<number> {
 
     ctx.log('starting master + 3 chunkservers');
     try {
-      ctx.cluster = await BenchCluster.start(join(root, 'cluster'), rss);
+      ctx.cluster = await BenchCluster.start(join(root, 'cluster'), rss, {}, opts.cpuProfDir ? resolve(opts.cpuProfDir) : undefined);
       ctx.log(`master at ${ctx.cluster.masterAddress}`);
     } catch (e) {
       ctx.clusterError = errorMessage(e);
@@ -152,6 +155,7 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${formatReport(report)}\n`);
     const file = await writeReportJson(report, opts.resultsDir ? resolve(opts.resultsDir) : join(ROOT, 'bench/results'));
     process.stdout.write(`\nresults: ${file}\n`);
+    if (opts.cpuProfDir) process.stdout.write(`\n${formatProfiles(resolve(opts.cpuProfDir))}\n`);
     return 0;
   } finally {
     await cleanup();

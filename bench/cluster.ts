@@ -64,18 +64,22 @@ export class BenchCluster {
   get chunkDirs(): string[] { return Array.from({ length: CHUNKSERVER_COUNT }, (_, i) => this.chunkDir(i + 1)); }
   get masterPid(): number { return this.procs.find((p) => p.name === 'master')!.pid; }
 
-  /** Writes the config, starts master + chunkservers, waits until all are ALIVE. */
-  static async start(dir: string, rss: RssSampler): Promise<BenchCluster> {
+  /**
+   * Writes the config, starts master + chunkservers, waits until all are ALIVE.
+   * `chunkserverConfig`: extra `chunkserver.*` keys (e.g. `{ compression: 'off' }`).
+   */
+  static async start(dir: string, rss: RssSampler, chunkserverConfig: Record<string, unknown> = {}, cpuProfDir?: string): Promise<BenchCluster> {
     await mkdir(dir, { recursive: true });
     const configPath = join(dir, 'dfs.config.json');
     await writeFile(configPath, JSON.stringify({
       master: { metaDir: join(dir, 'master'), listen: '127.0.0.1:0', httpListen: '127.0.0.1:0' },
-      chunkserver: { listen: '127.0.0.1:0', httpListen: '127.0.0.1:0' },
+      chunkserver: { listen: '127.0.0.1:0', httpListen: '127.0.0.1:0', ...chunkserverConfig },
       cluster: { replication: REPLICATION },
       log: { level: 'warn' },
     }, null, 2));
     const config = loadConfig({ file: configPath, env: {} });
     const cluster = new BenchCluster(dir, configPath, config, rss);
+    cluster.cpuProfDir = cpuProfDir;
     try {
       const master = cluster.spawn('master', ['master', '--listen', '127.0.0.1:0', '--meta-dir', cluster.metaDir]);
       cluster.masterAddress = (await master.waitFor(/listening on (\S+)/, START_TIMEOUT_MS))[1];
@@ -162,8 +166,12 @@ export class BenchCluster {
     return this.mountpoint !== undefined && (await isMounted(this.mountpoint).catch(() => true));
   }
 
+  /** When set, servers and the mount run under `node --cpu-prof` with their profiles in `<dir>/<name>/`. */
+  cpuProfDir: string | undefined;
+
   private spawn(name: string, args: string[]): DfsProcess {
-    const child = spawn(process.execPath, [DFS_BIN, ...args, ...this.clusterArgs()], {
+    const prof = this.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', join(this.cpuProfDir, name.replace(/\s+/g, '-'))] : [];
+    const child = spawn(process.execPath, [...prof, DFS_BIN, ...args, ...this.clusterArgs()], {
       stdio: ['ignore', 'pipe', 'pipe'], cwd: this.dir,
     });
     let log = '';

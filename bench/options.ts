@@ -3,7 +3,7 @@
  * [--runs N] [...]` (through npm: `npm run bench -- --quick`).
  */
 
-export const WORKLOADS = ['seq', 'small', 'meta', 'randio', 'empty'] as const;
+export const WORKLOADS = ['seq', 'small', 'meta', 'randio', 'compress', 'empty'] as const;
 export type Workload = (typeof WORKLOADS)[number];
 
 export const WORKLOAD_HELP: Record<Workload, string> = {
@@ -11,6 +11,7 @@ export const WORKLOAD_HELP: Record<Workload, string> = {
   small: 'small files through the mount: create, ls -lR, rm -r (files/s)',
   meta: 'metadata RPCs mkdir/create/stat/rename/delete at 1 and 16 clients (ops/s)',
   randio: 'random 4 KiB reads and writes through the mount, queue depth 1 (IOPS)',
+  compress: 'block compression auto vs off: disk used by a log-like text file, put/get MB/s of text and random data',
   empty: 'master RAM and LMDB bytes per file after creating many empty files',
 };
 
@@ -34,6 +35,8 @@ export interface Options {
   emptyConcurrency: number;
   /** Where results/<timestamp>.json goes (default bench/results of the checkout). */
   resultsDir?: string;
+  /** Run master, chunkservers and mount under `node --cpu-prof` into this folder; print their hottest functions. */
+  cpuProfDir?: string;
   help: boolean;
 }
 
@@ -42,7 +45,7 @@ export const USAGE = `usage: npm run bench -- [options]     (or: node dist/bench
   --quick            smoke run (a few minutes): 64 MiB file, 200 small files, 1 s metadata phases,
                      10,000 empty files, 1 run
   --only a,b         workloads to run (default all): ${WORKLOADS.join(', ')}
-  --size-mib N       sequential file size in MiB (default 1024; quick 64)
+  --size-mib N       sequential (and compress) file size in MiB (default 1024; quick 64)
   --runs N           runs per figure; each figure is the median, min-max shown (default 3; quick 1)
   --small-files N    small files created through the mount (default 2000; quick 200)
   --meta-seconds S   duration of each metadata phase (default 5; quick 1)
@@ -50,6 +53,8 @@ export const USAGE = `usage: npm run bench -- [options]     (or: node dist/bench
   --random-seconds S duration of each random-IO phase (default 10; quick 2)
   --empty-files N    empty files for the master-memory row (default 1000000; quick 10000)
   --results-dir DIR  where the JSON goes (default bench/results)
+  --cpu-prof DIR     run master, chunkservers and mount under node --cpu-prof (profiles into DIR)
+                     and print each one's hottest functions at the end
   -h, --help         this text
 
 workloads:
@@ -107,6 +112,7 @@ export function parseOptions(argv: string[]): Options {
       case '--random-seconds': o.randomSeconds = num(0.1); break;
       case '--empty-files': o.emptyFiles = Math.floor(num(1)); break;
       case '--results-dir': o.resultsDir = value(); break;
+      case '--cpu-prof': o.cpuProfDir = value(); break;
       default: throw new UsageError(`unknown option '${a}'`);
     }
   }

@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=()
-# git, rsync, sqlite3 and attr (getfattr/setfattr): the application tests on the mount (test/mount-apps.test.ts)
-for pkg in fuse libfuse2 git rsync sqlite3 attr; do
+# git, rsync, sqlite3 and attr (getfattr/setfattr): the application tests on the mount (test/mount-apps.test.ts);
+# build-essential: gcc for the mount's native FUSE binding (scripts/build-native.sh); python3: Debian's
+# /usr/bin/python3, which the POSIX suite also runs as an unprivileged uid (test/mount-posix.test.ts)
+for pkg in fuse libfuse2 git rsync sqlite3 attr build-essential python3; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -42,6 +44,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # packages (msgpackr-extract's) were pruned, so fall back to `npm install` from the same lock.
   npm ci --no-audit --no-fund --loglevel=error >&2 2>/dev/null || npm install --no-audit --no-fund --loglevel=error >&2
 fi
+
+# The mount's native FUSE binding (patched fuse-native, src/mount/native/): rebuilt only when its
+# C source is newer than build/native/fuse.node.
+bash scripts/build-native.sh
 
 # Build when any source is newer than the last build.
 stamp=dist/.build-stamp

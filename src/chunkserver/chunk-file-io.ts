@@ -1,9 +1,12 @@
-/** File and checksum helpers of the chunk store: full reads/writes, synced files, aligned verified reads. */
+/**
+ * File and checksum helpers of the chunk store: full reads/writes, synced files, aligned
+ * verified reads that decode compressed blocks, block writes at their slots.
+ */
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { crc32c } from '../common/crc32c';
 import { DfsError } from '../common/errors';
-import { BLOCK_BYTES, CHUNK_BYTES_MAX, type ChunkMeta, firstBadBlock } from './chunk-meta';
+import { BLOCK_BYTES, CHUNK_BYTES_MAX, type ChunkMeta, blockBytesOf, firstBadBlock } from './chunk-meta';
+import { STORED_RAW, decodeBlock, storedBytesOf, type EncodedBlock } from './block-codec';
 
 export function checkRange(offsetBytes: number, lengthBytes: number): void {
   if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0 || !Number.isSafeInteger(lengthBytes) || lengthBytes < 0
@@ -12,21 +15,13 @@ export function checkRange(offsetBytes: number, lengthBytes: number): void {
   }
 }
 
-/** Continues `crcs` (valid for `atBytes`) with `data` appended at `atBytes`. */
-export function appendCrcs(crcs: number[], atBytes: number, data: Buffer): void {
-  let pos = atBytes;
-  let i = 0;
-  while (i < data.length) {
-    const block = Math.floor(pos / BLOCK_BYTES);
-    const inBlock = pos % BLOCK_BYTES;
-    const n = Math.min(BLOCK_BYTES - inBlock, data.length - i);
-    crcs[block] = crc32c(data.subarray(i, i + n), inBlock === 0 ? 0 : crcs[block]);
-    i += n;
-    pos += n;
-  }
-}
-
-/** Reads the block-aligned span covering [from, to), verifies it, returns the [from, to) view. */
+/**
+ * Reads the block-aligned span covering [from, to) in one read, decodes compressed blocks in
+ * place (their slots' compressed prefixes; the rest of a slot is a hole or stale, overwritten),
+ * verifies every block against its CRC, returns the [from, to) view. `badBlock` is the first
+ * block that is short, does not decode or does not match (-1 = all good); `data` is meaningless
+ * then.
+ */
 export async function readAligned(fh: FileHandle, from: number, to: number, meta: ChunkMeta): Promise<{ data: Buffer; badBlock: number }> {
   if (to <= from) return { data: Buffer.alloc(0), badBlock: -1 };
   const alignedStart = Math.floor(from / BLOCK_BYTES) * BLOCK_BYTES;
@@ -34,8 +29,74 @@ export async function readAligned(fh: FileHandle, from: number, to: number, meta
   const buf = Buffer.allocUnsafe(alignedEnd - alignedStart);
   const got = await readFully(fh, buf, alignedStart);
   if (got !== buf.length) return { data: buf.subarray(0, 0), badBlock: Math.floor((alignedStart + got) / BLOCK_BYTES) };
+  if (meta.stored) {
+    for (let at = 0; at < buf.length; at += BLOCK_BYTES) {
+      const block = (alignedStart + at) / BLOCK_BYTES;
+      const word = meta.stored[block];
+      if (word === STORED_RAW) continue;
+      const logical = blockBytesOf(meta.lengthBytes, block);
+      const data = decodeBlock(buf.subarray(at, at + storedBytesOf(word, logical)), word, logical);
+      if (!data) return { data: buf.subarray(0, 0), badBlock: block };
+      data.copy(buf, at);
+    }
+  }
   const badBlock = firstBadBlock(buf, alignedStart, meta.crcs);
   return { data: buf.subarray(from - alignedStart, to - alignedStart), badBlock };
+}
+
+/** Block `block` decoded and verified against `meta`, or undefined when it is damaged. */
+export async function readBlock(fh: FileHandle, meta: ChunkMeta, block: number): Promise<Buffer | undefined> {
+  const start = block * BLOCK_BYTES;
+  const got = await readAligned(fh, start, start + blockBytesOf(meta.lengthBytes, block), meta);
+  return got.badBlock >= 0 ? undefined : got.data;
+}
+
+/** One block ready for its slot. */
+export interface BlockWrite {
+  index: number;
+  encoded: EncodedBlock;
+  /**
+   * Raw blocks only: write just data[fromBytes, toBytes) (defaults 0 and data.length), for a
+   * caller that knows the rest of the slot already holds these bytes.
+   */
+  fromBytes?: number;
+  toBytes?: number;
+}
+
+/**
+ * Writes each block at its slot (index * BLOCK_BYTES), runs of consecutive raw blocks with one
+ * writev. Returns the bytes written. `blocks` is in index order.
+ */
+export async function writeBlocks(fh: FileHandle, blocks: BlockWrite[]): Promise<number> {
+  const part = (b: BlockWrite): Buffer => (b.encoded.word === STORED_RAW
+    ? b.encoded.data.subarray(b.fromBytes ?? 0, b.toBytes ?? b.encoded.data.length) : b.encoded.data);
+  const joins = (prev: BlockWrite, next: BlockWrite): boolean => next.encoded.word === STORED_RAW && next.index === prev.index + 1
+    && (prev.toBytes ?? prev.encoded.data.length) === BLOCK_BYTES && prev.encoded.data.length === BLOCK_BYTES && (next.fromBytes ?? 0) === 0;
+  let written = 0;
+  for (let i = 0; i < blocks.length;) {
+    const first = blocks[i];
+    const raw = first.encoded.word === STORED_RAW;
+    let j = i + 1;
+    if (raw) while (j < blocks.length && joins(blocks[j - 1], blocks[j])) j++;
+    const parts = blocks.slice(i, j).map(part);
+    await writevFully(fh, parts, first.index * BLOCK_BYTES + (raw ? first.fromBytes ?? 0 : 0));
+    for (const p of parts) written += p.length;
+    i = j;
+  }
+  return written;
+}
+
+async function writevFully(fh: FileHandle, parts: Buffer[], position: number): Promise<void> {
+  if (parts.length === 1) return writeFully(fh, parts[0], position);
+  let pending = parts.slice();
+  let pos = position;
+  while (pending.length > 0) {
+    let { bytesWritten } = await fh.writev(pending, pos);
+    pos += bytesWritten;
+    // A short writev (rare on regular files): drop what went out and go on with the rest.
+    while (pending.length > 0 && bytesWritten >= pending[0].length) bytesWritten -= pending.shift()!.length;
+    if (pending.length > 0 && bytesWritten > 0) pending = [pending[0].subarray(bytesWritten), ...pending.slice(1)];
+  }
 }
 
 export async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<number> {

@@ -3,23 +3,36 @@
  *
  * Layout (little-endian):
  *   0  magic "DFSM"            4 bytes
- *   4  format version (u16)    = META_FORMAT_VERSION
+ *   4  format version (u16)    = META_FORMAT_RAW (1) or META_FORMAT_BLOCKS (2)
  *   6  reserved (u16)          = 0
  *   8  chunk version (u64)
- *  16  chunk length (u64)      bytes of data in the `.chunk` file
+ *  16  chunk length (u64)      bytes of (uncompressed) data; also the size of the `.chunk` file
  *  24  block count (u32)       = ceil(length / BLOCK_BYTES)
  *  28  block CRC32C (u32) × block count; block i covers [i*BLOCK_BYTES, min((i+1)*BLOCK_BYTES, length))
+ *      of the UNCOMPRESSED data
+ *  ..  format 2 only: stored word (u32) × block count (block-codec.ts): 0 = the block's bytes are
+ *      at its slot [i*BLOCK_BYTES, ...) of the `.chunk` file; else codec << 24 | n = n compressed
+ *      bytes at the start of the slot (the rest of the slot is a hole or stale, never read)
  *  ..  CRC32C of every preceding byte of the file (u32): a torn or damaged meta file is detected.
  *
- * Invariant: `crcs.length === blockCountOf(lengthBytes)`; the CRC of the last (partial) block
- * covers only the bytes before `lengthBytes`, so appending continues it with crc32c(data, crc).
+ * Format 1 (every block raw) is what versions before block compression wrote; it is still
+ * written whenever no block is compressed, so such chunks stay readable by those versions.
+ *
+ * Invariants: `crcs.length === blockCountOf(lengthBytes)`, and `stored`, when present, has the
+ * same length (absent = every block raw). The `.chunk` file is always `lengthBytes` long
+ * (compressed slots leave holes), so every block keeps its fixed slot and a range read touches
+ * only the blocks it covers.
  */
 import { crc32c } from '../common/crc32c';
 import { DfsError } from '../common/errors';
+import { STORED_RAW, isValidStoredWord, storedBytesOf } from './block-codec';
 
 export const BLOCK_BYTES = 64 * 1024;
-export const META_FORMAT_VERSION = 1;
-/** Largest chunk a replica accepts (also bounds the meta file to 256 KiB). */
+/** Every block raw: the format of versions before compression. */
+export const META_FORMAT_RAW = 1;
+/** With a stored word per block. */
+export const META_FORMAT_BLOCKS = 2;
+/** Largest chunk a replica accepts (also bounds the meta file to 512 KiB). */
 export const CHUNK_BYTES_MAX = 4 * 1024 * 1024 * 1024;
 
 const MAGIC = 0x4d534644; // "DFSM" read as a little-endian u32
@@ -28,8 +41,10 @@ const HEADER_BYTES = 28;
 export interface ChunkMeta {
   version: number;
   lengthBytes: number;
-  /** One CRC32C per 64 KiB block (see the invariant above). */
+  /** One CRC32C per 64 KiB block of the uncompressed data (see the invariant above). */
   crcs: number[];
+  /** One stored word per block (block-codec.ts); absent = every block raw. */
+  stored?: number[];
 }
 
 export function blockCountOf(lengthBytes: number): number {
@@ -37,16 +52,26 @@ export function blockCountOf(lengthBytes: number): number {
 }
 
 export function encodeMeta(meta: ChunkMeta): Buffer {
-  if (meta.crcs.length !== blockCountOf(meta.lengthBytes)) {
-    throw new DfsError('INTERNAL', `meta has ${meta.crcs.length} block CRCs for ${meta.lengthBytes} bytes`);
+  const count = blockCountOf(meta.lengthBytes);
+  if (meta.crcs.length !== count || (meta.stored && meta.stored.length !== count)) {
+    throw new DfsError('INTERNAL', `meta has ${meta.crcs.length} block CRCs / ${meta.stored?.length} stored words for ${meta.lengthBytes} bytes`);
   }
-  const buf = Buffer.alloc(HEADER_BYTES + 4 * meta.crcs.length + 4);
+  const stored = meta.stored?.some((w) => w !== STORED_RAW) ? meta.stored : undefined;
+  const buf = Buffer.alloc(HEADER_BYTES + 4 * count * (stored ? 2 : 1) + 4);
   buf.writeUInt32LE(MAGIC, 0);
-  buf.writeUInt16LE(META_FORMAT_VERSION, 4);
+  buf.writeUInt16LE(stored ? META_FORMAT_BLOCKS : META_FORMAT_RAW, 4);
   buf.writeBigUInt64LE(BigInt(meta.version), 8);
   buf.writeBigUInt64LE(BigInt(meta.lengthBytes), 16);
-  buf.writeUInt32LE(meta.crcs.length, 24);
-  for (let i = 0; i < meta.crcs.length; i++) buf.writeUInt32LE(meta.crcs[i] >>> 0, HEADER_BYTES + 4 * i);
+  buf.writeUInt32LE(count, 24);
+  for (let i = 0; i < count; i++) buf.writeUInt32LE(meta.crcs[i] >>> 0, HEADER_BYTES + 4 * i);
+  if (stored) {
+    for (let i = 0; i < count; i++) {
+      if (!isValidStoredWord(stored[i], blockBytesOf(meta.lengthBytes, i))) {
+        throw new DfsError('INTERNAL', `block ${i}: invalid stored word ${stored[i]}`);
+      }
+      buf.writeUInt32LE(stored[i] >>> 0, HEADER_BYTES + 4 * (count + i));
+    }
+  }
   const end = buf.length - 4;
   buf.writeUInt32LE(crc32c(buf.subarray(0, end)), end);
   return buf;
@@ -60,14 +85,39 @@ export function decodeMeta(buf: Buffer, what = 'meta'): ChunkMeta {
   const end = buf.length - 4;
   if (crc32c(buf.subarray(0, end)) !== buf.readUInt32LE(end)) throw bad('meta checksum mismatch');
   const format = buf.readUInt16LE(4);
-  if (format !== META_FORMAT_VERSION) throw bad(`unknown format version ${format}`);
+  if (format !== META_FORMAT_RAW && format !== META_FORMAT_BLOCKS) throw bad(`unknown format version ${format}`);
   const version = Number(buf.readBigUInt64LE(8));
   const lengthBytes = Number(buf.readBigUInt64LE(16));
   const count = buf.readUInt32LE(24);
-  if (count !== blockCountOf(lengthBytes) || buf.length !== HEADER_BYTES + 4 * count + 4) throw bad('block count does not match length');
+  const words = format === META_FORMAT_BLOCKS ? 2 : 1;
+  if (count !== blockCountOf(lengthBytes) || buf.length !== HEADER_BYTES + 4 * count * words + 4) throw bad('block count does not match length');
   const crcs = new Array<number>(count);
   for (let i = 0; i < count; i++) crcs[i] = buf.readUInt32LE(HEADER_BYTES + 4 * i);
-  return { version, lengthBytes, crcs };
+  if (format === META_FORMAT_RAW) return { version, lengthBytes, crcs };
+  const stored = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    stored[i] = buf.readUInt32LE(HEADER_BYTES + 4 * (count + i));
+    if (!isValidStoredWord(stored[i], blockBytesOf(lengthBytes, i))) throw bad(`block ${i}: invalid stored word ${stored[i]}`);
+  }
+  return { version, lengthBytes, crcs, stored };
+}
+
+/** Bytes of block `block` in a chunk of `lengthBytes` (0 past the end). */
+export function blockBytesOf(lengthBytes: number, block: number): number {
+  return Math.max(0, Math.min(BLOCK_BYTES, lengthBytes - block * BLOCK_BYTES));
+}
+
+/** The stored word of every block (a fresh array; all raw for a format-1 meta). */
+export function storedWordsOf(meta: ChunkMeta): number[] {
+  return meta.stored ? meta.stored.slice() : new Array<number>(meta.crcs.length).fill(STORED_RAW);
+}
+
+/** Bytes the blocks take in the `.chunk` file: compressed sizes, raw blocks at full size. */
+export function storedBytesOfMeta(meta: ChunkMeta): number {
+  if (!meta.stored) return meta.lengthBytes;
+  let sum = 0;
+  for (let i = 0; i < meta.stored.length; i++) sum += storedBytesOf(meta.stored[i], blockBytesOf(meta.lengthBytes, i));
+  return sum;
 }
 
 const ZERO_BLOCK = Buffer.alloc(BLOCK_BYTES);

@@ -1,7 +1,8 @@
 /**
  * Chunk replicas on the local disk: `DATA_DIR/chunks/<handle % 256, 2 hex>/<handle>.chunk`
- * holds the bytes and `<handle>.meta` the version, length and one CRC32C per 64 KiB block
- * (format in chunk-meta.ts).
+ * holds the bytes, each 64 KiB block at its slot, raw or compressed (`chunkserver.compression`,
+ * block-codec.ts), and `<handle>.meta` the version, length, one CRC32C per block over the
+ * uncompressed bytes and how each block is stored (format in chunk-meta.ts).
  *
  * Invariants and fault model
  * - A handle that is not a positive safe integer is EINVAL before any path is built.
@@ -11,14 +12,20 @@
  *   meta's temp file is written and fsync'd while the data fsync runs: nothing makes it visible
  *   before the rename, which waits for both). A crash in between leaves data that does not match its
  *   meta: detected on read (CHECKSUM_MISMATCH), never served, repaired from another replica.
- * - Reads verify every 64 KiB block they touch; a mismatch that persists when re-read under
- *   the chunk's lock (so a concurrent write is not mistaken for corruption) marks the replica
- *   bad: it is not served again and is reported through `onBad`.
+ * - Reads decode and verify every 64 KiB block they touch; a block that does not decode is a
+ *   checksum mismatch like any other. A mismatch that persists when re-read under the chunk's
+ *   lock (so a concurrent write is not mistaken for corruption) marks the replica bad: it is
+ *   not served again and is reported through `onBad`.
+ * - Compression is invisible above the store: lengths, offsets and CRCs are those of the
+ *   uncompressed data, so replicas compare equal whatever each one compressed, and chunks
+ *   written raw (meta format 1, also by earlier versions) read as before.
  * - Edge blocks of a partial-block write are read and verified BEFORE they are overwritten, so
  *   a write never launders earlier corruption into a fresh checksum.
- * - A failed write (client gone, downstream failure) re-checksums what reached the disk, so the
- *   replica stays self-consistent (its content in that range is undefined, as in GFS).
+ * - A failed write (client gone, downstream failure) still writes the block it was gathering
+ *   and persists a meta that matches the file, so the replica stays self-consistent (its
+ *   content in that range is undefined, as in GFS); only a failed block write marks it bad.
  */
+import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,9 +34,11 @@ import { crc32c } from '../common/crc32c';
 import { DfsError } from '../common/errors';
 import { logger, type Logger } from '../common/logger';
 import { KeyLock } from './key-lock';
-import { BLOCK_BYTES, CHUNK_BYTES_MAX, type ChunkMeta, checkHandle, decodeMeta, encodeMeta } from './chunk-meta';
-import { appendCrcs, checkRange, fsyncDir, readAligned, readFully, writeFileSynced, writeFully } from './chunk-file-io';
+import { BLOCK_BYTES, CHUNK_BYTES_MAX, type ChunkMeta, blockCountOf, checkHandle, decodeMeta, encodeMeta, storedBytesOfMeta } from './chunk-meta';
+import { checkRange, fsyncDir, readAligned, readBlock, writeBlocks, writeFileSynced } from './chunk-file-io';
 import { FileChunkWriter, type WriterSink } from './chunk-writer';
+import { BlockAssembler, type WholeBlock } from './block-assembler';
+import { COMPRESSION_OFF, encodeBlock, type CompressionPolicy } from './block-codec';
 
 export interface ChunkState {
   handle: number;
@@ -71,7 +80,10 @@ export interface ChunkStore {
   get(handle: number): ChunkState | undefined;
   list(): ChunkState[];
   count(): number;
+  /** Bytes of data held (uncompressed): what the replicas are worth to the cluster. */
   usedBytes(): number;
+  /** Bytes the blocks take in the chunk files after compression (≤ usedBytes()). */
+  storedBytes(): number;
   activeWrites(): number;
   /** An empty chunk at `version`; OK when it exists at that version, EEXIST otherwise. */
   create(handle: number, version: number): Promise<ChunkState>;
@@ -95,17 +107,25 @@ export interface FileChunkStoreOptions {
   dataDir: string;
   /** Called once when a replica is first marked bad. */
   onBad?: (bad: BadReplica) => void;
+  /** How new blocks are stored (default: never compressed). Existing blocks are read either way. */
+  compression?: CompressionPolicy;
   log?: Logger;
 }
 
 const TMP_MARK = '.tmp-';
+const EMPTY = Buffer.alloc(0);
 
 export class FileChunkStore implements ChunkStore, WriterSink {
   readonly dataDir: string;
   private readonly chunksDir: string;
   private readonly chunks = new Map<number, ChunkState>();
+  /** Handle → bytes its blocks take in its `.chunk` file (storedBytesOfMeta). */
+  private readonly storedBytesByHandle = new Map<number, number>();
+  private readonly compression: CompressionPolicy;
   private readonly badReasons = new Map<number, string>();
   private readonly locks = new KeyLock<number>();
+  /** Shard folders known to exist (made by ensureShardDir). */
+  private readonly shardDirsMade = new Set<string>();
   private readonly changed = new Set<number>();
   private readonly removed = new Set<number>();
   private newBad: BadReplica[] = [];
@@ -116,11 +136,20 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     this.dataDir = opts.dataDir;
     this.chunksDir = join(opts.dataDir, 'chunks');
     this.log = opts.log ?? logger('chunk-store', { dataDir: opts.dataDir });
+    this.compression = opts.compression ?? COMPRESSION_OFF;
   }
 
   chunkPath(handle: number): string {
     checkHandle(handle);
     return join(this.shardDir(handle), `${handle}.chunk`);
+  }
+
+  /** Creates the shard folder of `handle` once per process (mkdir is a syscall per create otherwise). */
+  private async ensureShardDir(handle: number): Promise<void> {
+    const dir = this.shardDir(handle);
+    if (this.shardDirsMade.has(dir)) return;
+    await fsp.mkdir(dir, { recursive: true });
+    this.shardDirsMade.add(dir);
   }
 
   private shardDir(handle: number): string {
@@ -174,6 +203,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     }
     const st: ChunkState = { handle, version: meta.version, lengthBytes: meta.lengthBytes, bad: false };
     this.chunks.set(handle, st);
+    this.storedBytesByHandle.set(handle, storedBytesOfMeta(meta));
     const size = (await fsp.stat(this.chunkPath(handle))).size;
     if (size !== meta.lengthBytes) this.markBad(handle, `data file has ${size} bytes, meta says ${meta.lengthBytes}`);
   }
@@ -194,6 +224,12 @@ export class FileChunkStore implements ChunkStore, WriterSink {
   usedBytes(): number {
     let sum = 0;
     for (const st of this.chunks.values()) sum += st.lengthBytes;
+    return sum;
+  }
+
+  storedBytes(): number {
+    let sum = 0;
+    for (const n of this.storedBytesByHandle.values()) sum += n;
     return sum;
   }
 
@@ -281,15 +317,27 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       }
       // Both files are new and unknown to the master until this Grant is answered, so no temp
       // file: an unfinished create leaves a twinless or unreadable meta that load() removes.
-      // The empty data file has no bytes to fsync; the directory fsync makes both names durable.
-      await fsp.mkdir(this.shardDir(handle), { recursive: true });
-      await Promise.all([
-        fsp.open(this.chunkPath(handle), 'w').then((fh) => fh.close()),
-        writeFileSynced(this.metaPath(handle), encodeMeta({ version, lengthBytes: 0, crcs: [] })),
+      // No fsync: an empty replica holds no data, and the first write fsyncs the data, the meta
+      // and the folder (both names). One lost to a power cut before that write is missing from
+      // the next inventory, and the master treats it as any lost replica (small files: the
+      // create is on the critical path of every new chunk, and 2 fsyncs × 3 replicas on one disk
+      // were most of it).
+      const writeBoth = (): Promise<unknown> => Promise.all([
+        fsp.writeFile(this.chunkPath(handle), EMPTY),
+        fsp.writeFile(this.metaPath(handle), encodeMeta({ version, lengthBytes: 0, crcs: [] })),
       ]);
-      await fsyncDir(this.shardDir(handle));
+      await this.ensureShardDir(handle);
+      try {
+        await writeBoth();
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        this.shardDirsMade.delete(this.shardDir(handle)); // removed behind our back: make it again
+        await this.ensureShardDir(handle);
+        await writeBoth();
+      }
       const st: ChunkState = { handle, version, lengthBytes: 0, bad: false };
       this.touch(st);
+      this.storedBytesByHandle.set(handle, 0);
       return { ...st };
     });
   }
@@ -324,8 +372,8 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       const meta = await this.readMeta(handle);
       fh = await fsp.open(this.chunkPath(handle), 'r+');
       const writer = await FileChunkWriter.open({
-        store: this, st, meta, fh, offsetBytes, lengthBytes,
-        readVerifiedBlock: (block) => this.readVerifiedBlock(fh!, st, meta, block),
+        store: this, st, meta, fh, offsetBytes, lengthBytes, compression: this.compression,
+        readVerifiedBlock: (current, block) => this.readVerifiedBlock(fh!, st, current, block),
         done: () => { this.writers--; release(); },
       });
       this.writers++;
@@ -337,12 +385,10 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     }
   }
 
-  /** Reads block `block` as it is on disk and checks it against `meta`; marks the replica bad otherwise. */
+  /** Reads block `block` as `meta` describes it, decoded and checked; marks the replica bad otherwise. */
   private async readVerifiedBlock(fh: FileHandle, st: ChunkState, meta: ChunkMeta, block: number): Promise<Buffer> {
-    const start = block * BLOCK_BYTES;
-    const buf = Buffer.alloc(Math.max(0, Math.min(BLOCK_BYTES, meta.lengthBytes - start)));
-    const got = await readFully(fh, buf, start);
-    if (got !== buf.length || crc32c(buf) !== meta.crcs[block]) {
+    const buf = await readBlock(fh, meta, block);
+    if (!buf) {
       const reason = `block ${block} does not match its checksum`;
       this.markBad(st.handle, reason);
       throw new DfsError('CHECKSUM_MISMATCH', `chunk ${st.handle}: ${reason}`);
@@ -354,6 +400,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
   async finishWrite(st: ChunkState, meta: ChunkMeta, dataSynced?: Promise<void>): Promise<void> {
     await this.writeMeta(st.handle, meta, dataSynced);
     st.lengthBytes = meta.lengthBytes;
+    this.storedBytesByHandle.set(st.handle, storedBytesOfMeta(meta));
     this.touch(st);
   }
 
@@ -403,23 +450,24 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       const suffix = `${TMP_MARK}${randomBytes(4).toString('hex')}`;
       const tmpData = `${this.chunkPath(handle)}${suffix}`;
       const fh = await fsp.open(tmpData, 'w');
-      const crcs: number[] = [];
-      let lengthBytes = 0;
+      const meta: Required<ChunkMeta> = { version, lengthBytes: 0, crcs: [], stored: [] };
       try {
         try {
+          const blocks = new BlockAssembler(0);
           for await (const piece of source) {
-            if (lengthBytes + piece.length > CHUNK_BYTES_MAX) throw new DfsError('EFBIG', `chunk ${handle} exceeds ${CHUNK_BYTES_MAX} bytes`);
-            await writeFully(fh, piece, lengthBytes);
-            appendCrcs(crcs, lengthBytes, piece);
-            lengthBytes += piece.length;
+            if (blocks.positionBytes + piece.length > CHUNK_BYTES_MAX) throw new DfsError('EFBIG', `chunk ${handle} exceeds ${CHUNK_BYTES_MAX} bytes`);
+            await this.installBlocks(fh, meta, blocks.push(piece));
           }
+          const last = blocks.unfinished();
+          if (last) await this.installBlocks(fh, meta, [{ index: last.index, content: last.buffer.subarray(0, last.knownBytes) }]);
+          await fh.truncate(meta.lengthBytes); // a compressed last block leaves it short
           await fh.sync();
         } finally {
           await fh.close();
         }
         // data first, then meta: a crash between the renames leaves a mismatch, never a silent error
         const tmpMeta = `${this.metaPath(handle)}${suffix}`;
-        await writeFileSynced(tmpMeta, encodeMeta({ version, lengthBytes, crcs }));
+        await writeFileSynced(tmpMeta, encodeMeta(meta));
         await fsp.rename(tmpData, this.chunkPath(handle));
         await fsp.rename(tmpMeta, this.metaPath(handle));
         await fsyncDir(this.shardDir(handle));
@@ -429,10 +477,24 @@ export class FileChunkStore implements ChunkStore, WriterSink {
         throw e;
       }
       if (this.badReasons.delete(handle)) this.log.info({ handle }, 'replica state BAD -> GOOD (reinstalled)');
-      const st: ChunkState = { handle, version, lengthBytes, bad: false };
+      const st: ChunkState = { handle, version, lengthBytes: meta.lengthBytes, bad: false };
       this.touch(st);
+      this.storedBytesByHandle.set(handle, storedBytesOfMeta(meta));
       return { ...st };
     });
+  }
+
+  /** Appends whole blocks (and at the end the partial last one) to a chunk being installed. */
+  private async installBlocks(fh: FileHandle, meta: Required<ChunkMeta>, blocks: WholeBlock[]): Promise<void> {
+    if (blocks.length === 0) return;
+    const writes = blocks.map((b) => ({ index: b.index, encoded: encodeBlock(b.content, this.compression) }));
+    await writeBlocks(fh, writes);
+    for (let i = 0; i < blocks.length; i++) {
+      meta.crcs[blocks[i].index] = crc32c(blocks[i].content);
+      meta.stored[blocks[i].index] = writes[i].encoded.word;
+      meta.lengthBytes = blocks[i].index * BLOCK_BYTES + blocks[i].content.length;
+    }
+    assert.equal(meta.crcs.length, blockCountOf(meta.lengthBytes));
   }
 
   async remove(handle: number, maxVersion: number): Promise<boolean> {
@@ -444,6 +506,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       await fsp.rm(this.metaPath(handle), { force: true });
       await fsp.rm(this.chunkPath(handle), { force: true });
       this.chunks.delete(handle);
+      this.storedBytesByHandle.delete(handle);
       this.badReasons.delete(handle);
       this.changed.delete(handle);
       this.removed.add(handle);

@@ -1,13 +1,29 @@
 /**
- * One streaming write into a chunk file, keeping the per-block CRC32Cs up to date as bytes
- * arrive. Created by the chunk store while it holds the chunk's lock; `done()` releases it.
- * Operations run one at a time in call order (an abort waits for an in-flight write).
+ * One streaming write into a chunk file. Created by the chunk store while it holds the chunk's
+ * lock; `done()` releases it. Operations run one at a time in call order (an abort waits for an
+ * in-flight write).
+ *
+ * The file is written in whole 64 KiB blocks, each at its fixed slot, raw or compressed
+ * (block-codec.ts): arriving bytes are gathered per block (BlockAssembler), and a block goes
+ * to disk, with its CRC32C over the uncompressed bytes, once it is complete. A write that
+ * starts inside a block begins with that block's current bytes (read, decoded and verified at
+ * open); the block where it ends inside existing data is completed with the old bytes after
+ * it (also read and verified at open, BEFORE anything is overwritten, so a write never
+ * launders earlier corruption into a fresh checksum).
+ *
+ * `work` always describes what the file holds: every block written so far, nothing of the
+ * block still being gathered. A failed write (client gone, downstream failure) writes the
+ * gathered part of its last block too (completed with the old bytes after it), then persists
+ * `work`: the replica stays self-consistent, its content in the written range undefined as in
+ * GFS. Only when a block write itself failed is the replica marked bad.
  */
 import type { FileHandle } from 'node:fs/promises';
 import { crc32c } from '../common/crc32c';
 import { DfsError, asDfsError } from '../common/errors';
-import { BLOCK_BYTES, type ChunkMeta, blockCountOf, extendWithZeros } from './chunk-meta';
-import { checkRange, readFully, writeFully } from './chunk-file-io';
+import { BLOCK_BYTES, type ChunkMeta, blockBytesOf, blockCountOf, extendWithZeros, storedWordsOf } from './chunk-meta';
+import { checkRange, writeBlocks, type BlockWrite } from './chunk-file-io';
+import { STORED_RAW, encodeBlock, type CompressionPolicy } from './block-codec';
+import { BlockAssembler, type WholeBlock } from './block-assembler';
 import type { ChunkState, ChunkWriter } from './chunk-store';
 
 /** What a writer needs from its store. */
@@ -27,16 +43,12 @@ export interface WriterParts {
   fh: FileHandle;
   offsetBytes: number;
   lengthBytes: number;
-  readVerifiedBlock(block: number): Promise<Buffer>;
+  compression: CompressionPolicy;
+  /** Block `block` as `meta` describes it, decoded; CHECKSUM_MISMATCH (replica marked bad) when damaged. */
+  readVerifiedBlock(meta: ChunkMeta, block: number): Promise<Buffer>;
   done(): void;
 }
 
-/**
- * Checksums are maintained while the data streams: `running` is the CRC of the current block
- * up to `pos`. A write that starts inside a block continues the stored CRC (append) or starts
- * from the verified prefix read back from disk; one that ends inside existing data finishes the
- * block with the verified suffix read (before anything was overwritten) at open.
- */
 /**
  * Bytes written between two background `datasync`s while a write streams in. The final fsync
  * before the ack is still done in full; the early ones only start the writeback of what is
@@ -45,14 +57,25 @@ export interface WriterParts {
  */
 export const EARLY_SYNC_BYTES = 8 * 1024 * 1024;
 
+type WorkMeta = Required<ChunkMeta>;
+
 export class FileChunkWriter implements ChunkWriter {
   readonly handle: number;
-  private pos: number;
-  private running = 0;
-  private crcs: number[];
-  private readonly originalCrcs: number[];
-  private readonly oldLengthBytes: number;
-  private suffix: Buffer | undefined;
+  private readonly work: WorkMeta;
+  private readonly blocks: BlockAssembler;
+  /** Old content of the edge blocks, read and verified at open. */
+  private readonly edges = new Map<number, Buffer>();
+  /** Something reached the file: a failed write must then persist a meta that matches it. */
+  private touched = false;
+  /** A block write failed: nobody knows what the file holds. */
+  private writeError: DfsError | undefined;
+  /** The unfinished last block was written (commit, or repair). */
+  private lastBlockWritten = false;
+  /**
+   * Size of the data file as far as this writer made it. A compressed last block leaves it
+   * below `work.lengthBytes` until a truncate fixes it (before any read of the file, at the end).
+   */
+  private fileBytes: number;
   private serial: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** Bytes written since the last background datasync started. */
@@ -61,41 +84,32 @@ export class FileChunkWriter implements ChunkWriter {
   private earlySync: Promise<void> = Promise.resolve();
   private earlySyncRunning = false;
 
-  private constructor(private readonly p: WriterParts) {
+  private constructor(private readonly p: WriterParts, prefix: Buffer | undefined) {
     this.handle = p.st.handle;
-    this.pos = p.offsetBytes;
-    this.originalCrcs = p.meta.crcs.slice();
-    this.crcs = p.meta.crcs.slice();
-    this.oldLengthBytes = p.meta.lengthBytes;
+    this.work = { version: p.meta.version, lengthBytes: p.meta.lengthBytes, crcs: p.meta.crcs.slice(), stored: storedWordsOf(p.meta) };
+    this.blocks = new BlockAssembler(p.offsetBytes, prefix);
+    this.fileBytes = p.meta.lengthBytes;
   }
 
+  /** Reads and verifies the edge blocks (CHECKSUM_MISMATCH when one is damaged). */
   static async open(p: WriterParts): Promise<FileChunkWriter> {
-    const w = new FileChunkWriter(p);
-    await w.prepareEdges();
+    const edges = new Map<number, Buffer>();
+    const old = async (block: number): Promise<Buffer> => {
+      let got = edges.get(block);
+      if (!got) edges.set(block, got = await p.readVerifiedBlock(p.meta, block));
+      return got;
+    };
+    const { offsetBytes: offset, lengthBytes: length, meta } = p;
+    let prefix: Buffer | undefined;
+    if (length > 0) {
+      // The first block begins with what is there now (zeros past the end).
+      if (offset % BLOCK_BYTES !== 0 && offset - (offset % BLOCK_BYTES) < meta.lengthBytes) prefix = await old(Math.floor(offset / BLOCK_BYTES));
+      const end = offset + length;
+      if (end % BLOCK_BYTES !== 0 && end < meta.lengthBytes) await old(Math.floor(end / BLOCK_BYTES));
+    }
+    const w = new FileChunkWriter(p, prefix);
+    for (const [block, data] of edges) w.edges.set(block, data);
     return w;
-  }
-
-  private async prepareEdges(): Promise<void> {
-    const { offsetBytes: offset, lengthBytes: length } = this.p;
-    if (length === 0) return;
-    const oldLen = this.oldLengthBytes;
-    if (offset > oldLen) extendWithZeros(this.crcs, oldLen, offset); // the gap reads as zeros
-    const startBlock = Math.floor(offset / BLOCK_BYTES);
-    let startOld: Buffer | undefined;
-    if (offset % BLOCK_BYTES !== 0) {
-      if (offset >= oldLen) {
-        this.running = this.crcs[startBlock]; // append: continue the stored CRC, no read
-      } else {
-        startOld = await this.p.readVerifiedBlock(startBlock);
-        this.running = crc32c(startOld.subarray(0, offset % BLOCK_BYTES));
-      }
-    }
-    const end = offset + length;
-    if (end % BLOCK_BYTES !== 0 && end < oldLen) {
-      const endBlock = Math.floor(end / BLOCK_BYTES);
-      const old = endBlock === startBlock && startOld ? startOld : await this.p.readVerifiedBlock(endBlock);
-      this.suffix = old.subarray(end % BLOCK_BYTES);
-    }
   }
 
   private queue<T>(fn: () => Promise<T>): Promise<T> {
@@ -107,22 +121,90 @@ export class FileChunkWriter implements ChunkWriter {
   write(data: Buffer): Promise<void> {
     return this.queue(async () => {
       if (this.closed) throw new DfsError('INTERNAL', 'write after the writer closed');
-      if (this.pos + data.length > this.p.offsetBytes + this.p.lengthBytes) {
+      if (this.blocks.positionBytes + data.length > this.p.offsetBytes + this.p.lengthBytes) {
         throw new DfsError('BAD_FRAME', `more data than the announced ${this.p.lengthBytes} bytes`);
       }
-      await writeFully(this.p.fh, data, this.pos);
-      this.startEarlySync(data.length);
-      let i = 0;
-      while (i < data.length) {
-        const inBlock = this.pos % BLOCK_BYTES;
-        const n = Math.min(BLOCK_BYTES - inBlock, data.length - i);
-        if (inBlock === 0) this.running = 0;
-        this.running = crc32c(data.subarray(i, i + n), this.running);
-        i += n;
-        this.pos += n;
-        if (this.pos % BLOCK_BYTES === 0) this.crcs[this.pos / BLOCK_BYTES - 1] = this.running;
-      }
+      const whole = this.blocks.push(data);
+      if (whole.length > 0) await this.putBlocks(whole);
     });
+  }
+
+  /**
+   * Encodes and writes consecutive blocks, then records them in `work`. A block past the end
+   * first extends the chunk with zeros up to it.
+   */
+  private async putBlocks(blocks: WholeBlock[]): Promise<void> {
+    const start = blocks[0].index * BLOCK_BYTES;
+    if (start > this.work.lengthBytes) await this.extendTo(start);
+    const writes = blocks.map((b): BlockWrite => {
+      const encoded = encodeBlock(b.content, this.p.compression);
+      // A raw block over a raw block: only the new bytes go out, the others are on disk already.
+      const patch = encoded.word === STORED_RAW && b.index < this.work.stored.length && this.work.stored[b.index] === STORED_RAW;
+      return patch ? { index: b.index, encoded, fromBytes: b.fromBytes, toBytes: b.toBytes } : { index: b.index, encoded };
+    });
+    const crcs = blocks.map((b) => crc32c(b.content));
+    this.touched = true;
+    let written: number;
+    try {
+      written = await writeBlocks(this.p.fh, writes);
+    } catch (e) {
+      this.writeError = asDfsError(e);
+      throw e;
+    }
+    for (let i = 0; i < blocks.length; i++) {
+      const { index, content } = blocks[i];
+      const w = writes[i];
+      this.fileBytes = Math.max(this.fileBytes, index * BLOCK_BYTES + (w.encoded.word === STORED_RAW ? w.toBytes ?? w.encoded.data.length : w.encoded.data.length));
+      this.work.crcs[index] = crcs[i];
+      this.work.stored[index] = writes[i].encoded.word;
+      this.work.lengthBytes = Math.max(this.work.lengthBytes, index * BLOCK_BYTES + content.length);
+    }
+    this.startEarlySync(written);
+  }
+
+  /**
+   * Grows the chunk to `target` bytes of zeros. Raw blocks need no I/O (the gap is a hole that
+   * reads as zeros, the CRCs are computed); a compressed last block is rewritten padded.
+   */
+  private async extendTo(target: number): Promise<void> {
+    const w = this.work;
+    const last = Math.floor(w.lengthBytes / BLOCK_BYTES);
+    if (w.lengthBytes % BLOCK_BYTES !== 0 && w.stored[last] !== STORED_RAW) {
+      const padded = Buffer.alloc(Math.min(BLOCK_BYTES, target - last * BLOCK_BYTES));
+      (await this.readCurrentBlock(last)).copy(padded);
+      await this.putBlocks([{ index: last, content: padded }]);
+    }
+    if (target <= w.lengthBytes) return;
+    extendWithZeros(w.crcs, w.lengthBytes, target);
+    for (let b = w.stored.length; b < w.crcs.length; b++) w.stored[b] = STORED_RAW;
+    w.lengthBytes = target;
+  }
+
+  /** Writes the unfinished block, completed with the old bytes after the written part. */
+  private async putLastBlock(): Promise<void> {
+    const last = this.blocks.unfinished();
+    this.lastBlockWritten = true;
+    if (!last) return;
+    const oldBytes = blockBytesOf(this.work.lengthBytes, last.index);
+    if (oldBytes > last.knownBytes) {
+      const old = this.edges.get(last.index) ?? await this.readCurrentBlock(last.index);
+      old.copy(last.buffer, last.knownBytes, last.knownBytes, oldBytes);
+    }
+    await this.putBlocks([{
+      index: last.index, content: last.buffer.subarray(0, Math.max(oldBytes, last.knownBytes)), fromBytes: last.fromBytes, toBytes: last.knownBytes,
+    }]);
+  }
+
+  /** Block `block` as the file holds it now, decoded and verified (CHECKSUM_MISMATCH otherwise). */
+  private async readCurrentBlock(block: number): Promise<Buffer> {
+    if (this.fileBytes < this.work.lengthBytes) await this.fitFileLength();
+    return this.p.readVerifiedBlock(this.work, block);
+  }
+
+  /** The data file gets the chunk's length: compressed slots and zero gaps leave it short, a set_length cut long. */
+  private async fitFileLength(): Promise<void> {
+    await this.p.fh.truncate(this.work.lengthBytes);
+    this.fileBytes = this.work.lengthBytes;
   }
 
   /** Starts a background datasync every EARLY_SYNC_BYTES written, one at a time. */
@@ -139,20 +221,16 @@ export class FileChunkWriter implements ChunkWriter {
       if (this.closed) throw new DfsError('INTERNAL', 'commit after the writer closed');
       const { offsetBytes: offset, lengthBytes: length } = this.p;
       try {
-        if (this.pos !== offset + length) throw new DfsError('BAD_FRAME', `write ended after ${this.pos - offset} of ${length} bytes`);
-        if (length > 0 && this.pos % BLOCK_BYTES !== 0) {
-          if (this.suffix) this.running = crc32c(this.suffix, this.running);
-          this.crcs[Math.floor(this.pos / BLOCK_BYTES)] = this.running;
-        }
-        let newLen = length > 0 ? Math.max(this.oldLengthBytes, offset + length) : this.oldLengthBytes;
-        this.crcs.length = blockCountOf(newLen);
-        if (setLengthBytes !== undefined && setLengthBytes !== newLen) {
+        const pos = this.blocks.positionBytes;
+        if (pos !== offset + length) throw new DfsError('BAD_FRAME', `write ended after ${pos - offset} of ${length} bytes`);
+        if (length > 0) await this.putLastBlock();
+        if (setLengthBytes !== undefined && setLengthBytes !== this.work.lengthBytes) {
           checkRange(setLengthBytes, 0);
-          await this.applySetLength(newLen, setLengthBytes);
-          newLen = setLengthBytes;
+          await this.setLength(setLengthBytes);
         }
-        await this.p.store.finishWrite(this.p.st, { version: this.p.st.version, lengthBytes: newLen, crcs: this.crcs }, this.earlySync.then(() => this.p.fh.sync()));
-        return newLen;
+        await this.fitFileLength();
+        await this.p.store.finishWrite(this.p.st, this.work, this.earlySync.then(() => this.p.fh.sync()));
+        return this.work.lengthBytes;
       } catch (e) {
         await this.repair();
         throw e;
@@ -162,22 +240,24 @@ export class FileChunkWriter implements ChunkWriter {
     });
   }
 
-  private async applySetLength(curLen: number, target: number): Promise<void> {
-    if (target > curLen) {
-      extendWithZeros(this.crcs, curLen, target);
-    } else if (target % BLOCK_BYTES !== 0) {
-      // The new last block: verify it as it is now, then checksum its kept prefix.
-      const block = Math.floor(target / BLOCK_BYTES);
-      const meta = { version: this.p.st.version, lengthBytes: curLen, crcs: this.crcs };
-      const buf = Buffer.alloc(Math.min(BLOCK_BYTES, curLen - block * BLOCK_BYTES));
-      const got = await readFully(this.p.fh, buf, block * BLOCK_BYTES);
-      if (got !== buf.length || crc32c(buf) !== meta.crcs[block]) {
-        throw new DfsError('CHECKSUM_MISMATCH', `chunk ${this.handle}: block ${block} does not match its checksum`);
+  private async setLength(target: number): Promise<void> {
+    const w = this.work;
+    this.touched = true;
+    if (target > w.lengthBytes) return this.extendTo(target);
+    const block = Math.floor(target / BLOCK_BYTES);
+    const keep = target % BLOCK_BYTES;
+    if (keep !== 0) {
+      // The new last block: verified as it is now, then cut (a raw one by the truncate alone).
+      const cut = (await this.readCurrentBlock(block)).subarray(0, keep);
+      if (w.stored[block] !== STORED_RAW) {
+        const encoded = encodeBlock(Buffer.from(cut), this.p.compression);
+        await writeBlocks(this.p.fh, [{ index: block, encoded }]).catch((e) => { this.writeError = asDfsError(e); throw e; });
+        w.stored[block] = encoded.word;
       }
-      this.crcs[block] = crc32c(buf.subarray(0, target % BLOCK_BYTES));
+      w.crcs[block] = crc32c(cut);
     }
-    this.crcs.length = blockCountOf(target);
-    await this.p.fh.truncate(target);
+    w.crcs.length = w.stored.length = blockCountOf(target);
+    w.lengthBytes = target;
   }
 
   abort(): Promise<void> {
@@ -191,20 +271,15 @@ export class FileChunkWriter implements ChunkWriter {
     });
   }
 
-  /** Makes the meta match what is on disk after a partial write; marks the replica bad if even that fails. */
+  /** Makes the meta match what is on disk after a failed write; marks the replica bad if even that fails. */
   private async repair(): Promise<void> {
     try {
-      const size = (await this.p.fh.stat()).size;
-      if (size === this.oldLengthBytes && this.pos === this.p.offsetBytes) return; // nothing reached the disk
-      const crcs = this.originalCrcs.slice(0, blockCountOf(size));
-      const first = Math.floor(Math.min(this.p.offsetBytes, this.oldLengthBytes) / BLOCK_BYTES);
-      for (let block = first; block < blockCountOf(size); block++) {
-        const buf = Buffer.alloc(Math.min(BLOCK_BYTES, size - block * BLOCK_BYTES));
-        await readFully(this.p.fh, buf, block * BLOCK_BYTES);
-        crcs[block] = crc32c(buf);
-      }
+      if (this.writeError) throw this.writeError;
+      if (!this.lastBlockWritten && this.blocks.positionBytes > this.p.offsetBytes) await this.putLastBlock();
+      if (!this.touched) return; // nothing reached the disk
+      await this.fitFileLength();
       await this.p.fh.sync();
-      await this.p.store.finishWrite(this.p.st, { version: this.p.st.version, lengthBytes: size, crcs });
+      await this.p.store.finishWrite(this.p.st, this.work);
     } catch (e) {
       this.p.store.markBad(this.handle, `could not recover from a failed write: ${asDfsError(e).message}`);
     }
@@ -221,4 +296,3 @@ export class FileChunkWriter implements ChunkWriter {
     }
   }
 }
-

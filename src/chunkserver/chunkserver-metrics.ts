@@ -2,7 +2,8 @@
  * The chunkserver's Prometheus metrics (served on `chunkserver.httpListen` at /metrics):
  * RPCs by method, bytes served by ReadChunk, bytes written to chunk files (client writes,
  * chain forwards and re-replication copies), replicas found bad by a checksum, and gauges of
- * the store read at scrape time. Observation only: the wrappers never change a result.
+ * the store read at scrape time (among them data held vs bytes stored after compression).
+ * Observation only: the wrappers never change a result.
  */
 import { Counter, Gauge } from 'prom-client';
 import { createRpcMetrics, instrumentHandlers, type RpcMetrics } from '../common/metrics';
@@ -26,7 +27,8 @@ export class ChunkserverMetrics {
       new Gauge({ name, help, registers, collect() { const s = store(); if (s) this.set(read(s)); } });
     };
     gauge('dfs_chunkserver_chunks', 'Replicas stored', (s) => s.count());
-    gauge('dfs_chunkserver_used_bytes', 'Bytes used by chunk files', (s) => s.usedBytes());
+    gauge('dfs_chunkserver_used_bytes', 'Bytes of data held in chunks (uncompressed)', (s) => s.usedBytes());
+    gauge('dfs_chunkserver_stored_bytes', 'Bytes the chunk blocks take on disk after compression', (s) => s.storedBytes());
     gauge('dfs_chunkserver_active_writes', 'Chunk writes in progress', (s) => s.activeWrites());
     gauge('dfs_chunkserver_bad_replicas', 'Replicas currently marked bad', (s) => s.badReplicas().length);
   }

@@ -81,6 +81,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   const metrics = new ChunkserverMetrics(id, () => store);
   const fileStore = new FileChunkStore({
     dataDir: opts.dataDir,
+    compression: { mode: opts.config.chunkserver.compression, entropyMaxBitsPerByte: opts.config.chunkserver.compressionEntropyMaxBitsPerByte },
     log: log.child({ component: 'chunk-store' }),
     onBad: (bad) => { metrics.checksumErrors.inc(); heartbeat?.reportBad(bad.handle, bad.reason); },
   });

@@ -10,6 +10,7 @@
  * - get: Stat → chunks in parallel, written in order (download.ts) → SHA-256 check.
  * - Sessions: with a sessionId, open()/create() register open inodes and a KeepSession timer
  *   (every sessionTimeoutMs / 3, unref'd) re-sends them so the master keeps unlinked files.
+ *   Locks belong to the session too; endSession() (unmount) lets the master drop them at once.
  */
 import { createHash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
@@ -29,6 +30,8 @@ import { downloadChunks } from './download';
 import { clipLength, frameSlices, splitRange } from './chunk-math';
 import { mapLimit, timespecOfMs } from './util';
 import { masterCall } from './master-call';
+import { LOCK_WAIT_MS_MAX, type LockInfo, type LockSpec } from '../common/locks';
+import type { LockRequest } from '../generated/dfs/LockRequest';
 import type { MasterMethod, ReplyOf, RequestOf } from './master-call';
 
 const log = logger('client');
@@ -37,6 +40,9 @@ const log = logger('client');
 export const LIST_PAGE_ENTRIES = 1_000;
 /** Chunk slots per GetChunks call of locate(). */
 export const LOCATE_PAGE_CHUNKS = 1_024;
+
+const WIRE_LOCK_KIND: Record<string, LockRequest['kind']> = { FLOCK: 'LOCK_FLOCK', POSIX: 'LOCK_POSIX' };
+const WIRE_LOCK_TYPE: Record<string, LockRequest['type']> = { READ: 'LOCK_READ', WRITE: 'LOCK_WRITE', UNLOCK: 'LOCK_UNLOCK' };
 
 export class DfsClient implements DfsClientApi {
   readonly masterAddress: string;
@@ -198,6 +204,47 @@ export class DfsClient implements DfsClientApi {
     if (left > 0) this.openInos.set(ino, left);
     else this.openInos.delete(ino);
     await this.call('Release', { ino, sessionId: this.sessionId });
+  }
+
+  async endSession(): Promise<void> {
+    if (this.sessionId === '') return;
+    if (this.sessionTimer) clearInterval(this.sessionTimer);
+    this.sessionTimer = undefined;
+    this.openInos.clear();
+    await this.call('EndSession', { sessionId: this.sessionId, openInos: [] });
+  }
+
+  // ------------------------------------------------------------------ locks
+
+  async lock(spec: LockSpec): Promise<boolean> {
+    const waitMs = Math.min(Math.max(0, Math.floor(spec.waitMs ?? 0)), LOCK_WAIT_MS_MAX);
+    const req = { ...this.lockRequest(spec), waitMs };
+    // the master replies within waitMs (then acquired = false): the deadline covers that plus a normal call
+    const reply = await masterCall(this.master, 'Lock', req, waitMs + this.config.client.rpcTimeoutMs);
+    return reply.acquired;
+  }
+
+  async getLock(spec: LockSpec): Promise<LockInfo | undefined> {
+    if (spec.type === 'UNLOCK') throw new DfsError('EINVAL', 'getLock: the type must be READ or WRITE');
+    const r = await this.call('GetLock', this.lockRequest(spec));
+    if (!r.conflict) return undefined;
+    return {
+      kind: r.kind === 'LOCK_FLOCK' ? 'FLOCK' : 'POSIX', type: r.type === 'LOCK_WRITE' ? 'WRITE' : 'READ',
+      start: Number(r.start), length: Number(r.length), pid: r.pid,
+    };
+  }
+
+  private lockRequest(spec: LockSpec): LockRequest {
+    if (this.sessionId === '') throw new DfsError('EINVAL', 'locks need a client with a session id (a mount)');
+    const start = spec.start ?? 0;
+    const length = spec.length ?? 0;
+    if (!Number.isSafeInteger(start) || start < 0 || !Number.isSafeInteger(length) || length < 0 || !Number.isSafeInteger(start + length)) {
+      throw new DfsError('EINVAL', `lock: bad range start ${start} length ${length}`);
+    }
+    const kind = WIRE_LOCK_KIND[spec.kind];
+    const type = WIRE_LOCK_TYPE[spec.type];
+    if (!kind || !type) throw new DfsError('EINVAL', `lock: unknown kind ${String(spec.kind)} or type ${String(spec.type)}`);
+    return { sessionId: this.sessionId, ino: spec.ino, kind, owner: spec.owner, type, start, length, pid: spec.pid ?? 0 };
   }
 
   /** Inodes this session holds open (what KeepSession sends). */

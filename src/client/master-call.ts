@@ -12,7 +12,8 @@ export type MasterMethod =
   | 'KeepSession' | 'GetChunks' | 'GetLease' | 'CommitWrite' | 'BeginUpload' | 'CommitUpload' | 'AbortUpload'
   | 'Nodes' | 'StatFs' | 'ReportBadReplica'
   | 'Fsck' | 'SafeMode' | 'Decommission' | 'Balance'
-  | 'Link' | 'Mknod' | 'SetXattr' | 'GetXattr' | 'ListXattr' | 'RemoveXattr';
+  | 'Link' | 'Mknod' | 'SetXattr' | 'GetXattr' | 'ListXattr' | 'RemoveXattr'
+  | 'Lock' | 'GetLock' | 'EndSession';
 
 type Signature<K extends MasterMethod> = MasterClient[K] extends (argument: infer Req, callback: grpc.requestCallback<infer Res>) => grpc.ClientUnaryCall
   ? { req: Req; res: Res }

@@ -15,6 +15,7 @@ import type { StatFsReply__Output } from '../generated/dfs/StatFsReply';
 import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
 import type { DeleteKind } from '../generated/dfs/DeleteKind';
 import type { ChunkInfo__Output } from '../generated/dfs/ChunkInfo';
+import type { LockInfo, LockSpec } from '../common/locks';
 
 export type Attr = Attr__Output;
 export type DirEntry = DirEntry__Output;
@@ -94,6 +95,22 @@ export interface DfsClientApi {
   /** Stat + register an open handle of this client's session on the inode. */
   open(path: string): Promise<Attr>;
   release(ino: number): Promise<void>;
+  /**
+   * Ends this client's session on the master (the mount unmounts): its locks and open files go
+   * now instead of after cluster.sessionTimeoutMs, and KeepSession stops. A no-op without a session.
+   */
+  endSession(): Promise<void>;
+
+  // --- locks (flock and fcntl POSIX locks, cluster-wide; need a session)
+  /**
+   * Takes, converts or releases a lock held by the master for this session. Resolves true when
+   * held (unlock: always), false when `waitMs` passed without it (call again to keep waiting).
+   * Rejects EAGAIN on a conflict when waitMs is 0, EDEADLK (POSIX wait cycle), ENOLCK (the
+   * master's limit), EINVAL (no session, bad range).
+   */
+  lock(spec: LockSpec): Promise<boolean>;
+  /** F_GETLK: the first lock of another owner that `spec` (READ or WRITE) conflicts with, or undefined. */
+  getLock(spec: LockSpec): Promise<LockInfo | undefined>;
 
   // --- whole files, streamed with bounded memory
   /** Uploads `source` to `remotePath`; visible only once every chunk is on every replica (commit). */

@@ -42,6 +42,10 @@ export const configSchema = z.object({
     scrubBytesPerSec: nonNegInt,
     /** Pause between two scrub passes over all chunks. */
     scrubPassPauseMs: nonNegInt,
+    /** auto = store 64 KiB blocks of low entropy compressed (Brotli); off = store every new block raw. */
+    compression: z.enum(['auto', 'off']),
+    /** auto: blocks whose sampled byte entropy is below this (bits/byte, 0-8) are tried. */
+    compressionEntropyMaxBitsPerByte: z.number().min(0).max(8),
     /** /metrics of this chunkserver (HOST:PORT; port 0 = any; "" = off). */
     httpListen,
   }).strict(),

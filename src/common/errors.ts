@@ -12,6 +12,8 @@ export type DfsErrorCode =
   | 'ENOENT' | 'EEXIST' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EINVAL' | 'ENAMETOOLONG'
   | 'EACCES' | 'EPERM' | 'ENOSPC' | 'EIO' | 'ETIMEDOUT' | 'EBUSY' | 'EFBIG' | 'ENOTSUP' | 'EXDEV'
   | 'EMLINK' | 'ENODATA' | 'ERANGE' | 'E2BIG'
+  // locks (EAGAIN is EWOULDBLOCK on Linux)
+  | 'EAGAIN' | 'EDEADLK' | 'ENOLCK'
   // chunks and data path
   | 'CHUNK_NOT_FOUND' | 'STALE_VERSION' | 'CHECKSUM_MISMATCH' | 'LEASE_EXPIRED' | 'NOT_PRIMARY'
   | 'BAD_FRAME' | 'NO_SERVERS' | 'UPLOAD_NOT_FOUND' | 'NOT_REGISTERED'
@@ -47,7 +49,7 @@ const ERRNO: Record<string, number> = {
   EACCES: os.errno.EACCES, EPERM: os.errno.EPERM, ENOSPC: os.errno.ENOSPC, EIO: os.errno.EIO,
   ETIMEDOUT: os.errno.ETIMEDOUT, EBUSY: os.errno.EBUSY, EFBIG: os.errno.EFBIG, ENOTSUP: os.errno.ENOTSUP,
   EXDEV: os.errno.EXDEV, EMLINK: os.errno.EMLINK, ENODATA: os.errno.ENODATA, ERANGE: os.errno.ERANGE,
-  E2BIG: os.errno.E2BIG,
+  E2BIG: os.errno.E2BIG, EAGAIN: os.errno.EAGAIN, EDEADLK: os.errno.EDEADLK, ENOLCK: os.errno.ENOLCK,
 };
 
 /** The positive errno a local file system would return for this error (EIO for data-path failures). */
@@ -69,6 +71,7 @@ const MESSAGES: Partial<Record<DfsErrorCode, string>> = {
   EXDEV: 'Invalid cross-device link', UNAVAILABLE: 'Service unavailable', NO_SERVERS: 'No chunkservers available',
   CHECKSUM_MISMATCH: 'Checksum mismatch', EMLINK: 'Too many links', ENODATA: 'No data available',
   ERANGE: 'Numerical result out of range', E2BIG: 'Argument list too long',
+  EAGAIN: 'Resource temporarily unavailable', EDEADLK: 'Resource deadlock avoided', ENOLCK: 'No locks available',
 };
 
 /** The strerror-like text of a code, as coreutils print it after the path. */

@@ -76,6 +76,7 @@ const STATUS_OF: Partial<Record<DfsErrorCode, grpc.status>> = {
   NOT_PRIMARY: grpc.status.FAILED_PRECONDITION, ENOTDIR: grpc.status.FAILED_PRECONDITION,
   EISDIR: grpc.status.FAILED_PRECONDITION, ENOTEMPTY: grpc.status.FAILED_PRECONDITION,
   NOT_REGISTERED: grpc.status.FAILED_PRECONDITION,
+  EAGAIN: grpc.status.ABORTED, EDEADLK: grpc.status.ABORTED, ENOLCK: grpc.status.RESOURCE_EXHAUSTED,
 };
 
 /** A DfsError (or anything thrown) as the error object a grpc-js handler passes to its callback. */

@@ -40,6 +40,9 @@ import type { LeaseRequest as _dfs_LeaseRequest, LeaseRequest__Output as _dfs_Le
 import type { LinkRequest as _dfs_LinkRequest, LinkRequest__Output as _dfs_LinkRequest__Output } from './dfs/LinkRequest';
 import type { ListReply as _dfs_ListReply, ListReply__Output as _dfs_ListReply__Output } from './dfs/ListReply';
 import type { ListRequest as _dfs_ListRequest, ListRequest__Output as _dfs_ListRequest__Output } from './dfs/ListRequest';
+import type { LockInfoReply as _dfs_LockInfoReply, LockInfoReply__Output as _dfs_LockInfoReply__Output } from './dfs/LockInfoReply';
+import type { LockReply as _dfs_LockReply, LockReply__Output as _dfs_LockReply__Output } from './dfs/LockReply';
+import type { LockRequest as _dfs_LockRequest, LockRequest__Output as _dfs_LockRequest__Output } from './dfs/LockRequest';
 import type { MasterClient as _dfs_MasterClient, MasterDefinition as _dfs_MasterDefinition } from './dfs/Master';
 import type { MkdirRequest as _dfs_MkdirRequest, MkdirRequest__Output as _dfs_MkdirRequest__Output } from './dfs/MkdirRequest';
 import type { MknodRequest as _dfs_MknodRequest, MknodRequest__Output as _dfs_MknodRequest__Output } from './dfs/MknodRequest';
@@ -118,6 +121,11 @@ export interface ProtoGrpcType {
     LinkRequest: MessageTypeDefinition<_dfs_LinkRequest, _dfs_LinkRequest__Output>
     ListReply: MessageTypeDefinition<_dfs_ListReply, _dfs_ListReply__Output>
     ListRequest: MessageTypeDefinition<_dfs_ListRequest, _dfs_ListRequest__Output>
+    LockInfoReply: MessageTypeDefinition<_dfs_LockInfoReply, _dfs_LockInfoReply__Output>
+    LockKind: EnumTypeDefinition
+    LockReply: MessageTypeDefinition<_dfs_LockReply, _dfs_LockReply__Output>
+    LockRequest: MessageTypeDefinition<_dfs_LockRequest, _dfs_LockRequest__Output>
+    LockType: EnumTypeDefinition
     Master: SubtypeConstructor<typeof grpc.Client, _dfs_MasterClient> & { service: _dfs_MasterDefinition }
     MkdirRequest: MessageTypeDefinition<_dfs_MkdirRequest, _dfs_MkdirRequest__Output>
     MknodRequest: MessageTypeDefinition<_dfs_MknodRequest, _dfs_MknodRequest__Output>

@@ -47,6 +47,8 @@ const GRANT_ROUNDS_MAX = 4;
 const LEASE_EXPIRY_MARGIN_MS = 20;
 /** Chunks whose bad replicas are remembered for fsck. */
 const BAD_TRACKED_MAX = 100_000;
+/** Reported replicas judged between two yields to the event loop (~5-15 ms of work here). */
+export const REPORT_SLICE_CHUNKS = 1_000;
 /** Deletions delivered per heartbeat reply. */
 export const DELETES_PER_REPLY_MAX = 1000;
 
@@ -410,8 +412,14 @@ export class ChunkManager {
    * partition), so no other server becomes primary before then (see outwaitLease).
    */
   serverDead(serverId: string): void {
+    this.epochs.set(serverId, (this.epochs.get(serverId) ?? 0) + 1);
     this.o.chunkMap.dropServer(serverId);
   }
+
+  /** Per server: bumped when it dies or re-registers (a big report in progress is then abandoned). Bounded by the server count. */
+  private readonly epochs = new Map<string, number>();
+  /** Big reports are applied one at a time, in arrival order. */
+  private reportLane: Promise<void> = Promise.resolve();
 
   /**
    * Applies one heartbeat's report and returns the deletions to send back. In safe mode
@@ -419,9 +427,40 @@ export class ChunkManager {
    * timed, so a master that lost track of its replicas never destroys data on a guess.
    */
   async applyReport(serverId: string, req: HeartbeatRequest__Output, deleting = true): Promise<ChunkRef[]> {
-    const now = this.now();
+    if (req.chunks.length <= REPORT_SLICE_CHUNKS) return this.applyReportNow(serverId, req, deleting, undefined);
+    // A big report (a full report's page): one at a time, in slices between which the event
+    // loop serves heartbeats and RPCs, so absorbing 1,000 full reports never stalls them.
+    const epoch = this.epochs.get(serverId) ?? 0;
+    const turn = this.reportLane.then(() => this.applyReportNow(serverId, req, deleting, epoch));
+    this.reportLane = turn.then(() => undefined, () => undefined);
+    return turn;
+  }
+
+  /**
+   * Applies a report; with `epoch` (a big report) in slices of REPORT_SLICE_CHUNKS with a yield
+   * after each, and abandoned (nothing more applied, no deletions returned) when the server
+   * re-registered or died meanwhile: a report of an earlier registration is void.
+   */
+  private async applyReportNow(serverId: string, req: HeartbeatRequest__Output, deleting: boolean, epoch: number | undefined): Promise<ChunkRef[]> {
     const adopt: { handle: number; version: number }[] = [];
-    for (const r of req.chunks) {
+    for (let at = 0; at < req.chunks.length; at += REPORT_SLICE_CHUNKS) {
+      if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (epoch !== undefined && (this.epochs.get(serverId) ?? 0) !== epoch) return [];
+      this.applyChunkReports(serverId, req.chunks, at, Math.min(req.chunks.length, at + REPORT_SLICE_CHUNKS), deleting, adopt);
+    }
+    if (adopt.length > 0) await this.adopt(serverId, adopt);
+    for (const h of req.removed) this.o.chunkMap.remove(h, serverId);
+    for (const b of req.bad) this.badReplica(b.handle, serverId);
+    if (req.fullReport) this.o.chunkMap.fullReportPage(serverId, req.chunks.map((r) => r.handle), req.lastPage);
+    return deleting ? this.o.deletions.take(serverId, DELETES_PER_REPLY_MAX) : [];
+  }
+
+  /** Judges the reported replicas [from, to) (see applyReport); adoptions are collected in `adopt`. */
+  private applyChunkReports(serverId: string, reports: HeartbeatRequest__Output['chunks'], from: number, to: number, deleting: boolean,
+    adopt: { handle: number; version: number }[]): void {
+    const now = this.now();
+    for (let i = from; i < to; i++) {
+      const r = reports[i];
       const known = this.o.store.chunks.get(r.handle);
       switch (judgeReport(r.version, known?.version)) {
         case 'current':
@@ -445,11 +484,6 @@ export class ChunkManager {
           break;
       }
     }
-    if (adopt.length > 0) await this.adopt(serverId, adopt);
-    for (const h of req.removed) this.o.chunkMap.remove(h, serverId);
-    for (const b of req.bad) this.badReplica(b.handle, serverId);
-    if (req.fullReport) this.o.chunkMap.fullReportPage(serverId, req.chunks.map((r) => r.handle), req.lastPage);
-    return deleting ? this.o.deletions.take(serverId, DELETES_PER_REPLY_MAX) : [];
   }
 
   /** Replicas ahead of the master (crash between grant and persist): take their version; the others are stale. */

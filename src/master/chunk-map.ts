@@ -7,6 +7,7 @@
  * dropped, and the replica comes back as garbage in a later report.
  */
 import type { ChunkRef } from '../generated/dfs/ChunkRef';
+import { HolderTable } from './holder-table';
 
 export type ReportVerdict = 'current' | 'stale' | 'adopt' | 'garbage';
 
@@ -19,20 +20,36 @@ export function judgeReport(reported: number, known: number | undefined): Report
 }
 
 export class ChunkMap {
-  private readonly byHandle = new Map<number, Set<string>>();
+  /** handle → holders, off the JS heap (holder-table.ts: millions of small Sets made every full GC trace them). */
+  private readonly byHandle = new HolderTable();
   private readonly byServer = new Map<string, Set<number>>();
   /** Full report in progress per server: the handles seen on its pages so far. */
   private readonly fullReports = new Map<string, Set<number>>();
   /** Servers whose last full report is complete (their replicas here are their whole inventory). */
   private readonly reported = new Set<string>();
+  /** Per server: bumped on every change of its replica set (lets callers skip re-checking an unchanged set). */
+  private readonly changes = new Map<string, number>();
 
+  /** A number that changes whenever the set of replicas on `server` changes. */
+  changeCount(server: string): number {
+    return this.changes.get(server) ?? 0;
+  }
+
+  private changed(server: string): void {
+    this.changes.set(server, (this.changes.get(server) ?? 0) + 1);
+    this.totalChanges++;
+  }
+
+  /** Changes of any server's replica set so far. */
+  totalChanges = 0;
+
+  /** The servers holding `handle`, in the order they were added (a new array). */
   holders(handle: number): string[] {
-    const s = this.byHandle.get(handle);
-    return s ? [...s] : [];
+    return this.byHandle.list(handle);
   }
 
   has(handle: number, server: string): boolean {
-    return this.byHandle.get(handle)?.has(server) ?? false;
+    return this.byHandle.has(handle, server);
   }
 
   countOn(server: string): number {
@@ -59,21 +76,17 @@ export class ChunkMap {
   }
 
   add(handle: number, server: string): void {
-    let s = this.byHandle.get(handle);
-    if (!s) this.byHandle.set(handle, (s = new Set()));
-    s.add(server);
+    this.byHandle.add(handle, server);
     let h = this.byServer.get(server);
     if (!h) this.byServer.set(server, (h = new Set()));
+    if (h.has(handle)) return;
     h.add(handle);
+    this.changed(server);
   }
 
   remove(handle: number, server: string): void {
-    const s = this.byHandle.get(handle);
-    if (s) {
-      s.delete(server);
-      if (s.size === 0) this.byHandle.delete(handle);
-    }
-    this.byServer.get(server)?.delete(handle);
+    this.byHandle.remove(handle, server);
+    if (this.byServer.get(server)?.delete(handle)) this.changed(server);
   }
 
   /** Forgets a chunk; returns the servers that held it. */
@@ -90,6 +103,7 @@ export class ChunkMap {
     this.byServer.delete(server);
     this.fullReports.delete(server);
     this.reported.delete(server);
+    this.changed(server);
     return handles;
   }
 

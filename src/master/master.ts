@@ -12,10 +12,10 @@ import { mkdirSync } from 'node:fs';
 import type { Config } from '../common/config';
 import { systemClock, type Clock } from '../common/clock';
 import { logger } from '../common/logger';
-import { asDfsError, isDfsError } from '../common/errors';
+import { DfsError, asDfsError, isDfsError } from '../common/errors';
 import { expiredTrashBuckets, TRASH_ROOT } from '../common/trash';
 import type { BloomDigest } from '../common/bloom';
-import { mayHold, missingFromDigest } from './inventory-drift';
+import { mayHold, missingFromDigest, driftCheckRedundant, sameDriftInput, DRIFT_CHECK_HANDLES_MAX, type DriftState } from './inventory-drift';
 import { proto, unary, bindServer, stopServer, SERVER_OPTIONS } from '../common/rpc';
 import type { MasterHandlers } from '../generated/dfs/Master';
 import type { HeartbeatRequest__Output } from '../generated/dfs/HeartbeatRequest';
@@ -25,6 +25,7 @@ import { MetaStore } from './meta-store';
 import { Namespace, Effects, SetAttrChanges } from './namespace';
 import { tsOfWire } from './attr';
 import { Sessions } from './sessions';
+import { LockService, lockInfoOfHeld, lockRequestOfWire } from './lock-service';
 import { ServerRegistry, silentServers } from './server-registry';
 import { ChunkMap, DeletionQueue, GarbageTracker } from './chunk-map';
 import { ChunkManager } from './chunk-manager';
@@ -33,6 +34,7 @@ import { Replicator } from './replicator';
 import { MasterMetrics } from './http/master-metrics';
 import { startMasterHttp, type MasterHttp } from './http/http-server';
 import { SafeMode } from './safe-mode';
+import { withDirectHeartbeatDecoder } from './heartbeat-decode';
 import { adminHandlers, advanceDecommissions, chunksReported, nodeInfo } from './admin-service';
 
 
@@ -76,6 +78,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   mkdirSync(opts.metaDir, { recursive: true });
   const store = new MetaStore(opts.metaDir);
   const sessions = new Sessions();
+  const locks = new LockService(); // memory only: a restart forgets every lock
   const defaults = { chunkSizeBytes: config.cluster.chunkSizeBytes, replication: config.cluster.replication };
   const ns = new Namespace({ store, clock, defaults, isOpen: (ino) => sessions.isOpen(ino) });
   await store.tx(() => ns.ensureRoot());
@@ -125,7 +128,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   }
 
   /** Drift suspects per server (bounded by the server count). */
-  const driftSuspects = new Map<string, { cursor: number; handles: Set<number> }>();
+  const driftSuspects = new Map<string, DriftState>();
 
   /**
    * True when the digest certainly lacks a handle the location map gives this server, in two
@@ -138,10 +141,17 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     const digest: BloomDigest = { bits: d.bits, hashes: d.hashes, count: Number(d.count) };
     digests.set(id, digest);
     if (req.fullReport || !chunkMap.fullyReported(id)) return false;
-    const prev = driftSuspects.get(id) ?? { cursor: 0, handles: new Set<number>() };
+    const before = driftSuspects.get(id);
+    const mapChanges = chunkMap.changeCount(id);
+    const count = chunkMap.countOn(id);
+    if (driftCheckRedundant(before, mapChanges, digest, count)) return false; // it would find nothing again
+    const prev = before ?? { cursor: 0, handles: new Set<number>(), cleanChecked: 0 };
     const { missing, next } = missingFromDigest(chunkMap.handlesOn(id), digest, prev.cursor);
     const confirmed = missing.filter((h) => prev.handles.has(h));
-    driftSuspects.set(id, { cursor: missing.length > 0 ? prev.cursor : next, handles: new Set(missing) });
+    const clean = missing.length > 0 ? 0 : (sameDriftInput(before, mapChanges, digest) ? prev.cleanChecked : 0) + Math.min(count, DRIFT_CHECK_HANDLES_MAX);
+    driftSuspects.set(id, {
+      cursor: missing.length > 0 ? prev.cursor : next, handles: new Set(missing), mapChanges, bits: digest.bits, hashes: digest.hashes, cleanChecked: clean,
+    });
     if (confirmed.length === 0) return false;
     const now = clock.nowMs();
     if (now - (fullReportAskedMs.get(id) ?? 0) < Math.max(config.cluster.garbageGraceMs, config.chunkserver.heartbeatIntervalMs * 5)) return false;
@@ -185,6 +195,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
         mode: req.mode, uid: req.uid, gid: req.gid, size: req.size, replication: req.replication,
         atime: req.atime ? tsOfWire(req.atime, [0, 0]) : undefined,
         mtime: req.mtime ? tsOfWire(req.mtime, [0, 0]) : undefined,
+        atimeNow: req.atimeNow === true, mtimeNow: req.mtimeNow === true,
       };
       return mutate((fx) => ns.setAttr(req.ino, req.path, ch, fx));
     }),
@@ -226,6 +237,22 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       await collectOrphans(sessions.keep(req.sessionId, req.openInos, clock.nowMs()));
       return { sessionTimeoutMs: config.cluster.sessionTimeoutMs };
     }),
+    EndSession: unary(async (req) => {
+      if (!req.sessionId) throw new DfsError('EINVAL', 'EndSession needs a session id');
+      const closed = sessions.end(req.sessionId);
+      locks.releaseSessions([req.sessionId]);
+      await collectOrphans(closed);
+      return {};
+    }),
+    Lock: unary(async (req, call) => {
+      const lock = lockRequestOfWire(req);
+      if (lock.type !== 'UNLOCK') ns.inode(lock.ino); // ENOENT for an inode that does not exist (any more)
+      if (lock.session) sessions.touch(lock.session, clock.nowMs());
+      const cancelled = new AbortController();
+      call.on('cancelled', () => cancelled.abort());
+      return { acquired: await locks.acquire(lock, req.waitMs, cancelled.signal) };
+    }),
+    GetLock: unary(async (req) => lockInfoOfHeld(locks.test(lockRequestOfWire(req)))),
     GetChunks: unary(async (req) => chunks.getChunks(req.ino, req.firstIndex, req.count)),
     GetLease: unary((req) => chunks.getLease(req.ino, req.index, req.excludeServerIds, req.leaseRefused)),
     CommitWrite: unary((req) => store.tx(() => ns.commitWrite(req.ino, req.minSize, req.mtime ? tsOfWire(req.mtime, [0, 0]) : undefined))),
@@ -268,6 +295,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       streams.add(call);
       let chain = Promise.resolve();
       call.on('data', (req: HeartbeatRequest__Output) => {
+        registry.heard(req.serverId, clock.nowMs()); // alive, even while its report waits in the chain
         chain = chain.then(() => heartbeat(req)).then(
           (reply) => { if (!call.writableEnded && !call.destroyed) call.write(reply); },
           (e) => log.warn({ serverId: req.serverId, err: asDfsError(e).message }, 'heartbeat failed'),
@@ -317,6 +345,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     }
     const expired = sessions.expire(now, config.cluster.sessionTimeoutMs);
     if (expired.sessions.length > 0) log.info({ sessions: expired.sessions }, 'sessions expired');
+    locks.releaseSessions(expired.sessions);
     await collectOrphans(expired.closed);
     if (now - startedAtMs >= config.cluster.sessionTimeoutMs) {
       const stale: number[] = [];
@@ -344,12 +373,12 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     garbage.prune(now, config.cluster.garbageGraceMs * 4 + config.cluster.deadAfterMs);
     evaluateSafeMode();
     advanceDecommissions(admin);
-    if (!safeMode.on && now - startedAtMs >= config.cluster.deadAfterMs) replicator.plan();
+    if (!safeMode.on && now - startedAtMs >= config.cluster.deadAfterMs) await replicator.plan();
   }
 
   const server = new grpc.Server(SERVER_OPTIONS);
   const metrics = new MasterMetrics();
-  server.addService(proto().dfs.Master.service, metrics.handlers(handlers));
+  server.addService(withDirectHeartbeatDecoder(proto().dfs.Master.service), metrics.handlers(handlers));
   let port: number;
   try {
     port = await bindServer(server, opts.listen);
@@ -392,6 +421,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       if (timer) clearInterval(timer);
       for (const call of streams) call.end();
       streams.clear();
+      locks.close();
       await stopServer(server, 1000);
       link.close();
       while (running) await new Promise((r) => setTimeout(r, 10));

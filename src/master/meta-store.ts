@@ -66,8 +66,12 @@ export class MetaStore {
     this.xattrs = this.root.openDB<Buffer, [number, string]>({ name: 'xattrs', encoding: 'binary', keyEncoding: 'ordered-binary' });
   }
 
+  /** Write transactions started so far (lets a scan know that nothing was written since). */
+  writes = 0;
+
   /** Runs `fn` atomically; resolves with its result after the commit is durable. */
   tx<T>(fn: () => T): Promise<T> {
+    this.writes++;
     return this.root.transaction(() => this.root.childTransaction(fn)) as Promise<T>;
   }
 

@@ -43,6 +43,8 @@ interface ParentSlot { parentIno: number; parent: InodeRec; name: string; parts:
 export interface SetAttrChanges {
   mode?: number; uid?: number; gid?: number; size?: number;
   atime?: Ts; mtime?: Ts; replication?: number;
+  /** utimensat(UTIME_NOW): set to this transaction's time (the one ctime gets). */
+  atimeNow?: boolean; mtimeNow?: boolean;
 }
 
 export interface NewFileOptions {
@@ -466,6 +468,8 @@ export class Namespace {
     if (ch.gid !== undefined) rec.gid = ch.gid;
     if (ch.atime) rec.atime = ch.atime;
     if (ch.mtime) rec.mtime = ch.mtime;
+    if (ch.atimeNow) rec.atime = t;
+    if (ch.mtimeNow) rec.mtime = t;
     if (ch.replication !== undefined) {
       if (ch.replication < 0 || ch.replication > 32) throw new DfsError('EINVAL', `bad replication ${ch.replication}`);
       rec.replication = ch.replication;

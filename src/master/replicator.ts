@@ -34,6 +34,8 @@ export interface ReplicatorOptions {
 
 /** Chunk records examined per round. */
 export const SCAN_CHUNKS_PER_ROUND_MAX = 20_000;
+/** Chunk records examined between two yields to the event loop. */
+const SCAN_SLICE_CHUNKS = 1_000;
 /** Chunks per server the balancer considers per call. */
 const BALANCE_CANDIDATES_PER_SERVER_MAX = 10_000;
 
@@ -44,6 +46,11 @@ export class Replicator {
   private readonly inFlight = new Map<number, InFlight>();
   private readonly outbox = new Map<string, ReplicateTask[]>();
   private readonly goals = new Map<number, number>();
+  private planning: Promise<void> | undefined;
+  /** The current pass over the chunk records: the state it started on, and whether it found nothing to do so far. */
+  private pass = { stamp: '', clean: false };
+  /** Set when a whole pass found nothing to do: rounds are skipped while `stamp()` still equals it. */
+  private quietStamp: string | undefined;
 
   constructor(private readonly o: ReplicatorOptions) {}
 
@@ -131,41 +138,106 @@ export class Replicator {
     this.o.registry.noteGrant(target, nowMs);
   }
 
-  /** One planning round over the next slice of chunk records. */
-  plan(): void {
+  /**
+   * One planning round over the next SCAN_CHUNKS_PER_ROUND_MAX chunk records. The scan yields to
+   * the event loop every SCAN_SLICE_CHUNKS records (a round over 20,000 records took 70-700 ms
+   * here, which every heartbeat arriving meanwhile waited for); the decisions are then taken in
+   * one synchronous step on the state of that moment: holders are read again, and a copy or a
+   * deletion is applied only when its chunk still exists at the scanned version. One round at a
+   * time: a call while a round runs gets that round. Once a whole pass found nothing to do,
+   * rounds are skipped until something it depends on changes (see `stamp`): a healthy, idle
+   * cluster of millions of chunks costs no scanning.
+   */
+  plan(): Promise<void> {
+    this.planning ??= this.planRound().finally(() => { this.planning = undefined; });
+    return this.planning;
+  }
+
+  private async planRound(): Promise<void> {
+    this.settle(this.o.clock.nowMs());
+    const stamp = this.stamp();
+    if (stamp === this.quietStamp) return; // a whole pass found nothing to do, and nothing changed since
+    this.quietStamp = undefined;
+    if (this.cursor === 0) this.pass = { stamp, clean: true };
+    this.goals.clear();
+    const scanned = await this.scan();
+    if (scanned.length > 0 || this.inFlight.size > 0) this.pass.clean = false;
+    if (this.cursor === 0 && this.pass.clean && this.pass.stamp === this.stamp()) this.quietStamp = this.pass.stamp;
     const now = this.o.clock.nowMs();
     const load = this.settle(now);
-    this.goals.clear();
     const health: ChunkHealth[] = [];
-    let scanned = 0;
-    let last = 0;
-    for (const { key, value } of this.o.store.chunks.getRange({ start: this.cursor + 1 })) {
-      last = key;
-      if (++scanned > SCAN_CHUNKS_PER_ROUND_MAX) break;
-      if (this.inFlight.has(key)) continue;
-      let goal = this.goals.get(value.ino);
-      if (goal === undefined) {
-        goal = this.o.store.inodes.get(value.ino)?.replication || this.o.config.cluster.replication;
-        this.goals.set(value.ino, goal);
-      }
-      const all = this.o.chunkMap.holders(key);
-      const holders = all.filter((id) => this.o.registry.isAlive(id));
-      if (holders.length === goal) continue;
-      const sources = [...holders, ...all.filter((id) => !holders.includes(id) && this.o.registry.isLive(id))];
-      health.push({ handle: key, version: value.version, goal, holders, sources, leased: this.o.isLeased?.(key) ?? false });
+    for (const c of scanned) {
+      if (this.inFlight.has(c.handle)) continue;
+      const h = this.health(c.handle, c.version, c.goal);
+      if (h) health.push(h);
     }
-    this.cursor = scanned > SCAN_CHUNKS_PER_ROUND_MAX ? last - 1 : 0;
     if (health.length === 0) return;
     const plan = planReplication(health, withRoomFor(this.o.registry.candidates(now), this.o.config.cluster.chunkSizeBytes), load,
       { copiesPerServerMax: this.copiesPerServerMax, tasksMax: this.tasksPerRoundMax });
     for (const c of plan.copies) {
+      if (this.o.store.chunks.get(c.handle)?.version !== c.version) continue; // deleted or bumped during the scan
       this.schedule(c.handle, c.version, c.target, c.sources, now);
       this.o.log.info({ handle: c.handle, target: c.target }, 're-replicating chunk');
     }
     for (const e of plan.extras) {
+      if (this.o.store.chunks.get(e.handle)?.version !== e.version) continue;
       this.o.chunkMap.remove(e.handle, e.server);
       this.o.deletions.add(e.server, e.handle, e.version);
       this.o.log.info({ handle: e.handle, serverId: e.server }, 'deleting extra replica');
+    }
+  }
+
+  /**
+   * Everything a chunk's health depends on, as change counters: chunk records and goals (LMDB
+   * writes), replica locations, server states, copies in flight. Equal stamps: equal health.
+   */
+  private stamp(): string {
+    return `${this.o.store.writes}:${this.o.chunkMap.totalChanges}:${this.o.registry.stateChanges}:${this.inFlight.size}`;
+  }
+
+  /** The chunk's health now, or undefined when its in-service holders match its goal. */
+  private health(handle: number, version: number, goal: number): ChunkHealth | undefined {
+    const all = this.o.chunkMap.holders(handle);
+    const holders = all.filter((id) => this.o.registry.isAlive(id));
+    if (holders.length === goal) return undefined;
+    const sources = [...holders, ...all.filter((id) => !holders.includes(id) && this.o.registry.isLive(id))];
+    return { handle, version, goal, holders, sources, leased: this.o.isLeased?.(handle) ?? false };
+  }
+
+  /**
+   * Reads the next records from the cursor (wrapping to the start after the last one) and
+   * returns those whose in-service holders differ from their goal at the time they were read.
+   */
+  private async scan(): Promise<{ handle: number; version: number; goal: number }[]> {
+    const out: { handle: number; version: number; goal: number }[] = [];
+    let scanned = 0;
+    let from = this.cursor + 1;
+    for (;;) {
+      // One record more than the round takes tells whether the table goes on.
+      const want = Math.min(SCAN_SLICE_CHUNKS, SCAN_CHUNKS_PER_ROUND_MAX + 1 - scanned);
+      let got = 0;
+      for (const { key, value } of this.o.store.chunks.getRange({ start: from, limit: want })) {
+        got++;
+        from = key + 1;
+        if (scanned === SCAN_CHUNKS_PER_ROUND_MAX) {
+          this.cursor = key - 1;
+          return out;
+        }
+        scanned++;
+        if (this.inFlight.has(key)) continue;
+        let goal = this.goals.get(value.ino);
+        if (goal === undefined) {
+          goal = this.o.store.inodes.get(value.ino)?.replication || this.o.config.cluster.replication;
+          this.goals.set(value.ino, goal);
+        }
+        const holders = this.o.chunkMap.holders(key).filter((id) => this.o.registry.isAlive(id));
+        if (holders.length !== goal) out.push({ handle: key, version: value.version, goal });
+      }
+      if (got < want) {
+        this.cursor = 0;
+        return out;
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

@@ -102,9 +102,13 @@ export class ServerRegistry {
     return this.drained.has(id);
   }
 
+  /** State changes so far (lets a scan know that no server changed state since). */
+  stateChanges = 0;
+
   /** The one place a server's state changes. */
   transition(s: ServerInfo, to: ServerState, reason: string): void {
     if (s.state === to) return;
+    this.stateChanges++;
     assert(ALLOWED[s.state].includes(to), `server ${s.id}: ${s.state} -> ${to} is not a valid transition`);
     this.log.info({ serverId: s.id, address: s.address, reason }, `server ${s.id}: ${s.state} -> ${to}`);
     s.state = to;
@@ -144,6 +148,15 @@ export class ServerRegistry {
     s.activeWrites = stats.activeWrites ?? s.activeWrites;
     s.chunkCount = stats.chunkCount ?? s.chunkCount;
     s.lastHeartbeatMs = nowMs;
+  }
+
+  /**
+   * A heartbeat of a live server arrived (it may wait behind the server's own full report before
+   * it is applied): the server is not silent, whatever the backlog of reports.
+   */
+  heard(id: string, nowMs: number): void {
+    const s = this.servers.get(id);
+    if (s && isLiveState(s.state)) s.lastHeartbeatMs = Math.max(s.lastHeartbeatMs, nowMs);
   }
 
   noteGrant(id: string, nowMs: number): void {

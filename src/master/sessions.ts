@@ -59,6 +59,28 @@ export class Sessions {
     return !this.isOpen(ino);
   }
 
+  /** The session is alive (a lock call): creates it when unknown, so it expires like any other. */
+  touch(id: string, nowMs: number): void {
+    this.session(id, nowMs);
+  }
+
+  /** EndSession: the mount is gone. Returns the inodes no longer open anywhere. */
+  end(id: string): number[] {
+    const s = this.sessions.get(id);
+    return s ? this.drop(id, s) : [];
+  }
+
+  /** Forgets a session; returns the inodes no longer open anywhere. */
+  private drop(id: string, s: Session): number[] {
+    this.sessions.delete(id);
+    const closed: number[] = [];
+    for (const ino of s.open.keys()) {
+      this.addHolder(ino, -1);
+      if (!this.isOpen(ino)) closed.push(ino);
+    }
+    return closed;
+  }
+
   /** KeepSession: the session is alive and holds exactly `inos` open. Returns inos no longer open anywhere. */
   keep(id: string, inos: readonly number[], nowMs: number): number[] {
     const s = this.session(id, nowMs);
@@ -85,11 +107,7 @@ export class Sessions {
     for (const [id, s] of this.sessions) {
       if (nowMs - s.lastSeenMs < timeoutMs) continue;
       dropped.push(id);
-      this.sessions.delete(id);
-      for (const ino of s.open.keys()) {
-        this.addHolder(ino, -1);
-        if (!this.isOpen(ino)) closed.push(ino);
-      }
+      closed.push(...this.drop(id, s));
     }
     return { sessions: dropped, closed };
   }

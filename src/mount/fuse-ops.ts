@@ -1,18 +1,26 @@
 /**
- * The FUSE operations: thin async adapters from fuse-native's callbacks to the client library
- * and the open-file table. Every handler replies exactly once: a value, or `-errno` computed by
- * `errnoOf` (the one place errors become errnos). No handler blocks the event loop or touches
- * the local file system (least of all the mount itself: that would deadlock).
+ * The FUSE operations: thin async adapters from the binding's callbacks (native/fuse-binding.ts)
+ * to the client library and the open-file table. Every handler replies exactly once: a value, or
+ * `-errno` computed by `errnoOf` (the one place errors become errnos). No handler blocks the
+ * event loop or touches the local file system (least of all the mount itself: that would
+ * deadlock).
  *
- * Permission checks are the kernel's (`default_permissions`): fuse-native does not expose the
- * caller's uid/gid, so `access` only checks existence.
+ * Identity: every handler gets the caller's uid/gid/pid. New files, directories, symlinks and
+ * nodes belong to the caller (group and setgid from a setgid parent: ownership.ts). Permission
+ * checks are the kernel's (`default_permissions`, see ownership.ts for the list), so the kernel
+ * answers access(2) itself and never sends ACCESS; chmod/chown/utimens arrive here already
+ * allowed (including the kernel's own chmod that clears suid/sgid after a write).
  */
-import type { FuseOps, FuseStat } from 'fuse-native';
+import { posix } from 'node:path';
+import type { FuseContext, FuseOps, FuseStat, FuseTimespec } from './native/fuse-binding';
+import { UTIME_NOW, UTIME_OMIT } from './native/fuse-binding';
 import { errnoOf } from '../common/errors';
 import type { Logger } from '../common/logger';
-import type { DfsClientApi, SpecialFileType } from '../client/types';
-import { attrToStat, isWritable, msToTimespec, O_APPEND, O_TRUNC, statFsToFuse } from './fuse-stat';
+import type { Attr, DfsClientApi, SpecialFileType } from '../client/types';
+import { attrToStat, isWritable, O_APPEND, O_TRUNC, statFsToFuse } from './fuse-stat';
+import type { MountLocks } from './locks';
 import type { OpenFiles } from './open-files';
+import { newInodeOwner, PERMISSION_BITS, type NewInodeOwner } from './ownership';
 import { constants as os } from 'node:os';
 
 type Reply = (code: number, ...values: any[]) => void;
@@ -29,8 +37,6 @@ const SPECIAL_TYPE_OF_MODE = new Map<number, SpecialFileType>([
  */
 const STORED_XATTR_PREFIXES = ['user.', 'trusted.'];
 
-/** libfuse gives UTIME_NOW/UTIME_OMIT as tv_sec 0, which fuse-native turns into ~1073 ms. */
-const UTIME_SPECIAL_MAX_MS = 2000;
 const NO_ID = 0xffffffff;
 /** Answers about the namespace, not failures of the file system: logged at debug only. */
 const EXPECTED_ERRNOS = new Set([
@@ -39,7 +45,18 @@ const EXPECTED_ERRNOS = new Set([
   os.errno.ENODATA, os.errno.ERANGE, os.errno.E2BIG, os.errno.EOPNOTSUPP, os.errno.EMLINK,
 ]);
 
-export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger): FuseOps {
+/** A utimensat(2) time as a SetAttr change: omitted, the master's now, or the given time. */
+function timeChange(t: FuseTimespec, key: 'atime' | 'mtime'): Record<string, unknown> {
+  if (t.nsec === UTIME_OMIT) return {};
+  if (t.nsec === UTIME_NOW) return { [`${key}Now`]: true };
+  return { [key]: { sec: t.sec, nsec: t.nsec } };
+}
+
+/**
+ * The mount's operations. `locks` (cluster-wide fcntl/flock locks through the master) adds the
+ * lock and flock operations; without it the kernel keeps locks local to this machine.
+ */
+export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, locks?: MountLocks): FuseOps {
   /** Runs `work`; an array result is the reply's values after code 0, a number is the code. */
   function reply(op: string, path: string, cb: Reply, work: () => Promise<unknown[] | number | void>): void {
     work().then(
@@ -66,6 +83,20 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger): F
     return attrToStat(attr, files.reportedSize(attr));
   }
 
+  /** Owner, group and mode of a new inode at `path` created by `ctx` (reads the parent's attributes). */
+  async function ownerOf(path: string, ctx: FuseContext, mode: number, isDirectory: boolean): Promise<NewInodeOwner> {
+    const parent = await client.stat(posix.dirname(path));
+    return newInodeOwner(parent, ctx, mode, isDirectory);
+  }
+
+  /**
+   * The master reads mode 0 as "the default" (0644/0755); open(O_CREAT, 0) and mkdir(p, 0) mean
+   * no permission at all, so such an inode gets its mode set explicitly.
+   */
+  async function zeroModeFixed(attr: Attr, mode: number): Promise<void> {
+    if ((mode & PERMISSION_BITS) === 0 && (attr.mode & PERMISSION_BITS) !== 0) await client.setAttr({ ino: attr.ino, path: '', mode: 0 });
+  }
+
   /** Writes pending in this mount for the inode at `path` go out first (cp -p sets mtime before close). */
   async function drainPath(path: string): Promise<void> {
     if (files.openCount === 0) return;
@@ -75,13 +106,13 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger): F
 
   return {
     init: (cb) => cb(0),
-    getattr: (path, cb) => reply('getattr', path, cb, async () => [await statOf(path)]),
-    fgetattr: (path, _fd, cb) => reply('fgetattr', path, cb, async () => [await statOf(path)]),
-    access: (path, _mode, cb) => reply('access', path, cb, async () => void (await client.stat(path))),
-    statfs: (path, cb) => reply('statfs', path, cb, async () => [statFsToFuse(await client.statFs())]),
+    getattr: (path, _ctx, cb) => reply('getattr', path, cb, async () => [await statOf(path)]),
+    fgetattr: (path, _fd, _ctx, cb) => reply('fgetattr', path, cb, async () => [await statOf(path)]),
+    statfs: (path, _ctx, cb) => reply('statfs', path, cb, async () => [statFsToFuse(await client.statFs())]),
 
-    readdir: (path, cb) => reply('readdir', path, cb, async () => {
-      const dir: FuseStat = { mode: 0o040755, uid: 0, gid: 0, size: 4096, nlink: 2, atime: 0, mtime: 0, ctime: 0 };
+    readdir: (path, _ctx, cb) => reply('readdir', path, cb, async () => {
+      const epoch = { sec: 0, nsec: 0 };
+      const dir: FuseStat = { mode: 0o040755, uid: 0, gid: 0, size: 4096, nlink: 2, atime: epoch, mtime: epoch, ctime: epoch };
       const names = ['.', '..'];
       const stats: FuseStat[] = [dir, dir];
       for await (const e of client.listAll(path)) {
@@ -91,62 +122,76 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger): F
       return [names, stats.length === names.length ? stats : []];
     }),
 
-    mkdir: (path, mode, cb) => reply('mkdir', path, cb, async () => void (await client.mkdir(path, { mode: mode & 0o7777 }))),
-    rmdir: (path, cb) => reply('rmdir', path, cb, () => client.delete(path, { kind: 'DIR_ONLY' })),
-    unlink: (path, cb) => reply('unlink', path, cb, () => client.delete(path, { kind: 'FILE_ONLY' })),
-    rename: (src, dest, cb) => reply('rename', src, cb, () => client.rename(src, dest)),
-    symlink: (target, path, cb) => reply('symlink', path, cb, async () => void (await client.symlink(path, target))),
-    readlink: (path, cb) => reply('readlink', path, cb, async () => {
+    mkdir: (path, mode, ctx, cb) => reply('mkdir', path, cb, async () => {
+      const o = await ownerOf(path, ctx, mode, true);
+      await zeroModeFixed(await client.mkdir(path, o), o.mode);
+    }),
+    rmdir: (path, _ctx, cb) => reply('rmdir', path, cb, () => client.delete(path, { kind: 'DIR_ONLY' })),
+    unlink: (path, _ctx, cb) => reply('unlink', path, cb, () => client.delete(path, { kind: 'FILE_ONLY' })),
+    rename: (src, dest, _ctx, cb) => reply('rename', src, cb, () => client.rename(src, dest)),
+    symlink: (target, path, ctx, cb) => reply('symlink', path, cb, async () => {
+      const { uid, gid } = await ownerOf(path, ctx, 0o777, false);
+      await client.symlink(path, target, { uid, gid });
+    }),
+    readlink: (path, _ctx, cb) => reply('readlink', path, cb, async () => {
       const attr = await client.stat(path);
       if (attr.type !== 'SYMLINK') return -os.errno.EINVAL;
       return [attr.symlinkTarget];
     }),
-    link: (src, dest, cb) => reply('link', dest, cb, async () => void (await client.link(src, dest))),
-    mknod: (path, mode, dev, cb) => reply('mknod', path, cb, async () => {
+    link: (src, dest, _ctx, cb) => reply('link', dest, cb, async () => void (await client.link(src, dest))),
+    mknod: (path, mode, dev, ctx, cb) => reply('mknod', path, cb, async () => {
+      const o = await ownerOf(path, ctx, mode, false);
       const type = SPECIAL_TYPE_OF_MODE.get(mode & S_IFMT);
-      if (type) return void (await client.mknod(path, { type, mode: mode & 0o7777, rdev: dev }));
+      if (type) return void (await client.mknod(path, { type, mode: o.mode, rdev: dev, uid: o.uid, gid: o.gid }));
       if ((mode & S_IFMT) !== 0 && (mode & S_IFMT) !== S_IFREG) return -os.errno.EINVAL;
-      const attr = await client.create(path, { mode: mode & 0o7777, exclusive: true });
+      const attr = await client.create(path, { ...o, exclusive: true });
       await client.release(Number(attr.ino)); // create registered an open in the session: nothing holds it
+      await zeroModeFixed(attr, o.mode);
     }),
 
-    setxattr: (path, name, value, _position, flags, cb) => reply('setxattr', path, cb, async () => {
+    setxattr: (path, name, value, _position, flags, _ctx, cb) => reply('setxattr', path, cb, async () => {
       if (!STORED_XATTR_PREFIXES.some((p) => name.startsWith(p))) return -os.errno.EOPNOTSUPP;
       await client.setXattr(path, name, Buffer.from(value), flags);
     }),
-    getxattr: (path, name, _position, cb) => reply('getxattr', path, cb, async () => {
+    getxattr: (path, name, _position, _ctx, cb) => reply('getxattr', path, cb, async () => {
       // asked by the kernel before every write (security.capability) and by ls: answered locally
       if (!STORED_XATTR_PREFIXES.some((p) => name.startsWith(p))) return -os.errno.ENODATA;
       return [await client.getXattr(path, name)];
     }),
-    listxattr: (path, cb) => reply('listxattr', path, cb, async () => [await client.listXattr(path)]),
-    removexattr: (path, name, cb) => reply('removexattr', path, cb, async () => {
+    listxattr: (path, _ctx, cb) => reply('listxattr', path, cb, async () => [await client.listXattr(path)]),
+    removexattr: (path, name, _ctx, cb) => reply('removexattr', path, cb, async () => {
       if (!STORED_XATTR_PREFIXES.some((p) => name.startsWith(p))) return -os.errno.EOPNOTSUPP;
       await client.removeXattr(path, name);
     }),
 
-    chmod: (path, mode, cb) => reply('chmod', path, cb, async () => void (await client.setAttr({ path, mode: mode & 0o7777 }))),
-    chown: (path, uid, gid, cb) => reply('chown', path, cb, async () => {
+    chmod: (path, mode, _ctx, cb) => reply('chmod', path, cb, async () => void (await client.setAttr({ path, mode: mode & PERMISSION_BITS }))),
+    chown: (path, uid, gid, _ctx, cb) => reply('chown', path, cb, async () => {
       await client.setAttr({ path, ...(uid !== NO_ID ? { uid } : {}), ...(gid !== NO_ID ? { gid } : {}) });
     }),
-    utimens: (path, atimeMs, mtimeMs, cb) => reply('utimens', path, cb, async () => {
-      // fuse-native passes the atime twice; "now"/"omit" arrive as tiny values
-      const at = (ms: number): number => (ms < UTIME_SPECIAL_MAX_MS ? Date.now() : ms);
+    utimens: (path, atime, mtime, _ctx, cb) => reply('utimens', path, cb, async () => {
       await drainPath(path);
-      await client.setAttr({ path, atime: msToTimespec(at(atimeMs)), mtime: msToTimespec(at(mtimeMs)) });
+      await client.setAttr({ path, ...timeChange(atime, 'atime'), ...timeChange(mtime, 'mtime') });
     }),
-    truncate: (path, size, cb) => reply('truncate', path, cb, async () => {
+    truncate: (path, size, _ctx, cb) => reply('truncate', path, cb, async () => {
       await files.truncate(Number((await client.stat(path)).ino), size);
     }),
-    ftruncate: (path, fd, size, cb) => reply('ftruncate', path, cb, async () => void (await files.truncate(files.get(fd).file.ino, size))),
+    ftruncate: (path, fd, size, _ctx, cb) => reply('ftruncate', path, cb, async () => void (await files.truncate(files.get(fd).file.ino, size))),
 
-    create: (path, mode, cb) => reply('create', path, cb, async () => {
+    create: (path, mode, ctx, cb) => reply('create', path, cb, async () => {
       // Create registers the open in the session and returns the attributes: no Open RPC (it
       // took a second round trip and a second session open that the one release never undid).
-      const attr = await client.create(path, { mode: mode & 0o7777 });
-      return [files.open(path, attr, { append: false, writable: true }).fd];
+      const o = await ownerOf(path, ctx, mode, false);
+      const attr = await client.create(path, o);
+      const h = files.open(path, attr, { append: false, writable: true });
+      try {
+        await zeroModeFixed(attr, o.mode);
+      } catch (e) {
+        await files.close(h.fd).catch(() => undefined);
+        throw e;
+      }
+      return [h.fd];
     }),
-    open: (path, flags, cb) => reply('open', path, cb, async () => {
+    open: (path, flags, _ctx, cb) => reply('open', path, cb, async () => {
       const attr = await client.open(path);
       const ino = Number(attr.ino);
       client.invalidate(ino); // close-to-open: see what other mounts committed
@@ -162,10 +207,41 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger): F
       }
       return [h.fd];
     }),
-    read: (path, fd, buf, len, pos, cb) => reply('read', path, cb, () => files.read(files.get(fd), pos, buf.subarray(0, len))),
-    write: (path, fd, buf, len, pos, cb) => reply('write', path, cb, () => files.write(files.get(fd), pos, buf.subarray(0, len))),
-    flush: (path, fd, cb) => reply('flush', path, cb, () => files.drainHandle(files.get(fd))),
-    fsync: (path, _datasync, fd, cb) => reply('fsync', path, cb, () => files.drainHandle(files.get(fd))),
-    release: (path, fd, cb) => reply('release', path, cb, () => files.close(fd)),
+    read: (path, fd, buf, len, pos, _ctx, cb) => reply('read', path, cb, () => files.read(files.get(fd), pos, buf.subarray(0, len))),
+    write: (path, fd, buf, len, pos, writepage, _ctx, cb) => reply('write', path, cb, () => files.write(files.get(fd), pos, buf.subarray(0, len), writepage)),
+    flush: (path, fd, _ctx, cb) => reply('flush', path, cb, () => files.drainHandle(files.get(fd))),
+    fsync: (path, _datasync, fd, _ctx, cb) => reply('fsync', path, cb, () => files.drainHandle(files.get(fd))),
+    release: (path, fd, _ctx, cb) => reply('release', path, cb, () => files.close(fd)),
+    ...(locks ? lockOps(locks, files, log) : {}),
+  };
+}
+
+/**
+ * fcntl and flock locks through the cluster-wide lock service (locks.ts). No timeout: a blocking
+ * request waits until granted, or until the kernel interrupts it (ctx.signal: -EINTR).
+ */
+function lockOps(locks: MountLocks, files: OpenFiles, log: Logger): Pick<FuseOps, 'lock' | 'flock'> {
+  const inoOf = (fd: number): number | undefined => {
+    try {
+      return files.get(fd).file.ino;
+    } catch {
+      return undefined;
+    }
+  };
+  const failed = (op: string, path: string, e: unknown): number => {
+    log.warn({ op, path, err: (e as Error)?.message }, 'fuse op failed');
+    return -errnoOf(e);
+  };
+  return {
+    lock: (path, fd, cmd, lk, owner, ctx, cb) => {
+      const ino = inoOf(fd);
+      if (ino === undefined) return cb(-os.errno.EBADF);
+      locks.lock(ino, cmd, lk, owner, ctx, ctx.signal).then((r) => cb(r.code, r.lock), (e) => cb(failed('lock', path, e)));
+    },
+    flock: (path, fd, op, owner, ctx, cb) => {
+      const ino = inoOf(fd);
+      if (ino === undefined) return cb(-os.errno.EBADF);
+      locks.flock(ino, op, owner, ctx, ctx.signal).then((code) => cb(code), (e) => cb(failed('flock', path, e)));
+    },
   };
 }

@@ -1,8 +1,8 @@
 /**
- * Pure conversions between the master's attributes and what fuse-native hands to libfuse.
- * fuse-native carries times as milliseconds and every field as a uint32 (sizes as two).
+ * Pure conversions between the master's attributes and what the FUSE binding hands to libfuse
+ * (native/fuse-binding.ts: times as {sec, nsec}, sizes and inode numbers 64-bit).
  */
-import type { FuseStat, FuseStatFs } from 'fuse-native';
+import type { FuseStat, FuseStatFs, FuseTimespec } from './native/fuse-binding';
 import type { Attr, StatFs } from '../client/types';
 
 const TYPE_BITS: Record<string, number> = {
@@ -25,13 +25,9 @@ export function isWritable(flags: number): boolean {
   return acc === O_WRONLY || acc === O_RDWR;
 }
 
-export function timespecMs(t: { sec: number; nsec: number } | null | undefined): number {
-  return t ? Number(t.sec) * 1000 + Math.floor(Number(t.nsec) / 1e6) : 0;
-}
-
-export function msToTimespec(ms: number): { sec: number; nsec: number } {
-  const sec = Math.floor(ms / 1000);
-  return { sec, nsec: (ms - sec * 1000) * 1e6 };
+/** The master's Timespec (sec may arrive as a Long-like value) as plain numbers; none = the epoch. */
+export function fuseTime(t: { sec: unknown; nsec: number } | null | undefined): FuseTimespec {
+  return t ? { sec: Number(t.sec), nsec: Number(t.nsec) } : { sec: 0, nsec: 0 };
 }
 
 /** The stat of an inode; `sizeBytes` overrides the master's size (local writes not yet flushed). */
@@ -44,13 +40,13 @@ export function attrToStat(attr: Attr, sizeBytes: number = Number(attr.size)): F
     gid: attr.gid,
     size,
     nlink: attr.nlink || 1,
-    ino: Number(attr.ino) >>> 0,
+    ino: Number(attr.ino),
     rdev: attr.rdev ?? 0,
     blksize: BLKSIZE_BYTES,
     blocks: Math.ceil(size / 512),
-    atime: timespecMs(attr.atime),
-    mtime: timespecMs(attr.mtime),
-    ctime: timespecMs(attr.ctime),
+    atime: fuseTime(attr.atime),
+    mtime: fuseTime(attr.mtime),
+    ctime: fuseTime(attr.ctime),
   };
 }
 

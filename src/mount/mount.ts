@@ -1,12 +1,12 @@
 /**
- * Mounting the file system with FUSE (fuse-native over Debian's libfuse 2, multi-threaded loop:
- * each kernel request waits in its libfuse thread for the JS reply, so handlers run concurrently).
+ * Mounting the file system with FUSE (our patched fuse-native in ./native, over Debian's libfuse
+ * 2, multi-threaded loop: each kernel request waits in its libfuse thread for the JS reply, so
+ * handlers run concurrently; each handler gets the caller's uid/gid/pid/umask).
  *
- * Options: `big_writes,max_write=131072` (fuse-native cannot set them: 128 KiB writes instead
- * of 4 KiB), `use_ino` (st_ino is the master's inode number, so hard links show one inode:
+ * Options: `big_writes,max_write=131072` (128 KiB writes instead of 4 KiB), `use_ino` (st_ino is the master's inode number, so hard links show one inode:
  * `cp -a` and `rsync -H` find them), attribute/entry timeouts from `mount.attrTimeoutMs`, `default_permissions` (the
  * kernel checks modes), `allow_other`. Not `hard_remove`: libfuse 2 then calls the operations
- * of an unlinked open file with no path, which fuse-native cannot carry; instead libfuse
+ * of an unlinked open file with no path, which the path-based handlers cannot serve; instead libfuse
  * renames such a file to `.fuse_hidden*` and unlinks it at release, while the master's session
  * keeps inodes unlinked by other mounts alive until `client.release`.
  */
@@ -14,9 +14,7 @@ import assert from 'node:assert';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import Fuse from 'fuse-native';
-import { constants as os } from 'node:os';
+import { resolve } from 'node:path';
 import { DfsError } from '../common/errors';
 import { logger, type Logger } from '../common/logger';
 import type { Config } from '../common/config';
@@ -24,6 +22,8 @@ import type { DfsClientApi } from '../client/types';
 import { buildOps } from './fuse-ops';
 import { OpenFiles } from './open-files';
 import { withAttrCache } from './attr-cache';
+import { FuseMount } from './native/fuse-binding';
+import { MountLocks } from './locks';
 
 export interface MountOptions {
   config: Config;
@@ -39,92 +39,9 @@ export interface MountHandle {
   unmount(): Promise<void>;
 }
 
-type Signal = (code: number, ...rest: unknown[]) => void;
-
 const FUSE_MAX_WRITE_BYTES = 131072;
 const FUSECTL_DIR = '/sys/fs/fuse/connections';
 const COMMAND_TIMEOUT_MS = 10_000;
-
-interface FuseBinding {
-  fuse_native_unmount(mnt: string, thread: Buffer): void;
-}
-
-/** fuse-native's addon (the same instance its index.js loaded: `require` caches it). */
-function fuseBinding(): FuseBinding {
-  const dir = dirname(require.resolve('fuse-native'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const load = require(require.resolve('node-gyp-build', { paths: [dir] })) as (d: string) => FuseBinding;
-  return load(dir);
-}
-
-/**
- * fuse-native with the options its option builder lacks, and an unmount that always lets go of
- * the native handle: fuse-native only releases it when `fusermount -u` succeeds, so a mount
- * aborted by forceUnmount (or by anyone) would otherwise keep the process alive forever.
- */
-class DfsFuse extends Fuse {
-  private released = false;
-
-  constructor(mnt: string, ops: ConstructorParameters<typeof Fuse>[1], opts: ConstructorParameters<typeof Fuse>[2], private readonly extraOptions: string[], private readonly log: Logger) {
-    super(mnt, ops, opts);
-  }
-
-  override _fuseOptions(): string {
-    const base = super._fuseOptions();
-    const extra = this.extraOptions.join(',');
-    return base ? `${base},${extra}` : `-o${extra}`;
-  }
-
-  override _close(cb: (err: Error | null) => void): void {
-    Fuse.unmount(this.mnt, (err) => {
-      const done = (): void => {
-        this.releaseNative();
-        cb(null);
-      };
-      if (!err) return done();
-      this.log.warn({ err: err.message.split('\n')[0] }, 'fusermount -u failed: forcing');
-      void forceUnmount(this.mnt).then(done);
-    });
-  }
-
-  /**
-   * fuse-native copies a value into the caller's buffer without checking its size (libfuse
-   * would then reply with bytes past the buffer): answer size queries (empty buffer) with the
-   * length, a too-small buffer with ERANGE, as getxattr(2) does.
-   */
-  override _op_getxattr(signal: Signal, path: string, name: string, valueBuf: Buffer, position: number): void {
-    this.ops.getxattr!(path, name, position, (code, value) => {
-      if (code < 0) return signal(code, valueBuf.buffer);
-      if (!value) return signal(-os.errno.ENODATA, valueBuf.buffer);
-      if (valueBuf.length === 0) return signal(value.length, valueBuf.buffer);
-      if (value.length > valueBuf.length) return signal(-os.errno.ERANGE, valueBuf.buffer);
-      value.copy(valueBuf);
-      return signal(value.length, valueBuf.buffer);
-    });
-  }
-
-  /** listxattr(2): NUL-terminated names; the exact length for a size query, ERANGE when it does not fit. */
-  override _op_listxattr(signal: Signal, path: string, listBuf: Buffer): void {
-    this.ops.listxattr!(path, (code, names) => {
-      if (code < 0 || !names) return signal(code < 0 ? code : -os.errno.EIO, listBuf.buffer);
-      const list = Buffer.concat(names.map((n) => Buffer.from(n + '\0')));
-      if (listBuf.length === 0) return signal(list.length, listBuf.buffer);
-      if (list.length > listBuf.length) return signal(-os.errno.ERANGE, listBuf.buffer);
-      list.copy(listBuf);
-      return signal(list.length, listBuf.buffer);
-    });
-  }
-
-  private releaseNative(): void {
-    if (this.released || !this._thread) return;
-    this.released = true;
-    try {
-      fuseBinding().fuse_native_unmount(this.mnt, this._thread);
-    } catch (e) {
-      this.log.warn({ err: (e as Error).message }, 'native unmount failed');
-    }
-  }
-}
 
 /**
  * Mounts the namespace at `mountpoint` (created if missing; a dead mount left there is cleared).
@@ -141,19 +58,19 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
   const c = opts.config.client;
   const metaTimeoutMs = Math.max(15_000, 2 * c.rpcTimeoutMs);
   const dataTimeoutMs = Math.max(metaTimeoutMs, (c.retries + 1) * (c.dataTimeoutMs + c.rpcTimeoutMs));
-  const fuse = new DfsFuse(mountpoint, buildOps(client, files, log), {
+  const locks = new MountLocks(client, log);
+  const fuse = new FuseMount(mountpoint, buildOps(client, files, log, locks), {
     force: true,
-    mkdir: true,
-    allowOther: true,
-    defaultPermissions: true,
-    fsname: 'dfs',
-    subtype: 'dfs',
-    // a safety net only: the client's own deadlines fail a call first
-    timeout: { default: metaTimeoutMs, read: dataTimeoutMs, write: dataTimeoutMs, flush: dataTimeoutMs, fsync: dataTimeoutMs, release: dataTimeoutMs, truncate: dataTimeoutMs, ftruncate: dataTimeoutMs, utimens: dataTimeoutMs },
-  }, ['big_writes', 'use_ino', `max_write=${FUSE_MAX_WRITE_BYTES}`, `attr_timeout=${timeoutSec}`, `entry_timeout=${timeoutSec}`], log);
+    options: [
+      'allow_other', 'default_permissions', 'fsname=dfs', 'subtype=dfs', 'big_writes', 'use_ino',
+      `max_write=${FUSE_MAX_WRITE_BYTES}`, `attr_timeout=${timeoutSec}`, `entry_timeout=${timeoutSec}`,
+    ],
+    // a safety net only: the client's own deadlines fail a call first (lock/flock: none, they wait)
+    timeoutsMs: { default: metaTimeoutMs, read: dataTimeoutMs, write: dataTimeoutMs, flush: dataTimeoutMs, fsync: dataTimeoutMs, release: dataTimeoutMs, truncate: dataTimeoutMs, ftruncate: dataTimeoutMs, utimens: dataTimeoutMs },
+  });
 
   try {
-    await new Promise<void>((res, rej) => fuse.mount((err) => (err ? rej(err) : res())));
+    await fuse.mount();
   } catch (e) {
     // libfuse mounted, then failed to start (bad option): do not leave that mount behind
     if ((e as Error).message === 'fuse failed') await forceUnmount(mountpoint);
@@ -167,11 +84,16 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
   const unmount = async (): Promise<void> => {
     state.to('UNMOUNTING');
     await files.drainAll();
-    const err = await new Promise<Error | null>((res) => fuse.unmount((e) => res(e)));
-    if (err) log.warn({ err: err.message }, 'unmount failed');
+    locks.close(); // lock waits end with EINTR; the session's locks go with it below
+    const err = await fuse.unmount();
+    if (err) log.warn({ err: err.message.split('\n')[0] }, 'fusermount -u failed: forcing');
     await forceUnmount(mountpoint); // a no-op unless it is somehow still mounted
     await Promise.all(files.openInodes().map((ino) => client.release(ino).catch(() => undefined)));
-    if (ownClient) client.close();
+    if (ownClient) {
+      // the master drops this session's locks and opens now, not after cluster.sessionTimeoutMs
+      await client.endSession().catch((e) => log.warn({ err: (e as Error).message }, 'EndSession failed: locks go when the session expires'));
+      client.close();
+    }
     state.to('UNMOUNTED');
   };
   return {

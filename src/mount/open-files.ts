@@ -155,10 +155,11 @@ export class OpenFiles {
   }
 
   /** Buffers a write; returns the bytes accepted (all of them) or rejects with the sticky error. */
-  async write(h: Handle, offset: number, data: Buffer): Promise<number> {
+  async write(h: Handle, offset: number, data: Buffer, writepage = false): Promise<number> {
     const f = h.file;
     if (f.error) throw dataError(f.error);
-    const at = h.append ? f.localSize : offset;
+    // an O_APPEND handle appends, except the kernel's write-back of mapped pages through it
+    const at = h.append && !writepage ? f.localSize : offset;
     f.dirty.add(at, Buffer.from(data)); // copy: `data` is the kernel's buffer, gone after the reply
     this.cache.dropIno(f.ino);
     const [first, last] = f.dirty.chunkSpan(f.chunkSizeBytes);

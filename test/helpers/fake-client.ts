@@ -11,6 +11,9 @@ import type { Attr, ChunkInfo, DfsClientApi, DirEntry, GetOptions, MknodOptions,
 import type { ListReply__Output } from '../../src/generated/dfs/ListReply';
 import type { SetAttrRequest } from '../../src/generated/dfs/SetAttrRequest';
 import type { DeleteKind } from '../../src/generated/dfs/DeleteKind';
+import { TO_EOF, type LockInfo, type LockSpec } from '../../src/common/locks';
+import { LockService } from '../../src/master/lock-service';
+import type { LockRequest } from '../../src/master/lock-table';
 
 type Kind = 'REGULAR' | 'DIRECTORY' | 'SYMLINK' | SpecialFileType;
 
@@ -55,6 +58,9 @@ export class FakeClient implements DfsClientApi {
   readonly calls = new Map<string, number>();
   /** Bytes per writeRange call, in order. */
   readonly writeSizes: number[] = [];
+  /** The master's lock service; two fakes given the same one (and other sessions) exclude each other. */
+  locks = new LockService();
+  lockSession = 'fake-session';
 
   constructor(readonly chunkSizeBytes = FAKE_CHUNK_SIZE_BYTES) {
     const now = Date.now();
@@ -339,6 +345,35 @@ export class FakeClient implements DfsClientApi {
   /** Inodes with an open registered in the session. */
   openInodes(): number[] {
     return [...this.openCounts.keys()];
+  }
+
+  async endSession(): Promise<void> {
+    this.count('endSession');
+    this.openCounts.clear();
+    this.locks.releaseSessions([this.lockSession]);
+  }
+
+  // --- locks: the master's own lock service, in memory
+
+  private lockRequest(spec: LockSpec): LockRequest {
+    const start = spec.start ?? 0;
+    const length = spec.length ?? 0;
+    return {
+      kind: spec.kind, ino: spec.ino, session: this.lockSession, owner: spec.owner, type: spec.type, pid: spec.pid ?? 0,
+      start: spec.kind === 'POSIX' ? start : 0, end: spec.kind === 'POSIX' && length > 0 ? start + length : TO_EOF,
+    };
+  }
+
+  async lock(spec: LockSpec): Promise<boolean> {
+    this.count('lock');
+    return this.locks.acquire(this.lockRequest(spec), spec.waitMs ?? 0);
+  }
+
+  async getLock(spec: LockSpec): Promise<LockInfo | undefined> {
+    this.count('getLock');
+    const held = this.locks.test(this.lockRequest(spec));
+    if (!held) return undefined;
+    return { kind: held.kind, type: held.type, start: held.start, length: held.end === TO_EOF ? 0 : held.end - held.start, pid: held.pid };
   }
 
   // --- whole files

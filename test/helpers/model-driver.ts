@@ -25,7 +25,7 @@
  * name still open becomes `.fuse_hidden*` (no `hard_remove`), so the inode keeps counting it
  * in st_nlink (subtracted for names; fstat's nlink is masked for such inodes); every name is
  * its own kernel inode with its own page cache (see node_at); rename between two names of one
- * inode over an open name; mmap write-back through an O_APPEND descriptor (see MMAP_ON_APPEND).
+ * inode over an open name.
  */
 export const MODEL_DRIVER_PY = String.raw`
 import errno, hashlib, mmap, os, random, stat, sys, time
@@ -45,11 +45,6 @@ WRITE_BYTES_MAX = 5000
 PAGE = mmap.PAGESIZE
 ACCESS = (os.O_RDONLY, os.O_WRONLY, os.O_RDWR)
 MODES = (0o644, 0o600, 0o640, 0o755)
-# KNOWN BUG (mount + fuse-native): the kernel writes a mapping's dirty pages back through any
-# descriptor that mapped the file, and fuse-native does not pass libfuse's \`writepage\` flag,
-# so the mount cannot tell that write-back from an O_APPEND write and appends the pages at the
-# end of the file. Skipped (and counted) unless DFS_MODEL_MMAP_ON_APPEND=1.
-MMAP_ON_APPEND = os.environ.get('DFS_MODEL_MMAP_ON_APPEND', '0') == '1'
 TYPES = {stat.S_IFREG: 'file', stat.S_IFDIR: 'dir', stat.S_IFLNK: 'symlink'}
 
 rng = random.Random(SEED)
@@ -234,8 +229,7 @@ def fds(i):
 # that is still open becomes a hidden node.
 node_at = {}        # path -> node id
 node_ids = [0]
-known_skips = {'one page cache per name (libfuse 2)': 0, 'rename onto an open link of the same inode (libfuse 2)': 0,
-               'mmap through an O_APPEND descriptor': 0}
+known_skips = {'one page cache per name (libfuse 2)': 0, 'rename onto an open link of the same inode (libfuse 2)': 0}
 
 
 def node_for(p):
@@ -422,9 +416,8 @@ def op_mmap_write():
     i = pick_slot()
     if i is None:
         return None
-    if slots[i]['flags'] & os.O_APPEND and not MMAP_ON_APPEND:
-        known_skips['mmap through an O_APPEND descriptor'] += 1
-        return None
+    # through an O_APPEND descriptor too: the kernel's write-back of the pages comes with
+    # libfuse's writepage flag and goes to the pages' offsets, not to the end of the file
     at, n, sync = rng.random(), rng.randrange(1, 2 * PAGE), rng.random() < 0.5
     data = data_of(n)
 

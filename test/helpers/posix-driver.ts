@@ -4,10 +4,26 @@
  * (its result or errno name) and per inspected path (type, mode, nlink, size, rdev, target).
  * The same script runs in a dfs mount and in a local temp folder; the outputs must be equal.
  * Python because it reaches every syscall of the suite (link, mknod, xattrs, utimensat with
- * nanoseconds, O_NOFOLLOW) with errno names, in one short-lived process per case.
+ * nanoseconds, UTIME_NOW/UTIME_OMIT through ctypes, O_NOFOLLOW) with errno names, in one
+ * short-lived process per case.
+ *
+ * Identity: the driver starts as root. Given `UID GID GROUPS` after the code, it hands the case
+ * folder to that user and drops to it (setgroups, setresgid, setresuid) before the case runs;
+ * a case may also set things up as root and drop itself with user(uid, gid, groups).
+ * Usage: posix-driver.py CASE_DIR CODE [UID GID GROUPS(comma-separated)]
  */
 export const POSIX_DRIVER_PY = String.raw`
-import errno, json, os, stat, sys, time
+import ctypes, errno, json, os, stat, sys, time
+
+libc = ctypes.CDLL(None, use_errno=True)
+AT_FDCWD = -100
+AT_SYMLINK_NOFOLLOW = 0x100
+UTIME_NOW = (1 << 30) - 1
+UTIME_OMIT = (1 << 30) - 2
+U, G = 65534, 65534  # the unprivileged user of the permission cases
+
+class Timespec(ctypes.Structure):
+    _fields_ = [('tv_sec', ctypes.c_long), ('tv_nsec', ctypes.c_long)]
 
 out = []
 
@@ -89,6 +105,38 @@ def times(p):
     s = os.lstat(p)
     say('times %s: atime=%d mtime=%d' % (p, s.st_atime_ns, s.st_mtime_ns))
 
+def user(uid=U, gid=G, groups=()):
+    """Drops root for the rest of the case: supplementary groups, then gid, then uid."""
+    os.setgroups(list(groups))
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+
+def utimens(p, atime, mtime, follow=True):
+    """utimensat(2) with each time an int of nanoseconds, 'now' or 'omit'."""
+    def ts(t):
+        if t == 'now':
+            return Timespec(0, UTIME_NOW)
+        if t == 'omit':
+            return Timespec(0, UTIME_OMIT)
+        return Timespec(t // 10**9, t % 10**9)
+    times = (Timespec * 2)(ts(atime), ts(mtime))
+    if libc.utimensat(AT_FDCWD, os.fsencode(p), times, 0 if follow else AT_SYMLINK_NOFOLLOW) != 0:
+        raise OSError(ctypes.get_errno(), 'utimensat')
+
+def ut(p, atime, mtime, follow=True):
+    """utimens, recorded like r()."""
+    label = 'utimens(%r, %r, %r)' % (p, atime, mtime)
+    try:
+        utimens(p, atime, mtime, follow)
+        say('%s: ok' % label)
+    except OSError as e:
+        say('%s: %s' % (label, errno.errorcode.get(e.errno, str(e.errno))))
+
+def acc(p, follow=True):
+    """access(2) for F_OK, R_OK, W_OK, X_OK as the current (real) identity."""
+    say('access %s: %s' % (p, ' '.join('%s=%d' % (n, os.access(p, m, follow_symlinks=follow))
+                                          for n, m in (('F', os.F_OK), ('R', os.R_OK), ('W', os.W_OK), ('X', os.X_OK)))))
+
 def changed(p, fn, *args, **kw):
     """Runs fn and records which of p's timestamps moved (mtime, ctime)."""
     before = os.lstat(p)
@@ -100,6 +148,10 @@ def changed(p, fn, *args, **kw):
 def main():
     case_dir, code = sys.argv[1], sys.argv[2]
     os.makedirs(case_dir)
+    if len(sys.argv) > 3:
+        uid, gid = int(sys.argv[3]), int(sys.argv[4])
+        os.chown(case_dir, uid, gid)
+        user(uid, gid, [int(g) for g in sys.argv[5].split(',') if g])
     os.chdir(case_dir)
     os.umask(0o022)
     env = dict(globals())

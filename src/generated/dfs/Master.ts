@@ -27,6 +27,9 @@ import type { LeaseRequest as _dfs_LeaseRequest, LeaseRequest__Output as _dfs_Le
 import type { LinkRequest as _dfs_LinkRequest, LinkRequest__Output as _dfs_LinkRequest__Output } from '../dfs/LinkRequest';
 import type { ListReply as _dfs_ListReply, ListReply__Output as _dfs_ListReply__Output } from '../dfs/ListReply';
 import type { ListRequest as _dfs_ListRequest, ListRequest__Output as _dfs_ListRequest__Output } from '../dfs/ListRequest';
+import type { LockInfoReply as _dfs_LockInfoReply, LockInfoReply__Output as _dfs_LockInfoReply__Output } from '../dfs/LockInfoReply';
+import type { LockReply as _dfs_LockReply, LockReply__Output as _dfs_LockReply__Output } from '../dfs/LockReply';
+import type { LockRequest as _dfs_LockRequest, LockRequest__Output as _dfs_LockRequest__Output } from '../dfs/LockRequest';
 import type { MkdirRequest as _dfs_MkdirRequest, MkdirRequest__Output as _dfs_MkdirRequest__Output } from '../dfs/MkdirRequest';
 import type { MknodRequest as _dfs_MknodRequest, MknodRequest__Output as _dfs_MknodRequest__Output } from '../dfs/MknodRequest';
 import type { NodesReply as _dfs_NodesReply, NodesReply__Output as _dfs_NodesReply__Output } from '../dfs/NodesReply';
@@ -122,6 +125,21 @@ export interface MasterClient extends grpc.Client {
   delete(argument: _dfs_DeleteRequest, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
   
   /**
+   * the mount unmounts: its locks and open files go now instead of after the session timeout
+   */
+  EndSession(argument: _dfs_SessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  EndSession(argument: _dfs_SessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  EndSession(argument: _dfs_SessionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  EndSession(argument: _dfs_SessionRequest, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  /**
+   * the mount unmounts: its locks and open files go now instead of after the session timeout
+   */
+  endSession(argument: _dfs_SessionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  endSession(argument: _dfs_SessionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  endSession(argument: _dfs_SessionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  endSession(argument: _dfs_SessionRequest, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * administration (issue 4)
    */
   Fsck(argument: _dfs_FsckRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_FsckReply__Output>): grpc.ClientUnaryCall;
@@ -159,6 +177,15 @@ export interface MasterClient extends grpc.Client {
   getLease(argument: _dfs_LeaseRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_ChunkLease__Output>): grpc.ClientUnaryCall;
   getLease(argument: _dfs_LeaseRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkLease__Output>): grpc.ClientUnaryCall;
   getLease(argument: _dfs_LeaseRequest, callback: grpc.requestCallback<_dfs_ChunkLease__Output>): grpc.ClientUnaryCall;
+  
+  GetLock(argument: _dfs_LockRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_LockInfoReply__Output>): grpc.ClientUnaryCall;
+  GetLock(argument: _dfs_LockRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_LockInfoReply__Output>): grpc.ClientUnaryCall;
+  GetLock(argument: _dfs_LockRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_LockInfoReply__Output>): grpc.ClientUnaryCall;
+  GetLock(argument: _dfs_LockRequest, callback: grpc.requestCallback<_dfs_LockInfoReply__Output>): grpc.ClientUnaryCall;
+  getLock(argument: _dfs_LockRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_LockInfoReply__Output>): grpc.ClientUnaryCall;
+  getLock(argument: _dfs_LockRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_LockInfoReply__Output>): grpc.ClientUnaryCall;
+  getLock(argument: _dfs_LockRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_LockInfoReply__Output>): grpc.ClientUnaryCall;
+  getLock(argument: _dfs_LockRequest, callback: grpc.requestCallback<_dfs_LockInfoReply__Output>): grpc.ClientUnaryCall;
   
   GetXattr(argument: _dfs_XattrRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_XattrValue__Output>): grpc.ClientUnaryCall;
   GetXattr(argument: _dfs_XattrRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_XattrValue__Output>): grpc.ClientUnaryCall;
@@ -209,6 +236,15 @@ export interface MasterClient extends grpc.Client {
   listXattr(argument: _dfs_PathRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_XattrNames__Output>): grpc.ClientUnaryCall;
   listXattr(argument: _dfs_PathRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_XattrNames__Output>): grpc.ClientUnaryCall;
   listXattr(argument: _dfs_PathRequest, callback: grpc.requestCallback<_dfs_XattrNames__Output>): grpc.ClientUnaryCall;
+  
+  Lock(argument: _dfs_LockRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_LockReply__Output>): grpc.ClientUnaryCall;
+  Lock(argument: _dfs_LockRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_LockReply__Output>): grpc.ClientUnaryCall;
+  Lock(argument: _dfs_LockRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_LockReply__Output>): grpc.ClientUnaryCall;
+  Lock(argument: _dfs_LockRequest, callback: grpc.requestCallback<_dfs_LockReply__Output>): grpc.ClientUnaryCall;
+  lock(argument: _dfs_LockRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_LockReply__Output>): grpc.ClientUnaryCall;
+  lock(argument: _dfs_LockRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_LockReply__Output>): grpc.ClientUnaryCall;
+  lock(argument: _dfs_LockRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_LockReply__Output>): grpc.ClientUnaryCall;
+  lock(argument: _dfs_LockRequest, callback: grpc.requestCallback<_dfs_LockReply__Output>): grpc.ClientUnaryCall;
   
   Mkdir(argument: _dfs_MkdirRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
   Mkdir(argument: _dfs_MkdirRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
@@ -377,6 +413,11 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   Delete: grpc.handleUnaryCall<_dfs_DeleteRequest__Output, _dfs_Empty>;
   
   /**
+   * the mount unmounts: its locks and open files go now instead of after the session timeout
+   */
+  EndSession: grpc.handleUnaryCall<_dfs_SessionRequest__Output, _dfs_Empty>;
+  
+  /**
    * administration (issue 4)
    */
   Fsck: grpc.handleUnaryCall<_dfs_FsckRequest__Output, _dfs_FsckReply>;
@@ -387,6 +428,8 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   GetChunks: grpc.handleUnaryCall<_dfs_GetChunksRequest__Output, _dfs_GetChunksReply>;
   
   GetLease: grpc.handleUnaryCall<_dfs_LeaseRequest__Output, _dfs_ChunkLease>;
+  
+  GetLock: grpc.handleUnaryCall<_dfs_LockRequest__Output, _dfs_LockInfoReply>;
   
   GetXattr: grpc.handleUnaryCall<_dfs_XattrRequest__Output, _dfs_XattrValue>;
   
@@ -399,6 +442,8 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   List: grpc.handleUnaryCall<_dfs_ListRequest__Output, _dfs_ListReply>;
   
   ListXattr: grpc.handleUnaryCall<_dfs_PathRequest__Output, _dfs_XattrNames>;
+  
+  Lock: grpc.handleUnaryCall<_dfs_LockRequest__Output, _dfs_LockReply>;
   
   Mkdir: grpc.handleUnaryCall<_dfs_MkdirRequest__Output, _dfs_Attr>;
   
@@ -447,15 +492,18 @@ export interface MasterDefinition extends grpc.ServiceDefinition {
   Create: MethodDefinition<_dfs_CreateRequest, _dfs_Attr, _dfs_CreateRequest__Output, _dfs_Attr__Output>
   Decommission: MethodDefinition<_dfs_DecommissionRequest, _dfs_DecommissionReply, _dfs_DecommissionRequest__Output, _dfs_DecommissionReply__Output>
   Delete: MethodDefinition<_dfs_DeleteRequest, _dfs_Empty, _dfs_DeleteRequest__Output, _dfs_Empty__Output>
+  EndSession: MethodDefinition<_dfs_SessionRequest, _dfs_Empty, _dfs_SessionRequest__Output, _dfs_Empty__Output>
   Fsck: MethodDefinition<_dfs_FsckRequest, _dfs_FsckReply, _dfs_FsckRequest__Output, _dfs_FsckReply__Output>
   GetChunks: MethodDefinition<_dfs_GetChunksRequest, _dfs_GetChunksReply, _dfs_GetChunksRequest__Output, _dfs_GetChunksReply__Output>
   GetLease: MethodDefinition<_dfs_LeaseRequest, _dfs_ChunkLease, _dfs_LeaseRequest__Output, _dfs_ChunkLease__Output>
+  GetLock: MethodDefinition<_dfs_LockRequest, _dfs_LockInfoReply, _dfs_LockRequest__Output, _dfs_LockInfoReply__Output>
   GetXattr: MethodDefinition<_dfs_XattrRequest, _dfs_XattrValue, _dfs_XattrRequest__Output, _dfs_XattrValue__Output>
   Heartbeat: MethodDefinition<_dfs_HeartbeatRequest, _dfs_HeartbeatReply, _dfs_HeartbeatRequest__Output, _dfs_HeartbeatReply__Output>
   KeepSession: MethodDefinition<_dfs_SessionRequest, _dfs_SessionReply, _dfs_SessionRequest__Output, _dfs_SessionReply__Output>
   Link: MethodDefinition<_dfs_LinkRequest, _dfs_Attr, _dfs_LinkRequest__Output, _dfs_Attr__Output>
   List: MethodDefinition<_dfs_ListRequest, _dfs_ListReply, _dfs_ListRequest__Output, _dfs_ListReply__Output>
   ListXattr: MethodDefinition<_dfs_PathRequest, _dfs_XattrNames, _dfs_PathRequest__Output, _dfs_XattrNames__Output>
+  Lock: MethodDefinition<_dfs_LockRequest, _dfs_LockReply, _dfs_LockRequest__Output, _dfs_LockReply__Output>
   Mkdir: MethodDefinition<_dfs_MkdirRequest, _dfs_Attr, _dfs_MkdirRequest__Output, _dfs_Attr__Output>
   Mknod: MethodDefinition<_dfs_MknodRequest, _dfs_Attr, _dfs_MknodRequest__Output, _dfs_Attr__Output>
   Nodes: MethodDefinition<_dfs_Empty, _dfs_NodesReply, _dfs_Empty__Output, _dfs_NodesReply__Output>

@@ -19,6 +19,14 @@ export interface SetAttrRequest {
   'atime'?: (_dfs_Timespec | null);
   'mtime'?: (_dfs_Timespec | null);
   'replication'?: (number);
+  /**
+   * utimensat(UTIME_NOW): the master's current time (instead of atime)
+   */
+  'atimeNow'?: (boolean);
+  /**
+   * the same for mtime
+   */
+  'mtimeNow'?: (boolean);
   '_mode'?: "mode";
   '_uid'?: "uid";
   '_gid'?: "gid";
@@ -44,6 +52,14 @@ export interface SetAttrRequest__Output {
   'atime'?: (_dfs_Timespec__Output | null);
   'mtime'?: (_dfs_Timespec__Output | null);
   'replication'?: (number);
+  /**
+   * utimensat(UTIME_NOW): the master's current time (instead of atime)
+   */
+  'atimeNow': (boolean);
+  /**
+   * the same for mtime
+   */
+  'mtimeNow': (boolean);
   '_mode'?: "mode";
   '_uid'?: "uid";
   '_gid'?: "gid";

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the mount's native FUSE binding (src/mount/native/fuse-native.c, a patched fuse-native)
+# into build/native/fuse.node with plain gcc, offline: Node's headers (node_api.h, uv.h) from
+# /usr/include/node or next to the running node, napi-macros.h and the FUSE 2.9 headers from
+# node_modules, linked against Debian's libfuse.so.2 (package libfuse2).
+# Quick when the binding is newer than its source and this script. Usage: scripts/build-native.sh [--force]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+src=src/mount/native/fuse-native.c
+out=build/native/fuse.node
+
+if [ "${1:-}" != "--force" ] && [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$0" ]; then
+  exit 0
+fi
+
+fail() { echo "build-native: $*" >&2; exit 1; }
+
+command -v gcc >/dev/null || fail "gcc not found (Debian: apt-get install build-essential)"
+
+node_include=""
+for d in /usr/include/node "$(dirname "$(dirname "$(node -p process.execPath)")")/include/node"; do
+  if [ -f "$d/node_api.h" ] && [ -f "$d/uv.h" ]; then node_include="$d"; break; fi
+done
+[ -n "$node_include" ] || fail "Node.js headers (node_api.h, uv.h) not found in /usr/include/node nor next to $(node -p process.execPath) (../include/node): install Node.js with its headers"
+
+napi_macros="$(node -p "require('path').dirname(require.resolve('napi-macros/napi-macros.h'))" 2>/dev/null)" \
+  || fail "napi-macros not found in node_modules: run npm ci"
+fuse_include="$(node -p "require('fuse-shared-library').include" 2>/dev/null)" \
+  || fail "fuse-shared-library (FUSE 2.9 headers) not found in node_modules: run npm ci"
+[ -f "$fuse_include/fuse.h" ] || fail "no fuse.h in $fuse_include"
+
+libfuse="$(/sbin/ldconfig -p 2>/dev/null | awk '/libfuse\.so\.2 /{print $NF; exit}')"
+[ -n "$libfuse" ] || libfuse="$(ls /lib/*/libfuse.so.2 /usr/lib/*/libfuse.so.2 2>/dev/null | head -1)"
+[ -n "$libfuse" ] || fail "libfuse.so.2 not found (Debian: apt-get install libfuse2)"
+
+mkdir -p "$(dirname "$out")"
+tmp="$out.tmp.$$"
+trap 'rm -f "$tmp"' EXIT
+echo "build-native: compiling $src -> $out" >&2
+gcc -shared -fPIC -O2 -g -Wall -Wno-unused-function -Wno-unused-variable \
+  -D_FILE_OFFSET_BITS=64 -D_GNU_SOURCE \
+  -I"$node_include" -I"$napi_macros" -I"$fuse_include" \
+  -o "$tmp" "$src" "$libfuse" -lpthread
+mv "$tmp" "$out"
