@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnDfs, runDfs, killAll, writeTestConfig, ROOT, type Proc } from './helpers/procs';
@@ -147,6 +148,49 @@ test('Mount: two mounts see each other on the next open; mv over a file never sh
   const [rr, ww] = await Promise.all([reader, writer]);
   assert.equal(ww.stdout, '', `writer: ${ww.stderr}`);
   assert.equal(rr.stdout, '', `the reader never saw a missing target\nmount log:\n${mountLog()}`);
+});
+
+test('Mount: flock and fcntl locks exclude each other across two mounts; a blocked waiter gets the lock when the holder lets go', async () => {
+  const a = mounts[0]?.dir ?? (await mountAt('m1'));
+  const b = mounts[1]?.dir ?? (await mountAt('m2'));
+  const file = 'locked.txt';
+  let r = await sh(`echo data > ${q(a + '/' + file)}`);
+  assert.equal(r.code, 0, r.stderr);
+  const marker = join(dir, 'lock-held');
+  // in mount A: flock + a whole-file POSIX lock, then the marker, then hold until the release file exists
+  const release = join(dir, 'lock-release');
+  const holderPy = [
+    'import fcntl, os, sys, time',
+    `fd = os.open(${JSON.stringify(a + '/' + file)}, os.O_RDWR)`,
+    'fcntl.flock(fd, fcntl.LOCK_EX)',
+    'fcntl.lockf(fd, fcntl.LOCK_EX)',
+    `open(${JSON.stringify(marker)}, 'w').close()`,
+    `while not os.path.exists(${JSON.stringify(release)}): time.sleep(0.05)`,
+    'print("released")',
+  ].join('\n');
+  await writeFile(join(dir, 'holder.py'), holderPy);
+  const holder = sh(`python3 ${q(join(dir, 'holder.py'))}`, 120);
+  for (let i = 0; i < 600 && !existsSync(marker); i++) await sleep(50); // a local file: not on the mount
+  assert.ok(existsSync(marker), `the holder never got its locks\nmount log:\n${mountLog()}`);
+
+  // in mount B, while A holds them: refused at once
+  r = await sh(`flock -n -x ${q(b + '/' + file)} true`);
+  assert.equal(r.code, 1, `flock -n in the other mount must fail while the lock is held: ${r.stdout}${r.stderr}`);
+  r = await sh(`python3 -c ${q(`import fcntl, os\nfd = os.open(${JSON.stringify(b + '/' + file)}, os.O_RDWR)\ntry:\n  fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); print('got it')\nexcept OSError as e:\n  print(e.errno == 11 and 'EAGAIN' or e)`)}`);
+  assert.equal(r.stdout.trim(), 'EAGAIN', r.stderr);
+
+  // a blocking waiter in B: granted only after A lets go
+  let waiterDone = false;
+  const waiter = sh(`flock -x ${q(b + '/' + file)} -c 'echo got it'`, 120).then((x) => { waiterDone = true; return x; });
+  await sleep(1000);
+  assert.equal(waiterDone, false, 'the waiter got the lock while the holder held it');
+  await writeFile(release, '');
+  const h = await holder;
+  assert.equal(h.stdout.trim(), 'released', h.stderr);
+  const w = await waiter;
+  assert.equal(w.stdout.trim(), 'got it', w.stderr);
+  r = await sh(`flock -n -x ${q(a + '/' + file)} true && rm ${q(a + '/' + file)}`);
+  assert.equal(r.code, 0, `released everywhere: ${r.stderr}`);
 });
 
 test('Mount: kill -9 of a chunkserver during cp; the cp succeeds and the file is whole', async () => {

@@ -18,7 +18,7 @@ import { errnoOf } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { Attr, DfsClientApi, SpecialFileType } from '../client/types';
 import { attrToStat, isWritable, O_APPEND, O_TRUNC, statFsToFuse } from './fuse-stat';
-import type { MountLocks } from './locks';
+import { LOCK_UN, type MountLocks } from './locks';
 import type { OpenFiles } from './open-files';
 import { newInodeOwner, PERMISSION_BITS, type NewInodeOwner } from './ownership';
 import { constants as os } from 'node:os';
@@ -211,7 +211,10 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     write: (path, fd, buf, len, pos, writepage, _ctx, cb) => reply('write', path, cb, () => files.write(files.get(fd), pos, buf.subarray(0, len), writepage)),
     flush: (path, fd, _ctx, cb) => reply('flush', path, cb, () => files.drainHandle(files.get(fd))),
     fsync: (path, _datasync, fd, _ctx, cb) => reply('fsync', path, cb, () => files.drainHandle(files.get(fd))),
-    release: (path, fd, _ctx, cb) => reply('release', path, cb, () => files.close(fd)),
+    release: (path, fd, flockOwner, _ctx, cb) => reply('release', path, cb, async () => {
+      if (flockOwner !== undefined && locks) await locks.flock(files.get(fd).file.ino, LOCK_UN, flockOwner);
+      await files.close(fd);
+    }),
     ...(locks ? lockOps(locks, files, log) : {}),
   };
 }

@@ -6,8 +6,9 @@
  * partition longer than cluster.sessionTimeoutMs), and forgets them all when it restarts.
  *
  * Contract with libfuse 2.9's high-level API (which calls these ops with whence already
- * SEEK_SET, len 0 = to EOF; lock(F_SETLK, F_UNLCK, whole file) for the owner on every flush,
- * flock(LOCK_UN) on release when the file had flock locks):
+ * SEEK_SET, len 0 = to EOF; lock(F_SETLK, F_UNLCK, whole file) for the owner on every flush;
+ * it does NOT release flock locks at release: the mount's release op does, with flock(LOCK_UN)
+ * and the owner the binding passes when the kernel set FUSE_RELEASE_FLOCK_UNLOCK):
  * - every function resolves with a code for the FUSE callback: 0, or a negative errno; it
  *   never rejects;
  * - F_SETLKW and blocking flock wait through bounded master calls (LOCK_WAIT_MS_MAX each,

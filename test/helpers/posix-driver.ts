@@ -137,6 +137,29 @@ def acc(p, follow=True):
     say('access %s: %s' % (p, ' '.join('%s=%d' % (n, os.access(p, m, follow_symlinks=follow))
                                           for n, m in (('F', os.F_OK), ('R', os.R_OK), ('W', os.W_OK), ('X', os.X_OK)))))
 
+OTHER_PRELUDE = '''import errno, fcntl, os, struct, sys, time
+def lk(fd, cmd, start, n):
+    try:
+        fcntl.lockf(fd, cmd, n, start)
+        return 'ok'
+    except OSError as e:
+        return errno.errorcode.get(e.errno, str(e.errno))
+'''
+
+def other(code, wait=True):
+    """Runs Python \`code\` in another process (same folder, same identity: what record locks
+    need); its output lines are recorded when it ends. With wait=False, returns the Popen."""
+    import subprocess
+    p = subprocess.Popen([sys.executable, '-c', OTHER_PRELUDE + code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if not wait:
+        return p
+    finish(p)
+
+def finish(p, timeout=30):
+    """Waits for a process started by other(wait=False) and records its output."""
+    for line in p.communicate(timeout=timeout)[0].splitlines():
+        say('other: ' + line)
+
 def changed(p, fn, *args, **kw):
     """Runs fn and records which of p's timestamps moved (mtime, ctime)."""
     before = os.lstat(p)

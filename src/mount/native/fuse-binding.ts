@@ -91,7 +91,8 @@ export interface FuseOps {
   read?(path: string, fd: number, buf: Buffer, len: number, pos: number, ctx: FuseContext, cb: Cb): void;
   /** `writepage`: the kernel writing back pages of a shared mapping (use `pos` even on an O_APPEND handle). */
   write?(path: string, fd: number, buf: Buffer, len: number, pos: number, writepage: boolean, ctx: FuseContext, cb: Cb): void;
-  release?(path: string, fd: number, ctx: FuseContext, cb: Cb): void;
+  /** `flockOwner`: set when the open file had flock locks (libfuse 2 leaves their release to us). */
+  release?(path: string, fd: number, flockOwner: bigint | undefined, ctx: FuseContext, cb: Cb): void;
   create?(path: string, mode: number, ctx: FuseContext, cb: (code: number, fd?: number) => void): void;
   unlink?(path: string, ctx: FuseContext, cb: Cb): void;
   rename?(src: string, dest: string, ctx: FuseContext, cb: Cb): void;
@@ -442,7 +443,7 @@ const OPS: Record<FuseOpName, OpSpec> = {
     call: (o, a, c, sig) => o.write!(s(a[0]), n(a[1]), buf(a[2]), n(a[3]), u64(a[4], a[5]), n(a[6]) !== 0, c, (code) => sig(code, 0, buf(a[2]).buffer)),
     failValues: (a) => [0, buf(a[2]).buffer],
   },
-  release: simple((o, a, c, sig) => o.release!(s(a[0]), n(a[1]), c, sig)),
+  release: simple((o, a, c, sig) => o.release!(s(a[0]), n(a[1]), n(a[2]) !== 0 ? (a[3] as bigint) : undefined, c, sig)),
   create: {
     call: (o, a, c, sig) => o.create!(s(a[0]), n(a[1]), c, (code, fd) => sig(code, fd ?? 0)),
     failValues: () => [0],

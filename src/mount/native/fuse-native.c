@@ -483,7 +483,7 @@ FUSE_METHOD_VOID(utimens, 7, 0, (const char *path, const struct timespec tv[2]),
   napi_create_uint32(env, (uint32_t) l->mtim.tv_nsec, &(argv[8]));
 })
 
-FUSE_METHOD_VOID(release, 2, 0, (const char *path, struct fuse_file_info *info), {
+FUSE_METHOD_VOID(release, 4, 0, (const char *path, struct fuse_file_info *info), {
   l->path = path;
   l->info = info;
 }, {
@@ -493,6 +493,11 @@ FUSE_METHOD_VOID(release, 2, 0, (const char *path, struct fuse_file_info *info),
   } else {
     napi_create_uint32(env, 0, &(argv[3]));
   }
+  // the kernel's FUSE_RELEASE_FLOCK_UNLOCK: this open file had flock locks, and libfuse 2's
+  // high-level API leaves their release to the file system (with the owner they were taken by)
+  int flock_release = l->info != NULL && l->info->flock_release;
+  napi_create_uint32(env, flock_release, &(argv[4]));
+  napi_create_bigint_uint64(env, flock_release ? l->info->lock_owner : 0, &(argv[5]));
 })
 
 FUSE_METHOD_VOID(releasedir, 2, 0, (const char *path, struct fuse_file_info *info), {
