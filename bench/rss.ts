@@ -11,6 +11,8 @@ export const RSS_SAMPLE_INTERVAL_MS = 200;
 export interface ProcMemory {
   rssBytes: number;
   hwmBytes: number;
+  /** RssAnon: the process's own memory (JS heap, native allocations), without mapped files such as LMDB's. */
+  anonBytes: number;
 }
 
 /** VmRSS and VmHWM of a live process, or undefined when it is gone. */
@@ -25,7 +27,7 @@ export function readProcMemory(pid: number): ProcMemory | undefined {
     const m = text.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'));
     return m ? Number(m[1]) * 1024 : 0;
   };
-  return { rssBytes: kib('VmRSS'), hwmBytes: kib('VmHWM') };
+  return { rssBytes: kib('VmRSS'), hwmBytes: kib('VmHWM'), anonBytes: kib('RssAnon') };
 }
 
 export class RssSampler {

@@ -3,14 +3,16 @@
  * RPC API with a fixed number of creates in flight, and reports
  * - the create rate (files/s), against the same creates on the local folder;
  * - master RAM per file: (master VmRSS after − before) / files (RSS, so it includes whatever
- *   the garbage collector has not given back; a single run);
+ *   the garbage collector has not given back and the LMDB pages the master touched; a single
+ *   run), and the same for RssAnon alone (the master's own memory: JS heap and native
+ *   allocations, without the memory-mapped LMDB file, whose pages the kernel can drop);
  * - LMDB bytes per file: (size of data.mdb after − before) / files.
  * Runs last: the files stay in the namespace until the cluster is removed.
  */
 import { join } from 'node:path';
 import { mkdir, open, stat } from 'node:fs/promises';
 import { Row, record, perSec, msSince } from '../stats';
-import { readProcMemory } from '../rss';
+import { readProcMemory, type ProcMemory } from '../rss';
 import { type BenchContext, needCluster } from '../context';
 import { sleep } from '../../src/common/clock';
 
@@ -25,8 +27,9 @@ export async function runEmptyFiles(ctx: BenchContext, rows: Row[]): Promise<voi
   const label = n.toLocaleString('en-US');
   const rateRow = new Row('master at scale', `create ${label} empty files (${ctx.opts.emptyConcurrency} in flight)`, 'files/s');
   const ramRow = new Row('master at scale', `master RAM per file after ${label}`, 'bytes/file', { hasLocal: false });
+  const anonRow = new Row('master at scale', `master own memory (RssAnon) per file after ${label}`, 'bytes/file', { hasLocal: false });
   const lmdbRow = new Row('master at scale', `LMDB size per file after ${label}`, 'bytes/file', { hasLocal: false });
-  rows.push(rateRow, ramRow, lmdbRow);
+  rows.push(rateRow, ramRow, anonRow, lmdbRow);
   ctx.rss.setWindow('empty files');
 
   ctx.log(`empty files: ${label} on the local folder`);
@@ -37,12 +40,12 @@ export async function runEmptyFiles(ctx: BenchContext, rows: Row[]): Promise<voi
   });
 
   ctx.log(`empty files: ${label} on dfs`);
-  let before: { rss: number; lmdb: number } | undefined;
+  let before: { rss: number; anon: number; lmdb: number } | undefined;
   await record(rateRow.dfs, async () => {
     const cluster = needCluster(ctx);
     const clients = Array.from({ length: CLIENTS }, () => cluster.client());
     try {
-      before = { rss: masterRss(ctx), lmdb: await lmdbBytes(cluster.metaDir) };
+      before = { rss: masterMemory(ctx).rssBytes, anon: masterMemory(ctx).anonBytes, lmdb: await lmdbBytes(cluster.metaDir) };
       let next = 0;
       const pick = () => clients[next++ % CLIENTS];
       return await createAll(n, ctx.opts.emptyConcurrency,
@@ -55,10 +58,12 @@ export async function runEmptyFiles(ctx: BenchContext, rows: Row[]): Promise<voi
   if (before && rateRow.dfs.values.length > 0) {
     const b = before;
     await sleep(SETTLE_MS);
-    await record(ramRow.dfs, async () => (masterRss(ctx) - b.rss) / n);
+    await record(ramRow.dfs, async () => (masterMemory(ctx).rssBytes - b.rss) / n);
+    await record(anonRow.dfs, async () => (masterMemory(ctx).anonBytes - b.anon) / n);
     await record(lmdbRow.dfs, async () => ((await lmdbBytes(needCluster(ctx).metaDir)) - b.lmdb) / n);
   } else {
     ramRow.dfs.error ??= rateRow.dfs.error ?? 'creates failed';
+    anonRow.dfs.error ??= rateRow.dfs.error ?? 'creates failed';
     lmdbRow.dfs.error ??= rateRow.dfs.error ?? 'creates failed';
   }
   ctx.rss.setWindow(undefined);
@@ -91,10 +96,10 @@ async function createAll(
   return perSec(total, msSince(start));
 }
 
-function masterRss(ctx: BenchContext): number {
+function masterMemory(ctx: BenchContext): ProcMemory {
   const mem = readProcMemory(needCluster(ctx).masterPid);
   if (!mem) throw new Error('master process is gone');
-  return mem.rssBytes;
+  return mem;
 }
 
 /** Apparent size of the LMDB data file (data.mdb) of the master. */
