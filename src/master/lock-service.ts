@@ -70,8 +70,8 @@ export class LockService {
         this.table.cancel(id);
         this.settle([id], false);
       };
+      // not unref'd: a wait is work in progress (a client's call); settle() and close() clear it
       const timer = setTimeout(giveUp, waitMs);
-      timer.unref();
       const onAbort = (): void => giveUp();
       this.pending.set(id, {
         timer,
