@@ -19,7 +19,7 @@ import { DfsError, asDfsError } from '../common/errors';
 import { chunkserverClient } from '../common/rpc';
 import { masterCall } from './master-call';
 import type { ChunkserverClient, MasterClient } from '../common/rpc';
-import { sleep, systemClock } from '../common/clock';
+import { pause, systemClock } from '../common/clock';
 import type { Clock } from '../common/clock';
 import { logger } from '../common/logger';
 import type { Attr__Output } from '../generated/dfs/Attr';
@@ -129,7 +129,7 @@ export class DataPath {
         exclude = failed ? [failed] : [];
         refused = isLeaseError(err);
         log.warn({ ino, index, attempt, code: err.code, exclude }, `chunk write failed: ${err.message}; retrying`);
-        await sleep(backoffMs(attempt));
+        await pause(backoffMs(attempt));
       }
     }
   }
@@ -163,7 +163,7 @@ export class DataPath {
           if (lastErr.code === 'CHECKSUM_MISMATCH') this.reportBadReplica(info.handle, replica.serverId, lastErr.message);
         }
       }
-      await sleep(backoffMs(round));
+      await pause(backoffMs(round));
     }
     throw lastErr ?? new DfsError('EIO', `chunk ${index} of inode ${ino}: no live replica`);
   }

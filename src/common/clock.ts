@@ -34,3 +34,12 @@ export class Napper {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
+
+/**
+ * A pause that work in progress awaits (a client's retry backoff): it keeps the process alive,
+ * so a CLI command between two attempts never ends with its work unfinished (an unref'd timer
+ * may be the only pending thing then, and node would exit 0).
+ */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
