@@ -17,7 +17,12 @@ import { normalizePath } from '../common/paths';
 import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
 import type { Attr, DfsClientApi, DirEntry, MknodOptions } from '../client/types';
 
-export const ATTR_CACHE_ENTRIES_MAX = 100_000;
+/**
+ * Entries kept (oldest dropped first). A decoded Attr is about 1 KiB of heap: 100,000 of them
+ * (an `ls` of a 100,000-entry folder) grew the mount by hundreds of MiB, so the cache keeps the
+ * last 10,000 names seen; beyond that a stat is a Stat call, as without the cache.
+ */
+export const ATTR_CACHE_ENTRIES_MAX = 10_000;
 
 interface Entry {
   attr: Attr;

@@ -111,10 +111,11 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     statfs: (path, _ctx, cb) => reply('statfs', path, cb, async () => [statFsToFuse(await client.statFs())]),
 
     readdir: (path, _ctx, cb) => reply('readdir', path, cb, async () => {
-      const epoch = { sec: 0, nsec: 0 };
-      const dir: FuseStat = { mode: 0o040755, uid: 0, gid: 0, size: 4096, nlink: 2, atime: epoch, mtime: epoch, ctime: epoch };
+      // '.' and '..' with their inode numbers: an entry with inode 0 is skipped by readdir(3),
+      // so `ls -a` would not show them (the attribute cache usually has both)
+      const [self, parent] = await Promise.all([client.stat(path), client.stat(posix.dirname(path))]);
       const names = ['.', '..'];
-      const stats: FuseStat[] = [dir, dir];
+      const stats: FuseStat[] = [attrToStat(self), attrToStat(parent)];
       for await (const e of client.listAll(path)) {
         names.push(e.name);
         if (e.attr) stats.push(attrToStat(e.attr, files.reportedSize(e.attr)));
