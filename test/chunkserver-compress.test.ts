@@ -23,6 +23,7 @@ import { isDfsError } from '../src/common/errors';
 import { logger } from '../src/common/logger';
 import { sleep } from '../src/common/clock';
 import { TestCluster } from './helpers/cluster';
+import { readAll, writeAt } from './helpers/chunk-store-io';
 
 const AUTO: CompressionPolicy = { mode: 'auto', entropyMaxBitsPerByte: 7 };
 const MiB = 1024 * 1024;
@@ -41,19 +42,6 @@ function logText(n: number, seed = 0): Buffer {
   return Buffer.from(lines.join('')).subarray(0, n);
 }
 
-async function writeAt(store: FileChunkStore, handle: number, version: number, offset: number, data: Buffer,
-  opts: { setLength?: number; pieceBytes?: number } = {}): Promise<number> {
-  const w = await store.openWriter(handle, version, offset, data.length);
-  const piece = opts.pieceBytes ?? 100_000;
-  for (let i = 0; i < data.length; i += piece) await w.write(data.subarray(i, i + piece));
-  return w.commit(opts.setLength);
-}
-
-async function readAll(store: FileChunkStore, handle: number, version: number, offset = 0, length = 1 << 30, pieceBytes = 300_000): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const p of store.read(handle, version, offset, length, pieceBytes)) parts.push(Buffer.from(p));
-  return Buffer.concat(parts);
-}
 
 async function metaOf(store: FileChunkStore, handle: number): Promise<ChunkMeta> {
   return decodeMeta(await readFile(store.chunkPath(handle).replace(/\.chunk$/, '.meta')));

@@ -11,20 +11,8 @@ import { FileChunkStore, type BadReplica } from '../src/chunkserver/chunk-store'
 import { BLOCK_BYTES, decodeMeta, encodeMeta, extendWithZeros, checkHandle } from '../src/chunkserver/chunk-meta';
 import { crc32c } from '../src/common/crc32c';
 import { isDfsError } from '../src/common/errors';
+import { readAll, writeAt } from './helpers/chunk-store-io';
 
-async function writeAt(store: FileChunkStore, handle: number, version: number, offset: number, data: Buffer,
-  opts: { setLength?: number; pieceBytes?: number } = {}): Promise<number> {
-  const w = await store.openWriter(handle, version, offset, data.length);
-  const piece = opts.pieceBytes ?? 100_000;
-  for (let i = 0; i < data.length; i += piece) await w.write(data.subarray(i, i + piece));
-  return w.commit(opts.setLength);
-}
-
-async function readAll(store: FileChunkStore, handle: number, version: number, offset = 0, length = 1 << 30, pieceBytes = 300_000): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const p of store.read(handle, version, offset, length, pieceBytes)) parts.push(Buffer.from(p));
-  return Buffer.concat(parts);
-}
 
 function code(e: unknown): string {
   return (e as { code?: string }).code ?? String(e);

@@ -9,13 +9,11 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { forceUnmount, startMount, type MountHandle } from '../src/mount/mount';
-import { TestCluster } from './helpers/cluster';
-import { isMounted } from './helpers/mount-harness';
+import { startClusterMount, stopClusterMount, type ClusterMount } from './helpers/cluster-mount';
 import { q, sh, type ShResult } from './helpers/mounts';
 
 /** The checkout: the nearest folder above this file with a .git (the source or a build folder inside it). */
@@ -25,8 +23,7 @@ function repoRoot(): string {
 }
 const REPO = repoRoot();
 
-let cluster: TestCluster | undefined;
-let mount: MountHandle | undefined;
+let cm: ClusterMount | undefined;
 let dir = '';
 let mnt = '';
 
@@ -40,22 +37,10 @@ async function ok(script: string, timeoutS = 120): Promise<string> {
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dfs-apps-'));
   mnt = join(dir, 'mnt');
-  cluster = await TestCluster.start({ chunkservers: 1, config: { 'cluster.replication': 1, 'cluster.deadAfterMs': 15_000 } });
-  // attrTimeoutMs 0 — KNOWN LIMIT of libfuse 2's path API (fuse-native): every name of a
-  // hard-linked inode is its own kernel inode, so with attribute caching the other names show
-  // the old nlink for up to attrTimeoutMs, and an `rsync -H` out of the mount within that time
-  // copies them as separate files (seen with the default 1000 ms; see mount-posix.test.ts)
-  const config = { ...cluster.config, mount: { ...cluster.config.mount, attrTimeoutMs: 0 } };
-  mount = await startMount({ config, masterAddress: cluster.masterAddress, mountpoint: mnt });
+  cm = await startClusterMount(mnt);
 });
 
-after(async () => {
-  if (mount) await Promise.race([mount.unmount(), new Promise((r) => setTimeout(r, 15_000).unref())]);
-  if (mnt && (await isMounted(mnt))) await forceUnmount(mnt);
-  await cluster?.stop();
-  // never remove through a live mount: rm would enter it from the serving process
-  if (dir && !(await isMounted(mnt))) await rm(dir, { recursive: true, force: true });
-});
+after(() => stopClusterMount(cm, mnt, dir));
 
 describe('Mount apps', () => {
   test('Mount apps: git init, add and commit of the project source inside the mount, then fsck and a clean status', async () => {
@@ -183,7 +168,7 @@ print('closed', flush=True)
       child.stdout.on('data', onData);
       child.once('exit', (code) => (lines.includes(want) ? res() : rej(new Error(`child exited ${code} before '${want}': ${stderr}`))));
     });
-    const client = cluster!.client();
+    const client = cm!.cluster.client();
     const readAll = async (): Promise<Buffer> => {
       const attr = await client.stat(`/${name}`);
       return client.readRange(Number(attr.ino), 0, Number(attr.size));

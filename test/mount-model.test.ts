@@ -15,12 +15,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { forceUnmount, startMount, type MountHandle } from '../src/mount/mount';
-import { TestCluster } from './helpers/cluster';
-import { isMounted } from './helpers/mount-harness';
+import { startClusterMount, stopClusterMount, type ClusterMount } from './helpers/cluster-mount';
 import { MODEL_DRIVER_PY } from './helpers/model-driver';
 
 const OPS_TOTAL = Number(process.env.DFS_MODEL_OPS ?? 10_000);
@@ -29,8 +27,7 @@ const SEED = process.env.DFS_MODEL_SEED !== undefined ? Number(process.env.DFS_M
 const RUN_TIMEOUT_SEC = 600;
 const TMPFS = '/dev/shm';
 
-let cluster: TestCluster | undefined;
-let mount: MountHandle | undefined;
+let cm: ClusterMount | undefined;
 let dir = '';
 let mnt = '';
 
@@ -52,24 +49,14 @@ before(async () => {
   const savedTmp = process.env.TMPDIR;
   if (existsSync(TMPFS)) process.env.TMPDIR = TMPFS; // TestCluster's folders (os.tmpdir() reads TMPDIR)
   try {
-    cluster = await TestCluster.start({ chunkservers: 1, config: { 'cluster.replication': 1, 'cluster.deadAfterMs': 15_000 } });
+    cm = await startClusterMount(mnt);
   } finally {
     if (savedTmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = savedTmp;
   }
-  // attrTimeoutMs 0: each name of a hard-linked inode is its own kernel inode under libfuse 2,
-  // so cached attributes of the other names would lag (see mount-posix.test.ts)
-  const config = { ...cluster.config, mount: { ...cluster.config.mount, attrTimeoutMs: 0 } };
-  mount = await startMount({ config, masterAddress: cluster.masterAddress, mountpoint: mnt });
 });
 
-after(async () => {
-  if (mount) await Promise.race([mount.unmount(), new Promise((r) => setTimeout(r, 15_000).unref())]);
-  if (mnt && (await isMounted(mnt))) await forceUnmount(mnt);
-  await cluster?.stop();
-  // never remove through a live mount: rm would enter it from the serving process
-  if (dir && !(await isMounted(mnt))) await rm(dir, { recursive: true, force: true });
-});
+after(() => stopClusterMount(cm, mnt, dir));
 
 test(`Mount model: ${OPS_TOTAL} random operations in ${RUNS} generators agree with a local folder (seed ${SEED})`, async () => {
   const opsPerRun = Math.ceil(OPS_TOTAL / RUNS);

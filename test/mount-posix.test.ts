@@ -16,12 +16,10 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forceUnmount, startMount, type MountHandle } from '../src/mount/mount';
-import { TestCluster } from './helpers/cluster';
-import { isMounted } from './helpers/mount-harness';
+import { startClusterMount, stopClusterMount, type ClusterMount } from './helpers/cluster-mount';
 import { POSIX_DRIVER_PY } from './helpers/posix-driver';
 
 interface Case {
@@ -408,8 +406,7 @@ const PERMISSIONS: Record<string, Case[]> = {
   ],
 };
 
-let cluster: TestCluster | undefined;
-let mount: MountHandle | undefined;
+let cm: ClusterMount | undefined;
 let dir = '';
 let mnt = '';
 let local = '';
@@ -435,22 +432,10 @@ before(async () => {
   // the unprivileged runs must reach the driver and both roots (mkdtemp makes 0700 folders)
   await chmod(dir, 0o755);
   await chmod(local, 0o755);
-  // a loaded test machine delays heartbeats: a server declared dead mid-suite is not what it tests
-  cluster = await TestCluster.start({ chunkservers: 1, config: { 'cluster.replication': 1, 'cluster.deadAfterMs': 15_000 } });
-  // attrTimeoutMs 0: libfuse 2's path-based API gives each hard link its own kernel inode, so
-  // with attribute caching the OTHER names of a linked inode show the old nlink/ctime until
-  // the timeout; the suite checks the file system's answers, not that cache
-  const config = { ...cluster.config, mount: { ...cluster.config.mount, attrTimeoutMs: 0 } };
-  mount = await startMount({ config, masterAddress: cluster.masterAddress, mountpoint: mnt });
+  cm = await startClusterMount(mnt);
 });
 
-after(async () => {
-  if (mount) await Promise.race([mount.unmount(), new Promise((r) => setTimeout(r, 15_000).unref())]);
-  if (mnt && (await isMounted(mnt))) await forceUnmount(mnt);
-  await cluster?.stop();
-  // never remove through a live mount: rm would enter it from the serving process
-  if (dir && !(await isMounted(mnt))) await rm(dir, { recursive: true, force: true });
-});
+after(() => stopClusterMount(cm, mnt, dir));
 
 function compareCase(title: string, c: Case, identity: string[]): void {
   const skip = identity.length > 0 && !IS_ROOT ? 'needs root to run as another user' : false;

@@ -77,13 +77,6 @@ export class AttrCache {
     while (this.byPath.size > this.maxEntries) this.dropPath(this.byPath.keys().next().value as string);
   }
 
-  /** Replaces the attributes of every cached name of the inode (after a write commit). */
-  update(attr: Attr): void {
-    const names = this.pathsOfIno.get(Number(attr.ino));
-    if (!names) return;
-    for (const p of [...names]) this.put(p, attr);
-  }
-
   dropPath(path: string): void {
     const e = this.byPath.get(path);
     if (!e) return;
@@ -218,8 +211,7 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
       return mutate(() => dropNew(path), () => client.removeXattr(path, name));
     },
     async commitWrite(ino, minSize, mtimeMs) {
-      const attr = await mutate(() => cache.dropIno(ino), () => client.commitWrite(ino, minSize, mtimeMs));
-      return attr;
+      return mutate(() => cache.dropIno(ino), () => client.commitWrite(ino, minSize, mtimeMs));
     },
     invalidate(ino: number) {
       cache.dropIno(ino);
