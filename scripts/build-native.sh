@@ -30,8 +30,14 @@ fuse_include="$(node -p "require('fuse-shared-library').include" 2>/dev/null)" \
   || fail "fuse-shared-library (FUSE 2.9 headers) not found in node_modules: run npm ci"
 [ -f "$fuse_include/fuse.h" ] || fail "no fuse.h in $fuse_include"
 
-libfuse="$(/sbin/ldconfig -p 2>/dev/null | awk '/libfuse\.so\.2 /{print $NF; exit}')"
-[ -n "$libfuse" ] || libfuse="$(ls /lib/*/libfuse.so.2 /usr/lib/*/libfuse.so.2 2>/dev/null | head -1)"
+# No early exit in these pipelines: with pipefail, a reader that stops first (awk's exit, head -1)
+# leaves the writer with SIGPIPE, and the whole set-up failed with status 141 (seen in CI).
+libfuse="$( { /sbin/ldconfig -p 2>/dev/null || true; } | awk '/libfuse\.so\.2 / && !found {print $NF; found=1}')"
+if [ -z "$libfuse" ]; then
+  for f in /lib/*/libfuse.so.2 /usr/lib/*/libfuse.so.2; do
+    if [ -e "$f" ]; then libfuse="$f"; break; fi
+  done
+fi
 [ -n "$libfuse" ] || fail "libfuse.so.2 not found (Debian: apt-get install libfuse2)"
 
 mkdir -p "$(dirname "$out")"

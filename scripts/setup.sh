@@ -51,7 +51,7 @@ bash scripts/build-native.sh
 
 # Build when any source is newer than the last build.
 stamp=dist/.build-stamp
-if [ ! -f "$stamp" ] || [ -n "$(find src test proto scripts bench tsconfig.json package.json -newer "$stamp" -type f 2>/dev/null | head -1)" ]; then
+if [ ! -f "$stamp" ] || [ -n "$(find src test proto scripts bench tsconfig.json package.json -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
   echo "setup: building" >&2
   node scripts/gen-proto.mjs
   rm -rf dist
