@@ -1063,6 +1063,9 @@ NAPI_METHOD(fuse_native_mount) {
   if (implemented[op_init]) ops.init = fuse_native_init;
   if (implemented[op_lock]) ops.lock = fuse_native_lock;
   if (implemented[op_flock]) ops.flock = fuse_native_flock;
+  // utimens understands UTIME_NOW and UTIME_OMIT: without this flag, libfuse 2.9 passes a
+  // setattr that sets only one of atime/mtime (touch -m, rsync's mtimes) to nobody at all.
+  ops.flag_utime_omit_ok = 1;
 
   int _argc = (strcmp(mntopts, "-o") <= 0) ? 1 : 2;
   char *_argv[] = {
