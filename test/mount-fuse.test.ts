@@ -175,3 +175,23 @@ test('Mount: parallel copies of several files under a small cache budget', async
   await m.ok('for i in 1 2 3 4; do cp "$L/par" "$M/par$i" & done; wait; for i in 1 2 3 4; do cmp "$L/par" "$M/par$i" || exit 1; done', 60);
   await m.ok('for i in 1 2 3 4; do cat "$M/par$i" > "$L/par.out$i" & done; wait; for i in 1 2 3 4; do cmp "$L/par" "$L/par.out$i" || exit 1; done', 60);
 });
+
+test('Mount: a directory of 3,000 entries lists whole, in pages; telldir/seekdir/rewinddir work', async () => {
+  const names: string[] = [];
+  await m.client.mkdir('/many');
+  for (let i = 0; i < 3_000; i++) {
+    const name = `entry-${i}${'-'.repeat(i % 50)}`;
+    names.push(name);
+    await m.client.create(`/many/${name}`);
+    await m.client.release(Number((await m.client.stat(`/many/${name}`)).ino));
+  }
+  assert.equal(await m.ok('ls -f "$M/many" | wc -l'), '3002\n', 'every entry plus . and ..');
+  assert.equal(await m.ok('ls "$M/many"'), [...names].sort().join('\n') + '\n');
+  const perl = `opendir(my $d, "$ENV{M}/many") or die "$!";
+    readdir($d) for 1..1700; my $t = telldir($d);
+    my @a = map { scalar readdir($d) } 1..20; seekdir($d, $t);
+    my @b = map { scalar readdir($d) } 1..20; rewinddir($d);
+    my @all = readdir($d);
+    print join(",", @a) eq join(",", @b) ? "same" : "differ", " ", scalar(@all), "\\n";`;
+  assert.equal(await m.ok(`perl -e '${perl}'`), 'same 3002\n');
+});

@@ -21,6 +21,7 @@ import { attrToStat, isWritable, O_APPEND, O_TRUNC, statFsToFuse } from './fuse-
 import { LOCK_UN, type MountLocks } from './locks';
 import type { OpenFiles } from './open-files';
 import { newInodeOwner, PERMISSION_BITS, type NewInodeOwner } from './ownership';
+import { DirCursors } from './dir-cursors';
 import { constants as os } from 'node:os';
 
 type Reply = (code: number, ...values: any[]) => void;
@@ -57,6 +58,7 @@ function timeChange(t: FuseTimespec, key: 'atime' | 'mtime'): Record<string, unk
  * lock and flock operations; without it the kernel keeps locks local to this machine.
  */
 export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, locks?: MountLocks): FuseOps {
+  const dirs = new DirCursors(client, (attr) => attrToStat(attr, files.reportedSize(attr)));
   /** Runs `work`; an array result is the reply's values after code 0, a number is the code. */
   function reply(op: string, path: string, cb: Reply, work: () => Promise<unknown[] | number | void>): void {
     work().then(
@@ -110,18 +112,12 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     fgetattr: (path, _fd, _ctx, cb) => reply('fgetattr', path, cb, async () => [await statOf(path)]),
     statfs: (path, _ctx, cb) => reply('statfs', path, cb, async () => [statFsToFuse(await client.statFs())]),
 
-    readdir: (path, _ctx, cb) => reply('readdir', path, cb, async () => {
-      // '.' and '..' with their inode numbers: an entry with inode 0 is skipped by readdir(3),
-      // so `ls -a` would not show them (the attribute cache usually has both)
-      const [self, parent] = await Promise.all([client.stat(path), client.stat(posix.dirname(path))]);
-      const names = ['.', '..'];
-      const stats: FuseStat[] = [attrToStat(self), attrToStat(parent)];
-      for await (const e of client.listAll(path)) {
-        names.push(e.name);
-        if (e.attr) stats.push(attrToStat(e.attr, files.reportedSize(e.attr)));
-      }
-      return [names, stats.length === names.length ? stats : []];
+    opendir: (path, _flags, _ctx, cb) => reply('opendir', path, cb, async () => [dirs.openHandle()]),
+    readdir: (path, offset, fh, _ctx, cb) => reply('readdir', path, cb, async () => {
+      const page = await dirs.read(path, offset, fh);
+      return [page.names, page.stats, page.base];
     }),
+    releasedir: (path, fh, _ctx, cb) => reply('releasedir', path, cb, async () => { dirs.release(fh); }),
 
     mkdir: (path, mode, ctx, cb) => reply('mkdir', path, cb, async () => {
       const o = await ownerOf(path, ctx, mode, true);

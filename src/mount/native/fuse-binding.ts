@@ -78,7 +78,15 @@ export interface FuseOps {
   fgetattr?(path: string, fd: number, ctx: FuseContext, cb: (code: number, st?: FuseStat) => void): void;
   flush?(path: string, fd: number, ctx: FuseContext, cb: Cb): void;
   fsync?(path: string, datasync: number, fd: number, ctx: FuseContext, cb: Cb): void;
-  readdir?(path: string, ctx: FuseContext, cb: (code: number, names?: string[], stats?: FuseStat[]) => void): void;
+  /** A directory handle for readdir/releasedir (0: none). */
+  opendir?(path: string, flags: number, ctx: FuseContext, cb: (code: number, fh?: number) => void): void;
+  /**
+   * The entries from `offset` on (0 = the start), as many as suit: names[i] gets the offset
+   * base + i + 1, from which the kernel asks for the rest. `stats` empty or one per name.
+   */
+  readdir?(path: string, offset: number, fh: number, ctx: FuseContext,
+    cb: (code: number, names?: string[], stats?: FuseStat[], base?: number) => void): void;
+  releasedir?(path: string, fh: number, ctx: FuseContext, cb: Cb): void;
   truncate?(path: string, size: number, ctx: FuseContext, cb: Cb): void;
   ftruncate?(path: string, fd: number, size: number, ctx: FuseContext, cb: Cb): void;
   /** Either time may have nsec UTIME_NOW or UTIME_OMIT. */
@@ -382,10 +390,16 @@ const OPS: Record<FuseOpName, OpSpec> = {
   },
   flush: simple((o, a, c, sig) => o.flush!(s(a[0]), n(a[1]), c, sig)),
   fsync: simple((o, a, c, sig) => o.fsync!(s(a[0]), n(a[1]), n(a[2]), c, sig)),
-  readdir: {
-    call: (o, a, c, sig) => o.readdir!(s(a[0]), c, (code, names, stats) => sig(code, names ?? [], (stats ?? []).map(statArray))),
-    failValues: () => [[], []],
+  opendir: {
+    call: (o, a, c, sig) => o.opendir!(s(a[0]), n(a[2]), c, (code, fh) => sig(code, fh ?? 0)),
+    failValues: () => [0],
   },
+  readdir: {
+    call: (o, a, c, sig) => o.readdir!(s(a[0]), u64(a[1], a[2]), n(a[3]), c,
+      (code, names, stats, base) => sig(code, names ?? [], (stats ?? []).map(statArray), base ?? 0)),
+    failValues: () => [[], [], 0],
+  },
+  releasedir: simple((o, a, c, sig) => o.releasedir!(s(a[0]), n(a[1]), c, sig)),
   truncate: simple((o, a, c, sig) => o.truncate!(s(a[0]), u64(a[1], a[2]), c, sig)),
   ftruncate: simple((o, a, c, sig) => o.ftruncate!(s(a[0]), n(a[1]), u64(a[2], a[3]), c, sig)),
   utimens: simple((o, a, c, sig) => o.utimens!(s(a[0]), ts(a[1], a[2], a[3]), ts(a[4], a[5], a[6]), c, sig)),

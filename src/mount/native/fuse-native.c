@@ -547,7 +547,10 @@ FUSE_METHOD(write, 7, 2, (const char *path, const char *buf, size_t len, off_t o
   if (IS_ARRAY_BUFFER_DETACH_SUPPORTED == 1) assert(napi_detach_arraybuffer(env, argv[3]) == napi_ok);
 })
 
-FUSE_METHOD(readdir, 1, 2, (const char *path, void *buf, fuse_fill_dir_t filler, off_t offset, struct fuse_file_info *info), {
+// readdir in pages: JS answers from the directory handle's cursor with the entries at `offset`
+// and after; the i-th has the offset base + i + 1 (the kernel asks the next request from the last
+// entry it kept), so libfuse fills each kernel buffer and never holds a whole listing.
+FUSE_METHOD(readdir, 4, 3, (const char *path, void *buf, fuse_fill_dir_t filler, off_t offset, struct fuse_file_info *info), {
   l->buf = buf;
   l->path = path;
   l->offset = offset;
@@ -555,40 +558,31 @@ FUSE_METHOD(readdir, 1, 2, (const char *path, void *buf, fuse_fill_dir_t filler,
   l->readdir_filler = filler;
 }, {
   napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  FUSE_UINT64_TO_INTS_ARGV((uint64_t) l->offset, 3)
+  napi_create_uint32(env, l->info != NULL ? (uint32_t) l->info->fh : 0, &(argv[5]));
 }, {
   uint32_t stats_length;
   uint32_t names_length;
   napi_get_array_length(env, argv[3], &stats_length);
   napi_get_array_length(env, argv[2], &names_length);
+  NAPI_ARGV_UINT32(base, 4)
 
   napi_value raw_names = argv[2];
   napi_value raw_stats = argv[3];
 
-  if (names_length != stats_length) {
-    NAPI_FOR_EACH(raw_names, raw_name) {
-      NAPI_UTF8(name, 1024, raw_name)
-      int err = l->readdir_filler((char *) l->buf, name, NULL, 0);
-      if (err == 1) {
-        break;
-      }
-    }
-  } else {
-    NAPI_FOR_EACH(raw_names, raw_name) {
-      NAPI_UTF8(name, 1024, raw_name)
+  NAPI_FOR_EACH(raw_names, raw_name) {
+    NAPI_UTF8(name, 1024, raw_name)
+    struct stat st;
+    struct stat *stp = NULL;
+    if (names_length == stats_length) {
       napi_value raw_stat;
       napi_get_element(env, raw_stats, i, &raw_stat);
-
       NAPI_BUFFER_CAST(uint32_t*, stats_array, raw_stat);
-      struct stat st;
       populate_stat(stats_array, &st);
-
-      // TODO: It turns out readdirplus likely won't work with FUSE 29...
-      // Metadata caching between readdir/getattr will be enabled when we upgrade fuse-shared-library
-      int err = l->readdir_filler((char *) l->buf, name, (struct stat *) &st, 0);
-      if (err == 1) {
-        break;
-      }
+      stp = &st;
     }
+    // 1: the kernel's buffer is full; the entries not taken come again in the next request
+    if (l->readdir_filler((char *) l->buf, name, stp, (off_t) base + i + 1) == 1) break;
   }
 })
 
