@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normalizePath, splitPath, parentOf } from '../src/common/paths';
+import { normalizePath, splitPath, parentOf, nameBytes } from '../src/common/paths';
 import { loadConfig } from '../src/common/config';
 import { DfsError, errnoOf, asDfsError } from '../src/common/errors';
 import { toServiceError, fromServiceError } from '../src/common/rpc';
@@ -89,4 +89,14 @@ test('rate limiter: a stream paced by it averages the configured bytes per secon
   // Idle time refills the bucket, but never beyond one second's worth.
   assert.equal(limiter.take(2 * MiB, now + 60_000), 0);
   assert.equal(limiter.take(MiB, now + 60_000), 500);
+});
+
+test('paths: a byte that is not UTF-8 (escaped as U+F780..U+F7FF by the mount) counts as one byte', () => {
+  assert.equal(nameBytes('abc'), 3);
+  assert.equal(nameBytes('\u20ac'), 3);
+  assert.equal(nameBytes('\uf7ff\uf780x'), 3);
+  assert.equal(nameBytes('\uf700'), 3, 'below the escape range: an ordinary character');
+  assert.equal(normalizePath('/' + '\uf7ff'.repeat(255)), '/' + '\uf7ff'.repeat(255));
+  assert.throws(() => normalizePath('/' + '\uf7ff'.repeat(256)), /ENAMETOOLONG|too long/);
+  assert.throws(() => normalizePath('/' + '\u20ac'.repeat(86)), /ENAMETOOLONG|too long/);
 });

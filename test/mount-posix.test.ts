@@ -278,7 +278,11 @@ const SUITE: Record<string, Case[]> = {
     { name: 'UTF-8 over 255 bytes is ENAMETOOLONG', code: `n = '\\u20ac' * 86; r(os.mkdir, n)` },
     { name: 'spaces, newline, tab, quotes, backslash, star', code: `[w(n) for n in ('a b', 'new\\nline', 'tab\\there', 'q"\\'', 'back\\\\slash', 'st*r', '-dash', '#hash', '%pct')]; ls()` },
     { name: 'control and high Unicode characters', code: `[w(n) for n in ('\\x01ctl', '\\x7fdel', 'emoji\\U0001F600', 'nbsp\\u00a0')]; ls()` },
-    { name: 'non-UTF-8 bytes', code: `w(b'\\xff\\xfe'); say(repr(sorted(os.listdir(b'.'))))`, todo: 'names cross the FUSE binding and the master (proto string) as UTF-8' },
+    { name: 'non-UTF-8 bytes', code: `w(b'\\xff\\xfe'); say(repr(sorted(os.listdir(b'.'))))` },
+    { name: 'non-UTF-8 bytes: Latin-1, a broken sequence, an overlong, a surrogate, mixed with UTF-8', code: `ns = [b'caf\\xe9', b'\\xe2\\x82', b'a\\xc0\\xafb', b'\\xed\\xa0\\x80', b'\\xe2\\x82\\xac\\x80ok']; [w(n, n) for n in ns]; say(repr(sorted(os.listdir(b'.')))); [cat(n) for n in ns]; [st(n) for n in ns]` },
+    { name: 'characters of the escape range U+F780..U+F7FF stay themselves', code: `n = '\\uf780\\uf7ff\\uf700'; w(n, b'x'); say(repr(sorted(os.listdir(b'.')))); cat(n)` },
+    { name: 'non-UTF-8: rename, mkdir, symlink target, hard link, unlink', code: `os.mkdir(b'd\\xff'); w(b'd\\xff/a\\x80'); os.rename(b'd\\xff/a\\x80', b'd\\xff/b\\x81'); os.symlink(b'\\xfe\\xfd', b'd\\xff/s'); say(repr(os.readlink(b'd\\xff/s'))); st(b'd\\xff/s'); os.link(b'd\\xff/b\\x81', b'h\\x82'); st(b'h\\x82'); os.unlink(b'd\\xff/b\\x81'); say(repr(sorted(os.listdir(b'd\\xff')))); st(b'h\\x82')` },
+    { name: 'non-UTF-8: 255 raw bytes is the limit, 256 is ENAMETOOLONG', code: `w(b'\\xff' * 255); say(repr([len(n) for n in os.listdir(b'.')])); r(os.mkdir, b'\\xfe' * 256)` },
     { name: 'a deep path of 255-byte names (3839 bytes)', code: `p = '/'.join(['${L255}'] * 15); r(os.makedirs, p); st(p)` },
   ],
   readdir: [

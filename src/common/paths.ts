@@ -11,6 +11,19 @@ import { DfsError } from './errors';
 export const NAME_MAX_BYTES = 255;
 export const PATH_MAX_BYTES = 4096;
 
+/**
+ * Bytes that are not UTF-8 in a name seen through the mount arrive as U+F780..U+F7FF, one
+ * character per byte (0x80..0xFF; the binding escapes the escape range's own characters the same
+ * way: src/mount/native/fuse-native.c, create_name_string). Limits count such a character as the
+ * one byte it stands for.
+ */
+const ESCAPED_BYTES = /[\uf780-\uf7ff]/g;
+
+/** The length of `s` in bytes on the mount: UTF-8, with each escaped byte counted once. */
+export function nameBytes(s: string): number {
+  return Buffer.byteLength(s) - 2 * (s.match(ESCAPED_BYTES)?.length ?? 0);
+}
+
 export function normalizePath(input: string): string {
   return '/' + splitPath(input).join('/');
 }
@@ -20,7 +33,7 @@ export function splitPath(input: string): string[] {
   if (typeof input !== 'string' || input.length === 0) throw new DfsError('EINVAL', 'empty path');
   if (input.includes('\0')) throw new DfsError('EINVAL', 'path contains a NUL byte');
   if (!input.startsWith('/')) throw new DfsError('EINVAL', `path is not absolute: ${input}`);
-  if (Buffer.byteLength(input) > PATH_MAX_BYTES) throw new DfsError('ENAMETOOLONG', 'path too long');
+  if (nameBytes(input) > PATH_MAX_BYTES) throw new DfsError('ENAMETOOLONG', 'path too long');
   const out: string[] = [];
   for (const part of input.split('/')) {
     if (part === '' || part === '.') continue;
@@ -40,7 +53,7 @@ export function checkName(name: string): void {
   if (name.length === 0) throw new DfsError('EINVAL', 'empty name');
   if (name === '.' || name === '..') throw new DfsError('EINVAL', `invalid name: ${name}`);
   if (name.includes('/') || name.includes('\0')) throw new DfsError('EINVAL', 'name contains "/" or NUL');
-  if (Buffer.byteLength(name) > NAME_MAX_BYTES) throw new DfsError('ENAMETOOLONG', 'name too long');
+  if (nameBytes(name) > NAME_MAX_BYTES) throw new DfsError('ENAMETOOLONG', 'name too long');
 }
 
 /** [parent path, last name] of a normalized non-root path. */

@@ -14,7 +14,7 @@
  * (`xattrs`) are removed with it.
  */
 import { DfsError } from '../common/errors';
-import { splitPath, checkName } from '../common/paths';
+import { splitPath, checkName, nameBytes } from '../common/paths';
 import type { Clock } from '../common/clock';
 import type { Attr } from '../generated/dfs/Attr';
 import { MetaStore, InodeRec, FileKind, ROOT_INO, Ts } from './meta-store';
@@ -302,11 +302,11 @@ export class Namespace {
 
   symlink(path: string, target: string, uid: number, gid: number): Attr {
     if (!target) throw new DfsError('ENOENT', 'empty symlink target');
-    if (Buffer.byteLength(target) > SYMLINK_TARGET_BYTES_MAX) throw new DfsError('ENAMETOOLONG', 'symlink target too long');
+    if (nameBytes(target) > SYMLINK_TARGET_BYTES_MAX) throw new DfsError('ENAMETOOLONG', 'symlink target too long');
     const p = this.parentSlot(path);
     if (this.child(p.parentIno, p.name)) throw new DfsError('EEXIST', `file exists: ${path}`);
     const ino = this.newInode({
-      type: 'SYMLINK', mode: 0o777, uid, gid, nlink: 1, size: Buffer.byteLength(target),
+      type: 'SYMLINK', mode: 0o777, uid, gid, nlink: 1, size: nameBytes(target),
       chunkSize: 0, replication: 0, target,
     });
     this.s.dirents.put([p.parentIno, p.name], ino);

@@ -115,6 +115,107 @@ napi_status napi_detach_arraybuffer(napi_env env, napi_value buf);
   napi_create_uint32(env, high##pos, &(argv[pos + 1]));
 
 
+
+// Names and paths as JS strings. A file name may be any bytes but '/' and NUL; JS strings (and
+// the master's proto strings) are Unicode. Valid UTF-8 crosses as itself; every other byte
+// (0x80-0xFF), and every byte of a character in the escape range U+F780-U+F7FF itself, becomes
+// U+F700 + byte. The mapping is one-to-one both ways (src/common/raw-names.ts has the JS side).
+#define NAME_ESCAPE_BASE 0xF700u
+#define NAME_ESCAPE_FIRST 0xF780u
+#define NAME_ESCAPE_LAST 0xF7FFu
+
+/* The code point of the valid UTF-8 sequence at s (*len its length), or -1. */
+static int32_t utf8_decode_one(const unsigned char *s, size_t *len) {
+  unsigned char c = s[0];
+  uint32_t cp;
+  size_t n;
+  if (c < 0x80) { *len = 1; return c; }
+  if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
+  else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
+  else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
+  else return -1;
+  for (size_t i = 1; i < n; i++) {
+    if ((s[i] & 0xC0) != 0x80) return -1; // also stops at the NUL terminator
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return -1; // overlong, too big
+  if (cp >= 0xD800 && cp <= 0xDFFF) return -1; // surrogates are not characters
+  *len = n;
+  return (int32_t) cp;
+}
+
+static napi_status create_name_string(napi_env env, const char *str, napi_value *out) {
+  const unsigned char *s = (const unsigned char *) str;
+  size_t len = strlen(str);
+  size_t i = 0;
+  while (i < len && s[i] < 0x80) i++;
+  if (i == len) return napi_create_string_utf8(env, str, len, out); // ASCII: as it is
+  char16_t stack[1024];
+  char16_t *units = len <= 1024 ? stack : malloc(len * sizeof(char16_t));
+  if (units == NULL) return napi_generic_failure;
+  size_t n = 0;
+  for (i = 0; i < len;) {
+    size_t step;
+    int32_t cp = utf8_decode_one(s + i, &step);
+    if (cp < 0 || ((uint32_t) cp >= NAME_ESCAPE_FIRST && (uint32_t) cp <= NAME_ESCAPE_LAST)) {
+      if (cp >= 0) { // a character of the escape range: each of its bytes escaped
+        for (size_t k = 0; k < step; k++) units[n++] = (char16_t) (NAME_ESCAPE_BASE + s[i + k]);
+        i += step;
+      } else {
+        units[n++] = (char16_t) (NAME_ESCAPE_BASE + s[i]);
+        i++;
+      }
+    } else if (cp >= 0x10000) {
+      cp -= 0x10000;
+      units[n++] = (char16_t) (0xD800 + (cp >> 10));
+      units[n++] = (char16_t) (0xDC00 + (cp & 0x3FF));
+      i += step;
+    } else {
+      units[n++] = (char16_t) cp;
+      i += step;
+    }
+  }
+  napi_status st = napi_create_string_utf16(env, units, n, out);
+  if (units != stack) free(units);
+  return st;
+}
+
+/* The bytes of a JS name or path (the inverse of create_name_string) into out, NUL-terminated,
+   truncated to cap - 1 bytes at a character boundary. Returns the length. */
+static size_t name_from_js(napi_env env, napi_value v, char *out, size_t cap) {
+  size_t units_len = 0;
+  if (cap == 0) return 0;
+  out[0] = '\0';
+  if (napi_get_value_string_utf16(env, v, NULL, 0, &units_len) != napi_ok) return 0;
+  char16_t stack[1024];
+  char16_t *units = units_len < 1024 ? stack : malloc((units_len + 1) * sizeof(char16_t));
+  if (units == NULL) return 0;
+  napi_get_value_string_utf16(env, v, units, units_len + 1, &units_len);
+  size_t o = 0;
+  for (size_t i = 0; i < units_len; i++) {
+    uint32_t cp = units[i];
+    if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < units_len && units[i + 1] >= 0xDC00 && units[i + 1] <= 0xDFFF) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (units[i + 1] - 0xDC00);
+      i++;
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+      cp = 0xFFFD; // a lone surrogate has no bytes
+    }
+    unsigned char b[4];
+    size_t n;
+    if (cp >= NAME_ESCAPE_FIRST && cp <= NAME_ESCAPE_LAST) { b[0] = (unsigned char) (cp - NAME_ESCAPE_BASE); n = 1; }
+    else if (cp < 0x80) { b[0] = (unsigned char) cp; n = 1; }
+    else if (cp < 0x800) { b[0] = 0xC0 | (cp >> 6); b[1] = 0x80 | (cp & 0x3F); n = 2; }
+    else if (cp < 0x10000) { b[0] = 0xE0 | (cp >> 12); b[1] = 0x80 | ((cp >> 6) & 0x3F); b[2] = 0x80 | (cp & 0x3F); n = 3; }
+    else { b[0] = 0xF0 | (cp >> 18); b[1] = 0x80 | ((cp >> 12) & 0x3F); b[2] = 0x80 | ((cp >> 6) & 0x3F); b[3] = 0x80 | (cp & 0x3F); n = 4; }
+    if (o + n > cap - 1) break;
+    memcpy(out + o, b, n);
+    o += n;
+  }
+  out[o] = '\0';
+  if (units != stack) free(units);
+  return o;
+}
+
 // Opcodes
 
 static const uint32_t op_init = 0;
@@ -381,7 +482,7 @@ FUSE_METHOD(statfs, 1, 1, (const char * path, struct statvfs *statvfs), {
   l->path = path;
   l->statvfs = statvfs;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
 }, {
   NAPI_ARGV_BUFFER_CAST(uint32_t*, ints, 2)
   populate_statvfs(ints, l->statvfs);
@@ -391,7 +492,7 @@ FUSE_METHOD(getattr, 1, 1, (const char *path, struct stat *stat), {
   l->path = path;
   l->stat = stat;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
 }, {
   NAPI_ARGV_BUFFER_CAST(uint32_t*, ints, 2)
   populate_stat(ints, l->stat);
@@ -402,7 +503,7 @@ FUSE_METHOD(fgetattr, 2, 1, (const char *path, struct stat *stat, struct fuse_fi
   l->stat = stat;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   if (l->info != NULL) {
     napi_create_uint32(env, l->info->fh, &(argv[3]));
   } else {
@@ -417,7 +518,7 @@ FUSE_METHOD_VOID(access, 2, 0, (const char *path, int mode), {
   l->path = path;
   l->mode = mode;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->mode, &(argv[3]));
 })
 
@@ -425,7 +526,7 @@ FUSE_METHOD(open, 2, 1, (const char *path, struct fuse_file_info *info), {
   l->path = path;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   if (l->info != NULL) {
     napi_create_uint32(env, l->info->flags, &(argv[3]));
   } else {
@@ -442,7 +543,7 @@ FUSE_METHOD(opendir, 3, 1, (const char *path, struct fuse_file_info *info), {
   l->path = path;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   if (l->info != NULL) {
     napi_create_uint32(env, l->info->fh, &(argv[3]));
     napi_create_uint32(env, l->info->flags, &(argv[4]));
@@ -462,7 +563,7 @@ FUSE_METHOD(create, 2, 1, (const char *path, mode_t mode, struct fuse_file_info 
   l->mode = mode;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->mode, &(argv[3]));
 }, {
   NAPI_ARGV_INT32(fd, 2)
@@ -476,7 +577,7 @@ FUSE_METHOD_VOID(utimens, 7, 0, (const char *path, const struct timespec tv[2]),
   l->atim = tv[0];
   l->mtim = tv[1];
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   FUSE_INT64_TO_INTS_ARGV(l->atim.tv_sec, 3)
   napi_create_uint32(env, (uint32_t) l->atim.tv_nsec, &(argv[5]));
   FUSE_INT64_TO_INTS_ARGV(l->mtim.tv_sec, 6)
@@ -487,7 +588,7 @@ FUSE_METHOD_VOID(release, 4, 0, (const char *path, struct fuse_file_info *info),
   l->path = path;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   if (l->info != NULL) {
     napi_create_uint32(env, l->info->fh, &(argv[3]));
   } else {
@@ -504,7 +605,7 @@ FUSE_METHOD_VOID(releasedir, 2, 0, (const char *path, struct fuse_file_info *inf
   l->path = path;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   if (l->info != NULL) {
     napi_create_uint32(env, l->info->fh, &(argv[3]));
   } else {
@@ -519,7 +620,7 @@ FUSE_METHOD(read, 6, 2, (const char *path, char *buf, size_t len, off_t offset, 
   l->offset = offset;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->info->fh, &(argv[3]));
   napi_create_external_buffer(env, l->len, (char *) l->buf, NULL, NULL, &(argv[4]));
   napi_create_uint32(env, l->len, &(argv[5]));
@@ -535,7 +636,7 @@ FUSE_METHOD(write, 7, 2, (const char *path, const char *buf, size_t len, off_t o
   l->offset = offset;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->info->fh, &(argv[3]));
   napi_create_external_buffer(env, l->len, (char *) l->buf, NULL, NULL, &(argv[4]));
   napi_create_uint32(env, l->len, &(argv[5]));
@@ -557,7 +658,7 @@ FUSE_METHOD(readdir, 4, 3, (const char *path, void *buf, fuse_fill_dir_t filler,
   l->info = info;
   l->readdir_filler = filler;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   FUSE_UINT64_TO_INTS_ARGV((uint64_t) l->offset, 3)
   napi_create_uint32(env, l->info != NULL ? (uint32_t) l->info->fh : 0, &(argv[5]));
 }, {
@@ -571,7 +672,8 @@ FUSE_METHOD(readdir, 4, 3, (const char *path, void *buf, fuse_fill_dir_t filler,
   napi_value raw_stats = argv[3];
 
   NAPI_FOR_EACH(raw_names, raw_name) {
-    NAPI_UTF8(name, 1024, raw_name)
+    char name[1024];
+    name_from_js(env, raw_name, name, sizeof(name));
     struct stat st;
     struct stat *stp = NULL;
     if (names_length == stats_length) {
@@ -596,7 +698,7 @@ FUSE_METHOD(setxattr, 5, 1, (const char *path, const char *name, const char *val
   l->flags = flags;
   l->position = position;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_string_utf8(env, l->name, NAPI_AUTO_LENGTH, &(argv[3]));
   napi_create_external_buffer(env, l->size, (char *) l->value, NULL, NULL, &(argv[4]));
   napi_create_uint32(env, l->position, &(argv[5]));
@@ -612,7 +714,7 @@ FUSE_METHOD(getxattr, 4, 1, (const char *path, const char *name, char *value, si
   l->size = size;
   l->position = position;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_string_utf8(env, l->name, NAPI_AUTO_LENGTH, &(argv[3]));
   napi_create_external_buffer(env, l->size, (char *) l->value, NULL, NULL, &(argv[4]));
   napi_create_uint32(env, l->position, &(argv[5]));
@@ -629,7 +731,7 @@ FUSE_METHOD(setxattr, 5, 1, (const char *path, const char *name, const char *val
   l->size = size;
   l->flags = flags;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_string_utf8(env, l->name, NAPI_AUTO_LENGTH, &(argv[3]));
   napi_create_external_buffer(env, l->size, (char *) l->value, NULL, NULL, &(argv[4]));
   napi_create_uint32(env, 0, &(argv[5])); // normalize apis between mac and linux
@@ -644,7 +746,7 @@ FUSE_METHOD(getxattr, 4, 1, (const char *path, const char *name, char *value, si
   l->value = value;
   l->size = size;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_string_utf8(env, l->name, NAPI_AUTO_LENGTH, &(argv[3]));
   napi_create_external_buffer(env, l->size, (char *) l->value, NULL, NULL, &(argv[4]));
   napi_create_uint32(env, 0, &(argv[5]));
@@ -659,7 +761,7 @@ FUSE_METHOD(listxattr, 2, 1, (const char *path, char *list, size_t size), {
   l->list = list;
   l->size = size;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_external_buffer(env, l->size, l->list, NULL, NULL, &(argv[3]));
 }, {
   if (IS_ARRAY_BUFFER_DETACH_SUPPORTED == 1) assert(napi_detach_arraybuffer(env, argv[2]) == napi_ok);
@@ -669,7 +771,7 @@ FUSE_METHOD_VOID(removexattr, 2, 0, (const char *path, const char *name), {
   l->path = path;
   l->name = name;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_string_utf8(env, l->name, NAPI_AUTO_LENGTH, &(argv[3]));
 })
 
@@ -677,7 +779,7 @@ FUSE_METHOD_VOID(flush, 2, 0, (const char *path, struct fuse_file_info *info), {
   l->path = path;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   if (l->info != NULL) {
     napi_create_uint32(env, l->info->fh, &(argv[3]));
   } else {
@@ -690,7 +792,7 @@ FUSE_METHOD_VOID(fsync, 3, 0, (const char *path, int datasync, struct fuse_file_
   l->mode = datasync;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->mode, &(argv[3]));
   if (l->info != NULL) {
     napi_create_uint32(env, l->info->fh, &(argv[4]));
@@ -704,7 +806,7 @@ FUSE_METHOD_VOID(fsyncdir, 3, 0, (const char *path, int datasync, struct fuse_fi
   l->mode = datasync;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->mode, &(argv[3]));
   if (l->info != NULL) {
     napi_create_uint32(env, l->info->fh, &(argv[4]));
@@ -718,7 +820,7 @@ FUSE_METHOD_VOID(truncate, 3, 0, (const char *path, off_t size), {
   l->path = path;
   l->offset = size;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   FUSE_UINT64_TO_INTS_ARGV(l->offset, 3)
 })
 
@@ -727,7 +829,7 @@ FUSE_METHOD_VOID(ftruncate, 4, 0, (const char *path, off_t size, struct fuse_fil
   l->offset = size;
   l->info = info;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   if (l->info != NULL) {
     napi_create_uint32(env, l->info->fh, &(argv[3]));
   } else {
@@ -741,10 +843,9 @@ FUSE_METHOD(readlink, 1, 1, (const char *path, char *linkname, size_t len), {
   l->linkname = linkname;
   l->len = len;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
 }, {
-  NAPI_ARGV_UTF8(linkname, l->len, 2)
-  strncpy(l->linkname, linkname, l->len);
+  name_from_js(env, argv[2], l->linkname, l->len);
 })
 
 FUSE_METHOD_VOID(chown, 3, 0, (const char *path, uid_t uid, gid_t gid), {
@@ -752,7 +853,7 @@ FUSE_METHOD_VOID(chown, 3, 0, (const char *path, uid_t uid, gid_t gid), {
   l->uid = uid;
   l->gid = gid;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->uid, &(argv[3]));
   napi_create_uint32(env, l->gid, &(argv[4]));
 })
@@ -761,7 +862,7 @@ FUSE_METHOD_VOID(chmod, 2, 0, (const char *path, mode_t mode), {
   l->path = path;
   l->mode = mode;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->mode, &(argv[3]));
 })
 
@@ -770,7 +871,7 @@ FUSE_METHOD_VOID(mknod, 3, 0, (const char *path, mode_t mode, dev_t dev), {
   l->mode = mode;
   l->dev = dev;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->mode, &(argv[3]));
   napi_create_uint32(env, l->dev, &(argv[4]));
 })
@@ -778,45 +879,45 @@ FUSE_METHOD_VOID(mknod, 3, 0, (const char *path, mode_t mode, dev_t dev), {
 FUSE_METHOD_VOID(unlink, 1, 0, (const char *path), {
   l->path = path;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
 })
 
 FUSE_METHOD_VOID(rename, 2, 0, (const char *path, const char *dest), {
   l->path = path;
   l->dest = dest;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
-  napi_create_string_utf8(env, l->dest, NAPI_AUTO_LENGTH, &(argv[3]));
+  create_name_string(env, l->path, &(argv[2]));
+  create_name_string(env, l->dest, &(argv[3]));
 })
 
 FUSE_METHOD_VOID(link, 2, 0, (const char *path, const char *dest), {
   l->path = path;
   l->dest = dest;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
-  napi_create_string_utf8(env, l->dest, NAPI_AUTO_LENGTH, &(argv[3]));
+  create_name_string(env, l->path, &(argv[2]));
+  create_name_string(env, l->dest, &(argv[3]));
 })
 
 FUSE_METHOD_VOID(symlink, 2, 0, (const char *path, const char *dest), {
   l->path = path;
   l->dest = dest;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
-  napi_create_string_utf8(env, l->dest, NAPI_AUTO_LENGTH, &(argv[3]));
+  create_name_string(env, l->path, &(argv[2]));
+  create_name_string(env, l->dest, &(argv[3]));
 })
 
 FUSE_METHOD_VOID(mkdir, 2, 0, (const char *path, mode_t mode), {
   l->path = path;
   l->mode = mode;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->mode, &(argv[3]));
 })
 
 FUSE_METHOD_VOID(rmdir, 1, 0, (const char *path), {
   l->path = path;
 }, {
-  napi_create_string_utf8(env, l->path, NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
 })
 
 /*
@@ -832,7 +933,7 @@ FUSE_METHOD(lock, 11, 1, (const char *path, struct fuse_file_info *info, int cmd
   l->lock = lock;
   l->lock_owner = info != NULL ? info->lock_owner : 0;
 }, {
-  napi_create_string_utf8(env, l->path != NULL ? l->path : "", NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path != NULL ? l->path : "", &(argv[2]));
   napi_create_uint32(env, l->info != NULL ? l->info->fh : 0, &(argv[3]));
   napi_create_int32(env, l->cmd, &(argv[4]));
   napi_create_int32(env, l->lock->l_type, &(argv[5]));
@@ -859,7 +960,7 @@ FUSE_METHOD_VOID(flock, 4, 0, (const char *path, struct fuse_file_info *info, in
   l->cmd = op;
   l->lock_owner = info != NULL ? info->lock_owner : 0;
 }, {
-  napi_create_string_utf8(env, l->path != NULL ? l->path : "", NAPI_AUTO_LENGTH, &(argv[2]));
+  create_name_string(env, l->path != NULL ? l->path : "", &(argv[2]));
   napi_create_uint32(env, l->info != NULL ? l->info->fh : 0, &(argv[3]));
   napi_create_int32(env, l->cmd, &(argv[4]));
   napi_create_bigint_uint64(env, l->lock_owner, &(argv[5]));
