@@ -12,6 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadConfig } from '../src/common/config';
 import { DfsError } from '../src/common/errors';
 import { bindServer, proto, stopServer, toServiceError, unary, SERVER_OPTIONS } from '../src/common/rpc';
+import { serveMetaCalls } from '../src/common/meta-calls';
 import { crc32c } from '../src/common/crc32c';
 import { setLogLevel } from '../src/common/logger';
 import { DfsClient } from '../src/client/dfs-client';
@@ -92,6 +93,7 @@ class FakeMaster {
   readonly aborted: number[] = [];
   readonly sessions: string[] = [];
   server = new grpc.Server(SERVER_OPTIONS);
+  readonly streams = new Set<{ end(): void }>();
   address = '';
   private nextIno = 10;
   private nextHandle = 100;
@@ -170,6 +172,8 @@ class FakeMaster {
       ReportBadReplica: unary(async (req: any) => { this.badReports.push(`${req.handle}@${req.serverId}`); return {}; }),
     };
     const service = proto().dfs.Master.service;
+    // the client sends namespace and data-path calls on the Calls stream: served by the same handlers
+    impl.Calls = (call: Parameters<typeof serveMetaCalls>[0]) => serveMetaCalls(call, impl, this.streams);
     for (const name of Object.keys(service)) impl[name] ??= unary(async () => { throw new DfsError('ENOTSUP', name); });
     this.server.addService(service, impl as grpc.UntypedServiceImplementation);
     this.address = `127.0.0.1:${await bindServer(this.server, '127.0.0.1:0')}`;
@@ -214,6 +218,7 @@ before(async () => {
 
 after(async () => {
   client?.close();
+  for (const s of master?.streams ?? []) s.end();
   await master?.server && stopServer(master.server, 100);
   for (const s of servers.values()) await stopServer(s.server, 100);
 });

@@ -5,6 +5,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { callUnary } from '../common/rpc';
+import { metaCallsOf, STREAMED_METHODS } from '../common/meta-calls';
 import type { MasterClient } from '../common/rpc';
 
 export type MasterMethod =
@@ -22,8 +23,12 @@ type Signature<K extends MasterMethod> = MasterClient[K] extends (argument: infe
 export type RequestOf<K extends MasterMethod> = Signature<K>['req'];
 export type ReplyOf<K extends MasterMethod> = Signature<K>['res'];
 
-/** Calls master method `name` with a deadline of `timeoutMs`; rejects with a DfsError. */
+/**
+ * Calls master method `name` with a deadline of `timeoutMs`; rejects with a DfsError. Namespace
+ * and data-path methods go on the client's multiplexed Calls stream (common/meta-calls.ts).
+ */
 export function masterCall<K extends MasterMethod>(client: MasterClient, name: K, req: RequestOf<K>, timeoutMs: number): Promise<ReplyOf<K>> {
+  if (STREAMED_METHODS.has(name)) return metaCallsOf(client).call<ReplyOf<K>>(name, req, timeoutMs);
   const method = client[name] as unknown as Parameters<typeof callUnary<RequestOf<K>, ReplyOf<K>>>[1];
   return callUnary(client, method, req, timeoutMs);
 }

@@ -44,6 +44,8 @@ import type { LockInfoReply as _dfs_LockInfoReply, LockInfoReply__Output as _dfs
 import type { LockReply as _dfs_LockReply, LockReply__Output as _dfs_LockReply__Output } from './dfs/LockReply';
 import type { LockRequest as _dfs_LockRequest, LockRequest__Output as _dfs_LockRequest__Output } from './dfs/LockRequest';
 import type { MasterClient as _dfs_MasterClient, MasterDefinition as _dfs_MasterDefinition } from './dfs/Master';
+import type { MetaCall as _dfs_MetaCall, MetaCall__Output as _dfs_MetaCall__Output } from './dfs/MetaCall';
+import type { MetaResult as _dfs_MetaResult, MetaResult__Output as _dfs_MetaResult__Output } from './dfs/MetaResult';
 import type { MkdirRequest as _dfs_MkdirRequest, MkdirRequest__Output as _dfs_MkdirRequest__Output } from './dfs/MkdirRequest';
 import type { MknodRequest as _dfs_MknodRequest, MknodRequest__Output as _dfs_MknodRequest__Output } from './dfs/MknodRequest';
 import type { NodeInfo as _dfs_NodeInfo, NodeInfo__Output as _dfs_NodeInfo__Output } from './dfs/NodeInfo';
@@ -127,6 +129,8 @@ export interface ProtoGrpcType {
     LockRequest: MessageTypeDefinition<_dfs_LockRequest, _dfs_LockRequest__Output>
     LockType: EnumTypeDefinition
     Master: SubtypeConstructor<typeof grpc.Client, _dfs_MasterClient> & { service: _dfs_MasterDefinition }
+    MetaCall: MessageTypeDefinition<_dfs_MetaCall, _dfs_MetaCall__Output>
+    MetaResult: MessageTypeDefinition<_dfs_MetaResult, _dfs_MetaResult__Output>
     MkdirRequest: MessageTypeDefinition<_dfs_MkdirRequest, _dfs_MkdirRequest__Output>
     MknodRequest: MessageTypeDefinition<_dfs_MknodRequest, _dfs_MknodRequest__Output>
     NodeInfo: MessageTypeDefinition<_dfs_NodeInfo, _dfs_NodeInfo__Output>

@@ -32,6 +32,7 @@ import { ChunkManager } from './chunk-manager';
 import { ChunkserverLink, GrpcChunkserverLink } from './chunkserver-link';
 import { Replicator } from './replicator';
 import { MasterMetrics } from './http/master-metrics';
+import { serveMetaCalls } from '../common/meta-calls';
 import { startMasterHttp, type MasterHttp } from './http/http-server';
 import { SafeMode } from './safe-mode';
 import { withDirectHeartbeatDecoder } from './heartbeat-decode';
@@ -110,7 +111,8 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     await mutate((fx) => { for (const ino of inos) ns.collectOrphan(ino, fx); });
   }
 
-  const streams = new Set<grpc.ServerDuplexStream<HeartbeatRequest__Output, HeartbeatReply>>();
+  /** Open heartbeat and Calls streams, ended when the master stops. */
+  const streams = new Set<{ end(): void }>();
 
   /** When a server asked for a full report last (garbage re-check), bounded by the server count. */
   const fullReportAskedMs = new Map<string, number>();
@@ -170,7 +172,10 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     return { deleteChunks, replicate: replicator.take(s.id), sendFullReport };
   }
 
+  /** The instrumented handlers, which also serve the calls multiplexed on Calls streams. */
+  let served: MasterHandlers | undefined;
   const handlers: MasterHandlers = {
+    Calls: (call) => serveMetaCalls(call, served as unknown as Record<string, unknown>, streams),
     Stat: unary(async (req) => ns.stat(req.path)),
     List: unary(async (req) => ns.list(req.path, req.startAfter, req.limit)),
     Mkdir: unary((req) => store.tx(() => ns.mkdir(req.path, req.mode, req.uid, req.gid, req.parents))),
@@ -378,7 +383,8 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
 
   const server = new grpc.Server(SERVER_OPTIONS);
   const metrics = new MasterMetrics();
-  server.addService(withDirectHeartbeatDecoder(proto().dfs.Master.service), metrics.handlers(handlers));
+  served = metrics.handlers(handlers);
+  server.addService(withDirectHeartbeatDecoder(proto().dfs.Master.service), served);
   let port: number;
   try {
     port = await bindServer(server, opts.listen);

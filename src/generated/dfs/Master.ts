@@ -30,6 +30,8 @@ import type { ListRequest as _dfs_ListRequest, ListRequest__Output as _dfs_ListR
 import type { LockInfoReply as _dfs_LockInfoReply, LockInfoReply__Output as _dfs_LockInfoReply__Output } from '../dfs/LockInfoReply';
 import type { LockReply as _dfs_LockReply, LockReply__Output as _dfs_LockReply__Output } from '../dfs/LockReply';
 import type { LockRequest as _dfs_LockRequest, LockRequest__Output as _dfs_LockRequest__Output } from '../dfs/LockRequest';
+import type { MetaCall as _dfs_MetaCall, MetaCall__Output as _dfs_MetaCall__Output } from '../dfs/MetaCall';
+import type { MetaResult as _dfs_MetaResult, MetaResult__Output as _dfs_MetaResult__Output } from '../dfs/MetaResult';
 import type { MkdirRequest as _dfs_MkdirRequest, MkdirRequest__Output as _dfs_MkdirRequest__Output } from '../dfs/MkdirRequest';
 import type { MknodRequest as _dfs_MknodRequest, MknodRequest__Output as _dfs_MknodRequest__Output } from '../dfs/MknodRequest';
 import type { NodesReply as _dfs_NodesReply, NodesReply__Output as _dfs_NodesReply__Output } from '../dfs/NodesReply';
@@ -78,6 +80,19 @@ export interface MasterClient extends grpc.Client {
   beginUpload(argument: _dfs_BeginUploadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_BeginUploadReply__Output>): grpc.ClientUnaryCall;
   beginUpload(argument: _dfs_BeginUploadRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_BeginUploadReply__Output>): grpc.ClientUnaryCall;
   beginUpload(argument: _dfs_BeginUploadRequest, callback: grpc.requestCallback<_dfs_BeginUploadReply__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Unary calls multiplexed on one stream per client (MetaCall/MetaResult); results may come
+   * back in any order.
+   */
+  Calls(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dfs_MetaCall, _dfs_MetaResult__Output>;
+  Calls(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dfs_MetaCall, _dfs_MetaResult__Output>;
+  /**
+   * Unary calls multiplexed on one stream per client (MetaCall/MetaResult); results may come
+   * back in any order.
+   */
+  calls(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dfs_MetaCall, _dfs_MetaResult__Output>;
+  calls(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dfs_MetaCall, _dfs_MetaResult__Output>;
   
   CommitUpload(argument: _dfs_CommitUploadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
   CommitUpload(argument: _dfs_CommitUploadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
@@ -402,6 +417,12 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   
   BeginUpload: grpc.handleUnaryCall<_dfs_BeginUploadRequest__Output, _dfs_BeginUploadReply>;
   
+  /**
+   * Unary calls multiplexed on one stream per client (MetaCall/MetaResult); results may come
+   * back in any order.
+   */
+  Calls: grpc.handleBidiStreamingCall<_dfs_MetaCall__Output, _dfs_MetaResult>;
+  
   CommitUpload: grpc.handleUnaryCall<_dfs_CommitUploadRequest__Output, _dfs_Attr>;
   
   CommitWrite: grpc.handleUnaryCall<_dfs_CommitWriteRequest__Output, _dfs_Attr>;
@@ -487,6 +508,7 @@ export interface MasterDefinition extends grpc.ServiceDefinition {
   AbortUpload: MethodDefinition<_dfs_AbortUploadRequest, _dfs_Empty, _dfs_AbortUploadRequest__Output, _dfs_Empty__Output>
   Balance: MethodDefinition<_dfs_BalanceRequest, _dfs_BalanceReply, _dfs_BalanceRequest__Output, _dfs_BalanceReply__Output>
   BeginUpload: MethodDefinition<_dfs_BeginUploadRequest, _dfs_BeginUploadReply, _dfs_BeginUploadRequest__Output, _dfs_BeginUploadReply__Output>
+  Calls: MethodDefinition<_dfs_MetaCall, _dfs_MetaResult, _dfs_MetaCall__Output, _dfs_MetaResult__Output>
   CommitUpload: MethodDefinition<_dfs_CommitUploadRequest, _dfs_Attr, _dfs_CommitUploadRequest__Output, _dfs_Attr__Output>
   CommitWrite: MethodDefinition<_dfs_CommitWriteRequest, _dfs_Attr, _dfs_CommitWriteRequest__Output, _dfs_Attr__Output>
   Create: MethodDefinition<_dfs_CreateRequest, _dfs_Attr, _dfs_CreateRequest__Output, _dfs_Attr__Output>

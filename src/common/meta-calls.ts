@@ -1,0 +1,251 @@
+/**
+ * Unary Master calls multiplexed on one bidirectional stream (`Master.Calls`), as Hadoop IPC
+ * multiplexes calls on one connection. On grpc-js every unary call opens an HTTP/2 stream with
+ * its headers, deadline and trailers: measured here, about 215 µs of client CPU and 90 µs of
+ * server CPU per call, against 13 µs and 10 µs for a message on an open stream. Namespace and
+ * data-path calls (every FUSE operation, every put/get) go this way; the rest stay unary.
+ *
+ * Client: one stream per MasterClient, opened at the first call and ended after
+ * `STREAM_IDLE_MS` without calls in flight (so a process that forgets to close its client still
+ * exits). Each call has its own id and deadline; results come back in any order. A broken stream
+ * fails every call in flight with the stream's error (UNAVAILABLE when the master went away),
+ * exactly as the same unary calls would have failed; the next call opens a new stream.
+ *
+ * Server: each MetaCall is decoded with its method's request type and handed to the same
+ * (instrumented) handler as the unary call, with a minimal call object; the reply or the error
+ * (status, details and the DfsError code) goes back as a MetaResult.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { DfsError, type DfsErrorCode } from './errors';
+import { fromServiceError, proto, type MasterClient } from './rpc';
+import type { MetaCall, MetaCall__Output } from '../generated/dfs/MetaCall';
+import type { MetaResult, MetaResult__Output } from '../generated/dfs/MetaResult';
+
+/** The unary Master methods callable on the stream (Lock waits and is cancelled: unary). */
+export const STREAMED_METHODS: ReadonlySet<string> = new Set([
+  'Stat', 'List', 'Mkdir', 'Create', 'Delete', 'Rename', 'SetAttr', 'Symlink', 'Open', 'Release',
+  'KeepSession', 'Link', 'Mknod', 'SetXattr', 'GetXattr', 'ListXattr', 'RemoveXattr', 'GetLock',
+  'EndSession', 'GetChunks', 'GetLease', 'CommitWrite', 'BeginUpload', 'CommitUpload', 'AbortUpload',
+  'Nodes', 'StatFs',
+]);
+
+/** A stream with no call in flight for this long is ended. */
+export const STREAM_IDLE_MS = 2_000;
+
+const CODE_KEY = 'dfs-code';
+
+type Serialize = (value: unknown) => Buffer;
+type Deserialize = (bytes: Buffer) => unknown;
+
+function methodDef(method: string): grpc.MethodDefinition<unknown, unknown> | undefined {
+  return (proto().dfs.Master.service as unknown as Record<string, grpc.MethodDefinition<unknown, unknown>>)[method];
+}
+
+// ------------------------------------------------------------------ client
+
+interface Pending {
+  method: string;
+  deserialize: Deserialize;
+  resolve: (reply: unknown) => void;
+  reject: (e: DfsError) => void;
+  timer: NodeJS.Timeout;
+}
+
+type CallStream = grpc.ClientDuplexStream<MetaCall, MetaResult__Output>;
+
+export class MetaCalls {
+  private stream: CallStream | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly client: MasterClient, private readonly idleMs = STREAM_IDLE_MS) {}
+
+  /** Calls `method` (one of STREAMED_METHODS) with a deadline of `timeoutMs`; rejects with a DfsError. */
+  call<Res>(method: string, req: unknown, timeoutMs: number): Promise<Res> {
+    const def = methodDef(method);
+    if (!def || def.requestStream || def.responseStream || !STREAMED_METHODS.has(method)) {
+      return Promise.reject(new DfsError('EINVAL', `${method} is not callable on the Calls stream`));
+    }
+    if (this.closed) return Promise.reject(new DfsError('CANCELLED', `${method}: the client is closed`));
+    let request: Buffer;
+    try {
+      request = (def.requestSerialize as Serialize)(req);
+    } catch (e) {
+      return Promise.reject(new DfsError('EINVAL', `${method}: ${(e as Error).message}`));
+    }
+    const id = this.nextId++;
+    return new Promise<Res>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        this.armIdle();
+        reject(new DfsError('ETIMEDOUT', `${method}: deadline exceeded`));
+      }, timeoutMs);
+      this.pending.set(id, { method, deserialize: def.responseDeserialize as Deserialize, resolve: resolve as (r: unknown) => void, reject, timer });
+      if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
+      this.open().write({ id, method, request });
+    });
+  }
+
+  /** Ends the stream; calls in flight fail with CANCELLED. Later calls are refused. */
+  close(): void {
+    this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    const s = this.stream;
+    this.stream = undefined;
+    if (s) {
+      this.failAll(new DfsError('CANCELLED', 'the client is closed'));
+      s.end();
+      s.cancel();
+    }
+  }
+
+  private open(): CallStream {
+    if (this.stream) return this.stream;
+    const s = this.client.Calls() as CallStream;
+    this.stream = s;
+    s.on('data', (r: MetaResult__Output) => this.onResult(r));
+    s.on('error', (e: unknown) => this.broken(s, fromServiceError(e, 'Calls')));
+    s.on('end', () => this.broken(s, new DfsError('UNAVAILABLE', 'Calls: the master ended the stream')));
+    return s;
+  }
+
+  private onResult(r: MetaResult__Output): void {
+    const id = Number(r.id);
+    const p = this.pending.get(id);
+    if (!p) return; // timed out already
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    this.armIdle();
+    if (r.status === grpc.status.OK) {
+      try {
+        p.resolve(p.deserialize(r.reply as Buffer));
+      } catch (e) {
+        p.reject(new DfsError('INTERNAL', `${p.method}: bad reply: ${(e as Error).message}`));
+      }
+      return;
+    }
+    if (r.dfsCode) p.reject(new DfsError(r.dfsCode as DfsErrorCode, r.details));
+    else p.reject(fromServiceError({ code: r.status, details: r.details, message: r.details }, p.method));
+  }
+
+  /** The stream `s` broke or ended: every call in flight on it fails with `err`. */
+  private broken(s: CallStream, err: DfsError): void {
+    if (this.stream !== s) return;
+    this.stream = undefined;
+    this.failAll(err);
+    s.cancel();
+  }
+
+  private failAll(err: DfsError): void {
+    const calls = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of calls) {
+      clearTimeout(p.timer);
+      p.reject(new DfsError(err.code, `${p.method}: ${err.message}`));
+    }
+  }
+
+  private armIdle(): void {
+    if (this.pending.size > 0 || !this.stream || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.pending.size > 0 || !this.stream) return;
+      const s = this.stream;
+      this.stream = undefined;
+      s.end();
+    }, this.idleMs);
+    this.idleTimer.unref();
+  }
+}
+
+const byClient = new WeakMap<MasterClient, MetaCalls>();
+
+/** The multiplexed calls of `client` (made at first use). */
+export function metaCallsOf(client: MasterClient): MetaCalls {
+  let m = byClient.get(client);
+  if (!m) {
+    m = new MetaCalls(client);
+    byClient.set(client, m);
+  }
+  return m;
+}
+
+/** Ends the client's Calls stream (if any) and closes its channel. */
+export function closeMasterClient(client: MasterClient): void {
+  byClient.get(client)?.close();
+  client.close();
+}
+
+// ------------------------------------------------------------------ server
+
+type UnaryHandler = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => void;
+
+/**
+ * Serves one Calls stream with `handlers` (the same functions as the unary methods). `streams`
+ * holds the open streams, so that the master can end them when it stops.
+ */
+export function serveMetaCalls(
+  call: grpc.ServerDuplexStream<MetaCall__Output, MetaResult>,
+  handlers: Record<string, unknown>,
+  streams: Set<{ end(): void }>,
+): void {
+  streams.add(call);
+  let open = true;
+  const send = (r: MetaResult): void => {
+    if (open && !call.writableEnded && !call.destroyed) call.write(r);
+  };
+  const sendError = (id: number, e: Partial<grpc.ServiceError>): void => {
+    const code = e.metadata?.get?.(CODE_KEY)?.[0];
+    send({ id, status: e.code ?? grpc.status.UNKNOWN, details: e.details ?? e.message ?? 'error', dfsCode: typeof code === 'string' ? code : '' });
+  };
+  call.on('data', (m: MetaCall__Output) => {
+    const id = Number(m.id);
+    const def = methodDef(m.method);
+    const handler = handlers[m.method] as UnaryHandler | undefined;
+    if (!STREAMED_METHODS.has(m.method) || !def || typeof handler !== 'function') {
+      sendError(id, { code: grpc.status.UNIMPLEMENTED, details: `${m.method} is not callable on the Calls stream` });
+      return;
+    }
+    let request: unknown;
+    try {
+      request = (def.requestDeserialize as Deserialize)(m.request as Buffer);
+    } catch (e) {
+      sendError(id, { code: grpc.status.INTERNAL, details: `${m.method}: bad request: ${(e as Error).message}` });
+      return;
+    }
+    const unaryCall = {
+      request,
+      metadata: new grpc.Metadata(),
+      cancelled: false,
+      getPeer: () => call.getPeer(),
+      getDeadline: () => Infinity,
+      on() { return this; },
+      once() { return this; },
+    } as unknown as grpc.ServerUnaryCall<unknown, unknown>;
+    try {
+      handler(unaryCall, (err, reply) => {
+        if (err) sendError(id, err as Partial<grpc.ServiceError>);
+        else {
+          try {
+            send({ id, status: grpc.status.OK, reply: (def.responseSerialize as Serialize)(reply) });
+          } catch (e) {
+            sendError(id, { code: grpc.status.INTERNAL, details: `${m.method}: bad reply: ${(e as Error).message}` });
+          }
+        }
+      });
+    } catch (e) {
+      sendError(id, { code: grpc.status.INTERNAL, details: `${m.method}: ${(e as Error).message}` });
+    }
+  });
+  const done = (): void => {
+    open = false;
+    streams.delete(call);
+    if (!call.writableEnded) call.end();
+  };
+  call.on('end', done);
+  call.on('error', done);
+  call.on('cancelled', () => { open = false; streams.delete(call); });
+}
