@@ -41,6 +41,17 @@ test('a listing fills the cache: stat of each entry costs no call until the TTL 
   assert.equal(statCalls(fake), 1, 'an expired entry is asked again');
 });
 
+test('a List page (readdir asks page by page) fills the cache too', async () => {
+  const { fake, client } = await setup();
+  const page = await client.list('/d', { limit: 2 });
+  assert.deepEqual(page.entries.map((e) => e.name), ['a', 'b']);
+  await client.stat('/d/a');
+  await client.stat('/d/b');
+  assert.equal(statCalls(fake), 0, 'both entries of the page were cached');
+  await client.stat('/d/c');
+  assert.equal(statCalls(fake), 1, 'an entry of a page not read yet is asked');
+});
+
 test('the TTL 0 wrapper is the client itself', () => {
   const fake = new FakeClient();
   assert.equal(withAttrCache(fake, 0), fake);

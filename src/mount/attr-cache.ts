@@ -143,6 +143,15 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
       if (p) cache.put(p, attr);
       return attr;
     },
+    async list(path: string, opts?: { startAfter?: string; limit?: number }) {
+      const page = await client.list(path, opts);
+      const dir = key(path);
+      if (dir) {
+        for (const e of page.entries) if (e.attr) cache.put(join(dir, e.name), e.attr);
+        if (page.dir) cache.put(dir, page.dir);
+      }
+      return page;
+    },
     async *listAll(path: string): AsyncIterable<DirEntry> {
       const dir = key(path);
       for await (const e of client.listAll(path)) {
