@@ -91,6 +91,35 @@ describe('file chunk store', () => {
     assert.equal(meta.crcs[3], crc32c(data.subarray(3 * BLOCK_BYTES)));
   });
 
+  test('a commit without sync writes data and meta but fsyncs nothing; a synced commit after it fsyncs', async () => {
+    await store.create(40, 1);
+    const probe = await open(dir, 'r');
+    const fhProto = Object.getPrototypeOf(probe) as { sync: () => Promise<void>; datasync: () => Promise<void> };
+    await probe.close();
+    const { sync, datasync } = fhProto;
+    let syncs = 0;
+    fhProto.sync = function (this: unknown) { syncs++; return sync.call(this); };
+    fhProto.datasync = function (this: unknown) { syncs++; return datasync.call(this); };
+    try {
+      const a = randomBytes(5000);
+      const b = randomBytes(BLOCK_BYTES + 10);
+      await writeAt(store, 40, 1, 0, a, { sync: false });
+      await writeAt(store, 40, 1, 3 * BLOCK_BYTES, b, { sync: false });
+      assert.equal(syncs, 0, 'no fsync for no_sync commits');
+      const whole = Buffer.concat([a, Buffer.alloc(3 * BLOCK_BYTES - a.length), b]);
+      assert.deepEqual(await readAll(store, 40, 1), whole);
+      const meta = decodeMeta(await readFile(join(dirname(store.chunkPath(40)), '40.meta')));
+      assert.equal(meta.lengthBytes, whole.length);
+      await writeAt(store, 40, 1, 100, Buffer.from('synced'));
+      assert.ok(syncs >= 2, `a synced commit fsyncs the data and the meta (${syncs})`);
+      whole.write('synced', 100);
+      assert.deepEqual(await readAll(store, 40, 1), whole);
+    } finally {
+      fhProto.sync = sync;
+      fhProto.datasync = datasync;
+    }
+  });
+
   test('partial-block overwrite in the middle, append into a partial block, write past the end', async () => {
     await store.create(2, 1);
     let model: Buffer = randomBytes(2 * BLOCK_BYTES + 100);

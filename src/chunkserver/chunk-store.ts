@@ -66,7 +66,8 @@ export interface ChunkWriter {
   /** Appends the next bytes of the write (sequential: the i-th call continues where the last ended). */
   write(data: Buffer): Promise<void>;
   /** Applies `setLengthBytes`, fsyncs data then meta; releases the lock. Returns the chunk length. */
-  commit(setLengthBytes?: number): Promise<number>;
+  /** `sync` false: no fsync of data, meta or folder (a later synced write of the chunk makes all durable). */
+  commit(setLengthBytes?: number, sync?: boolean): Promise<number>;
   /** Gives up: checksums are made consistent with what reached the disk; releases the lock. */
   abort(): Promise<void>;
 }
@@ -296,9 +297,15 @@ export class FileChunkStore implements ChunkStore, WriterSink {
    * parallel with the temp file's write and fsync; the rename waits for both, so the new meta
    * is never visible before the data it describes is durable.
    */
-  private async writeMeta(handle: number, meta: ChunkMeta, dataSynced: Promise<void> = Promise.resolve()): Promise<void> {
+  private async writeMeta(handle: number, meta: ChunkMeta, dataSynced: Promise<void> = Promise.resolve(), sync = true): Promise<void> {
     const final = this.metaPath(handle);
     const tmp = `${final}${TMP_MARK}${randomBytes(4).toString('hex')}`;
+    if (!sync) {
+      // still a temp file and a rename: a reader or a crash of this process never sees half a meta
+      await fsp.writeFile(tmp, encodeMeta(meta));
+      await fsp.rename(tmp, final);
+      return;
+    }
     await Promise.all([dataSynced, writeFileSynced(tmp, encodeMeta(meta))]);
     await fsp.rename(tmp, final);
     await fsyncDir(this.shardDir(handle));
@@ -397,8 +404,8 @@ export class FileChunkStore implements ChunkStore, WriterSink {
   }
 
   /** Called by a writer when it finished: persists meta and updates the inventory. */
-  async finishWrite(st: ChunkState, meta: ChunkMeta, dataSynced?: Promise<void>): Promise<void> {
-    await this.writeMeta(st.handle, meta, dataSynced);
+  async finishWrite(st: ChunkState, meta: ChunkMeta, dataSynced?: Promise<void>, sync = true): Promise<void> {
+    await this.writeMeta(st.handle, meta, dataSynced, sync);
     st.lengthBytes = meta.lengthBytes;
     this.storedBytesByHandle.set(st.handle, storedBytesOfMeta(meta));
     this.touch(st);

@@ -31,8 +31,9 @@ export interface WriterSink {
   /**
    * Persists meta (temp file, fsync, rename) and updates the inventory. `dataSynced`: the data
    * file's fsync, already started; the new meta becomes visible only after it resolved.
+   * `sync` false: the same without any fsync (temp file, rename).
    */
-  finishWrite(st: ChunkState, meta: ChunkMeta, dataSynced?: Promise<void>): Promise<void>;
+  finishWrite(st: ChunkState, meta: ChunkMeta, dataSynced?: Promise<void>, sync?: boolean): Promise<void>;
   markBad(handle: number, reason: string): void;
 }
 
@@ -216,7 +217,7 @@ export class FileChunkWriter implements ChunkWriter {
     this.earlySync = this.p.fh.datasync().catch(() => undefined).finally(() => { this.earlySyncRunning = false; });
   }
 
-  commit(setLengthBytes?: number): Promise<number> {
+  commit(setLengthBytes?: number, sync = true): Promise<number> {
     return this.queue(async () => {
       if (this.closed) throw new DfsError('INTERNAL', 'commit after the writer closed');
       const { offsetBytes: offset, lengthBytes: length } = this.p;
@@ -229,7 +230,8 @@ export class FileChunkWriter implements ChunkWriter {
           await this.setLength(setLengthBytes);
         }
         await this.fitFileLength();
-        await this.p.store.finishWrite(this.p.st, this.work, this.earlySync.then(() => this.p.fh.sync()));
+        if (sync) await this.p.store.finishWrite(this.p.st, this.work, this.earlySync.then(() => this.p.fh.sync()));
+        else await this.p.store.finishWrite(this.p.st, this.work, undefined, false);
         return this.work.lengthBytes;
       } catch (e) {
         await this.repair();

@@ -195,7 +195,7 @@ class WritePipeline {
     const forwarded: WriteFrame = {
       header: {
         handle: h.handle, version: h.version, offset: h.offset, length: h.length,
-        chain: h.chain.slice(1), fromPrimary: true, setLength: setLengthOf(h),
+        chain: h.chain.slice(1), fromPrimary: true, setLength: setLengthOf(h), noSync: h.noSync,
       },
       data: Buffer.alloc(0),
       crc32c: 0,
@@ -276,7 +276,7 @@ class WritePipeline {
     this.downstream?.end();
     this.writerOwned = false;
     const [local, remote] = await Promise.allSettled([
-      this.writer!.commit(setLengthOf(this.header)),
+      this.writer!.commit(setLengthOf(this.header), !this.header.noSync),
       this.downstreamReply ?? Promise.resolve(undefined),
     ]);
     if (local.status === 'rejected') {

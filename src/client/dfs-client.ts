@@ -311,12 +311,13 @@ export class DfsClient implements DfsClientApi {
     return out;
   }
 
-  async writeRange(ino: number, offset: number, data: Buffer, chunkSizeBytes?: number): Promise<void> {
+  async writeRange(ino: number, offset: number, data: Buffer, chunkSizeBytes?: number, syncChunk?: (index: number) => boolean): Promise<void> {
     const chunkSize = chunkSizeBytes !== undefined && chunkSizeBytes > 0 ? chunkSizeBytes : (await this.data.fileAttr(ino)).chunkSize;
     const frameBytes = this.config.client.frameBytes;
     await mapLimit(splitRange(offset, data.length, chunkSize), this.config.client.parallelChunks, async (piece) => {
       const part = data.subarray(piece.rangeOffset, piece.rangeOffset + piece.length);
-      await this.data.writeChunk(ino, piece.index, { offset: piece.chunkOffset, length: piece.length }, () => frameSlices(part, frameBytes));
+      const noSync = syncChunk !== undefined && !syncChunk(piece.index);
+      await this.data.writeChunk(ino, piece.index, { offset: piece.chunkOffset, length: piece.length, noSync }, () => frameSlices(part, frameBytes));
     });
   }
 

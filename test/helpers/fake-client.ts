@@ -58,6 +58,8 @@ export class FakeClient implements DfsClientApi {
   readonly calls = new Map<string, number>();
   /** Bytes per writeRange call, in order. */
   readonly writeSizes: number[] = [];
+  /** Per writeRange call: whether its (first) chunk was written with sync. */
+  readonly writeSyncs: boolean[] = [];
   /** The master's lock service; two fakes given the same one (and other sessions) exclude each other. */
   locks = new LockService();
   lockSession = 'fake-session';
@@ -420,9 +422,11 @@ export class FakeClient implements DfsClientApi {
     return out;
   }
 
-  async writeRange(ino: number, offset: number, data: Buffer): Promise<void> {
+  async writeRange(ino: number, offset: number, data: Buffer, chunkSizeBytes?: number, syncChunk?: (index: number) => boolean): Promise<void> {
     this.count('writeRange');
     this.writeSizes.push(data.length);
+    const cs = chunkSizeBytes && chunkSizeBytes > 0 ? chunkSizeBytes : this.chunkSizeBytes;
+    this.writeSyncs.push(syncChunk === undefined || syncChunk(Math.floor(offset / cs)));
     await this.delay();
     if (this.faults.writeRange) throw new DfsError(this.faults.writeRange, 'injected write fault');
     const n = this.fileByIno(ino);

@@ -29,6 +29,12 @@ export interface WriteHeader {
    * after the data: truncate/extend the chunk to exactly this length
    */
   'setLength'?: (number | string | Long);
+  /**
+   * Acknowledge once the data and meta are written, without fsync: a later synced write of the
+   * same chunk (whose fsyncs cover everything before it) makes them durable. The mount sends
+   * every write of a flush but the last one per chunk this way.
+   */
+  'noSync'?: (boolean);
   '_setLength'?: "setLength";
 }
 
@@ -58,5 +64,11 @@ export interface WriteHeader__Output {
    * after the data: truncate/extend the chunk to exactly this length
    */
   'setLength'?: (number);
+  /**
+   * Acknowledge once the data and meta are written, without fsync: a later synced write of the
+   * same chunk (whose fsyncs cover everything before it) makes them durable. The mount sends
+   * every write of a flush but the last one per chunk this way.
+   */
+  'noSync': (boolean);
   '_setLength'?: "setLength";
 }
