@@ -12,6 +12,7 @@ import { BLOCK_BYTES, decodeMeta, encodeMeta, extendWithZeros, checkHandle } fro
 import { crc32c } from '../src/common/crc32c';
 import { isDfsError } from '../src/common/errors';
 import { readAll, writeAt } from './helpers/chunk-store-io';
+import { checkRanges, RangesWriter } from '../src/chunkserver/ranges-writer';
 
 
 function code(e: unknown): string {
@@ -118,6 +119,75 @@ describe('file chunk store', () => {
       fhProto.sync = sync;
       fhProto.datasync = datasync;
     }
+  });
+
+  test('several ranges in one write (RangesWriter): each lands in place, only the last commit fsyncs', async () => {
+    await store.create(41, 1);
+    const base = randomBytes(3 * BLOCK_BYTES);
+    await writeAt(store, 41, 1, 0, base);
+    const ranges = [{ offset: 10, length: 100 }, { offset: BLOCK_BYTES - 50, length: 200 }, { offset: 3 * BLOCK_BYTES + 7, length: 5000 }];
+    const payload = randomBytes(ranges.reduce((n, r) => n + r.length, 0));
+    const model = Buffer.concat([base, Buffer.alloc(3 * BLOCK_BYTES + 7 + 5000 - base.length)]);
+    let at = 0;
+    for (const r of ranges) { payload.copy(model, r.offset, at, at + r.length); at += r.length; }
+    const probe = await open(dir, 'r');
+    const fhProto = Object.getPrototypeOf(probe) as { sync: () => Promise<void>; datasync: () => Promise<void> };
+    await probe.close();
+    const { sync } = fhProto;
+    const syncsAt: number[] = [];
+    let written = 0;
+    fhProto.sync = function (this: unknown) { syncsAt.push(written); return sync.call(this); };
+    try {
+      const w = await RangesWriter.open(store, 41, 1, ranges);
+      for (let i = 0; i < payload.length; i += 33) { // pieces straddle the range boundaries
+        await w.write(payload.subarray(i, i + 33));
+        written = Math.min(payload.length, i + 33);
+      }
+      assert.equal(syncsAt.length, 0, 'no fsync before the last commit');
+      assert.equal(await w.commit(), model.length);
+      assert.ok(syncsAt.length >= 2, 'the last commit fsyncs data and meta');
+    } finally {
+      fhProto.sync = sync;
+    }
+    assert.deepEqual(await readAll(store, 41, 1), model);
+  });
+
+  test('several ranges through writers that cannot move (a wrapped store): one writer per range', async () => {
+    await store.create(43, 1);
+    const opened: number[] = [];
+    const plain = {
+      openWriter: async (h: number, v: number, o: number, l: number) => {
+        opened.push(o);
+        const w = await store.openWriter(h, v, o, l);
+        return { handle: w.handle, write: (d: Buffer) => w.write(d), commit: (s?: number, y?: boolean) => w.commit(s, y), abort: () => w.abort() };
+      },
+    } as unknown as FileChunkStore;
+    const ranges = [{ offset: 0, length: 3 }, { offset: 2 * BLOCK_BYTES, length: 4 }];
+    const w = await RangesWriter.open(plain, 43, 1, ranges);
+    await w.write(Buffer.from('abcdefg'));
+    assert.equal(await w.commit(), 2 * BLOCK_BYTES + 4);
+    assert.deepEqual(opened, [0, 2 * BLOCK_BYTES]);
+    const back = await readAll(store, 43, 1);
+    assert.equal(back.subarray(0, 3).toString(), 'abc');
+    assert.equal(back.subarray(2 * BLOCK_BYTES).toString(), 'defg');
+    assert.ok(back.subarray(3, 2 * BLOCK_BYTES).equals(Buffer.alloc(2 * BLOCK_BYTES - 3)));
+  });
+
+  test('ranges must be ascending, disjoint, non-empty and add up to the announced length', () => {
+    assert.doesNotThrow(() => checkRanges([{ offset: 0, length: 5 }, { offset: 5, length: 1 }], 6));
+    assert.throws(() => checkRanges([{ offset: 10, length: 5 }, { offset: 12, length: 1 }], 6), /overlaps/);
+    assert.throws(() => checkRanges([{ offset: 10, length: 5 }, { offset: 0, length: 1 }], 6), /overlaps|precedes/);
+    assert.throws(() => checkRanges([{ offset: 0, length: 0 }], 0), /empty range/);
+    assert.throws(() => checkRanges([{ offset: 0, length: 5 }], 6), /announces/);
+  });
+
+  test('a RangesWriter that ends inside a range fails and keeps the replica consistent', async () => {
+    await store.create(42, 1);
+    const w = await RangesWriter.open(store, 42, 1, [{ offset: 0, length: 10 }, { offset: 100, length: 10 }]);
+    await w.write(Buffer.alloc(15, 1));
+    await assert.rejects(w.commit(), /ended inside range 2 of 2/);
+    const back = await readAll(store, 42, 1);
+    assert.deepEqual(back.subarray(0, 10), Buffer.alloc(10, 1), 'the completed first range is kept');
   });
 
   test('partial-block overwrite in the middle, append into a partial block, write past the end', async () => {

@@ -79,6 +79,31 @@ test('Client cluster: writeRange + commitWrite + readRange, then truncate into a
   assert.ok(tail.subarray(10).equals(Buffer.alloc(4990)), 'bytes cut by the truncation come back as zeros');
 });
 
+test('Client cluster: writeRanges puts scattered runs, one crossing a chunk boundary, in one chunk write per chunk', async () => {
+  const attr = await client.create('/c/scattered.bin');
+  const model = Buffer.alloc(2 * MiB + 300);
+  const runs = [
+    { offset: 5, data: randomBytes(70_000) },               // chunk 0, spans a 64 KiB block edge
+    { offset: 200_000, data: randomBytes(10) },             // chunk 0, inside one block
+    { offset: MiB - 3000, data: randomBytes(9000) },        // chunk 0 and chunk 1
+    { offset: MiB + 500_000, data: randomBytes(1) },        // chunk 1
+    { offset: 2 * MiB, data: randomBytes(300) },            // chunk 2
+  ];
+  for (const r of runs) r.data.copy(model, r.offset);
+  // out of order on purpose: writeRanges sorts
+  await client.writeRanges(attr.ino, [runs[3], runs[0], runs[4], runs[2], runs[1]]);
+  const committed = await client.commitWrite(attr.ino, model.length);
+  assert.equal(committed.size, model.length);
+  client.invalidate(attr.ino);
+  assert.ok((await client.readRange(attr.ino, 0, model.length)).equals(model));
+  // over what is there: a second batch changes only its runs
+  const again = [{ offset: 6, data: randomBytes(3) }, { offset: MiB + 1, data: randomBytes(65_536) }];
+  for (const r of again) r.data.copy(model, r.offset);
+  await client.writeRanges(attr.ino, again);
+  client.invalidate(attr.ino);
+  assert.ok((await client.readRange(attr.ino, 0, model.length)).equals(model));
+});
+
 test('Client cluster: a corrupt replica is skipped and the file still reads correctly', async () => {
   const data = randomBytes(2 * MiB);
   await client.put(pieces(data, 64 * 1024), '/c/corrupt.bin', { sizeHint: data.length });

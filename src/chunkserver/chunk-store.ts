@@ -70,6 +70,8 @@ export interface ChunkWriter {
   commit(setLengthBytes?: number, sync?: boolean): Promise<number>;
   /** Gives up: checksums are made consistent with what reached the disk; releases the lock. */
   abort(): Promise<void>;
+  /** Ends the current (complete) range and continues the same write at a later range of the chunk. */
+  nextRange?(offsetBytes: number, lengthBytes: number): Promise<void>;
 }
 
 /** The storage a chunkserver needs; a test can wrap or replace it to inject faults. */

@@ -63,9 +63,12 @@ type WorkMeta = Required<ChunkMeta>;
 export class FileChunkWriter implements ChunkWriter {
   readonly handle: number;
   private readonly work: WorkMeta;
-  private readonly blocks: BlockAssembler;
-  /** Old content of the edge blocks, read and verified at open. */
-  private readonly edges = new Map<number, Buffer>();
+  private blocks: BlockAssembler;
+  /** The range being written: from the open, then from each nextRange(). */
+  private rangeOffset: number;
+  private rangeLength: number;
+  /** Old content of the edge blocks of the range, read and verified when it began. */
+  private edges = new Map<number, Buffer>();
   /** Something reached the file: a failed write must then persist a meta that matches it. */
   private touched = false;
   /** A block write failed: nobody knows what the file holds. */
@@ -89,6 +92,8 @@ export class FileChunkWriter implements ChunkWriter {
     this.handle = p.st.handle;
     this.work = { version: p.meta.version, lengthBytes: p.meta.lengthBytes, crcs: p.meta.crcs.slice(), stored: storedWordsOf(p.meta) };
     this.blocks = new BlockAssembler(p.offsetBytes, prefix);
+    this.rangeOffset = p.offsetBytes;
+    this.rangeLength = p.lengthBytes;
     this.fileBytes = p.meta.lengthBytes;
   }
 
@@ -122,8 +127,8 @@ export class FileChunkWriter implements ChunkWriter {
   write(data: Buffer): Promise<void> {
     return this.queue(async () => {
       if (this.closed) throw new DfsError('INTERNAL', 'write after the writer closed');
-      if (this.blocks.positionBytes + data.length > this.p.offsetBytes + this.p.lengthBytes) {
-        throw new DfsError('BAD_FRAME', `more data than the announced ${this.p.lengthBytes} bytes`);
+      if (this.blocks.positionBytes + data.length > this.rangeOffset + this.rangeLength) {
+        throw new DfsError('BAD_FRAME', `more data than the announced ${this.rangeLength} bytes`);
       }
       const whole = this.blocks.push(data);
       if (whole.length > 0) await this.putBlocks(whole);
@@ -217,10 +222,42 @@ export class FileChunkWriter implements ChunkWriter {
     this.earlySync = this.p.fh.datasync().catch(() => undefined).finally(() => { this.earlySyncRunning = false; });
   }
 
+  /**
+   * Ends the current range (its unfinished last block is written) and goes on at another range
+   * of the chunk, after it, in the same write: one lock, one open file and one meta update for
+   * all ranges (WriteHeader.ranges). Must follow a complete range.
+   */
+  nextRange(offsetBytes: number, lengthBytes: number): Promise<void> {
+    return this.queue(async () => {
+      if (this.closed) throw new DfsError('INTERNAL', 'nextRange after the writer closed');
+      checkRange(offsetBytes, lengthBytes);
+      const end = this.rangeOffset + this.rangeLength;
+      if (this.blocks.positionBytes !== end) throw new DfsError('BAD_FRAME', `range ended after ${this.blocks.positionBytes - this.rangeOffset} of ${this.rangeLength} bytes`);
+      if (offsetBytes < end) throw new DfsError('EINVAL', `range at ${offsetBytes} overlaps or precedes the one ending at ${end}`);
+      if (this.rangeLength > 0) await this.putLastBlock();
+      // the new range's edge blocks as the file holds them now (earlier ranges included)
+      const edges = new Map<number, Buffer>();
+      let prefix: Buffer | undefined;
+      if (lengthBytes > 0) {
+        const first = Math.floor(offsetBytes / BLOCK_BYTES);
+        if (offsetBytes % BLOCK_BYTES !== 0 && first * BLOCK_BYTES < this.work.lengthBytes) edges.set(first, prefix = await this.readCurrentBlock(first));
+        const rangeEnd = offsetBytes + lengthBytes;
+        const last = Math.floor(rangeEnd / BLOCK_BYTES);
+        if (rangeEnd % BLOCK_BYTES !== 0 && rangeEnd < this.work.lengthBytes && !edges.has(last)) edges.set(last, await this.readCurrentBlock(last));
+      }
+      this.edges = edges;
+      this.blocks = new BlockAssembler(offsetBytes, prefix);
+      this.rangeOffset = offsetBytes;
+      this.rangeLength = lengthBytes;
+      this.lastBlockWritten = false;
+    });
+  }
+
   commit(setLengthBytes?: number, sync = true): Promise<number> {
     return this.queue(async () => {
       if (this.closed) throw new DfsError('INTERNAL', 'commit after the writer closed');
-      const { offsetBytes: offset, lengthBytes: length } = this.p;
+      const offset = this.rangeOffset;
+      const length = this.rangeLength;
       try {
         const pos = this.blocks.positionBytes;
         if (pos !== offset + length) throw new DfsError('BAD_FRAME', `write ended after ${pos - offset} of ${length} bytes`);
@@ -277,7 +314,7 @@ export class FileChunkWriter implements ChunkWriter {
   private async repair(): Promise<void> {
     try {
       if (this.writeError) throw this.writeError;
-      if (!this.lastBlockWritten && this.blocks.positionBytes > this.p.offsetBytes) await this.putLastBlock();
+      if (!this.lastBlockWritten && this.blocks.positionBytes > this.rangeOffset) await this.putLastBlock();
       if (!this.touched) return; // nothing reached the disk
       await this.fitFileLength();
       await this.p.fh.sync();

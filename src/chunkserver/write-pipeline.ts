@@ -29,6 +29,7 @@ import type { WriteHeader__Output } from '../generated/dfs/WriteHeader';
 import type { WriteReply, WriteReply__Output } from '../generated/dfs/WriteReply';
 import type { ChunkWriter } from './chunk-store';
 import { checkHandle } from './chunk-meta';
+import { checkRanges, RangesWriter } from './ranges-writer';
 import { FRAME_BYTES_MAX, type ChunkserverContext } from './context';
 
 /** Frames handed to grpc for the downstream but not yet flushed to its transport. */
@@ -170,7 +171,14 @@ class WritePipeline {
       throw new DfsError('EINVAL', `invalid set_length ${setLength}`);
     }
     if (!h.fromPrimary) this.ctx.leases.check(h.handle, h.version);
-    const writer = await this.ctx.store.openWriter(h.handle, h.version, h.offset, h.length);
+    const ranges = h.ranges.map((r) => ({ offset: Number(r.offset), length: Number(r.length) }));
+    if (ranges.length > 0) {
+      if (ranges[0].offset !== h.offset) throw new DfsError('EINVAL', `offset ${h.offset} is not the first range's (${ranges[0].offset})`);
+      checkRanges(ranges, h.length);
+    }
+    const writer = ranges.length > 0
+      ? await RangesWriter.open(this.ctx.store, h.handle, h.version, ranges)
+      : await this.ctx.store.openWriter(h.handle, h.version, h.offset, h.length);
     this.writer = writer;
     this.writerOwned = true;
     if (this.state !== 'OPENING') {
@@ -195,7 +203,7 @@ class WritePipeline {
     const forwarded: WriteFrame = {
       header: {
         handle: h.handle, version: h.version, offset: h.offset, length: h.length,
-        chain: h.chain.slice(1), fromPrimary: true, setLength: setLengthOf(h), noSync: h.noSync,
+        chain: h.chain.slice(1), fromPrimary: true, setLength: setLengthOf(h), ranges: h.ranges,
       },
       data: Buffer.alloc(0),
       crc32c: 0,
@@ -276,7 +284,7 @@ class WritePipeline {
     this.downstream?.end();
     this.writerOwned = false;
     const [local, remote] = await Promise.allSettled([
-      this.writer!.commit(setLengthOf(this.header), !this.header.noSync),
+      this.writer!.commit(setLengthOf(this.header)),
       this.downstreamReply ?? Promise.resolve(undefined),
     ]);
     if (local.status === 'rejected') {

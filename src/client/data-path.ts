@@ -47,8 +47,8 @@ export interface ChunkWrite {
   offset: number;
   length: number;
   setLength?: number;
-  /** Acknowledged without fsync (see WriteHeader.no_sync). */
-  noSync?: boolean;
+  /** Several ranges (WriteHeader.ranges): `offset` is the first's, `length` their sum; the frames carry them in order. */
+  ranges?: Array<{ offset: number; length: number }>;
 }
 
 const log = logger('client');
@@ -120,7 +120,7 @@ export class DataPath {
         lease = await this.lease(ino, index, exclude, refused);
         const [primary, ...chain] = lease.chunk!.replicas;
         if (!primary) throw new DfsError('NO_SERVERS', `chunk ${index} of inode ${ino}: lease without replicas`);
-        const header = { handle: lease.chunk!.handle, version: lease.chunk!.version, offset: w.offset, length: w.length, chain, fromPrimary: false, setLength: w.setLength, noSync: w.noSync ?? false };
+        const header = { handle: lease.chunk!.handle, version: lease.chunk!.version, offset: w.offset, length: w.length, chain, fromPrimary: false, setLength: w.setLength, ranges: w.ranges ?? [] };
         return await writeChunkOnce(this.channel(primary.address), header, frames(), this.config.client.dataTimeoutMs);
       } catch (e) {
         const err = asDfsError(e);

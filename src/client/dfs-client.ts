@@ -311,13 +311,34 @@ export class DfsClient implements DfsClientApi {
     return out;
   }
 
-  async writeRange(ino: number, offset: number, data: Buffer, chunkSizeBytes?: number, syncChunk?: (index: number) => boolean): Promise<void> {
+  async writeRange(ino: number, offset: number, data: Buffer, chunkSizeBytes?: number): Promise<void> {
     const chunkSize = chunkSizeBytes !== undefined && chunkSizeBytes > 0 ? chunkSizeBytes : (await this.data.fileAttr(ino)).chunkSize;
     const frameBytes = this.config.client.frameBytes;
     await mapLimit(splitRange(offset, data.length, chunkSize), this.config.client.parallelChunks, async (piece) => {
       const part = data.subarray(piece.rangeOffset, piece.rangeOffset + piece.length);
-      const noSync = syncChunk !== undefined && !syncChunk(piece.index);
-      await this.data.writeChunk(ino, piece.index, { offset: piece.chunkOffset, length: piece.length, noSync }, () => frameSlices(part, frameBytes));
+      await this.data.writeChunk(ino, piece.index, { offset: piece.chunkOffset, length: piece.length }, () => frameSlices(part, frameBytes));
+    });
+  }
+
+  async writeRanges(ino: number, runs: Array<{ offset: number; data: Buffer }>, chunkSizeBytes?: number): Promise<void> {
+    if (runs.length === 0) return;
+    const chunkSize = chunkSizeBytes !== undefined && chunkSizeBytes > 0 ? chunkSizeBytes : (await this.data.fileAttr(ino)).chunkSize;
+    const frameBytes = this.config.client.frameBytes;
+    const byChunk = new Map<number, Array<{ chunkOffset: number; data: Buffer }>>();
+    for (const run of [...runs].sort((a, b) => a.offset - b.offset)) {
+      for (const piece of splitRange(run.offset, run.data.length, chunkSize)) {
+        const parts = byChunk.get(piece.index) ?? [];
+        parts.push({ chunkOffset: piece.chunkOffset, data: run.data.subarray(piece.rangeOffset, piece.rangeOffset + piece.length) });
+        byChunk.set(piece.index, parts);
+      }
+    }
+    await mapLimit([...byChunk], this.config.client.parallelChunks, async ([index, parts]) => {
+      const ranges = parts.map((p) => ({ offset: p.chunkOffset, length: p.data.length }));
+      const length = ranges.reduce((n, r) => n + r.length, 0);
+      const w = { offset: ranges[0].offset, length, ranges: ranges.length > 1 ? ranges : undefined };
+      await this.data.writeChunk(ino, index, w, function* () {
+        for (const p of parts) yield* frameSlices(p.data, frameBytes);
+      });
     });
   }
 

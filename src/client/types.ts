@@ -127,12 +127,13 @@ export interface DfsClientApi {
    * call commitWrite after. `chunkSizeBytes`, when the caller knows the file's chunk size (an open
    * handle's attributes), saves the GetChunks round trip that would look it up.
    */
+  writeRange(ino: number, offset: number, data: Buffer, chunkSizeBytes?: number): Promise<void>;
   /**
-   * `syncChunk(index)` false: the replicas of that chunk acknowledge without fsync (WriteHeader
-   * no_sync); the caller then writes the chunk once more with sync before it reports durability.
-   * Default: every chunk synced.
+   * writeRange of several disjoint runs at once: the pieces of each chunk go in one chunk write
+   * (WriteHeader.ranges: one trip down the chain, one round of fsyncs per chunk). Resolves when
+   * every replica has all of it durably.
    */
-  writeRange(ino: number, offset: number, data: Buffer, chunkSizeBytes?: number, syncChunk?: (index: number) => boolean): Promise<void>;
+  writeRanges(ino: number, runs: Array<{ offset: number; data: Buffer }>, chunkSizeBytes?: number): Promise<void>;
   /** size = max(size, minSize), mtime = given or now. */
   commitWrite(ino: number, minSize: number, mtimeMs?: number): Promise<Attr>;
   /** Forgets cached chunk locations and attributes of an inode (close-to-open: called on open). */

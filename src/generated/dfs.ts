@@ -9,6 +9,7 @@ import type { BalanceRequest as _dfs_BalanceRequest, BalanceRequest__Output as _
 import type { BalanceServer as _dfs_BalanceServer, BalanceServer__Output as _dfs_BalanceServer__Output } from './dfs/BalanceServer';
 import type { BeginUploadReply as _dfs_BeginUploadReply, BeginUploadReply__Output as _dfs_BeginUploadReply__Output } from './dfs/BeginUploadReply';
 import type { BeginUploadRequest as _dfs_BeginUploadRequest, BeginUploadRequest__Output as _dfs_BeginUploadRequest__Output } from './dfs/BeginUploadRequest';
+import type { ByteRange as _dfs_ByteRange, ByteRange__Output as _dfs_ByteRange__Output } from './dfs/ByteRange';
 import type { ChunkInfo as _dfs_ChunkInfo, ChunkInfo__Output as _dfs_ChunkInfo__Output } from './dfs/ChunkInfo';
 import type { ChunkLease as _dfs_ChunkLease, ChunkLease__Output as _dfs_ChunkLease__Output } from './dfs/ChunkLease';
 import type { ChunkRef as _dfs_ChunkRef, ChunkRef__Output as _dfs_ChunkRef__Output } from './dfs/ChunkRef';
@@ -89,6 +90,7 @@ export interface ProtoGrpcType {
     BalanceServer: MessageTypeDefinition<_dfs_BalanceServer, _dfs_BalanceServer__Output>
     BeginUploadReply: MessageTypeDefinition<_dfs_BeginUploadReply, _dfs_BeginUploadReply__Output>
     BeginUploadRequest: MessageTypeDefinition<_dfs_BeginUploadRequest, _dfs_BeginUploadRequest__Output>
+    ByteRange: MessageTypeDefinition<_dfs_ByteRange, _dfs_ByteRange__Output>
     ChunkInfo: MessageTypeDefinition<_dfs_ChunkInfo, _dfs_ChunkInfo__Output>
     ChunkLease: MessageTypeDefinition<_dfs_ChunkLease, _dfs_ChunkLease__Output>
     ChunkProblem: EnumTypeDefinition

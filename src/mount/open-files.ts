@@ -218,21 +218,9 @@ export class OpenFiles {
   private async runFlush(f: OpenInode, batch: DirtyExtents): Promise<void> {
     try {
       if (f.error) return; // the data after a failed flush is dropped, the error stays
-      const runs = batch.runs();
-      const cs = f.knownChunkSizeBytes;
-      // Only the last run that touches a chunk is written with fsync: its data, meta and folder
-      // fsyncs make the chunk's earlier writes of this batch durable too (they went no_sync), so
-      // a batch of scattered extents costs one fsync per chunk, not one per extent. Without the
-      // file's chunk size the mapping is not known, and every run is synced.
-      const lastRunOfChunk = new Map<number, number>();
-      if (cs > 0) {
-        runs.forEach((run, i) => {
-          for (let c = Math.floor(run.offset / cs); c <= Math.floor((run.offset + run.data.length - 1) / cs); c++) lastRunOfChunk.set(c, i);
-        });
-      }
-      for (const [i, run] of runs.entries()) {
-        await this.client.writeRange(f.ino, run.offset, run.data, cs, cs > 0 ? (c) => lastRunOfChunk.get(c) === i : undefined);
-      }
+      // one chunk write per chunk with all its runs (WriteHeader.ranges): one trip down the chain
+      // and one round of fsyncs per chunk, however scattered the extents are
+      await this.client.writeRanges(f.ino, batch.runs(), f.knownChunkSizeBytes);
       const attr = await this.client.commitWrite(f.ino, batch.end, Date.now());
       f.sizeBytes = Number(attr.size);
     } catch (e) {

@@ -58,8 +58,8 @@ export class FakeClient implements DfsClientApi {
   readonly calls = new Map<string, number>();
   /** Bytes per writeRange call, in order. */
   readonly writeSizes: number[] = [];
-  /** Per writeRange call: whether its (first) chunk was written with sync. */
-  readonly writeSyncs: boolean[] = [];
+  /** Runs per writeRanges call, in order. */
+  readonly rangeCounts: number[] = [];
   /** The master's lock service; two fakes given the same one (and other sessions) exclude each other. */
   locks = new LockService();
   lockSession = 'fake-session';
@@ -422,11 +422,15 @@ export class FakeClient implements DfsClientApi {
     return out;
   }
 
-  async writeRange(ino: number, offset: number, data: Buffer, chunkSizeBytes?: number, syncChunk?: (index: number) => boolean): Promise<void> {
+  async writeRanges(ino: number, runs: Array<{ offset: number; data: Buffer }>): Promise<void> {
+    this.count('writeRanges');
+    this.rangeCounts.push(runs.length);
+    for (const run of runs) await this.writeRange(ino, run.offset, run.data);
+  }
+
+  async writeRange(ino: number, offset: number, data: Buffer): Promise<void> {
     this.count('writeRange');
     this.writeSizes.push(data.length);
-    const cs = chunkSizeBytes && chunkSizeBytes > 0 ? chunkSizeBytes : this.chunkSizeBytes;
-    this.writeSyncs.push(syncChunk === undefined || syncChunk(Math.floor(offset / cs)));
     await this.delay();
     if (this.faults.writeRange) throw new DfsError(this.faults.writeRange, 'injected write fault');
     const n = this.fileByIno(ino);

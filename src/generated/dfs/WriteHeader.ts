@@ -1,6 +1,7 @@
 // Original file: /work/main/proto/dfs.proto
 
 import type { ChunkReplica as _dfs_ChunkReplica, ChunkReplica__Output as _dfs_ChunkReplica__Output } from '../dfs/ChunkReplica';
+import type { ByteRange as _dfs_ByteRange, ByteRange__Output as _dfs_ByteRange__Output } from '../dfs/ByteRange';
 import type { Long } from '@grpc/proto-loader';
 
 export interface WriteHeader {
@@ -30,11 +31,13 @@ export interface WriteHeader {
    */
   'setLength'?: (number | string | Long);
   /**
-   * Acknowledge once the data and meta are written, without fsync: a later synced write of the
-   * same chunk (whose fsyncs cover everything before it) makes them durable. The mount sends
-   * every write of a flush but the last one per chunk this way.
+   * Several ranges of the chunk in one write (a flush of scattered extents): the frames carry
+   * their data one after the other, in this order (ascending, not overlapping, none empty);
+   * `offset` is ranges[0].offset and `length` the sum of their lengths. Each range is written
+   * as one write of its own; only the last one is fsync'd, which covers them all.
+   * Empty: the single range (offset, length).
    */
-  'noSync'?: (boolean);
+  'ranges'?: (_dfs_ByteRange)[];
   '_setLength'?: "setLength";
 }
 
@@ -65,10 +68,12 @@ export interface WriteHeader__Output {
    */
   'setLength'?: (number);
   /**
-   * Acknowledge once the data and meta are written, without fsync: a later synced write of the
-   * same chunk (whose fsyncs cover everything before it) makes them durable. The mount sends
-   * every write of a flush but the last one per chunk this way.
+   * Several ranges of the chunk in one write (a flush of scattered extents): the frames carry
+   * their data one after the other, in this order (ascending, not overlapping, none empty);
+   * `offset` is ranges[0].offset and `length` the sum of their lengths. Each range is written
+   * as one write of its own; only the last one is fsync'd, which covers them all.
+   * Empty: the single range (offset, length).
    */
-  'noSync': (boolean);
+  'ranges': (_dfs_ByteRange__Output)[];
   '_setLength'?: "setLength";
 }
