@@ -348,7 +348,12 @@ const PERMISSIONS: Record<string, Case[]> = {
   'suid clearing': [
     { name: 'a write by a non-owner clears setuid', code: `w('f'); os.chmod('f', 0o4777); user(); w('f', b'data'); st('f')` },
     { name: 'a write by a non-owner clears setgid on a group-executable file', code: `w('f'); os.chmod('f', 0o2777); user(); w('f', b'data'); st('f')` },
-    { name: 'a write by a non-member clears setgid without group execute', code: `w('f'); os.chmod('f', 0o2766); user(); w('f', b'data'); st('f')`, todo: 'the kernel\'s FUSE write path clears S_ISGID only on group-executable files; local file systems also drop it for a writer outside the file\'s group' },
+    { name: 'a write by a non-member clears setgid without group execute', code: `w('f'); os.chmod('f', 0o2766); user(); w('f', b'data'); st('f')` },
+    { name: 'a write (no O_TRUNC) by a non-member clears setgid without group execute', code: `w('f'); os.chmod('f', 0o2766); user(); fd = os.open('f', os.O_WRONLY); os.write(fd, b'zz'); os.close(fd); st('f')` },
+    { name: 'a truncate by a non-member clears setgid without group execute', code: `w('f', b'data'); os.chmod('f', 0o2766); user(); r(os.truncate, 'f', 2); st('f')` },
+    { name: 'a write by a member of the file\'s group keeps setgid without group execute', code: `w('f'); os.chown('f', 0, 65534); os.chmod('f', 0o2766); user(); w('f', b'data'); st('f')` },
+    { name: 'a write by a supplementary member of the file\'s group keeps setgid without group execute', code: `w('f'); os.chown('f', 0, 1234); os.chmod('f', 0o2766); user(groups=(1234,)); w('f', b'data'); st('f')` },
+    { name: 'a write by root keeps setgid without group execute', code: `w('f'); os.chmod('f', 0o2766); w('f', b'data'); st('f')` },
     { name: 'a write by the owner clears its own setuid', code: `w('f'); os.chown('f', U, G); os.chmod('f', 0o4755); user(); w('f', b'data'); st('f')` },
     { name: 'a write by root keeps setuid', code: `w('f'); os.chmod('f', 0o6755); w('f', b'data'); st('f')` },
     { name: 'truncate by a non-owner clears setuid', code: `w('f', b'abc'); os.chmod('f', 0o6777); user(); r(os.truncate, 'f', 1); st('f')` },

@@ -20,7 +20,8 @@ import type { Attr, DfsClientApi, SpecialFileType } from '../client/types';
 import { attrToStat, isWritable, O_APPEND, O_TRUNC, statFsToFuse } from './fuse-stat';
 import { LOCK_UN, type MountLocks } from './locks';
 import type { OpenFiles } from './open-files';
-import { newInodeOwner, PERMISSION_BITS, type NewInodeOwner } from './ownership';
+import { dropsSetgid, newInodeOwner, PERMISSION_BITS, S_ISGID, type NewInodeOwner } from './ownership';
+import { readFile } from 'node:fs/promises';
 import { DirCursors } from './dir-cursors';
 import { constants as os } from 'node:os';
 
@@ -99,6 +100,16 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     if ((mode & PERMISSION_BITS) === 0 && (attr.mode & PERMISSION_BITS) !== 0) await client.setAttr({ ino: attr.ino, path: '', mode: 0 });
   }
 
+  /** Clears S_ISGID where FUSE's own clearing misses it (ownership.ts, dropsSetgid). */
+  async function dropSetgidOfOutsider(path: string, ctx: FuseContext): Promise<void> {
+    const attr = await client.stat(path);
+    if (!dropsSetgid(attr.mode, attr.gid, ctx, [])) return; // cheap checks first, then its groups
+    const groups = await supplementaryGroups(ctx.pid);
+    if (groups && dropsSetgid(attr.mode, attr.gid, ctx, groups)) {
+      await client.setAttr({ path, mode: attr.mode & PERMISSION_BITS & ~S_ISGID });
+    }
+  }
+
   /** Writes pending in this mount for the inode at `path` go out first (cp -p sets mtime before close). */
   async function drainPath(path: string): Promise<void> {
     if (files.openCount === 0) return;
@@ -169,10 +180,14 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       await drainPath(path);
       await client.setAttr({ path, ...timeChange(atime, 'atime'), ...timeChange(mtime, 'mtime') });
     }),
-    truncate: (path, size, _ctx, cb) => reply('truncate', path, cb, async () => {
+    truncate: (path, size, ctx, cb) => reply('truncate', path, cb, async () => {
+      await dropSetgidOfOutsider(path, ctx);
       await files.truncate(Number((await client.stat(path)).ino), size);
     }),
-    ftruncate: (path, fd, size, _ctx, cb) => reply('ftruncate', path, cb, async () => void (await files.truncate(files.get(fd).file.ino, size))),
+    ftruncate: (path, fd, size, ctx, cb) => reply('ftruncate', path, cb, async () => {
+      await dropSetgidOfOutsider(path, ctx);
+      await files.truncate(files.get(fd).file.ino, size);
+    }),
 
     create: (path, mode, ctx, cb) => reply('create', path, cb, async () => {
       // Create registers the open in the session and returns the attributes: no Open RPC (it
@@ -205,7 +220,15 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       return [h.fd];
     }),
     read: (path, fd, buf, len, pos, _ctx, cb) => reply('read', path, cb, () => files.read(files.get(fd), pos, buf.subarray(0, len))),
-    write: (path, fd, buf, len, pos, writepage, _ctx, cb) => reply('write', path, cb, () => files.write(files.get(fd), pos, buf.subarray(0, len), writepage)),
+    write: (path, fd, buf, len, pos, writepage, ctx, cb) => reply('write', path, cb, async () => {
+      const h = files.get(fd);
+      if (!writepage && !h.setgidChecked) {
+        h.setgidChecked = true;
+        // the mode and group seen at open: no round trip unless the file is setgid
+        if (dropsSetgid(h.openMode, h.openGid, ctx, [])) await dropSetgidOfOutsider(path, ctx);
+      }
+      return files.write(h, pos, buf.subarray(0, len), writepage);
+    }),
     flush: (path, fd, _ctx, cb) => reply('flush', path, cb, () => files.drainHandle(files.get(fd))),
     fsync: (path, _datasync, fd, _ctx, cb) => reply('fsync', path, cb, () => files.drainHandle(files.get(fd))),
     release: (path, fd, flockOwner, _ctx, cb) => reply('release', path, cb, async () => {
@@ -244,4 +267,18 @@ function lockOps(locks: MountLocks, files: OpenFiles, log: Logger): Pick<FuseOps
       locks.flock(ino, op, owner, ctx, ctx.signal).then((code) => cb(code), (e) => cb(failed('flock', path, e)));
     },
   };
+}
+
+/**
+ * The supplementary groups of process `pid` (the FUSE request's caller), from /proc (never the
+ * mount itself); undefined for a process already gone (then nothing is cleared).
+ */
+async function supplementaryGroups(pid: number): Promise<number[] | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const line = status.split('\n').find((l) => l.startsWith('Groups:')) ?? '';
+    return line.slice('Groups:'.length).trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return undefined;
+  }
 }

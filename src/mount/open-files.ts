@@ -75,6 +75,11 @@ export interface Handle {
   path: string;
   /** Where the last read ended: sequential detection for read-ahead. */
   nextReadOffset: number;
+  /** The first write through this handle checked the setgid rule (fuse-ops.ts). */
+  setgidChecked?: boolean;
+  /** Mode and group of the file when the handle was opened. */
+  readonly openMode: number;
+  readonly openGid: number;
 }
 
 /** The errno-bearing error a failed flush turns into for the application. */
@@ -123,7 +128,10 @@ export class OpenFiles {
     else if (f.localEnd === 0) f.sizeBytes = Number(attr.size);
     f.handles++;
     while (this.handles.has(this.nextFd) || this.nextFd === 0) this.nextFd = (this.nextFd + 1) % 0x7fffffff;
-    const h: Handle = { fd: this.nextFd++, file: f, append: flags.append, writable: flags.writable, path, nextReadOffset: 0 };
+    const h: Handle = {
+      fd: this.nextFd++, file: f, append: flags.append, writable: flags.writable, path, nextReadOffset: 0,
+      openMode: attr.mode, openGid: attr.gid,
+    };
     this.handles.set(h.fd, h);
     return h;
   }
