@@ -128,6 +128,14 @@ test('Mount: an open file keeps working after unlink until close', async () => {
   assert.equal(m.client.openInodes().length, 0, 'every open released');
 });
 
+test('Mount: every descriptor of a file opened twice is released in the session', async () => {
+  await m.ok('printf x > "$M/twice"');
+  await m.ok('exec 3<"$M/twice" 4<"$M/twice"; cat <&3 <&4 >/dev/null; exec 3<&- 4<&-');
+  const deadline = Date.now() + 5000;
+  while (m.client.openInodes().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(m.client.openInodes(), [], 'both opens released (an inode left open is never collected after unlink)');
+});
+
 test('Mount: symlinks, chmod, touch -d', async () => {
   await m.ok('echo t > "$M/target" && ln -s target "$M/link" && test "$(readlink "$M/link")" = target && test "$(cat "$M/link")" = t');
   await m.ok('touch -d "2001-02-03 04:05:06" "$M/target" && chmod 600 "$M/target"');

@@ -220,6 +220,10 @@ const SUITE: Record<string, Case[]> = {
     { name: 'a missing name is ENOENT', code: `r(os.unlink, 'nope')` },
     { name: 'changes the directory mtime', code: `w('a'); changed('.', os.unlink, 'a')` },
     { name: 'an open file stays readable', code: `w('a', b'still'); f = open('a', 'rb'); r(os.unlink, 'a'); say('read: %r' % f.read()); f.close(); ls()` },
+    { name: 'an open file leaves no name behind; the descriptor reads, writes, fstats (nlink 0) and truncates', code: `os.mkdir('d'); w('d/a', b'x'); fd = os.open('d/a', os.O_RDWR); os.unlink('d/a'); say(repr(os.listdir('d'))); os.write(fd, b'yz'); os.lseek(fd, 0, 0); say(repr(os.read(fd, 10))); s = os.fstat(fd); say('nlink %d size %d' % (s.st_nlink, s.st_size)); os.ftruncate(fd, 1); say('size %d' % os.fstat(fd).st_size); os.fchmod(fd, 0o600); say('mode %o' % (os.fstat(fd).st_mode & 0o777)); os.close(fd); say(repr(os.listdir('d')))` },
+    { name: 'an open unlinked file: its folder can be removed, the descriptor still reads and writes', code: `os.mkdir('d'); w('d/a', b'x'); fd = os.open('d/a', os.O_RDWR); os.unlink('d/a'); r(os.rmdir, 'd'); os.write(fd, b'yz'); os.lseek(fd, 0, 0); say(repr(os.read(fd, 10))); os.ftruncate(fd, 1); os.lseek(fd, 0, 0); say(repr(os.read(fd, 10))); os.close(fd); say(repr(os.listdir('.')))` },
+    { name: 'one of two links unlinked while open: the descriptor and the other name show nlink 1', code: `w('a', b'x'); fd = os.open('a', os.O_RDONLY); os.link('a', 'b'); os.unlink('a'); say('fd nlink %d' % os.fstat(fd).st_nlink); st('b'); os.close(fd); ls()` },
+    { name: 'a file renamed over while open: the old one stays readable, no name behind', code: `w('a', b'old'); w('b', b'new'); fd = os.open('a', os.O_RDONLY); os.rename('b', 'a'); say(repr(sorted(os.listdir('.')))); say(repr(os.read(fd, 10))); say('nlink %d' % os.fstat(fd).st_nlink); os.close(fd); cat('a')` },
   ],
   mkdir: [
     { name: 'nlink 2, parent +1', code: `r(os.mkdir, 'd'); st('d'); st('.')` },

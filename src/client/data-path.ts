@@ -87,8 +87,9 @@ export class DataPath {
   }
 
   /** Attributes of a file as known by its cached locations (page 0), fetched when missing. */
-  async fileAttr(ino: number): Promise<Attr__Output> {
-    return (await this.page(ino, 0, false)).attr;
+  /** The file's attributes from its first location page (`refresh`: asked again). */
+  async fileAttr(ino: number, refresh = false): Promise<Attr__Output> {
+    return (await this.page(ino, 0, refresh)).attr;
   }
 
   /** The location of chunk `index`, or undefined for a hole; `refresh` bypasses the cache. */

@@ -200,6 +200,16 @@ export class DfsClient implements DfsClientApi {
     return attr;
   }
 
+  async openIno(ino: number): Promise<Attr> {
+    const attr = await this.call('Open', { path: '', ino, sessionId: this.sessionId });
+    if (this.sessionId !== '') this.openInos.set(attr.ino, (this.openInos.get(attr.ino) ?? 0) + 1);
+    return attr;
+  }
+
+  async statIno(ino: number): Promise<Attr> {
+    return this.data.fileAttr(ino, true);
+  }
+
   async release(ino: number): Promise<void> {
     const left = (this.openInos.get(ino) ?? 1) - 1;
     if (left > 0) this.openInos.set(ino, left);

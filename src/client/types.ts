@@ -95,6 +95,10 @@ export interface DfsClientApi {
   /** Stat + register an open handle of this client's session on the inode. */
   open(path: string): Promise<Attr>;
   release(ino: number): Promise<void>;
+  /** open() of inode `ino`, which may have no name left (one unlinked while open in this session). */
+  openIno(ino: number): Promise<Attr>;
+  /** Fresh attributes of inode `ino` (also of one unlinked while open in this session). */
+  statIno(ino: number): Promise<Attr>;
   /**
    * Ends this client's session on the master (the mount unmounts): its locks and open files go
    * now instead of after cluster.sessionTimeoutMs, and KeepSession stops. A no-op without a session.

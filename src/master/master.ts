@@ -219,7 +219,8 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     }),
     Open: unary(async (req) => {
       for (let attempt = 0; ; attempt++) {
-        const f = ns.lookup(req.path);
+        const ino = Number(req.ino);
+        const f = req.path === '' && ino > 0 ? { ino, rec: ns.inode(ino) } : ns.lookup(req.path);
         if (!req.sessionId) return ns.attr(f.ino, f.rec);
         sessions.open(req.sessionId, f.ino, clock.nowMs());
         // A write transaction that decided before this registration (a rename over this inode,

@@ -17,12 +17,15 @@ import { UTIME_NOW, UTIME_OMIT } from './native/fuse-binding';
 import { errnoOf } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { Attr, DfsClientApi, SpecialFileType } from '../client/types';
+import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
 import { attrToStat, isWritable, O_APPEND, O_TRUNC, statFsToFuse } from './fuse-stat';
 import { LOCK_UN, type MountLocks } from './locks';
 import type { OpenFiles } from './open-files';
 import { dropsSetgid, newInodeOwner, PERMISSION_BITS, S_ISGID, type NewInodeOwner } from './ownership';
 import { readFile } from 'node:fs/promises';
 import { DirCursors } from './dir-cursors';
+import { HiddenNames, isHiddenName } from './hidden-names';
+import { DfsError } from '../common/errors';
 import { constants as os } from 'node:os';
 
 type Reply = (code: number, ...values: any[]) => void;
@@ -59,6 +62,7 @@ function timeChange(t: FuseTimespec, key: 'atime' | 'mtime'): Record<string, unk
  * lock and flock operations; without it the kernel keeps locks local to this machine.
  */
 export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, locks?: MountLocks): FuseOps {
+  const hidden = new HiddenNames();
   const dirs = new DirCursors(client, (attr) => attrToStat(attr, files.reportedSize(attr)));
   /** Runs `work`; an array result is the reply's values after code 0, a number is the code. */
   function reply(op: string, path: string, cb: Reply, work: () => Promise<unknown[] | number | void>): void {
@@ -81,9 +85,34 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     }
   }
 
-  async function statOf(path: string): Promise<FuseStat> {
-    const attr = await client.stat(path);
-    return attrToStat(attr, files.reportedSize(attr));
+  /**
+   * The inode behind a path that is no name in the master: a libfuse hidden name (hidden-names.ts),
+   * or no path at all (an open file whose folder went away) with the handle `fd`.
+   */
+  function inoBehind(path: string, fd?: number): number | undefined {
+    if (path !== '') return hidden.inoOf(path);
+    if (fd === undefined) throw new DfsError('ENOENT', 'no path and no file handle');
+    return files.get(fd).file.ino;
+  }
+
+  function attrAt(path: string, fd?: number): Promise<Attr> {
+    const ino = inoBehind(path, fd);
+    return ino === undefined ? client.stat(path) : client.statIno(ino);
+  }
+
+  function setAttrAt(path: string, change: Omit<SetAttrRequest, 'path' | 'ino'>, fd?: number): Promise<Attr> {
+    const ino = inoBehind(path, fd);
+    return client.setAttr(ino === undefined ? { ...change, path } : { ...change, ino, path: '' });
+  }
+
+  async function statOf(path: string, fd?: number): Promise<FuseStat> {
+    const ino = inoBehind(path, fd);
+    const attr = ino === undefined ? await client.stat(path) : await client.statIno(ino);
+    const st = attrToStat(attr, files.reportedSize(attr));
+    // libfuse takes one off st_nlink of its hidden nodes (it counts the hidden name, which the
+    // master never had): an unlinked open file shows its true count, 0 when no name is left
+    if (ino !== undefined) st.nlink = attr.nlink + 1;
+    return st;
   }
 
   /** Owner, group and mode of a new inode at `path` created by `ctx` (reads the parent's attributes). */
@@ -101,26 +130,26 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
   }
 
   /** Clears S_ISGID where FUSE's own clearing misses it (ownership.ts, dropsSetgid). */
-  async function dropSetgidOfOutsider(path: string, ctx: FuseContext): Promise<void> {
-    const attr = await client.stat(path);
+  async function dropSetgidOfOutsider(path: string, ctx: FuseContext, fd?: number): Promise<void> {
+    const attr = await attrAt(path, fd);
     if (!dropsSetgid(attr.mode, attr.gid, ctx, [])) return; // cheap checks first, then its groups
     const groups = await supplementaryGroups(ctx.pid);
     if (groups && dropsSetgid(attr.mode, attr.gid, ctx, groups)) {
-      await client.setAttr({ path, mode: attr.mode & PERMISSION_BITS & ~S_ISGID });
+      await setAttrAt(path, { mode: attr.mode & PERMISSION_BITS & ~S_ISGID }, fd);
     }
   }
 
   /** Writes pending in this mount for the inode at `path` go out first (cp -p sets mtime before close). */
   async function drainPath(path: string): Promise<void> {
     if (files.openCount === 0) return;
-    const f = files.inode(Number((await client.stat(path)).ino));
+    const f = files.inode(Number((await attrAt(path)).ino));
     if (f) await files.drain(f, false);
   }
 
   return {
     init: (cb) => cb(0),
     getattr: (path, _ctx, cb) => reply('getattr', path, cb, async () => [await statOf(path)]),
-    fgetattr: (path, _fd, _ctx, cb) => reply('fgetattr', path, cb, async () => [await statOf(path)]),
+    fgetattr: (path, fd, _ctx, cb) => reply('fgetattr', path, cb, async () => [await statOf(path, fd)]),
     statfs: (path, _ctx, cb) => reply('statfs', path, cb, async () => [statFsToFuse(await client.statFs())]),
 
     opendir: (path, _flags, _ctx, cb) => reply('opendir', path, cb, async () => [dirs.openHandle()]),
@@ -135,8 +164,21 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       await zeroModeFixed(await client.mkdir(path, o), o.mode);
     }),
     rmdir: (path, _ctx, cb) => reply('rmdir', path, cb, () => client.delete(path, { kind: 'DIR_ONLY' })),
-    unlink: (path, _ctx, cb) => reply('unlink', path, cb, () => client.delete(path, { kind: 'FILE_ONLY' })),
-    rename: (src, dest, _ctx, cb) => reply('rename', src, cb, () => client.rename(src, dest)),
+    unlink: (path, _ctx, cb) => reply('unlink', path, cb, async () => {
+      if (!hidden.remove(path)) await client.delete(path, { kind: 'FILE_ONLY' });
+    }),
+    rename: (src, dest, _ctx, cb) => reply('rename', src, cb, async () => {
+      if (isHiddenName(dest) && hidden.inoOf(dest) === undefined) {
+        const ino = Number((await client.stat(src)).ino);
+        if (files.inode(ino)) {
+          // libfuse hides an open file it was asked to unlink or to replace: the name goes now
+          await client.delete(src, { kind: 'FILE_ONLY' });
+          hidden.add(dest, ino);
+          return;
+        }
+      }
+      await client.rename(src, dest);
+    }),
     symlink: (target, path, ctx, cb) => reply('symlink', path, cb, async () => {
       const { uid, gid } = await ownerOf(path, ctx, 0o777, false);
       await client.symlink(path, target, { uid, gid });
@@ -172,20 +214,20 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       await client.removeXattr(path, name);
     }),
 
-    chmod: (path, mode, _ctx, cb) => reply('chmod', path, cb, async () => void (await client.setAttr({ path, mode: mode & PERMISSION_BITS }))),
+    chmod: (path, mode, _ctx, cb) => reply('chmod', path, cb, async () => void (await setAttrAt(path, { mode: mode & PERMISSION_BITS }))),
     chown: (path, uid, gid, _ctx, cb) => reply('chown', path, cb, async () => {
-      await client.setAttr({ path, ...(uid !== NO_ID ? { uid } : {}), ...(gid !== NO_ID ? { gid } : {}) });
+      await setAttrAt(path, { ...(uid !== NO_ID ? { uid } : {}), ...(gid !== NO_ID ? { gid } : {}) });
     }),
     utimens: (path, atime, mtime, _ctx, cb) => reply('utimens', path, cb, async () => {
       await drainPath(path);
-      await client.setAttr({ path, ...timeChange(atime, 'atime'), ...timeChange(mtime, 'mtime') });
+      await setAttrAt(path, { ...timeChange(atime, 'atime'), ...timeChange(mtime, 'mtime') });
     }),
     truncate: (path, size, ctx, cb) => reply('truncate', path, cb, async () => {
       await dropSetgidOfOutsider(path, ctx);
-      await files.truncate(Number((await client.stat(path)).ino), size);
+      await files.truncate(inoBehind(path) ?? Number((await client.stat(path)).ino), size);
     }),
     ftruncate: (path, fd, size, ctx, cb) => reply('ftruncate', path, cb, async () => {
-      await dropSetgidOfOutsider(path, ctx);
+      await dropSetgidOfOutsider(path, ctx, fd);
       await files.truncate(files.get(fd).file.ino, size);
     }),
 
@@ -204,7 +246,8 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       return [h.fd];
     }),
     open: (path, flags, _ctx, cb) => reply('open', path, cb, async () => {
-      const attr = await client.open(path);
+      const alias = inoBehind(path); // reopened through /proc/<pid>/fd after its unlink
+      const attr = alias === undefined ? await client.open(path) : await client.openIno(alias);
       const ino = Number(attr.ino);
       client.invalidate(ino); // close-to-open: see what other mounts committed
       files.cache.dropIno(ino);
@@ -225,15 +268,21 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       if (!writepage && !h.setgidChecked) {
         h.setgidChecked = true;
         // the mode and group seen at open: no round trip unless the file is setgid
-        if (dropsSetgid(h.openMode, h.openGid, ctx, [])) await dropSetgidOfOutsider(path, ctx);
+        if (dropsSetgid(h.openMode, h.openGid, ctx, [])) await dropSetgidOfOutsider(path, ctx, fd);
       }
       return files.write(h, pos, buf.subarray(0, len), writepage);
     }),
     flush: (path, fd, _ctx, cb) => reply('flush', path, cb, () => files.drainHandle(files.get(fd))),
     fsync: (path, _datasync, fd, _ctx, cb) => reply('fsync', path, cb, () => files.drainHandle(files.get(fd))),
     release: (path, fd, flockOwner, _ctx, cb) => reply('release', path, cb, async () => {
-      if (flockOwner !== undefined && locks) await locks.flock(files.get(fd).file.ino, LOCK_UN, flockOwner);
-      await files.close(fd);
+      const ino = files.get(fd).file.ino;
+      if (flockOwner !== undefined && locks) await locks.flock(ino, LOCK_UN, flockOwner);
+      try {
+        await files.close(fd);
+      } finally {
+        // with a path, libfuse unlinks a hidden name after this release (unlink forgets it)
+        if (path === '' && !files.inode(ino)) hidden.forgetIno(ino);
+      }
     }),
     ...(locks ? lockOps(locks, files, log) : {}),
   };

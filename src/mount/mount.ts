@@ -5,10 +5,11 @@
  *
  * Options: `big_writes,max_write=131072` (128 KiB writes instead of 4 KiB), `use_ino` (st_ino is the master's inode number, so hard links show one inode:
  * `cp -a` and `rsync -H` find them), attribute/entry timeouts from `mount.attrTimeoutMs`, `default_permissions` (the
- * kernel checks modes), `allow_other`. Not `hard_remove`: libfuse 2 then calls the operations
- * of an unlinked open file with no path, which the path-based handlers cannot serve; instead libfuse
- * renames such a file to `.fuse_hidden*` and unlinks it at release, while the master's session
- * keeps inodes unlinked by other mounts alive until `client.release`.
+ * kernel checks modes), `allow_other`. Not `hard_remove`: libfuse 2 then answers fstat(2) of an
+ * unlinked open file with ENOENT itself; without it libfuse renames such a file to
+ * `.fuse_hidden*`, which the mount turns into an unlink in the master plus a local alias of the
+ * inode (hidden-names.ts), so no such name shows. The master's session keeps an unlinked inode
+ * alive (an orphan) until `client.release`, whichever mount unlinked it.
  */
 import assert from 'node:assert';
 import { execFile } from 'node:child_process';

@@ -143,7 +143,7 @@ export class OpenFiles {
     return h;
   }
 
-  /** Closes a handle: drains its inode, and on the last close releases the session's open. */
+  /** Closes a handle: drains its inode and releases the session's open of this handle. */
   async close(fd: number): Promise<void> {
     const h = this.get(fd);
     this.handles.delete(fd);
@@ -157,8 +157,9 @@ export class OpenFiles {
     if (--f.handles === 0) {
       this.inodes.delete(f.ino);
       this.cache.forget(f.ino);
-      await this.client.release(f.ino).catch((e) => this.log.warn({ ino: f.ino, err: (e as Error).message }, 'release failed'));
     }
+    // every handle came with its own Open/Create in the session: one Release each
+    await this.client.release(f.ino).catch((e) => this.log.warn({ ino: f.ino, err: (e as Error).message }, 'release failed'));
     if (failure) throw failure;
   }
 

@@ -337,8 +337,25 @@ export class FakeClient implements DfsClientApi {
     return this.attrOf(n);
   }
 
+  async openIno(ino: number): Promise<Attr> {
+    this.count('openIno');
+    const n = this.inodes.get(ino);
+    if (!n) throw new DfsError('ENOENT', `no inode ${ino}`);
+    this.openCounts.set(ino, (this.openCounts.get(ino) ?? 0) + 1);
+    return this.attrOf(n);
+  }
+
+  async statIno(ino: number): Promise<Attr> {
+    this.count('statIno');
+    const n = this.inodes.get(ino);
+    if (!n) throw new DfsError('ENOENT', `no inode ${ino}`);
+    return this.attrOf(n);
+  }
+
   async release(ino: number): Promise<void> {
     this.count('release');
+    const left = (this.openCounts.get(ino) ?? 0) - 1;
+    if (left > 0) return void this.openCounts.set(ino, left);
     this.openCounts.delete(ino);
     const n = this.inodes.get(ino);
     if (n && n.nlink === 0) this.inodes.delete(ino);

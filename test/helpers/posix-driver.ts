@@ -96,7 +96,7 @@ def cat(p):
         say('cat %s: %s' % (p, errno.errorcode.get(e.errno)))
 
 def ls(p='.'):
-    say('ls %s: %s' % (p, sorted(n for n in os.listdir(p) if not n.startswith('.fuse_hidden'))))
+    say('ls %s: %s' % (p, sorted(os.listdir(p))))
 
 def xl(p, follow=True):
     say('xattrs %s: %s' % (p, sorted(n for n in os.listxattr(p, follow_symlinks=follow) if n.startswith(('user.', 'trusted.')))))

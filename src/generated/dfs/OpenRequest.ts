@@ -1,5 +1,6 @@
 // Original file: /work/main/proto/dfs.proto
 
+import type { Long } from '@grpc/proto-loader';
 
 export interface OpenRequest {
   'path'?: (string);
@@ -7,6 +8,10 @@ export interface OpenRequest {
    * registers an open handle of this session on the inode
    */
   'sessionId'?: (string);
+  /**
+   * used when path is empty: an inode that may have no name left
+   */
+  'ino'?: (number | string | Long);
 }
 
 export interface OpenRequest__Output {
@@ -15,4 +20,8 @@ export interface OpenRequest__Output {
    * registers an open handle of this session on the inode
    */
   'sessionId': (string);
+  /**
+   * used when path is empty: an inode that may have no name left
+   */
+  'ino': (number);
 }

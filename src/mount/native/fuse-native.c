@@ -145,6 +145,7 @@ static int32_t utf8_decode_one(const unsigned char *s, size_t *len) {
 }
 
 static napi_status create_name_string(napi_env env, const char *str, napi_value *out) {
+  if (str == NULL) str = ""; // nullpath_ok: an open file whose path libfuse cannot build
   const unsigned char *s = (const unsigned char *) str;
   size_t len = strlen(str);
   size_t i = 0;
@@ -933,7 +934,7 @@ FUSE_METHOD(lock, 11, 1, (const char *path, struct fuse_file_info *info, int cmd
   l->lock = lock;
   l->lock_owner = info != NULL ? info->lock_owner : 0;
 }, {
-  create_name_string(env, l->path != NULL ? l->path : "", &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->info != NULL ? l->info->fh : 0, &(argv[3]));
   napi_create_int32(env, l->cmd, &(argv[4]));
   napi_create_int32(env, l->lock->l_type, &(argv[5]));
@@ -960,7 +961,7 @@ FUSE_METHOD_VOID(flock, 4, 0, (const char *path, struct fuse_file_info *info, in
   l->cmd = op;
   l->lock_owner = info != NULL ? info->lock_owner : 0;
 }, {
-  create_name_string(env, l->path != NULL ? l->path : "", &(argv[2]));
+  create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->info != NULL ? l->info->fh : 0, &(argv[3]));
   napi_create_int32(env, l->cmd, &(argv[4]));
   napi_create_bigint_uint64(env, l->lock_owner, &(argv[5]));
@@ -1161,6 +1162,9 @@ NAPI_METHOD(fuse_native_mount) {
   // utimens understands UTIME_NOW and UTIME_OMIT: without this flag, libfuse 2.9 passes a
   // setattr that sets only one of atime/mtime (touch -m, rsync's mtimes) to nobody at all.
   ops.flag_utime_omit_ok = 1;
+  // An open file whose path libfuse cannot build (its folder was removed) still gets its
+  // operations, with no path (JS gets ""): the handlers of open files work from the file handle.
+  ops.flag_nullpath_ok = 1;
 
   int _argc = (strcmp(mntopts, "-o") <= 0) ? 1 : 2;
   char *_argv[] = {
