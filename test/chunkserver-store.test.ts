@@ -107,18 +107,50 @@ describe('file chunk store', () => {
       await writeAt(store, 40, 1, 0, a, { sync: false });
       await writeAt(store, 40, 1, 3 * BLOCK_BYTES, b, { sync: false });
       assert.equal(syncs, 0, 'no fsync for no_sync commits');
+      assert.equal(store.unsyncedCount(), 1, 'the chunk is listed as not durable');
       const whole = Buffer.concat([a, Buffer.alloc(3 * BLOCK_BYTES - a.length), b]);
       assert.deepEqual(await readAll(store, 40, 1), whole);
       const meta = decodeMeta(await readFile(join(dirname(store.chunkPath(40)), '40.meta')));
       assert.equal(meta.lengthBytes, whole.length);
       await writeAt(store, 40, 1, 100, Buffer.from('synced'));
       assert.ok(syncs >= 2, `a synced commit fsyncs the data and the meta (${syncs})`);
+      assert.equal(store.unsyncedCount(), 0, 'a synced write covers the earlier ones');
       whole.write('synced', 100);
       assert.deepEqual(await readAll(store, 40, 1), whole);
     } finally {
       fhProto.sync = sync;
       fhProto.datasync = datasync;
     }
+  });
+
+  test('syncChunks fsyncs data, meta and folder of listed unsynced chunks only; syncAll covers the rest; a removed chunk is nothing to sync', async () => {
+    for (const h of [142, 143, 144]) {
+      await store.create(h, 1);
+      await writeAt(store, h, 1, 0, randomBytes(1000 + h), { sync: false });
+    }
+    assert.equal(store.unsyncedCount(), 3);
+    const probe = await open(dir, 'r');
+    const fhProto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    const { sync } = fhProto;
+    let syncs = 0;
+    fhProto.sync = function (this: unknown) { syncs++; return sync.call(this); };
+    try {
+      await store.syncChunks([142, 142, 999_999]);
+      assert.equal(syncs, 3, 'chunk data, meta and their folder; an unknown handle costs nothing');
+      assert.equal(store.unsyncedCount(), 2);
+      await store.syncChunks([142]);
+      assert.equal(syncs, 3, 'already durable: nothing to do');
+      await store.remove(144, 0);
+      assert.equal(store.unsyncedCount(), 1, 'a removed chunk leaves the list');
+      await store.syncAll();
+      assert.equal(store.unsyncedCount(), 0, 'one syncfs for the rest');
+      assert.equal(syncs, 3, 'syncAll does not fsync chunk by chunk');
+      await store.syncAll(); // nothing left: a no-op
+    } finally {
+      fhProto.sync = sync;
+    }
+    await assert.rejects(store.syncChunks([0]), (e) => isDfsError(e, 'EINVAL'));
   });
 
   test('several ranges in one write (RangesWriter): each lands in place, only the last commit fsyncs', async () => {

@@ -89,6 +89,23 @@ test('namespace: create inherits chunk size and replication, exclusive and trunc
   assert.equal(custom.mode, 0o600);
 });
 
+test('namespace: a setgid directory gives its group to whatever is made in it, and S_ISGID to new directories (mkdir -p too)', async () => {
+  await tx(() => ns.mkdir('/sg', 0o755, 0, 0, false));
+  await tx((fx) => ns.setAttr(0, '/sg', { mode: 0o2775, gid: 50 }, fx));
+  const f = await file('/sg/f');
+  assert.deepEqual([f.uid, f.gid, f.mode], [1, 50, 0o644], 'a file: the parent\'s group, its own mode');
+  const d = await tx(() => ns.mkdir('/sg/d', 0o750, 7, 8, false));
+  assert.deepEqual([d.uid, d.gid, d.mode], [7, 50, 0o2750], 'a directory: the group and S_ISGID');
+  const deep = await tx(() => ns.mkdir('/sg/p/q', 0o700, 7, 8, true));
+  assert.deepEqual([deep.gid, deep.mode, ns.stat('/sg/p').gid, ns.stat('/sg/p').mode], [50, 0o2700, 50, 0o2755], 'down the tree');
+  const s = await tx(() => ns.symlink('/sg/s', 'f', 7, 8));
+  assert.equal(s.gid, 50);
+  const n = await tx(() => ns.mknod('/sg/fifo', 'FIFO', 0o600, 0, 7, 8));
+  assert.deepEqual([n.gid, n.mode], [50, 0o600]);
+  const plain = await tx(() => ns.mkdir('/plain', 0o755, 7, 8, false));
+  assert.deepEqual([plain.gid, plain.mode], [8, 0o755], 'no setgid parent: the caller\'s group');
+});
+
 test('namespace: list pages in name order with start_after; ENOTDIR on a file', async () => {
   await tx(() => ns.mkdir('/l', 0o755, 0, 0, false));
   const want = Array.from({ length: 25 }, (_, i) => `f${String(i).padStart(2, '0')}`);

@@ -206,6 +206,27 @@ test('Mount: kill -9 of a chunkserver during cp; the cp succeeds and the file is
   assert.equal(c.code, 0, `cmp: ${c.stdout}${c.stderr}`);
 });
 
+test('Mount: close does not wait for fsync, fsync does (SyncChunks); kill -9 of every chunkserver after close loses nothing', async () => {
+  const mnt = mounts[0]?.dir ?? (await mountAt('m1'));
+  const src = join(dir, 'unsynced.bin');
+  await sh(`head -c ${5 * MiB + 777} /dev/urandom > ${q(src)}`);
+  let r = await sh(`cp ${q(src)} ${q(mnt + '/synced.bin')} && sync ${q(mnt + '/synced.bin')} && cp ${q(src)} ${q(mnt + '/unsynced.bin')}`, 120);
+  assert.equal(r.code, 0, `cp, sync: ${r.stderr}`);
+  // the replicas hold the second file in their page cache only: a crash of the processes keeps it
+  for (const cs of chunkservers) if (cs.child.exitCode === null && cs.child.signalCode === null) cs.child.kill('SIGKILL');
+  await Promise.all(chunkservers.map((cs) => cs.exited));
+  for (let i = 0; i < 3; i++) {
+    chunkservers[i] = spawnDfs(['chunkserver', '--config', cfg, '--master', masterAddress, '--listen', '127.0.0.1:0', '--data-dir', join(dir, `cs${i}`), '--id', `cs${i}`]);
+  }
+  for (const cs of chunkservers) await cs.waitFor(/listening on/);
+  for (const name of ['synced.bin', 'unsynced.bin']) {
+    r = await sh(`cmp ${q(src)} ${q(mnt + '/' + name)}`, 120);
+    assert.equal(r.code, 0, `${name} after kill -9 of every chunkserver: ${r.stdout}${r.stderr}\n${mountLog()}`);
+  }
+  r = await sh(`sync ${q(mnt + '/unsynced.bin')}`, 60);
+  assert.equal(r.code, 0, `fsync after the restart: ${r.stderr}`);
+});
+
 test('Mount: unmount on SIGTERM leaves nothing mounted', async () => {
   for (const m of mounts) {
     m.proc.child.kill('SIGTERM');

@@ -171,6 +171,44 @@ test('Mount: fsync returns after the data is written (visible to the client)', a
   assert.equal((await run).code, 0);
 });
 
+test('Mount: close leaves the replicas to sync later; fsync (even on another descriptor) syncs the chunks written; a failed sync is EIO and the next fsync retries', async () => {
+  const py = (p: string): string => `python3 -c "import os,sys; fd=os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd)" "${p}"`;
+  await m.ok('head -c 3000000 /dev/urandom > "$M/nosync"');
+  const ino = Number((await m.client.stat('/nosync')).ino);
+  const chunks = [...m.client.unsynced].filter((h) => Math.floor(h / 1e6) === ino);
+  assert.equal(chunks.length, 3, 'the three 1 MiB chunks written stay unsynced after close');
+  const before = m.client.calls.get('syncChunks') ?? 0;
+  await m.ok(py('$M/nosync'));
+  assert.equal((m.client.calls.get('syncChunks') ?? 0) - before, 1, 'one syncChunks for the file');
+  assert.deepEqual([...m.client.unsynced].filter((h) => Math.floor(h / 1e6) === ino), [], 'fsync made every chunk durable');
+  await m.ok(py('$M/nosync'));
+  assert.equal((m.client.calls.get('syncChunks') ?? 0) - before, 1, 'nothing left to sync: no call');
+
+  await m.ok('printf abc > "$M/nosync2"');
+  m.client.faults.sync = 'EIO';
+  try {
+    const r = await m.sh(py('$M/nosync2'));
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /Input\/output error/);
+  } finally {
+    m.client.faults = {};
+  }
+  await m.ok(`sync "$M/nosync2"`);
+  const ino2 = Number((await m.client.stat('/nosync2')).ino);
+  assert.deepEqual([...m.client.unsynced].filter((h) => Math.floor(h / 1e6) === ino2), [], 'the retried fsync synced what the failed one could not');
+});
+
+test('Mount: with mount.syncOnClose every close of a written file syncs it', async () => {
+  const s = await mountFake({ mount: { syncOnClose: true } });
+  try {
+    await s.ok('printf abc > "$M/f" && cat "$M/f" > /dev/null');
+    assert.equal(s.client.unsynced.size, 0, 'durable at close');
+    assert.equal(s.client.calls.get('syncChunks'), 1, 'the read-only close syncs nothing');
+  } finally {
+    await s.close();
+  }
+});
+
 test('Mount: another process sees bytes buffered by a writer that has not closed yet', async () => {
   const writer = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'w');fs.writeSync(fd,'buffered-bytes');console.log('w');setTimeout(()=>fs.closeSync(fd),8000)`;
   // The reader starts once the writer said it wrote (bounded wait), while the writer still holds the file open.

@@ -1,7 +1,7 @@
 // Owner, group and mode of inodes the mount creates (src/mount/ownership.ts), as a table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newInodeOwner } from '../src/mount/ownership';
+import { newInodeOwner } from '../src/common/inode-owner';
 
 const caller = { uid: 1000, gid: 100 };
 

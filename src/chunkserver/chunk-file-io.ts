@@ -2,11 +2,17 @@
  * File and checksum helpers of the chunk store: full reads/writes, synced files, aligned
  * verified reads that decode compressed blocks, block writes at their slots.
  */
+import { execFile } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { DfsError } from '../common/errors';
 import { BLOCK_BYTES, CHUNK_BYTES_MAX, type ChunkMeta, blockBytesOf, firstBadBlock } from './chunk-meta';
 import { STORED_RAW, decodeBlock, storedBytesOf, type EncodedBlock } from './block-codec';
+
+const execFileAsync = promisify(execFile);
+/** A syncfs that takes longer than this is reported as failed (the disk is in trouble). */
+const SYNCFS_TIMEOUT_MS = 120_000;
 
 export function checkRange(offsetBytes: number, lengthBytes: number): void {
   if (!Number.isSafeInteger(offsetBytes) || offsetBytes < 0 || !Number.isSafeInteger(lengthBytes) || lengthBytes < 0
@@ -127,11 +133,23 @@ export async function writeFileSynced(path: string, data: Buffer): Promise<void>
   }
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await fsp.open(dir, 'r');
+/** fsync of a file or folder by name (opened read-only: fsync needs no write access). */
+export async function fsyncFile(path: string): Promise<void> {
+  const fh = await fsp.open(path, 'r');
   try {
     await fh.sync();
   } finally {
     await fh.close();
   }
 }
+
+/**
+ * syncfs(2) of the file system holding `path`, through coreutils' `sync -f` (Node has no
+ * binding): one call makes every write on it durable, however many files they touched.
+ */
+export async function syncFileSystem(path: string): Promise<void> {
+  await execFileAsync('sync', ['-f', path], { timeout: SYNCFS_TIMEOUT_MS });
+}
+
+/** fsync of a folder: makes the names created, renamed or removed in it durable. */
+export const fsyncDir = fsyncFile;

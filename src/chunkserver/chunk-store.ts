@@ -24,6 +24,12 @@
  * - A failed write (client gone, downstream failure) still writes the block it was gathering
  *   and persists a meta that matches the file, so the replica stays self-consistent (its
  *   content in that range is undefined, as in GFS); only a failed block write marks it bad.
+ * - A write committed without fsync (WriteHeader.no_sync: the mount's writes) leaves its chunk
+ *   in `unsynced`: safe from a crash of this process (the bytes are in the page cache), not
+ *   from a crash of the machine, until `syncChunks` (an application's fsync) fsyncs its data,
+ *   meta and folder, or `syncAll` (every `chunkserver.syncIntervalMs`, and at stop) runs one
+ *   syncfs over the data folder's file system. A machine crash before either leaves a meta that
+ *   may not match its data: found on read or by the scrubber, as any corruption.
  */
 import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
@@ -35,7 +41,7 @@ import { DfsError } from '../common/errors';
 import { logger, type Logger } from '../common/logger';
 import { KeyLock } from './key-lock';
 import { BLOCK_BYTES, CHUNK_BYTES_MAX, type ChunkMeta, blockCountOf, checkHandle, decodeMeta, encodeMeta, storedBytesOfMeta } from './chunk-meta';
-import { checkRange, fsyncDir, readAligned, readBlock, writeBlocks, writeFileSynced } from './chunk-file-io';
+import { checkRange, fsyncDir, fsyncFile, readAligned, readBlock, syncFileSystem, writeBlocks, writeFileSynced } from './chunk-file-io';
 import { FileChunkWriter, type WriterSink } from './chunk-writer';
 import { BlockAssembler, type WholeBlock } from './block-assembler';
 import { COMPRESSION_OFF, encodeBlock, type CompressionPolicy } from './block-codec';
@@ -65,8 +71,11 @@ export interface ChunkWriter {
   readonly handle: number;
   /** Appends the next bytes of the write (sequential: the i-th call continues where the last ended). */
   write(data: Buffer): Promise<void>;
-  /** Applies `setLengthBytes`, fsyncs data then meta; releases the lock. Returns the chunk length. */
-  /** `sync` false: no fsync of data, meta or folder (a later synced write of the chunk makes all durable). */
+  /**
+   * Applies `setLengthBytes`, fsyncs data then meta; releases the lock. Returns the chunk length.
+   * `sync` false: no fsync of data, meta or folder; the chunk joins the unsynced ones
+   * (syncChunks, syncAll or a later synced write make it durable).
+   */
   commit(setLengthBytes?: number, sync?: boolean): Promise<number>;
   /** Gives up: checksums are made consistent with what reached the disk; releases the lock. */
   abort(): Promise<void>;
@@ -88,7 +97,7 @@ export interface ChunkStore {
   /** Bytes the blocks take in the chunk files after compression (≤ usedBytes()). */
   storedBytes(): number;
   activeWrites(): number;
-  /** An empty chunk at `version`; OK when it exists at that version, EEXIST otherwise. */
+  /** An empty chunk at `version` (no I/O: its files come with its first write); OK when it exists at that version, EEXIST otherwise. */
   create(handle: number, version: number): Promise<ChunkState>;
   /** expected → version, persisted. CHUNK_NOT_FOUND, STALE_VERSION, CHECKSUM_MISMATCH (bad replica). */
   setVersion(handle: number, expectedVersion: number, version: number): Promise<ChunkState>;
@@ -104,6 +113,12 @@ export interface ChunkStore {
   takeChanges(): StoreChanges;
   /** Every replica currently marked bad. */
   badReplicas(): BadReplica[];
+  /** Makes the no_sync writes of these chunks durable; resolves when they are (unknown handles: nothing to do). */
+  syncChunks(handles: number[]): Promise<void>;
+  /** Makes every no_sync write so far durable with one syncfs of the data folder's file system. */
+  syncAll(): Promise<void>;
+  /** Chunks with writes not yet durable. */
+  unsyncedCount(): number;
 }
 
 export interface FileChunkStoreOptions {
@@ -133,6 +148,12 @@ export class FileChunkStore implements ChunkStore, WriterSink {
   private readonly removed = new Set<number>();
   private newBad: BadReplica[] = [];
   private writers = 0;
+  /** Chunks created (Grant) whose files do not exist yet: empty, made by the first write. */
+  private readonly unmade = new Set<number>();
+  /** Chunks whose last writes were committed without fsync (WriteHeader.no_sync). */
+  private readonly unsynced = new Set<number>();
+  /** The syncAll in flight and the chunks it makes durable (a syncChunks of one of them waits for it). */
+  private syncingAll: { handles: Set<number>; done: Promise<void> } | undefined;
   private readonly log: Logger;
 
   constructor(private readonly opts: FileChunkStoreOptions) {
@@ -167,6 +188,9 @@ export class FileChunkStore implements ChunkStore, WriterSink {
 
   async load(): Promise<void> {
     await fsp.mkdir(this.chunksDir, { recursive: true });
+    // An earlier process may have left no_sync writes in the page cache, and its list of them
+    // died with it: make them durable now, so a SyncChunks that finds nothing listed is right.
+    await syncFileSystem(this.dataDir);
     for (const shard of await fsp.readdir(this.chunksDir)) {
       if (!/^[0-9a-f]{2}$/.test(shard)) continue;
       const dir = join(this.chunksDir, shard);
@@ -324,31 +348,36 @@ export class FileChunkStore implements ChunkStore, WriterSink {
         if (existing.version === version && !existing.bad) return { ...existing };
         throw new DfsError('EEXIST', `chunk ${handle} already exists at version ${existing.version}`);
       }
-      // Both files are new and unknown to the master until this Grant is answered, so no temp
-      // file: an unfinished create leaves a twinless or unreadable meta that load() removes.
-      // No fsync: an empty replica holds no data, and the first write fsyncs the data, the meta
-      // and the folder (both names). One lost to a power cut before that write is missing from
-      // the next inventory, and the master treats it as any lost replica (small files: the
-      // create is on the critical path of every new chunk, and 2 fsyncs × 3 replicas on one disk
-      // were most of it).
-      const writeBoth = (): Promise<unknown> => Promise.all([
-        fsp.writeFile(this.chunkPath(handle), EMPTY),
-        fsp.writeFile(this.metaPath(handle), encodeMeta({ version, lengthBytes: 0, crcs: [] })),
-      ]);
-      await this.ensureShardDir(handle);
-      try {
-        await writeBoth();
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        this.shardDirsMade.delete(this.shardDir(handle)); // removed behind our back: make it again
-        await this.ensureShardDir(handle);
-        await writeBoth();
-      }
+      // No I/O: the replica is empty, and its files are made by the first write (or version
+      // change) that needs them (`unmade`). Creates are on the critical path of every new chunk
+      // (a small file through the mount), and 3 replicas making 2 files each on one disk were
+      // most of a GetLease. One lost to a restart before its first write is missing from the
+      // next inventory, and the master treats it as any lost replica: nothing of it was ever
+      // acknowledged as data.
       const st: ChunkState = { handle, version, lengthBytes: 0, bad: false };
+      this.unmade.add(handle);
       this.touch(st);
       this.storedBytesByHandle.set(handle, 0);
       return { ...st };
     });
+  }
+
+  /** Makes the files of an `unmade` chunk (no temp files: load() removes a twinless or unreadable pair). */
+  private async materialize(handle: number, version: number): Promise<void> {
+    const writeBoth = (): Promise<unknown> => Promise.all([
+      fsp.writeFile(this.chunkPath(handle), EMPTY),
+      fsp.writeFile(this.metaPath(handle), encodeMeta({ version, lengthBytes: 0, crcs: [] })),
+    ]);
+    await this.ensureShardDir(handle);
+    try {
+      await writeBoth();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      this.shardDirsMade.delete(this.shardDir(handle)); // removed behind our back: make it again
+      await this.ensureShardDir(handle);
+      await writeBoth();
+    }
+    this.unmade.delete(handle);
   }
 
   async setVersion(handle: number, expectedVersion: number, version: number): Promise<ChunkState> {
@@ -360,6 +389,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       if (st.version !== expectedVersion || version < st.version) {
         throw new DfsError('STALE_VERSION', `chunk ${handle} is at version ${st.version}, expected ${expectedVersion}`);
       }
+      if (this.unmade.has(handle)) await this.materialize(handle, st.version);
       const meta = await this.readMeta(handle);
       meta.version = version;
       await this.writeMeta(handle, meta);
@@ -378,8 +408,16 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     let fh: FileHandle | undefined;
     try {
       const st = this.requireGood(handle, version); // again: it may have changed while we waited
-      const meta = await this.readMeta(handle);
-      fh = await fsp.open(this.chunkPath(handle), 'r+');
+      let meta: ChunkMeta;
+      if (this.unmade.has(handle)) {
+        // the first write of a new chunk makes its data file; its meta comes with the commit
+        meta = { version: st.version, lengthBytes: 0, crcs: [] };
+        await this.ensureShardDir(handle);
+        fh = await fsp.open(this.chunkPath(handle), 'w+');
+      } else {
+        meta = await this.readMeta(handle);
+        fh = await fsp.open(this.chunkPath(handle), 'r+');
+      }
       const writer = await FileChunkWriter.open({
         store: this, st, meta, fh, offsetBytes, lengthBytes, compression: this.compression,
         readVerifiedBlock: (current, block) => this.readVerifiedBlock(fh!, st, current, block),
@@ -408,9 +446,61 @@ export class FileChunkStore implements ChunkStore, WriterSink {
   /** Called by a writer when it finished: persists meta and updates the inventory. */
   async finishWrite(st: ChunkState, meta: ChunkMeta, dataSynced?: Promise<void>, sync = true): Promise<void> {
     await this.writeMeta(st.handle, meta, dataSynced, sync);
+    this.unmade.delete(st.handle);
+    // a synced write covers what earlier no_sync writes left (the data fsync is of the whole file)
+    if (sync) this.unsynced.delete(st.handle);
+    else this.unsynced.add(st.handle);
     st.lengthBytes = meta.lengthBytes;
     this.storedBytesByHandle.set(st.handle, storedBytesOfMeta(meta));
     this.touch(st);
+  }
+
+  // ------------------------------------------------------------------ durability of no_sync writes
+
+  unsyncedCount(): number {
+    return this.unsynced.size;
+  }
+
+  async syncChunks(handles: number[]): Promise<void> {
+    for (const h of handles) checkHandle(h);
+    await Promise.all([...new Set(handles)].map((h) => this.syncOne(h)));
+  }
+
+  private async syncOne(handle: number): Promise<void> {
+    if (this.unsynced.has(handle)) {
+      await this.locks.with(handle, async () => {
+        if (!this.unsynced.delete(handle)) return; // a synced write or syncAll got there first
+        try {
+          await Promise.all([fsyncFile(this.chunkPath(handle)), fsyncFile(this.metaPath(handle))]);
+          await fsyncDir(this.shardDir(handle)); // the names: create's and the meta's rename
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !this.chunks.has(handle)) return; // deleted meanwhile
+          this.unsynced.add(handle);
+          throw new DfsError('EIO', `fsync of chunk ${handle} failed: ${(e as Error).message}`, { cause: e });
+        }
+      });
+    }
+    const all = this.syncingAll;
+    if (all?.handles.has(handle)) await all.done;
+  }
+
+  async syncAll(): Promise<void> {
+    while (this.syncingAll) await this.syncingAll.done.catch(() => undefined);
+    if (this.unsynced.size === 0) return;
+    // everything written before the syncfs starts is covered by it; later writes stay listed
+    const handles = new Set(this.unsynced);
+    this.unsynced.clear();
+    const done = syncFileSystem(this.dataDir).catch((e) => {
+      for (const h of handles) if (this.chunks.has(h)) this.unsynced.add(h);
+      throw new DfsError('EIO', `syncfs of ${this.dataDir} failed: ${(e as Error).message}`, { cause: e });
+    });
+    const entry = { handles, done };
+    this.syncingAll = entry;
+    try {
+      await done;
+    } finally {
+      if (this.syncingAll === entry) this.syncingAll = undefined;
+    }
   }
 
   // ------------------------------------------------------------------ reads
@@ -419,6 +509,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     this.requireGood(handle, version);
     checkRange(offsetBytes, lengthBytes);
     if (!(pieceBytes > 0)) throw new DfsError('EINVAL', `invalid piece size ${pieceBytes}`);
+    if (this.unmade.has(handle)) return; // empty, no files yet
     let meta = await this.readMeta(handle);
     const fh = await fsp.open(this.chunkPath(handle), 'r');
     try {
@@ -485,6 +576,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
         await fsp.rm(`${this.metaPath(handle)}${suffix}`, { force: true });
         throw e;
       }
+      this.unmade.delete(handle);
       if (this.badReasons.delete(handle)) this.log.info({ handle }, 'replica state BAD -> GOOD (reinstalled)');
       const st: ChunkState = { handle, version, lengthBytes: meta.lengthBytes, bad: false };
       this.touch(st);
@@ -515,6 +607,8 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       await fsp.rm(this.metaPath(handle), { force: true });
       await fsp.rm(this.chunkPath(handle), { force: true });
       this.chunks.delete(handle);
+      this.unsynced.delete(handle);
+      this.unmade.delete(handle);
       this.storedBytesByHandle.delete(handle);
       this.badReasons.delete(handle);
       this.changed.delete(handle);

@@ -30,6 +30,7 @@ export class ChunkserverMetrics {
     gauge('dfs_chunkserver_used_bytes', 'Bytes of data held in chunks (uncompressed)', (s) => s.usedBytes());
     gauge('dfs_chunkserver_stored_bytes', 'Bytes the chunk blocks take on disk after compression', (s) => s.storedBytes());
     gauge('dfs_chunkserver_active_writes', 'Chunk writes in progress', (s) => s.activeWrites());
+    gauge('dfs_chunkserver_unsynced_chunks', 'Chunks with writes committed without fsync, not yet durable', (s) => s.unsyncedCount());
     gauge('dfs_chunkserver_bad_replicas', 'Replicas currently marked bad', (s) => s.badReplicas().length);
   }
 

@@ -30,6 +30,10 @@ export function chunkserverHandlers(ctx: ChunkserverContext): ChunkserverHandler
       if (st.bad) throw new DfsError('CHECKSUM_MISMATCH', `replica of chunk ${handle} is bad`);
       return { handle, version: st.version, length: st.lengthBytes };
     }),
+    SyncChunks: unary(async (req) => {
+      await ctx.store.syncChunks(req.handles.map((h) => checkHandle(h)));
+      return {};
+    }),
     Replicate: unary(async (req) => {
       if (!req.task) throw new DfsError('EINVAL', 'Replicate without a task');
       return replicateChunk(ctx, req.task);

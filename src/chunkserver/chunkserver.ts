@@ -117,6 +117,12 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   const scrubber = new Scrubber(store, opts.config.chunkserver.scrubBytesPerSec, log.child({ component: 'scrubber' }),
     opts.config.chunkserver.scrubPassPauseMs);
   scrubber.start();
+  // no_sync writes (the mount's) become durable within syncIntervalMs without any fsync asked
+  const syncIntervalMs = opts.config.chunkserver.syncIntervalMs;
+  const backgroundSync = syncIntervalMs > 0 ? setInterval(() => {
+    store.syncAll().catch((e) => log.error({ err: (e as Error).message }, 'background sync failed'));
+  }, syncIntervalMs) : undefined;
+  backgroundSync?.unref();
 
   let stopping: Promise<void> | undefined;
   return {
@@ -130,6 +136,8 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
       await scrubber.stop();
       await heartbeat!.stop();
       await stopServer(server, 1000);
+      clearInterval(backgroundSync);
+      await store.syncAll().catch((e) => log.error({ err: (e as Error).message }, 'sync at stop failed'));
       await metricsHttp?.close();
       ctx.clients.close();
       log.info('chunkserver stopped');

@@ -9,7 +9,9 @@
  * - Frames are forwarded to chain[0] AS THEY ARRIVE and written locally in parallel (pipelined);
  *   the header sent downstream is ours with `chain.slice(1)` and `from_primary: true`.
  * - The reply is sent only after the local data and meta are fsync'd AND the downstream replied,
- *   so `replicas_written` counts replicas that hold the data durably.
+ *   so `replicas_written` counts replicas that hold the data durably. With `no_sync` (forwarded
+ *   down the chain) nothing is fsync'd: the replicas hold the data in their page cache until
+ *   SyncChunks or their background sync (chunk-store.ts).
  * - Back-pressure: the upstream is paused while the downstream `write()` returned false (until
  *   'drain'), while `DOWNSTREAM_FRAMES_MAX` frames are unacknowledged by grpc, or while
  *   `DISK_QUEUE_FRAMES_MAX` frames wait for the disk. Memory per write is a few frames.
@@ -163,7 +165,10 @@ class WritePipeline {
     }
   }
 
-  /** Lease and version checks, the chunk's lock, then the downstream call. */
+  /**
+   * Lease and version checks, then the downstream call and the local writer (the chunk's lock)
+   * at once: each replica opens its writer while the header travels on, not one after the other.
+   */
   private async open(): Promise<void> {
     const h = this.header;
     const setLength = setLengthOf(h);
@@ -176,18 +181,17 @@ class WritePipeline {
       if (ranges[0].offset !== h.offset) throw new DfsError('EINVAL', `offset ${h.offset} is not the first range's (${ranges[0].offset})`);
       checkRanges(ranges, h.length);
     }
+    if (h.chain.length > 0) this.openDownstream();
     const writer = ranges.length > 0
       ? await RangesWriter.open(this.ctx.store, h.handle, h.version, ranges)
       : await this.ctx.store.openWriter(h.handle, h.version, h.offset, h.length);
     this.writer = writer;
     this.writerOwned = true;
     if (this.state !== 'OPENING') {
-      // failed while we waited for the lock
+      // failed while we waited for the lock (the downstream was cancelled by fail())
       this.writerOwned = false;
       await writer.abort();
-      return;
     }
-    if (h.chain.length > 0) this.openDownstream();
   }
 
   private openDownstream(): void {
@@ -203,7 +207,7 @@ class WritePipeline {
     const forwarded: WriteFrame = {
       header: {
         handle: h.handle, version: h.version, offset: h.offset, length: h.length,
-        chain: h.chain.slice(1), fromPrimary: true, setLength: setLengthOf(h), ranges: h.ranges,
+        chain: h.chain.slice(1), fromPrimary: true, setLength: setLengthOf(h), ranges: h.ranges, noSync: h.noSync,
       },
       data: Buffer.alloc(0),
       crc32c: 0,
@@ -284,7 +288,7 @@ class WritePipeline {
     this.downstream?.end();
     this.writerOwned = false;
     const [local, remote] = await Promise.allSettled([
-      this.writer!.commit(setLengthOf(this.header)),
+      this.writer!.commit(setLengthOf(this.header), !this.header.noSync),
       this.downstreamReply ?? Promise.resolve(undefined),
     ]);
     if (local.status === 'rejected') {

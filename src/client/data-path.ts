@@ -49,7 +49,12 @@ export interface ChunkWrite {
   setLength?: number;
   /** Several ranges (WriteHeader.ranges): `offset` is the first's, `length` their sum; the frames carry them in order. */
   ranges?: Array<{ offset: number; length: number }>;
+  /** Commit without fsync on the replicas (WriteHeader.no_sync); SyncChunks makes it durable. */
+  noSync?: boolean;
 }
+
+/** A chunk write's reply and the handle of the chunk written. */
+export type ChunkWritten = WriteReply__Output & { handle: number };
 
 const log = logger('client');
 
@@ -86,7 +91,6 @@ export class DataPath {
     for (const [key, page] of this.pagesOf(prefix)) this.locations.set(key, { ...page, attr });
   }
 
-  /** Attributes of a file as known by its cached locations (page 0), fetched when missing. */
   /** The file's attributes from its first location page (`refresh`: asked again). */
   async fileAttr(ino: number, refresh = false): Promise<Attr__Output> {
     return (await this.page(ino, 0, refresh)).attr;
@@ -111,7 +115,7 @@ export class DataPath {
    * Writes one chunk through its lease, retrying as described in the header. `frames` is called
    * once per attempt and must yield exactly `w.length` bytes.
    */
-  async writeChunk(ino: number, index: number, w: ChunkWrite, frames: () => AsyncIterable<Buffer> | Iterable<Buffer>): Promise<WriteReply__Output> {
+  async writeChunk(ino: number, index: number, w: ChunkWrite, frames: () => AsyncIterable<Buffer> | Iterable<Buffer>): Promise<ChunkWritten> {
     let exclude: string[] = [];
     let refused = false;
     let noSpace: DfsError | undefined; // a full server's ENOSPC, reported when no other server takes the chunk
@@ -121,8 +125,12 @@ export class DataPath {
         lease = await this.lease(ino, index, exclude, refused);
         const [primary, ...chain] = lease.chunk!.replicas;
         if (!primary) throw new DfsError('NO_SERVERS', `chunk ${index} of inode ${ino}: lease without replicas`);
-        const header = { handle: lease.chunk!.handle, version: lease.chunk!.version, offset: w.offset, length: w.length, chain, fromPrimary: false, setLength: w.setLength, ranges: w.ranges ?? [] };
-        return await writeChunkOnce(this.channel(primary.address), header, frames(), this.config.client.dataTimeoutMs);
+        const header = {
+          handle: lease.chunk!.handle, version: lease.chunk!.version, offset: w.offset, length: w.length, chain, fromPrimary: false,
+          setLength: w.setLength, ranges: w.ranges ?? [], noSync: w.noSync ?? false,
+        };
+        const reply = await writeChunkOnce(this.channel(primary.address), header, frames(), this.config.client.dataTimeoutMs);
+        return { ...reply, handle: header.handle };
       } catch (e) {
         const err = asDfsError(e);
         this.leases.delete(`${ino}/${index}`);

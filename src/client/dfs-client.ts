@@ -16,15 +16,15 @@ import { createHash } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../common/config';
 import { DfsError, asDfsError } from '../common/errors';
-import { masterClient } from '../common/rpc';
+import { callUnary, masterClient } from '../common/rpc';
 import type { MasterClient } from '../common/rpc';
 import { normalizePath } from '../common/paths';
 import { logger } from '../common/logger';
 import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
 import type { ListReply__Output } from '../generated/dfs/ListReply';
 import type { DeleteKind } from '../generated/dfs/DeleteKind';
-import type { Attr, ChunkInfo, DfsClientApi, DirEntry, GetOptions, MknodOptions, NodeInfo, PutOptions, StatFs } from './types';
-import { DataPath } from './data-path';
+import type { Attr, ChunkInfo, DfsClientApi, DirEntry, GetOptions, MknodOptions, NodeInfo, PutOptions, StatFs, UnsyncedChunk } from './types';
+import { DataPath, LOCATION_PAGE_CHUNKS } from './data-path';
 import { uploadChunks } from './upload';
 import { downloadChunks } from './download';
 import { clipLength, frameSlices, splitRange } from './chunk-math';
@@ -36,6 +36,8 @@ import type { LockRequest } from '../generated/dfs/LockRequest';
 import type { MasterMethod, ReplyOf, RequestOf } from './master-call';
 
 const log = logger('client');
+/** Errors of a replica that could not be asked (down, partitioned, too slow), not of its disk. */
+const UNREACHABLE = new Set(['UNAVAILABLE', 'ETIMEDOUT', 'CANCELLED']);
 
 /** Entries per List page of listAll. */
 export const LIST_PAGE_ENTRIES = 1_000;
@@ -330,8 +332,8 @@ export class DfsClient implements DfsClientApi {
     });
   }
 
-  async writeRanges(ino: number, runs: Array<{ offset: number; data: Buffer }>, chunkSizeBytes?: number): Promise<void> {
-    if (runs.length === 0) return;
+  async writeRanges(ino: number, runs: Array<{ offset: number; data: Buffer }>, chunkSizeBytes?: number, opts: { noSync?: boolean } = {}): Promise<UnsyncedChunk[]> {
+    if (runs.length === 0) return [];
     const chunkSize = chunkSizeBytes !== undefined && chunkSizeBytes > 0 ? chunkSizeBytes : (await this.data.fileAttr(ino)).chunkSize;
     const frameBytes = this.config.client.frameBytes;
     const byChunk = new Map<number, Array<{ chunkOffset: number; data: Buffer }>>();
@@ -342,14 +344,66 @@ export class DfsClient implements DfsClientApi {
         byChunk.set(piece.index, parts);
       }
     }
+    const unsynced: UnsyncedChunk[] = [];
     await mapLimit([...byChunk], this.config.client.parallelChunks, async ([index, parts]) => {
       const ranges = parts.map((p) => ({ offset: p.chunkOffset, length: p.data.length }));
       const length = ranges.reduce((n, r) => n + r.length, 0);
-      const w = { offset: ranges[0].offset, length, ranges: ranges.length > 1 ? ranges : undefined };
-      await this.data.writeChunk(ino, index, w, function* () {
+      const w = { offset: ranges[0].offset, length, ranges: ranges.length > 1 ? ranges : undefined, noSync: opts.noSync };
+      const written = await this.data.writeChunk(ino, index, w, function* () {
         for (const p of parts) yield* frameSlices(p.data, frameBytes);
       });
+      if (opts.noSync) unsynced.push({ index, handle: written.handle });
     });
+    return unsynced;
+  }
+
+  async syncChunks(ino: number, chunks: UnsyncedChunk[]): Promise<void> {
+    // where the chunks are now: one fresh GetChunks per location page
+    const refreshed = new Set<number>();
+    const targets: Array<{ handle: number; replicas: string[] }> = [];
+    for (const c of chunks) {
+      const page = Math.floor(c.index / LOCATION_PAGE_CHUNKS);
+      let info;
+      try {
+        info = await this.data.chunkInfo(ino, c.index, !refreshed.has(page));
+      } catch (e) {
+        if (asDfsError(e).code === 'ENOENT') return; // the file is gone, and its chunks with it
+        throw e;
+      }
+      refreshed.add(page);
+      if (!info || info.handle !== c.handle) continue; // replaced by a truncate: deleted
+      targets.push({ handle: c.handle, replicas: info.replicas.map((r) => r.address) });
+    }
+    const byAddress = new Map<string, Set<number>>();
+    for (const t of targets) {
+      for (const a of t.replicas) {
+        const set = byAddress.get(a) ?? new Set<number>();
+        set.add(t.handle);
+        byAddress.set(a, set);
+      }
+    }
+    const results = new Map<string, DfsError | null>();
+    await Promise.all([...byAddress].map(async ([address, handles]) => {
+      try {
+        const cs = this.data.channel(address);
+        await callUnary(cs, cs.SyncChunks as never, { handles: [...handles] }, this.config.client.dataTimeoutMs);
+        results.set(address, null);
+      } catch (e) {
+        results.set(address, asDfsError(e));
+      }
+    }));
+    for (const t of targets) {
+      const errors = t.replicas.map((a) => results.get(a)).filter((e): e is DfsError => !!e);
+      const synced = t.replicas.length - errors.length;
+      // A replica that cannot be reached is replaced by re-replication from those that synced;
+      // one that answered with an error (its disk failed the fsync) fails the sync.
+      const fatal = errors.find((e) => !UNREACHABLE.has(e.code));
+      if (fatal || synced === 0) {
+        const why = fatal?.message ?? errors[0]?.message ?? 'the master lists no replica';
+        throw new DfsError('EIO', `sync of chunk ${t.handle} failed: ${why}`, { cause: fatal ?? errors[0] });
+      }
+      if (errors.length > 0) log.warn({ handle: t.handle, synced, failed: errors.map((e) => e.message) }, 'sync reached only some replicas');
+    }
   }
 
   async commitWrite(ino: number, minSize: number, mtimeMs?: number): Promise<Attr> {

@@ -18,6 +18,12 @@ import type { ChunkInfo__Output } from '../generated/dfs/ChunkInfo';
 import type { LockInfo, LockSpec } from '../common/locks';
 
 export type Attr = Attr__Output;
+
+/** A chunk written with noSync (its index in the file and its handle). */
+export interface UnsyncedChunk {
+  index: number;
+  handle: number;
+}
 export type DirEntry = DirEntry__Output;
 export type NodeInfo = NodeInfo__Output;
 export type StatFs = StatFsReply__Output;
@@ -135,9 +141,17 @@ export interface DfsClientApi {
   /**
    * writeRange of several disjoint runs at once: the pieces of each chunk go in one chunk write
    * (WriteHeader.ranges: one trip down the chain, one round of fsyncs per chunk). Resolves when
-   * every replica has all of it durably.
+   * every replica has all of it durably; with `noSync`, when every replica holds it (in its page
+   * cache), and returns the chunks written, for syncChunks.
    */
-  writeRanges(ino: number, runs: Array<{ offset: number; data: Buffer }>, chunkSizeBytes?: number): Promise<void>;
+  writeRanges(ino: number, runs: Array<{ offset: number; data: Buffer }>, chunkSizeBytes?: number, opts?: { noSync?: boolean }): Promise<UnsyncedChunk[]>;
+  /**
+   * Makes noSync writes of chunks of `ino` durable: SyncChunks to every replica the master lists
+   * for them now (a replica that restarted has a new address; one that died is left to
+   * re-replication). EIO when a replica's disk fails the fsync or no replica of a chunk could be
+   * synced. A chunk no longer in the file (truncated, deleted) has nothing left to sync.
+   */
+  syncChunks(ino: number, chunks: UnsyncedChunk[]): Promise<void>;
   /** size = max(size, minSize), mtime = given or now. */
   commitWrite(ino: number, minSize: number, mtimeMs?: number): Promise<Attr>;
   /** Forgets cached chunk locations and attributes of an inode (close-to-open: called on open). */

@@ -42,6 +42,12 @@ export const configSchema = z.object({
     scrubBytesPerSec: nonNegInt,
     /** Pause between two scrub passes over all chunks. */
     scrubPassPauseMs: nonNegInt,
+    /**
+     * The mount's writes are committed without fsync (durable at the application's fsync); this
+     * often, one syncfs makes all of them durable anyway. 0 = only fsync and the kernel's own
+     * write-back.
+     */
+    syncIntervalMs: nonNegInt,
     /** auto = store 64 KiB blocks of low entropy compressed (Brotli); off = store every new block raw. */
     compression: z.enum(['auto', 'off']),
     /** auto: blocks whose sampled byte entropy is below this (bits/byte, 0-8) are tried. */
@@ -93,6 +99,12 @@ export const configSchema = z.object({
     cacheBytes: posInt,
     /** How long the kernel may cache attributes and names (0 = always ask). */
     attrTimeoutMs: nonNegInt,
+    /**
+     * false: close returns once every replica holds the data (in its page cache), fsync once it
+     * is on their disks (as a local file system, and HDFS's default). true: close waits for the
+     * disks too.
+     */
+    syncOnClose: z.boolean(),
   }).strict(),
   local: z.object({
     /** Data folder of `dfs local` (master + chunkservers). */

@@ -68,6 +68,7 @@ import type { SetAttrRequest as _dfs_SetAttrRequest, SetAttrRequest__Output as _
 import type { SetXattrRequest as _dfs_SetXattrRequest, SetXattrRequest__Output as _dfs_SetXattrRequest__Output } from './dfs/SetXattrRequest';
 import type { StatFsReply as _dfs_StatFsReply, StatFsReply__Output as _dfs_StatFsReply__Output } from './dfs/StatFsReply';
 import type { SymlinkRequest as _dfs_SymlinkRequest, SymlinkRequest__Output as _dfs_SymlinkRequest__Output } from './dfs/SymlinkRequest';
+import type { SyncChunksRequest as _dfs_SyncChunksRequest, SyncChunksRequest__Output as _dfs_SyncChunksRequest__Output } from './dfs/SyncChunksRequest';
 import type { Timespec as _dfs_Timespec, Timespec__Output as _dfs_Timespec__Output } from './dfs/Timespec';
 import type { WriteFrame as _dfs_WriteFrame, WriteFrame__Output as _dfs_WriteFrame__Output } from './dfs/WriteFrame';
 import type { WriteHeader as _dfs_WriteHeader, WriteHeader__Output as _dfs_WriteHeader__Output } from './dfs/WriteHeader';
@@ -156,6 +157,7 @@ export interface ProtoGrpcType {
     SetXattrRequest: MessageTypeDefinition<_dfs_SetXattrRequest, _dfs_SetXattrRequest__Output>
     StatFsReply: MessageTypeDefinition<_dfs_StatFsReply, _dfs_StatFsReply__Output>
     SymlinkRequest: MessageTypeDefinition<_dfs_SymlinkRequest, _dfs_SymlinkRequest__Output>
+    SyncChunksRequest: MessageTypeDefinition<_dfs_SyncChunksRequest, _dfs_SyncChunksRequest__Output>
     Timespec: MessageTypeDefinition<_dfs_Timespec, _dfs_Timespec__Output>
     WriteFrame: MessageTypeDefinition<_dfs_WriteFrame, _dfs_WriteFrame__Output>
     WriteHeader: MessageTypeDefinition<_dfs_WriteHeader, _dfs_WriteHeader__Output>

@@ -14,6 +14,7 @@
  * (`xattrs`) are removed with it.
  */
 import { DfsError } from '../common/errors';
+import { newInodeOwner } from '../common/inode-owner';
 import { splitPath, checkName, nameBytes } from '../common/paths';
 import type { Clock } from '../common/clock';
 import type { Attr } from '../generated/dfs/Attr';
@@ -265,9 +266,9 @@ export class Namespace {
         continue;
       }
       if (!last && !parents) throw new DfsError('ENOENT', `no such directory in ${path}`);
+      const own = newInodeOwner(rec, { uid, gid }, last ? (mode & 0o7777) || DIR_MODE_DEFAULT : DIR_MODE_DEFAULT, true);
       const newIno = this.newInode({
-        type: 'DIRECTORY', mode: last ? (mode & 0o7777) || DIR_MODE_DEFAULT : DIR_MODE_DEFAULT,
-        uid, gid, nlink: 2, chunkSize: rec.chunkSize, replication: rec.replication,
+        type: 'DIRECTORY', mode: own.mode, uid: own.uid, gid: own.gid, nlink: 2, chunkSize: rec.chunkSize, replication: rec.replication,
       });
       this.s.dirents.put([ino, name], newIno);
       this.touchDir(ino, rec, 1);
@@ -290,8 +291,9 @@ export class Namespace {
       this.s.inodes.put(c.ino, rec);
       return this.attr(c.ino, rec);
     }
+    const own = newInodeOwner(p.parent, o, (o.mode & 0o7777) || FILE_MODE_DEFAULT, false);
     const ino = this.newInode({
-      type: 'REGULAR', mode: (o.mode & 0o7777) || FILE_MODE_DEFAULT, uid: o.uid, gid: o.gid, nlink: 1,
+      type: 'REGULAR', mode: own.mode, uid: own.uid, gid: own.gid, nlink: 1,
       chunkSize: o.chunkSize || p.parent.chunkSize || this.o.defaults.chunkSizeBytes,
       replication: o.replication || p.parent.replication || this.o.defaults.replication,
     });
@@ -305,8 +307,9 @@ export class Namespace {
     if (nameBytes(target) > SYMLINK_TARGET_BYTES_MAX) throw new DfsError('ENAMETOOLONG', 'symlink target too long');
     const p = this.parentSlot(path);
     if (this.child(p.parentIno, p.name)) throw new DfsError('EEXIST', `file exists: ${path}`);
+    const own = newInodeOwner(p.parent, { uid, gid }, 0o777, false);
     const ino = this.newInode({
-      type: 'SYMLINK', mode: 0o777, uid, gid, nlink: 1, size: nameBytes(target),
+      type: 'SYMLINK', mode: 0o777, uid: own.uid, gid: own.gid, nlink: 1, size: nameBytes(target),
       chunkSize: 0, replication: 0, target,
     });
     this.s.dirents.put([p.parentIno, p.name], ino);
@@ -337,8 +340,9 @@ export class Namespace {
     const p = this.parentSlot(path);
     if (this.child(p.parentIno, p.name)) throw new DfsError('EEXIST', `file exists: ${path}`);
     const isDevice = type === 'CHAR_DEVICE' || type === 'BLOCK_DEVICE';
+    const own = newInodeOwner(p.parent, { uid, gid }, mode, false);
     const ino = this.newInode({
-      type: type as SpecialKind, mode: mode & 0o7777, uid, gid, nlink: 1, chunkSize: 0, replication: 0,
+      type: type as SpecialKind, mode: own.mode, uid: own.uid, gid: own.gid, nlink: 1, chunkSize: 0, replication: 0,
       ...(isDevice ? { rdev: rdev >>> 0 } : {}),
     });
     this.s.dirents.put([p.parentIno, p.name], ino);
@@ -521,8 +525,9 @@ export class Namespace {
 
   beginUpload(path: string, o: NewFileOptions & { overwrite: boolean }, expiresAtMs: number): { ino: number; rec: InodeRec } {
     const p = this.checkUploadTarget(path, o.overwrite);
+    const own = newInodeOwner(p.parent, o, (o.mode & 0o7777) || FILE_MODE_DEFAULT, false);
     const ino = this.newInode({
-      type: 'REGULAR', mode: (o.mode & 0o7777) || FILE_MODE_DEFAULT, uid: o.uid, gid: o.gid, nlink: 0,
+      type: 'REGULAR', mode: own.mode, uid: own.uid, gid: own.gid, nlink: 0,
       chunkSize: o.chunkSize || p.parent.chunkSize || this.o.defaults.chunkSizeBytes,
       replication: o.replication || p.parent.replication || this.o.defaults.replication,
     });

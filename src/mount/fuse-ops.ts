@@ -21,7 +21,8 @@ import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
 import { attrToStat, isWritable, O_APPEND, O_TRUNC, statFsToFuse } from './fuse-stat';
 import { LOCK_UN, type MountLocks } from './locks';
 import type { OpenFiles } from './open-files';
-import { dropsSetgid, newInodeOwner, PERMISSION_BITS, S_ISGID, type NewInodeOwner } from './ownership';
+import { dropsSetgid } from './ownership';
+import { PERMISSION_BITS, S_ISGID } from '../common/inode-owner';
 import { readFile } from 'node:fs/promises';
 import { DirCursors } from './dir-cursors';
 import { HiddenNames, isHiddenName } from './hidden-names';
@@ -116,17 +117,20 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
   }
 
   /** Owner, group and mode of a new inode at `path` created by `ctx` (reads the parent's attributes). */
-  async function ownerOf(path: string, ctx: FuseContext, mode: number, isDirectory: boolean): Promise<NewInodeOwner> {
-    const parent = await client.stat(posix.dirname(path));
-    return newInodeOwner(parent, ctx, mode, isDirectory);
+  /** The caller's ids and mode: the master applies the parent's setgid rule (common/inode-owner.ts). */
+  function ownerOf(ctx: FuseContext, mode: number): { uid: number; gid: number; mode: number } {
+    return { uid: ctx.uid, gid: ctx.gid, mode: mode & PERMISSION_BITS };
   }
 
   /**
    * The master reads mode 0 as "the default" (0644/0755); open(O_CREAT, 0) and mkdir(p, 0) mean
-   * no permission at all, so such an inode gets its mode set explicitly.
+   * no permission at all (a directory keeps the S_ISGID it inherited), so such an inode gets
+   * its mode set explicitly.
    */
   async function zeroModeFixed(attr: Attr, mode: number): Promise<void> {
-    if ((mode & PERMISSION_BITS) === 0 && (attr.mode & PERMISSION_BITS) !== 0) await client.setAttr({ ino: attr.ino, path: '', mode: 0 });
+    if ((mode & PERMISSION_BITS) !== 0) return;
+    const want = attr.type === 'DIRECTORY' ? attr.mode & S_ISGID : 0;
+    if ((attr.mode & PERMISSION_BITS) !== want) await client.setAttr({ ino: attr.ino, path: '', mode: want });
   }
 
   /** Clears S_ISGID where FUSE's own clearing misses it (ownership.ts, dropsSetgid). */
@@ -160,7 +164,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     releasedir: (path, fh, _ctx, cb) => reply('releasedir', path, cb, async () => { dirs.release(fh); }),
 
     mkdir: (path, mode, ctx, cb) => reply('mkdir', path, cb, async () => {
-      const o = await ownerOf(path, ctx, mode, true);
+      const o = ownerOf(ctx, mode);
       await zeroModeFixed(await client.mkdir(path, o), o.mode);
     }),
     rmdir: (path, _ctx, cb) => reply('rmdir', path, cb, () => client.delete(path, { kind: 'DIR_ONLY' })),
@@ -180,7 +184,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       await client.rename(src, dest);
     }),
     symlink: (target, path, ctx, cb) => reply('symlink', path, cb, async () => {
-      const { uid, gid } = await ownerOf(path, ctx, 0o777, false);
+      const { uid, gid } = ownerOf(ctx, 0o777);
       await client.symlink(path, target, { uid, gid });
     }),
     readlink: (path, _ctx, cb) => reply('readlink', path, cb, async () => {
@@ -190,7 +194,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     }),
     link: (src, dest, _ctx, cb) => reply('link', dest, cb, async () => void (await client.link(src, dest))),
     mknod: (path, mode, dev, ctx, cb) => reply('mknod', path, cb, async () => {
-      const o = await ownerOf(path, ctx, mode, false);
+      const o = ownerOf(ctx, mode);
       const type = SPECIAL_TYPE_OF_MODE.get(mode & S_IFMT);
       if (type) return void (await client.mknod(path, { type, mode: o.mode, rdev: dev, uid: o.uid, gid: o.gid }));
       if ((mode & S_IFMT) !== 0 && (mode & S_IFMT) !== S_IFREG) return -os.errno.EINVAL;
@@ -234,7 +238,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     create: (path, mode, ctx, cb) => reply('create', path, cb, async () => {
       // Create registers the open in the session and returns the attributes: no Open RPC (it
       // took a second round trip and a second session open that the one release never undid).
-      const o = await ownerOf(path, ctx, mode, false);
+      const o = ownerOf(ctx, mode);
       const attr = await client.create(path, o);
       const h = files.open(path, attr, { append: false, writable: true });
       try {
@@ -272,8 +276,8 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       }
       return files.write(h, pos, buf.subarray(0, len), writepage);
     }),
-    flush: (path, fd, _ctx, cb) => reply('flush', path, cb, () => files.drainHandle(files.get(fd))),
-    fsync: (path, _datasync, fd, _ctx, cb) => reply('fsync', path, cb, () => files.drainHandle(files.get(fd))),
+    flush: (path, fd, _ctx, cb) => reply('flush', path, cb, () => files.flushHandle(files.get(fd))),
+    fsync: (path, _datasync, fd, _ctx, cb) => reply('fsync', path, cb, () => files.fsyncHandle(files.get(fd))),
     release: (path, fd, flockOwner, _ctx, cb) => reply('release', path, cb, async () => {
       const ino = files.get(fd).file.ino;
       if (flockOwner !== undefined && locks) await locks.flock(ino, LOCK_UN, flockOwner);

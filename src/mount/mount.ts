@@ -89,6 +89,7 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
     const err = await fuse.unmount();
     if (err) log.warn({ err: err.message.split('\n')[0] }, 'fusermount -u failed: forcing');
     await forceUnmount(mountpoint); // a no-op unless it is somehow still mounted
+    await files.syncAll(); // as umount of a local file system: what was written is durable
     await Promise.all(files.openInodes().map((ino) => client.release(ino).catch(() => undefined)));
     if (ownClient) {
       // the master drops this session's locks and opens now, not after cluster.sessionTimeoutMs

@@ -4,12 +4,18 @@
  *
  * Write path: FUSE writes land in the inode's dirty extents (copied out of the kernel's
  * buffer). When the buffer reaches `writeBufferBytes`, spans two chunks, or the whole mount's
- * dirty bytes pass `cacheBytes`, it is handed to a background flush (`writeRange` of each
- * contiguous run, then `commitWrite` so the size/mtime become visible); at most one flush per
+ * dirty bytes pass `cacheBytes`, it is handed to a background flush (`writeRanges` of the
+ * contiguous runs, then `commitWrite` so the size/mtime become visible); at most one flush per
  * inode is in flight and a write that needs another waits for it (back-pressure). flush/fsync/
- * release drain everything and resolve only after every replica acked (`writeRange`'s
- * contract). A failed flush is remembered and fails every later write/flush/fsync/release of
- * the inode: never a silent success.
+ * release drain everything and resolve only after every replica acked. A failed flush is
+ * remembered and fails every later write/flush/fsync/release of the inode: never a silent
+ * success.
+ *
+ * Durability, as on a local file system: flushes are written with `noSync` (the replicas hold
+ * the data in their page cache, safe from a crash of any dfs process), and the chunks they wrote
+ * are remembered per inode, across closes, in `unsynced`; fsync (and close with
+ * `mount.syncOnClose`) asks their replicas to fsync them (`syncChunks`). The chunkservers make
+ * them durable by themselves within `chunkserver.syncIntervalMs` anyway.
  *
  * Read path: bytes come from the read-ahead cache or `readRange`, then the dirty bytes in
  * flight and buffered are laid over them (read-your-writes). Overlays are snapshotted BEFORE
@@ -18,7 +24,7 @@
 import { DfsError, errnoOf } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { Config } from '../common/config';
-import type { Attr, DfsClientApi } from '../client/types';
+import type { Attr, DfsClientApi, UnsyncedChunk } from '../client/types';
 import { DirtyExtents, overlayPieces } from './dirty-extents';
 import { ReadCache } from './read-cache';
 import { constants as os } from 'node:os';
@@ -28,6 +34,11 @@ export type MountLimits = Config['mount'];
 /** Reads within this distance of where the last read ended still count as sequential. */
 const SEQUENTIAL_SLACK_BYTES = 1024 * 1024;
 const DEFAULT_CHUNK_SIZE_BYTES = 64 * 1024 * 1024;
+/**
+ * Inodes whose unsynced chunks are remembered; beyond this the oldest are forgotten (written
+ * long before: the chunkservers' background sync made them durable, an fsync finds nothing).
+ */
+const UNSYNCED_INODES_MAX = 100_000;
 
 /** The state of one inode open in this mount. */
 export class OpenInode {
@@ -94,6 +105,8 @@ export class OpenFiles {
   private readonly inodes = new Map<number, OpenInode>();
   private nextFd = 1;
   readonly cache: ReadCache;
+  /** Inode → chunks written with noSync and not synced since (handle → chunk). */
+  private readonly unsynced = new Map<number, Map<number, UnsyncedChunk>>();
 
   constructor(private readonly client: DfsClientApi, private readonly limits: MountLimits, private readonly log: Logger) {
     this.cache = new ReadCache(() => this.limits.cacheBytes - this.dirtyBytes());
@@ -192,6 +205,50 @@ export class OpenFiles {
     await this.drain(h.file, h.writable);
   }
 
+  /** FUSE flush (every close of a descriptor): drained; durable too with `syncOnClose`. */
+  async flushHandle(h: Handle): Promise<void> {
+    await this.drainHandle(h);
+    if (this.limits.syncOnClose && h.writable) await this.syncIno(h.file.ino);
+  }
+
+  /** fsync: drained, then every chunk this mount wrote to the inode without fsync is made durable. */
+  async fsyncHandle(h: Handle): Promise<void> {
+    await this.drainHandle(h);
+    await this.syncIno(h.file.ino);
+  }
+
+  /** Chunks of an inode written without fsync and not synced since (tests, diagnostics). */
+  unsyncedOf(ino: number): UnsyncedChunk[] {
+    return [...(this.unsynced.get(ino)?.values() ?? [])];
+  }
+
+  private noteUnsynced(ino: number, chunks: UnsyncedChunk[]): void {
+    if (chunks.length === 0) return;
+    let byHandle = this.unsynced.get(ino);
+    if (!byHandle) {
+      if (this.unsynced.size >= UNSYNCED_INODES_MAX) this.unsynced.delete(this.unsynced.keys().next().value!);
+      this.unsynced.set(ino, (byHandle = new Map()));
+    }
+    for (const c of chunks) byHandle.set(c.handle, c);
+  }
+
+  private async syncIno(ino: number): Promise<void> {
+    const pending = this.unsynced.get(ino);
+    if (!pending) return;
+    this.unsynced.delete(ino);
+    try {
+      await this.client.syncChunks(ino, [...pending.values()]);
+    } catch (e) {
+      this.noteUnsynced(ino, [...pending.values()]); // still not durable: a later fsync tries again
+      throw new DfsError('EIO', `fsync failed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    }
+  }
+
+  /** Syncs everything this mount wrote without fsync, ignoring errors (unmount). */
+  async syncAll(): Promise<void> {
+    await Promise.all([...this.unsynced.keys()].map((ino) => this.syncIno(ino).catch(() => undefined)));
+  }
+
   /** Drains every open inode, ignoring errors (unmount). */
   async drainAll(): Promise<void> {
     await Promise.all([...this.inodes.values()].map((f) => this.drain(f).catch(() => undefined)));
@@ -228,8 +285,8 @@ export class OpenFiles {
     try {
       if (f.error) return; // the data after a failed flush is dropped, the error stays
       // one chunk write per chunk with all its runs (WriteHeader.ranges): one trip down the chain
-      // and one round of fsyncs per chunk, however scattered the extents are
-      await this.client.writeRanges(f.ino, batch.runs(), f.knownChunkSizeBytes);
+      // per chunk, however scattered the extents are; no fsync (see the header)
+      this.noteUnsynced(f.ino, await this.client.writeRanges(f.ino, batch.runs(), f.knownChunkSizeBytes, { noSync: true }));
       const attr = await this.client.commitWrite(f.ino, batch.end, Date.now());
       f.sizeBytes = Number(attr.size);
     } catch (e) {

@@ -7,12 +7,13 @@
 import type { Readable, Writable } from 'node:stream';
 import { DfsError, type DfsErrorCode } from '../../src/common/errors';
 import { normalizePath, parentOf } from '../../src/common/paths';
-import type { Attr, ChunkInfo, DfsClientApi, DirEntry, GetOptions, MknodOptions, NodeInfo, PutOptions, SpecialFileType, StatFs } from '../../src/client/types';
+import type { Attr, ChunkInfo, DfsClientApi, DirEntry, GetOptions, MknodOptions, NodeInfo, PutOptions, SpecialFileType, StatFs, UnsyncedChunk } from '../../src/client/types';
 import type { ListReply__Output } from '../../src/generated/dfs/ListReply';
 import type { SetAttrRequest } from '../../src/generated/dfs/SetAttrRequest';
 import type { DeleteKind } from '../../src/generated/dfs/DeleteKind';
 import { TO_EOF, type LockInfo, type LockSpec } from '../../src/common/locks';
 import { LockService } from '../../src/master/lock-service';
+import { newInodeOwner } from '../../src/common/inode-owner';
 import type { LockRequest } from '../../src/master/lock-table';
 
 type Kind = 'REGULAR' | 'DIRECTORY' | 'SYMLINK' | SpecialFileType;
@@ -44,6 +45,8 @@ export interface FakeFaults {
   readRange?: DfsErrorCode;
   /** Added latency of every data call, ms. */
   dataDelayMs?: number;
+  /** syncChunks rejects with this code. */
+  sync?: DfsErrorCode;
 }
 
 const CAPACITY_BYTES = 1024 ** 4;
@@ -60,6 +63,8 @@ export class FakeClient implements DfsClientApi {
   readonly writeSizes: number[] = [];
   /** Runs per writeRanges call, in order. */
   readonly rangeCounts: number[] = [];
+  /** Chunks (ino * 1e6 + index) written with noSync and not synced since: what a machine crash would lose. */
+  readonly unsynced = new Set<number>();
   /** The master's lock service; two fakes given the same one (and other sessions) exclude each other. */
   locks = new LockService();
   lockSession = 'fake-session';
@@ -106,8 +111,10 @@ export class FakeClient implements DfsClientApi {
     };
   }
 
-  private newInode(type: Kind, mode: number, uid = 0, gid = 0): Inode {
+  /** `parent`: the directory it goes into (its setgid rule applies, as in the master). */
+  private newInode(type: Kind, mode: number, uid = 0, gid = 0, parent?: Inode): Inode {
     const now = Date.now();
+    if (parent) ({ uid, gid, mode } = newInodeOwner(parent, { uid, gid }, mode, type === 'DIRECTORY'));
     const n: Inode = { ino: this.nextIno++, type, mode: mode & 0o7777, uid, gid, size: 0, data: Buffer.alloc(0), nlink: type === 'DIRECTORY' ? 2 : 1, atimeMs: now, mtimeMs: now, ctimeMs: now };
     if (type === 'DIRECTORY') n.children = new Map();
     this.inodes.set(n.ino, n);
@@ -166,7 +173,7 @@ export class FakeClient implements DfsClientApi {
     }
     const [dir, name] = this.parentDir(path);
     if (dir.children!.has(name)) throw new DfsError('EEXIST', `exists: ${path}`);
-    const n = this.newInode('DIRECTORY', opts.mode ?? 0o755, opts.uid, opts.gid);
+    const n = this.newInode('DIRECTORY', opts.mode ?? 0o755, opts.uid, opts.gid, dir);
     this.addEntry(dir, name, n);
     dir.nlink++;
     return this.attrOf(n);
@@ -183,7 +190,7 @@ export class FakeClient implements DfsClientApi {
       if (opts.truncate) this.resize(n, 0);
       return this.attrOf(n);
     }
-    const n = this.newInode('REGULAR', opts.mode ?? 0o644, opts.uid, opts.gid);
+    const n = this.newInode('REGULAR', opts.mode ?? 0o644, opts.uid, opts.gid, dir);
     this.addEntry(dir, name, n);
     return this.attrOf(n);
   }
@@ -264,7 +271,7 @@ export class FakeClient implements DfsClientApi {
   async symlink(path: string, target: string, opts: { uid?: number; gid?: number } = {}): Promise<Attr> {
     const [dir, name] = this.parentDir(path);
     if (dir.children!.has(name)) throw new DfsError('EEXIST', `exists: ${path}`);
-    const n = this.newInode('SYMLINK', 0o777, opts.uid, opts.gid);
+    const n = this.newInode('SYMLINK', 0o777, opts.uid, opts.gid, dir);
     n.target = target;
     this.addEntry(dir, name, n);
     return this.attrOf(n);
@@ -284,7 +291,7 @@ export class FakeClient implements DfsClientApi {
   async mknod(path: string, opts: MknodOptions): Promise<Attr> {
     const [dir, name] = this.parentDir(path);
     if (dir.children!.has(name)) throw new DfsError('EEXIST', `exists: ${path}`);
-    const n = this.newInode(opts.type, opts.mode, opts.uid, opts.gid);
+    const n = this.newInode(opts.type, opts.mode, opts.uid, opts.gid, dir);
     n.rdev = opts.rdev ?? 0;
     this.addEntry(dir, name, n);
     return this.attrOf(n);
@@ -439,10 +446,25 @@ export class FakeClient implements DfsClientApi {
     return out;
   }
 
-  async writeRanges(ino: number, runs: Array<{ offset: number; data: Buffer }>): Promise<void> {
+  async writeRanges(ino: number, runs: Array<{ offset: number; data: Buffer }>, _chunkSizeBytes?: number, opts: { noSync?: boolean } = {}): Promise<UnsyncedChunk[]> {
     this.count('writeRanges');
     this.rangeCounts.push(runs.length);
-    for (const run of runs) await this.writeRange(ino, run.offset, run.data);
+    const indexes = new Set<number>();
+    for (const run of runs) {
+      await this.writeRange(ino, run.offset, run.data);
+      const last = Math.floor((run.offset + run.data.length - 1) / this.chunkSizeBytes);
+      for (let i = Math.floor(run.offset / this.chunkSizeBytes); i <= last; i++) indexes.add(i);
+    }
+    if (!opts.noSync) return [];
+    for (const i of indexes) this.unsynced.add(ino * 1e6 + i);
+    return [...indexes].map((index) => ({ index, handle: ino * 1e6 + index }));
+  }
+
+  async syncChunks(_ino: number, chunks: UnsyncedChunk[]): Promise<void> {
+    this.count('syncChunks');
+    await this.delay();
+    if (this.faults.sync) throw new DfsError(this.faults.sync, 'injected sync fault');
+    for (const c of chunks) this.unsynced.delete(c.handle);
   }
 
   async writeRange(ino: number, offset: number, data: Buffer): Promise<void> {

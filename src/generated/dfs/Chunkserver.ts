@@ -5,10 +5,12 @@ import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ChunkStatReply as _dfs_ChunkStatReply, ChunkStatReply__Output as _dfs_ChunkStatReply__Output } from '../dfs/ChunkStatReply';
 import type { ChunkStatRequest as _dfs_ChunkStatRequest, ChunkStatRequest__Output as _dfs_ChunkStatRequest__Output } from '../dfs/ChunkStatRequest';
 import type { DataFrame as _dfs_DataFrame, DataFrame__Output as _dfs_DataFrame__Output } from '../dfs/DataFrame';
+import type { Empty as _dfs_Empty, Empty__Output as _dfs_Empty__Output } from '../dfs/Empty';
 import type { GrantReply as _dfs_GrantReply, GrantReply__Output as _dfs_GrantReply__Output } from '../dfs/GrantReply';
 import type { GrantRequest as _dfs_GrantRequest, GrantRequest__Output as _dfs_GrantRequest__Output } from '../dfs/GrantRequest';
 import type { ReadRequest as _dfs_ReadRequest, ReadRequest__Output as _dfs_ReadRequest__Output } from '../dfs/ReadRequest';
 import type { ReplicateRequest as _dfs_ReplicateRequest, ReplicateRequest__Output as _dfs_ReplicateRequest__Output } from '../dfs/ReplicateRequest';
+import type { SyncChunksRequest as _dfs_SyncChunksRequest, SyncChunksRequest__Output as _dfs_SyncChunksRequest__Output } from '../dfs/SyncChunksRequest';
 import type { WriteFrame as _dfs_WriteFrame, WriteFrame__Output as _dfs_WriteFrame__Output } from '../dfs/WriteFrame';
 import type { WriteReply as _dfs_WriteReply, WriteReply__Output as _dfs_WriteReply__Output } from '../dfs/WriteReply';
 
@@ -45,6 +47,15 @@ export interface ChunkserverClient extends grpc.Client {
   replicate(argument: _dfs_ReplicateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
   replicate(argument: _dfs_ReplicateRequest, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
   
+  SyncChunks(argument: _dfs_SyncChunksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  SyncChunks(argument: _dfs_SyncChunksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  SyncChunks(argument: _dfs_SyncChunksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  SyncChunks(argument: _dfs_SyncChunksRequest, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  syncChunks(argument: _dfs_SyncChunksRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  syncChunks(argument: _dfs_SyncChunksRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  syncChunks(argument: _dfs_SyncChunksRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  syncChunks(argument: _dfs_SyncChunksRequest, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  
   WriteChunk(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
   WriteChunk(metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
   WriteChunk(options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
@@ -65,6 +76,8 @@ export interface ChunkserverHandlers extends grpc.UntypedServiceImplementation {
   
   Replicate: grpc.handleUnaryCall<_dfs_ReplicateRequest__Output, _dfs_ChunkStatReply>;
   
+  SyncChunks: grpc.handleUnaryCall<_dfs_SyncChunksRequest__Output, _dfs_Empty>;
+  
   WriteChunk: grpc.handleClientStreamingCall<_dfs_WriteFrame__Output, _dfs_WriteReply>;
   
 }
@@ -74,5 +87,6 @@ export interface ChunkserverDefinition extends grpc.ServiceDefinition {
   Grant: MethodDefinition<_dfs_GrantRequest, _dfs_GrantReply, _dfs_GrantRequest__Output, _dfs_GrantReply__Output>
   ReadChunk: MethodDefinition<_dfs_ReadRequest, _dfs_DataFrame, _dfs_ReadRequest__Output, _dfs_DataFrame__Output>
   Replicate: MethodDefinition<_dfs_ReplicateRequest, _dfs_ChunkStatReply, _dfs_ReplicateRequest__Output, _dfs_ChunkStatReply__Output>
+  SyncChunks: MethodDefinition<_dfs_SyncChunksRequest, _dfs_Empty, _dfs_SyncChunksRequest__Output, _dfs_Empty__Output>
   WriteChunk: MethodDefinition<_dfs_WriteFrame, _dfs_WriteReply, _dfs_WriteFrame__Output, _dfs_WriteReply__Output>
 }

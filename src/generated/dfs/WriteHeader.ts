@@ -38,6 +38,14 @@ export interface WriteHeader {
    * Empty: the single range (offset, length).
    */
   'ranges'?: (_dfs_ByteRange)[];
+  /**
+   * Commit without fsync (data and meta written, meta by temp file + rename): the replica holds
+   * the bytes in the OS page cache, safe from a crash of the chunkserver process but not of the
+   * machine, until SyncChunks, a later synced write of the chunk, or the chunkserver's
+   * background sync (chunkserver.syncIntervalMs) makes them durable. The mount's writes; an
+   * application's fsync turns into SyncChunks.
+   */
+  'noSync'?: (boolean);
   '_setLength'?: "setLength";
 }
 
@@ -75,5 +83,13 @@ export interface WriteHeader__Output {
    * Empty: the single range (offset, length).
    */
   'ranges': (_dfs_ByteRange__Output)[];
+  /**
+   * Commit without fsync (data and meta written, meta by temp file + rename): the replica holds
+   * the bytes in the OS page cache, safe from a crash of the chunkserver process but not of the
+   * machine, until SyncChunks, a later synced write of the chunk, or the chunkserver's
+   * background sync (chunkserver.syncIntervalMs) makes them durable. The mount's writes; an
+   * application's fsync turns into SyncChunks.
+   */
+  'noSync': (boolean);
   '_setLength'?: "setLength";
 }
