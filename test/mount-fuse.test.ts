@@ -198,6 +198,20 @@ test('Mount: close leaves the replicas to sync later; fsync (even on another des
   assert.deepEqual([...m.client.unsynced].filter((h) => Math.floor(h / 1e6) === ino2), [], 'the retried fsync synced what the failed one could not');
 });
 
+test('Mount: scattered writes over several chunks stay buffered until close, then go as one flush', async () => {
+  const before = m.client.calls.get('writeRanges') ?? 0;
+  const offsets = [0, 1, 2, 0, 1, 2].map((c, i) => c * 1024 * 1024 + i * 8192 + 100);
+  await m.ok(`python3 -c "
+import os,sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+for off in [${offsets.join(',')}]: os.pwrite(fd, b'x' * 4096, off)
+os.close(fd)" "$M/scattered"`);
+  assert.equal((m.client.calls.get('writeRanges') ?? 0) - before, 1, 'one flush, at close');
+  assert.equal(m.client.rangeCounts.at(-1), 6, 'with the six runs');
+  const back = m.client.contentOf('/scattered');
+  for (const off of offsets) assert.equal(back.subarray(off, off + 4096).toString(), 'x'.repeat(4096));
+});
+
 test('Mount: with mount.syncOnClose every close of a written file syncs it', async () => {
   const s = await mountFake({ mount: { syncOnClose: true } });
   try {

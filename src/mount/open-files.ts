@@ -3,8 +3,9 @@
  * every handle of that inode in this mount shares (write buffer, flush queue, sticky error).
  *
  * Write path: FUSE writes land in the inode's dirty extents (copied out of the kernel's
- * buffer). When the buffer reaches `writeBufferBytes`, spans two chunks, or the whole mount's
- * dirty bytes pass `cacheBytes`, it is handed to a background flush (`writeRanges` of the
+ * buffer). When the buffer reaches `writeBufferBytes`, holds one contiguous run that crossed
+ * into the next chunk (a sequential writer), or the whole mount's dirty bytes pass
+ * `cacheBytes`, it is handed to a background flush (`writeRanges` of the
  * contiguous runs, then `commitWrite` so the size/mtime become visible); at most one flush per
  * inode is in flight and a write that needs another waits for it (back-pressure). flush/fsync/
  * release drain everything and resolve only after every replica acked. A failed flush is
@@ -185,7 +186,12 @@ export class OpenFiles {
     f.dirty.add(at, Buffer.from(data)); // copy: `data` is the kernel's buffer, gone after the reply
     this.cache.dropIno(f.ino);
     const [first, last] = f.dirty.chunkSpan(f.chunkSizeBytes);
-    if (f.dirty.bytes >= this.limits.writeBufferBytes || last > first || this.dirtyBytes() > this.limits.cacheBytes) {
+    // A sequential writer that moved into the next chunk sends the finished one at once (the
+    // replicas write it while the next fills); scattered writes stay buffered until the buffer
+    // is full, then go as one chunk write per chunk (random writes over several chunks flushed
+    // at nearly every write before: 156 IOPS in a 256 MiB file).
+    const sequentialPastChunk = last > first && f.dirty.end - f.dirty.start === f.dirty.bytes;
+    if (f.dirty.bytes >= this.limits.writeBufferBytes || sequentialPastChunk || this.dirtyBytes() > this.limits.cacheBytes) {
       await this.startFlush(f);
     }
     return data.length;
