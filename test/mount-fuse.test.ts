@@ -31,6 +31,22 @@ test('Mount: cp of a 5 MiB random file reads back identical, in and out', async 
   assert.ok(reads > 0 && reads <= 16, `sequential reads go through 512 KiB read-ahead windows (${reads} readRange calls)`);
 });
 
+test('Mount: random reads that land near each other fetch no read-ahead window; a sequential run does', async () => {
+  await writeFile(join(m.local, 'ra'), randomBytes(4 * MiB));
+  await m.ok('cp "$L/ra" "$M/ra"');
+  const from = m.client.readSizes.length;
+  // 3 MiB, then 3 MiB + 8 KiB (within the sequential slack, not contiguous), then 1 MiB + 5
+  await m.ok(`python3 -c "
+import os,sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+for off in (3 << 20, (3 << 20) + 8192, (1 << 20) + 5): os.pread(fd, 4096, off)
+os.close(fd)" "$M/ra"`);
+  assert.ok(m.client.readSizes.slice(from).every((n) => n < 512 * 1024), `no 512 KiB window for scattered reads: ${m.client.readSizes.slice(from)}`);
+  const seq = m.client.readSizes.length;
+  await m.ok('cat "$M/ra" > /dev/null');
+  assert.ok(m.client.readSizes.slice(seq).some((n) => n >= 512 * 1024), 'cat reads through read-ahead windows');
+});
+
 test('Mount: ls -l and stat show sizes, types and modes', async () => {
   await m.ok('mkdir "$M/modes" && printf 12345 > "$M/modes/f" && chmod 640 "$M/modes/f" && mkdir -m 700 "$M/modes/d"');
   const out = await m.ok('cd "$M/modes" && stat -c "%n %s %a %F" f d');

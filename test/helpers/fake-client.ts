@@ -61,6 +61,8 @@ export class FakeClient implements DfsClientApi {
   readonly calls = new Map<string, number>();
   /** Bytes per writeRange call, in order. */
   readonly writeSizes: number[] = [];
+  /** Bytes asked per readRange call, in order. */
+  readonly readSizes: number[] = [];
   /** Runs per writeRanges call, in order. */
   readonly rangeCounts: number[] = [];
   /** Chunks (ino * 1e6 + index) written with noSync and not synced since: what a machine crash would lose. */
@@ -436,6 +438,7 @@ export class FakeClient implements DfsClientApi {
 
   async readRange(ino: number, offset: number, length: number): Promise<Buffer> {
     this.count('readRange');
+    this.readSizes.push(length);
     await this.delay();
     if (this.faults.readRange) throw new DfsError(this.faults.readRange, 'injected read fault');
     const n = this.fileByIno(ino);
