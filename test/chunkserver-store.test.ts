@@ -388,5 +388,22 @@ describe('file chunk store', () => {
     assert.ok(!(await readdir(dirname(store.chunkPath(257)))).includes('257.chunk'));
     assert.deepEqual(await readAll(again, 1, 1), await readAll(store, 1, 1));
     assert.equal(code(await readAll(again, 2, 1).catch((e) => e)), 'CHECKSUM_MISMATCH');
+    assert.equal(again.unsyncedCount(), 0, 'the syncfs at load made everything durable');
+  });
+
+  test('reload when the syncfs at start fails: every chunk found counts as not durable', async () => {
+    const bin = await mkdtemp(join(tmpdir(), 'dfs-fake-sync-'));
+    await writeFile(join(bin, 'sync'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      const again = new FileChunkStore({ dataDir: dir });
+      await again.load();
+      assert.ok(again.count() > 0);
+      assert.equal(again.unsyncedCount(), again.count());
+    } finally {
+      process.env.PATH = path;
+      await rm(bin, { recursive: true, force: true });
+    }
   });
 });

@@ -190,7 +190,11 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     await fsp.mkdir(this.chunksDir, { recursive: true });
     // An earlier process may have left no_sync writes in the page cache, and its list of them
     // died with it: make them durable now, so a SyncChunks that finds nothing listed is right.
-    await syncFileSystem(this.dataDir);
+    // If that fails, every chunk found is listed instead (each fsync'd at its next SyncChunks).
+    const synced = await syncFileSystem(this.dataDir).then(() => true, (e) => {
+      this.log.warn({ err: (e as Error).message }, 'syncfs at start failed: every chunk counts as not durable');
+      return false;
+    });
     for (const shard of await fsp.readdir(this.chunksDir)) {
       if (!/^[0-9a-f]{2}$/.test(shard)) continue;
       const dir = join(this.chunksDir, shard);
@@ -214,6 +218,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
         if (m[2] === 'meta') await this.loadOne(handle);
       }
     }
+    if (!synced) for (const h of this.chunks.keys()) this.unsynced.add(h);
     this.log.info({ chunks: this.chunks.size }, 'chunk inventory loaded');
   }
 
