@@ -126,6 +126,19 @@ test('sessions: opens are counted, keep replaces the set, expiry closes', () => 
   assert.deepEqual(s.expire(120, 50).closed, [], 'a live session keeps its files');
 });
 
+test('sessions: a KeepSession whose list predates an Open does not drop that young open', () => {
+  const s = new Sessions(1000);
+  s.open('m', 5, 0);
+  assert.deepEqual(s.keep('m', [], 500), [], 'opened 500 ms ago: an Open in flight when the list was made');
+  assert.ok(s.isOpen(5));
+  assert.deepEqual(s.keep('m', [], 1500), [5], 'still not listed a keepalive later: closed');
+  s.open('m', 6, 2000);
+  s.open('m', 6, 2900); // a second open renews the grace
+  assert.deepEqual(s.keep('m', [], 3500), []);
+  assert.equal(s.release('m', 6, 3600), false);
+  assert.equal(s.release('m', 6, 3700), true);
+});
+
 test('Placement: a server with less than one chunk free is left out (disk full)', () => {
   const MiB = 1024 * 1024;
   const servers: PlacementCandidate[] = [

@@ -78,7 +78,9 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const log = logger('master');
   mkdirSync(opts.metaDir, { recursive: true });
   const store = new MetaStore(opts.metaDir);
-  const sessions = new Sessions();
+  // a KeepSession's list may predate an Open still in flight: opens younger than one keepalive
+  // interval (the client sends one every sessionTimeoutMs / 3) are not dropped by it
+  const sessions = new Sessions(config.cluster.sessionTimeoutMs / 3);
   const locks = new LockService(); // memory only: a restart forgets every lock
   const defaults = { chunkSizeBytes: config.cluster.chunkSizeBytes, replication: config.cluster.replication };
   const ns = new Namespace({ store, clock, defaults, isOpen: (ino) => sessions.isOpen(ino) });

@@ -10,11 +10,22 @@ interface Session {
   lastSeenMs: number;
   /** ino → number of opens (Open/Create minus Release). */
   open: Map<number, number>;
+  /** ino → when its last Open/Create was registered (keep() leaves young opens alone). */
+  openedAtMs: Map<number, number>;
 }
 
 export class Sessions {
   private readonly sessions = new Map<string, Session>();
   private readonly holders = new Map<number, number>();
+
+  /**
+   * `keepGraceMs`: an open registered less than this long ago is never dropped by a KeepSession
+   * that does not list it. The mount sends KeepSession with the inodes it knows open when it
+   * sends it; an Open still in flight then is registered here first and would be dropped by
+   * that older list (measured: an open, unlinked file was collected while a descriptor still
+   * held it, and fstat failed with ENOENT). The next KeepSession lists it, or a Release ends it.
+   */
+  constructor(private readonly keepGraceMs = 0) {}
 
   isOpen(ino: number): boolean {
     return (this.holders.get(ino) ?? 0) > 0;
@@ -27,7 +38,7 @@ export class Sessions {
   private session(id: string, nowMs: number): Session {
     let s = this.sessions.get(id);
     if (!s) {
-      s = { lastSeenMs: nowMs, open: new Map() };
+      s = { lastSeenMs: nowMs, open: new Map(), openedAtMs: new Map() };
       this.sessions.set(id, s);
     }
     s.lastSeenMs = nowMs;
@@ -44,6 +55,7 @@ export class Sessions {
     const s = this.session(id, nowMs);
     const n = s.open.get(ino) ?? 0;
     s.open.set(ino, n + 1);
+    s.openedAtMs.set(ino, nowMs);
     if (n === 0) this.addHolder(ino, 1);
   }
 
@@ -54,6 +66,7 @@ export class Sessions {
     if (n > 1) s.open.set(ino, n - 1);
     else if (n === 1) {
       s.open.delete(ino);
+      s.openedAtMs.delete(ino);
       this.addHolder(ino, -1);
     }
     return !this.isOpen(ino);
@@ -81,14 +94,18 @@ export class Sessions {
     return closed;
   }
 
-  /** KeepSession: the session is alive and holds exactly `inos` open. Returns inos no longer open anywhere. */
+  /**
+   * KeepSession: the session is alive and holds exactly `inos` open (opens younger than
+   * `keepGraceMs` stay whatever the list says). Returns inos no longer open anywhere.
+   */
   keep(id: string, inos: readonly number[], nowMs: number): number[] {
     const s = this.session(id, nowMs);
     const want = new Set(inos);
     const closed: number[] = [];
     for (const ino of [...s.open.keys()]) {
-      if (want.has(ino)) continue;
+      if (want.has(ino) || nowMs - (s.openedAtMs.get(ino) ?? -Infinity) < this.keepGraceMs) continue;
       s.open.delete(ino);
+      s.openedAtMs.delete(ino);
       this.addHolder(ino, -1);
       if (!this.isOpen(ino)) closed.push(ino);
     }
