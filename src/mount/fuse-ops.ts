@@ -11,7 +11,6 @@
  * answers access(2) itself and never sends ACCESS; chmod/chown/utimens arrive here already
  * allowed (including the kernel's own chmod that clears suid/sgid after a write).
  */
-import { posix } from 'node:path';
 import type { FuseContext, FuseOps, FuseStat, FuseTimespec } from './native/fuse-binding';
 import { UTIME_NOW, UTIME_OMIT } from './native/fuse-binding';
 import { errnoOf } from '../common/errors';

@@ -13,7 +13,7 @@
  * privileged. `dropsSetgid` decides that case; fuse-ops.ts applies it on the first write of a
  * handle and on truncate.
  */
-import { PERMISSION_BITS, S_ISGID } from '../common/inode-owner';
+import { S_ISGID } from '../common/inode-owner';
 
 const S_IXGRP = 0o010;
 
