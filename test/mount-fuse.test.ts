@@ -239,6 +239,19 @@ test('Mount: with mount.syncOnClose every close of a written file syncs it', asy
   }
 });
 
+test('Mount: unmount syncs every file written without fsync in one call, not one per file', async () => {
+  const s = await mountFake();
+  try {
+    await s.ok('for i in 1 2 3 4 5; do printf abc > "$M/f$i"; done');
+    assert.equal(s.client.unsynced.size, 5);
+  } finally {
+    await s.close();
+  }
+  assert.equal(s.client.unsynced.size, 0, 'durable after unmount');
+  assert.equal(s.client.calls.get('syncEverywhere'), 1);
+  assert.equal(s.client.calls.get('syncChunks'), undefined);
+});
+
 test('Mount: another process sees bytes buffered by a writer that has not closed yet', async () => {
   const writer = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'w');fs.writeSync(fd,'buffered-bytes');console.log('w');setTimeout(()=>fs.closeSync(fd),8000)`;
   // The reader starts once the writer said it wrote (bounded wait), while the writer still holds the file open.

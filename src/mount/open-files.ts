@@ -256,9 +256,14 @@ export class OpenFiles {
     }
   }
 
-  /** Syncs everything this mount wrote without fsync, ignoring errors (unmount). */
+  /**
+   * Syncs everything this mount wrote without fsync, ignoring errors (unmount): one SyncChunks
+   * per live chunkserver with every handle, not one round per file (thousands of small files).
+   */
   async syncAll(): Promise<void> {
-    await Promise.all([...this.unsynced.keys()].map((ino) => this.syncIno(ino).catch(() => undefined)));
+    const handles = [...this.unsynced.values()].flatMap((byHandle) => [...byHandle.keys()]);
+    this.unsynced.clear();
+    await this.client.syncEverywhere(handles).catch((e) => this.log.warn({ err: (e as Error)?.message }, 'sync at unmount failed: the chunkservers sync within chunkserver.syncIntervalMs'));
   }
 
   /** Drains every open inode, ignoring errors (unmount). */

@@ -463,6 +463,12 @@ export class FakeClient implements DfsClientApi {
     return [...indexes].map((index) => ({ index, handle: ino * 1e6 + index }));
   }
 
+  async syncEverywhere(handles: number[]): Promise<void> {
+    this.count('syncEverywhere');
+    if (this.faults.sync) throw new DfsError(this.faults.sync, 'injected sync fault');
+    for (const h of handles) this.unsynced.delete(h);
+  }
+
   async syncChunks(_ino: number, chunks: UnsyncedChunk[]): Promise<void> {
     this.count('syncChunks');
     await this.delay();
