@@ -408,13 +408,13 @@ export class DfsClient implements DfsClientApi {
     }
   }
 
-  async syncEverywhere(handles: number[]): Promise<void> {
+  async syncEverywhere(handles: number[], timeoutMs = this.config.client.dataTimeoutMs): Promise<void> {
     if (handles.length === 0) return;
     const live = (await this.nodes()).filter((n) => n.state === 'ALIVE' || n.state === 'DECOMMISSIONING');
     await Promise.all(live.map(async (n) => {
       const cs = this.data.channel(n.address);
       for (let i = 0; i < handles.length; i += SYNC_HANDLES_PER_CALL) {
-        await callUnary(cs, cs.SyncChunks as never, { handles: handles.slice(i, i + SYNC_HANDLES_PER_CALL) }, this.config.client.dataTimeoutMs);
+        await callUnary(cs, cs.SyncChunks as never, { handles: handles.slice(i, i + SYNC_HANDLES_PER_CALL) }, timeoutMs);
       }
     }));
   }

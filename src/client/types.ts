@@ -154,9 +154,10 @@ export interface DfsClientApi {
   syncChunks(ino: number, chunks: UnsyncedChunk[]): Promise<void>;
   /**
    * SyncChunks of `handles` to every live chunkserver (a server that holds none of them does
-   * nothing): one call per server, whatever the number of files (unmount). Errors are the caller's.
+   * nothing): one call per server, whatever the number of files (unmount). Errors are the
+   * caller's; `timeoutMs` bounds each call (default `client.dataTimeoutMs`).
    */
-  syncEverywhere(handles: number[]): Promise<void>;
+  syncEverywhere(handles: number[], timeoutMs?: number): Promise<void>;
   /** size = max(size, minSize), mtime = given or now. */
   commitWrite(ino: number, minSize: number, mtimeMs?: number): Promise<Attr>;
   /** Forgets cached chunk locations and attributes of an inode (close-to-open: called on open). */

@@ -40,6 +40,12 @@ const DEFAULT_CHUNK_SIZE_BYTES = 64 * 1024 * 1024;
  * long before: the chunkservers' background sync made them durable, an fsync finds nothing).
  */
 const UNSYNCED_INODES_MAX = 100_000;
+/**
+ * Bound of the sync at unmount per chunkserver: best effort (the chunkservers sync by
+ * themselves within chunkserver.syncIntervalMs), so an unreachable one does not hold the
+ * unmount for a whole data timeout.
+ */
+const UNMOUNT_SYNC_TIMEOUT_MS = 5000;
 
 /** The state of one inode open in this mount. */
 export class OpenInode {
@@ -263,7 +269,7 @@ export class OpenFiles {
   async syncAll(): Promise<void> {
     const handles = [...this.unsynced.values()].flatMap((byHandle) => [...byHandle.keys()]);
     this.unsynced.clear();
-    await this.client.syncEverywhere(handles).catch((e) => this.log.warn({ err: (e as Error)?.message }, 'sync at unmount failed: the chunkservers sync within chunkserver.syncIntervalMs'));
+    await this.client.syncEverywhere(handles, UNMOUNT_SYNC_TIMEOUT_MS).catch((e) => this.log.warn({ err: (e as Error)?.message }, 'sync at unmount failed: the chunkservers sync within chunkserver.syncIntervalMs'));
   }
 
   /** Drains every open inode, ignoring errors (unmount). */

@@ -463,7 +463,7 @@ export class FakeClient implements DfsClientApi {
     return [...indexes].map((index) => ({ index, handle: ino * 1e6 + index }));
   }
 
-  async syncEverywhere(handles: number[]): Promise<void> {
+  async syncEverywhere(handles: number[], _timeoutMs?: number): Promise<void> {
     this.count('syncEverywhere');
     if (this.faults.sync) throw new DfsError(this.faults.sync, 'injected sync fault');
     for (const h of handles) this.unsynced.delete(h);
