@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { normalizePath, splitPath, parentOf, nameBytes } from '../src/common/paths';
 import { loadConfig } from '../src/common/config';
 import { DfsError, errnoOf, asDfsError } from '../src/common/errors';
-import { toServiceError, fromServiceError } from '../src/common/rpc';
+import * as http2 from 'node:http2';
+import * as grpc from '@grpc/grpc-js';
+import { toServiceError, fromServiceError, bindServer, stopServer, SERVER_OPTIONS, FLOW_CONTROL_WINDOW_BYTES } from '../src/common/rpc';
 import { crc32c } from '../src/common/crc32c';
 
 test('paths: normalization', () => {
@@ -65,6 +67,26 @@ test('errors: codes survive the gRPC round trip and map to errno', () => {
   assert.equal(errnoOf(new DfsError('ENOENT', '')), 2);
   assert.equal(errnoOf(new DfsError('CHECKSUM_MISMATCH', '')), 5);
   assert.equal(asDfsError(Object.assign(new Error('x'), { code: 'EEXIST' })).code, 'EEXIST');
+});
+
+test('rpc: a server bound by bindServer gives each session and stream the wide HTTP/2 window, not 64 KiB', async () => {
+  const server = new grpc.Server(SERVER_OPTIONS);
+  const port = await bindServer(server, '127.0.0.1:0');
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  try {
+    session.on('error', () => {});
+    // the server's first SETTINGS frame carries HTTP/2's defaults; the widened window follows in a
+    // second SETTINGS frame (per stream) and a WINDOW_UPDATE (the connection)
+    const wide = (): boolean => session.remoteSettings?.initialWindowSize === FLOW_CONTROL_WINDOW_BYTES
+      && session.state.remoteWindowSize === FLOW_CONTROL_WINDOW_BYTES;
+    const deadline = Date.now() + 5000;
+    while (!wide() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(session.remoteSettings.initialWindowSize, FLOW_CONTROL_WINDOW_BYTES, 'per-stream window announced by the server');
+    assert.equal(session.state.remoteWindowSize, FLOW_CONTROL_WINDOW_BYTES, 'connection window granted by the server');
+  } finally {
+    session.close();
+    await stopServer(server, 100);
+  }
 });
 
 test('crc32c: the standard check value', () => {
