@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig, type Config } from '../src/common/config';
 import { DfsClient } from '../src/client/dfs-client';
 import { sleep } from '../src/common/clock';
+import { NODE_FLAGS } from '../src/common/node-flags';
 import { isMounted, waitMounted, abortMount } from '../test/helpers/mounts';
 import { run, type RunResult } from './shell';
 import type { RssSampler } from './rss';
@@ -113,7 +114,7 @@ export class BenchCluster {
    */
   async runDfs(args: string[], opts: { timeoutMs?: number; stdout?: 'pipe' | 'ignore'; rssName?: string } = {}): Promise<RunResult> {
     let pid: number | undefined;
-    const r = await run(process.execPath, [DFS_BIN, ...args, ...this.clusterArgs()], {
+    const r = await run(process.execPath, [...NODE_FLAGS, DFS_BIN, ...args, ...this.clusterArgs()], {
       timeoutMs: opts.timeoutMs ?? 600_000,
       stdout: opts.stdout,
       cwd: this.dir,
@@ -171,7 +172,7 @@ export class BenchCluster {
 
   private spawn(name: string, args: string[]): DfsProcess {
     const prof = this.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', join(this.cpuProfDir, name.replace(/\s+/g, '-'))] : [];
-    const child = spawn(process.execPath, [...prof, DFS_BIN, ...args, ...this.clusterArgs()], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...prof, DFS_BIN, ...args, ...this.clusterArgs()], {
       stdio: ['ignore', 'pipe', 'pipe'], cwd: this.dir,
     });
     let log = '';

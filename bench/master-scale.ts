@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { callUnary, masterClient } from '../src/common/rpc';
 import { sleep } from '../src/common/clock';
+import { NODE_FLAGS } from '../src/common/node-flags';
 import type { SafeModeReply__Output } from '../src/generated/dfs/SafeModeReply';
 import type { NodesReply__Output } from '../src/generated/dfs/NodesReply';
 import { chunkTotal, checkLayout, type ScaleLayout } from './scale-layout';
@@ -339,7 +340,7 @@ async function run(o: ScaleOptions, root: string, procs: { master?: Proc; gens: 
   const profArgs = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
   if (o.cpuProfDir) await mkdir(o.cpuProfDir, { recursive: true });
   const t0 = Date.now();
-  procs.master = track(spawn(process.execPath, [...profArgs, CLI, 'master', '--listen', '127.0.0.1:0', '--meta-dir', metaDir, '--config', configPath],
+  procs.master = track(spawn(process.execPath, [...NODE_FLAGS, ...profArgs, CLI, 'master', '--listen', '127.0.0.1:0', '--meta-dir', metaDir, '--config', configPath],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: root }));
   const master = procs.master;
   const address = (await waitForLine(master, /listening on (\S+)/, START_TIMEOUT_MS))[1];

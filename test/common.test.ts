@@ -10,6 +10,9 @@ import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { toServiceError, fromServiceError, bindServer, stopServer, SERVER_OPTIONS, FLOW_CONTROL_WINDOW_BYTES } from '../src/common/rpc';
 import { crc32c } from '../src/common/crc32c';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { NODE_FLAGS } from '../src/common/node-flags';
 
 test('paths: normalization', () => {
   const cases: [string, string][] = [
@@ -87,6 +90,17 @@ test('rpc: a server bound by bindServer gives each session and stream the wide H
     session.close();
     await stopServer(server, 100);
   }
+});
+
+test('node flags: bin/dfs and npm start run node with NODE_FLAGS (and it starts with them)', () => {
+  const root = join(__dirname, '../..');
+  const shebang = readFileSync(join(root, 'bin/dfs'), 'utf8').split('\n')[0];
+  assert.equal(shebang, `#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`);
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  assert.match(pkg.scripts.start, new RegExp(`^node ${NODE_FLAGS.join(' ')} dist/src/cli\\.js local `));
+  // the executable itself (through its #! line) starts node with them
+  const args = execFileSync(join(root, 'bin/dfs'), ['config'], { env: { ...process.env, NODE_OPTIONS: '--require ' + join(__dirname, 'helpers/print-exec-argv.js') } }).toString();
+  assert.match(args, new RegExp(`execArgv=.*${NODE_FLAGS[0]}`));
 });
 
 test('crc32c: the standard check value', () => {

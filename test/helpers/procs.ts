@@ -6,6 +6,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FAST_CONFIG } from './cluster';
+import { NODE_FLAGS } from '../../src/common/node-flags';
 
 export const ROOT = resolve(__dirname, '../../..');
 /**
@@ -28,7 +29,7 @@ export interface Proc {
 const running = new Set<ChildProcess>();
 
 export function spawnDfs(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Proc {
-  const child = spawn(process.execPath, [DFS_BIN, ...args], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, DFS_BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
   });
@@ -70,7 +71,7 @@ export interface RunResult { code: number; stdout: Buffer; stderr: string }
 /** Runs `dfs ARGS` to completion (killed after timeoutMs), with optional stdin. */
 export function runDfs(args: string[], opts: { input?: Buffer | string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
   return new Promise((resolveRun) => {
-    const child = execFile(process.execPath, [DFS_BIN, ...args], {
+    const child = execFile(process.execPath, [...NODE_FLAGS, DFS_BIN, ...args], {
       encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024, timeout: opts.timeoutMs ?? 60_000, killSignal: 'SIGKILL',
       env: { ...process.env, ...opts.env },
     }, (error, stdout, stderr) => {
