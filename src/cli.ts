@@ -7,6 +7,7 @@
  * second signal exits at once.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cac } from 'cac';
 import type { CAC } from 'cac';
@@ -230,6 +231,7 @@ function buildCli(): { cli: CAC; result: { promise?: Promise<number> } } {
     .action(act((shell: string) => runCompletion(cli, String(shell))));
   addAdminCommands(cli, act);
   cli.help();
+  cli.version((JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version);
   return { cli, result };
 }
 
@@ -319,7 +321,7 @@ export async function main(argv: string[]): Promise<number> {
   const { cli, result } = buildCli();
   try {
     const parsed = cli.parse(argv.map((a, i) => (i >= 2 && a === '-' ? STDIO_ARG : a)), { run: false });
-    if (parsed.options.help) return EXIT_OK;
+    if (parsed.options.help || parsed.options.version) return EXIT_OK;
     if (!cli.matchedCommand) {
       if (parsed.args.length > 0) process.stderr.write(`dfs: unknown command '${parsed.args[0]}'\n`);
       cli.outputHelp();

@@ -127,4 +127,7 @@ test('Help: every subcommand has --help with examples', async () => {
     assert.equal(replies[i].code, 0, c);
     assert.match(replies[i].stdout.toString(), /Examples:\n.*\bdfs /, `${c} --help shows examples`);
   });
+  const version = await runDfs(['--version']);
+  assert.equal(version.code, 0);
+  assert.match(version.stdout.toString(), /^dfs\/\d+\.\d+\.\d+ /);
 });
