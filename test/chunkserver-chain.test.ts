@@ -12,7 +12,9 @@ import * as grpc from '@grpc/grpc-js';
 import { loadConfig, type Config } from '../src/common/config';
 import { crc32c } from '../src/common/crc32c';
 import { DfsError } from '../src/common/errors';
-import { bindServer, callUnary, chunkserverClient, fromServiceError, proto, stopServer, type ChunkserverClient } from '../src/common/rpc';
+import { READ_SMALL_BYTES_MAX, bindServer, callUnary, chunkserverClient, fromServiceError, proto, stopServer, type ChunkserverClient } from '../src/common/rpc';
+import { chunkserverCallsOf, closeCallsClient } from '../src/common/meta-calls';
+import type { DataFrame__Output } from '../src/generated/dfs/DataFrame';
 import { startChunkserver, type ChunkserverHandle } from '../src/chunkserver/chunkserver';
 import { FAILED_SERVER_KEY } from '../src/chunkserver/write-pipeline';
 import type { HeartbeatRequest__Output } from '../src/generated/dfs/HeartbeatRequest';
@@ -147,7 +149,7 @@ describe('chunkserver chain (3 servers, fake master)', () => {
   });
 
   after(async () => {
-    for (const c of clients) c.close();
+    for (const c of clients) closeCallsClient(c);
     await Promise.all(servers.map((s) => s.stop()));
     await master.stop();
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
@@ -184,6 +186,24 @@ describe('chunkserver chain (3 servers, fake master)', () => {
     const part = await readChunk(clients[2], { handle: 100, version: 1, offset: 70_000, length: 300_000 });
     assert.ok(part.equals(data.subarray(70_000, 370_000)));
     await waitFor('incremental report of chunk 100', () => master.heartbeats.some((h) => !h.fullReport && h.chunks.some((c) => c.handle === 100 && c.length === data.length)));
+  });
+
+  test('ReadSmall on the Calls stream: the bytes ReadChunk gives, in one frame with its CRC, short at the end; too large, stale or missing are refused', async () => {
+    const calls = chunkserverCallsOf(clients[1]);
+    const small = (offset: number, length: number, version = 1, handle = 100) =>
+      calls.call<DataFrame__Output>('ReadSmall', { handle, version, offset, length }, 5000);
+    for (const [offset, length] of [[0, 4096], [70_000, 200_000], [0, READ_SMALL_BYTES_MAX], [data.length - 100, 4096], [data.length + 10, 4096]]) {
+      const f = await small(offset, length);
+      assert.equal(crc32c(f.data), f.crc32c >>> 0, 'frame CRC');
+      assert.ok(f.data.equals(data.subarray(offset, offset + length)), `ReadSmall ${offset}+${length}`);
+    }
+    // many in flight on the one stream, answered each to its own call
+    const offsets = Array.from({ length: 64 }, (_, i) => (i * 48_611) % (data.length - 4096));
+    const frames = await Promise.all(offsets.map((o) => small(o, 4096)));
+    frames.forEach((f, i) => assert.ok(f.data.equals(data.subarray(offsets[i], offsets[i] + 4096)), `concurrent read ${i}`));
+    assert.equal(codeOf(await small(0, READ_SMALL_BYTES_MAX + 1).catch((e) => e)), 'EINVAL');
+    assert.equal(codeOf(await small(0, 10, 2).catch((e) => e)), 'STALE_VERSION');
+    assert.equal(codeOf(await small(0, 10, 1, 999).catch((e) => e)), 'CHUNK_NOT_FOUND');
   });
 
   test('set_length travels down the chain', async () => {
@@ -289,6 +309,8 @@ describe('chunkserver chain (3 servers, fake master)', () => {
     await fh.close();
     const err = await readChunk(clients[1], { handle: 100, version: 1, offset: 0, length: 1000 }).catch((e) => e);
     assert.equal(codeOf(err), 'CHECKSUM_MISMATCH');
+    const errSmall = await chunkserverCallsOf(clients[1]).call('ReadSmall', { handle: 100, version: 1, offset: 0, length: 4096 }, 5000).catch((e) => e);
+    assert.equal(codeOf(errSmall), 'CHECKSUM_MISMATCH', 'ReadSmall verifies as ReadChunk does');
     await waitFor('ReportBadReplica', () => master.badReports.some((r) => r.handle === 100 && r.serverId === servers[1].id));
     await waitFor('bad list in a heartbeat', () => master.heartbeats.some((h) => h.serverId === servers[1].id && h.bad.some((b) => b.handle === 100)));
     const good = await readChunk(clients[0], { handle: 100, version: 1, offset: 0, length: 64 * MiB });

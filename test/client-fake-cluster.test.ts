@@ -12,7 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadConfig } from '../src/common/config';
 import { DfsError } from '../src/common/errors';
 import { bindServer, proto, stopServer, toServiceError, unary, SERVER_OPTIONS } from '../src/common/rpc';
-import { serveMetaCalls } from '../src/common/meta-calls';
+import { CHUNKSERVER_CALLS, serveMetaCalls } from '../src/common/meta-calls';
 import { crc32c } from '../src/common/crc32c';
 import { setLogLevel } from '../src/common/logger';
 import { DfsClient } from '../src/client/dfs-client';
@@ -29,15 +29,19 @@ class FakeChunkserver {
   down = false;
   corruptReads = false;
   server = new grpc.Server(SERVER_OPTIONS);
+  readonly streams = new Set<{ end(): void }>();
   address = '';
   constructor(readonly id: string, private readonly peers: Map<string, FakeChunkserver>) {}
 
   async start(): Promise<void> {
-    this.server.addService(proto().dfs.Chunkserver.service, {
+    const impl: Record<string, unknown> = {
       WriteChunk: (call: grpc.ServerReadableStream<any, any>, cb: grpc.sendUnaryData<any>) => this.write(call, cb),
       ReadChunk: (call: grpc.ServerWritableStream<any, any>) => this.read(call),
+      ReadSmall: unary(async (req: any) => this.readSmall(req)),
       Grant: unary(async () => ({})), ChunkStat: unary(async () => ({})), Replicate: unary(async () => ({})),
-    });
+    };
+    impl.Calls = (call: Parameters<typeof serveMetaCalls>[0]) => serveMetaCalls(call, impl, this.streams, CHUNKSERVER_CALLS);
+    this.server.addService(proto().dfs.Chunkserver.service, impl as grpc.UntypedServiceImplementation);
     this.address = `127.0.0.1:${await bindServer(this.server, '127.0.0.1:0')}`;
   }
 
@@ -71,6 +75,12 @@ class FakeChunkserver {
       }
       cb(null, { chunkLength: data.length, replicasWritten: chain.length });
     });
+  }
+
+  private readSmall(req: any): { data: Buffer; crc32c: number } {
+    if (this.down) throw new DfsError('UNAVAILABLE', 'down');
+    const data = (this.store.get(Number(req.handle)) ?? Buffer.alloc(0)).subarray(Number(req.offset), Number(req.offset) + Number(req.length));
+    return { data, crc32c: this.corruptReads ? crc32c(data) ^ 1 : crc32c(data) };
   }
 
   private read(call: grpc.ServerWritableStream<any, any>): void {
@@ -304,6 +314,11 @@ test('Fake cluster: a corrupt replica is reported and the read fails over', asyn
   await client.get('/corrupt.bin', out.stream);
   assert.ok(out.data().equals(data));
   assert.ok(master.badReports.some((r) => r.endsWith('@cs-a')), `reports: ${master.badReports}`);
+  // a small read (ReadSmall on the Calls stream) fails over and reports the same way
+  master.badReports.length = 0;
+  client.invalidate(attr.ino);
+  for (const at of [5000, CHUNK + 77]) assert.ok((await client.readRange(attr.ino, at, 4096)).equals(data.subarray(at, at + 4096)), `small read at ${at}`);
+  assert.ok(master.badReports.some((r) => r.endsWith('@cs-a')), `reports after small reads: ${master.badReports}`);
   servers.get('cs-b')!.down = true;
   servers.get('cs-c')!.down = true;
   client.invalidate(attr.ino);

@@ -11,6 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ManualClock } from '../src/common/clock';
 import { loadConfig, type Config } from '../src/common/config';
 import { proto, masterClient, callUnary, bindServer, stopServer, type MasterClient } from '../src/common/rpc';
+import { CHUNKSERVER_CALLS, serveMetaCalls } from '../src/common/meta-calls';
 import type { DfsError } from '../src/common/errors';
 import type { GrantRequest__Output } from '../src/generated/dfs/GrantRequest';
 import type { ReplicateRequest__Output } from '../src/generated/dfs/ReplicateRequest';
@@ -29,7 +30,9 @@ interface Fake {
 async function startFake(id: string): Promise<Fake> {
   const server = new grpc.Server();
   const fake = { id, address: '', server, grants: [], replicates: [], failGrant: false, failReplicate: false } as Fake;
-  server.addService(proto().dfs.Chunkserver.service, {
+  const streams = new Set<{ end(): void }>();
+  const impl: Record<string, unknown> = {
+    Calls: (call: Parameters<typeof serveMetaCalls>[0]) => serveMetaCalls(call, impl, streams, CHUNKSERVER_CALLS),
     Grant: (call: grpc.ServerUnaryCall<GrantRequest__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => {
       if (fake.failGrant) return cb({ code: grpc.status.UNAVAILABLE, details: 'fake failure' });
       fake.grants.push(call.request);
@@ -40,7 +43,8 @@ async function startFake(id: string): Promise<Fake> {
       fake.replicates.push(call.request);
       cb(null, { handle: call.request.task?.handle, version: call.request.task?.version, length: 0 });
     },
-  });
+  };
+  server.addService(proto().dfs.Chunkserver.service, impl as grpc.UntypedServiceImplementation);
   const port = await bindServer(server, '127.0.0.1:0');
   fake.address = `127.0.0.1:${port}`;
   return fake;

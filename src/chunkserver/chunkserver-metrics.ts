@@ -46,6 +46,10 @@ export class ChunkserverMetrics {
         }) as typeof call.write;
         h.ReadChunk(call);
       },
+      ReadSmall: (call, callback) => h.ReadSmall(call, (err, reply, ...rest) => {
+        if (!err) this.bytesRead.inc(reply?.data?.length ?? 0);
+        callback(err, reply, ...rest);
+      }),
     };
     return instrumentHandlers(proto().dfs.Chunkserver.service, counted, this.rpc);
   }

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
 import { crc32c } from '../common/crc32c';
 import { DfsError } from '../common/errors';
-import { toServiceError, unary } from '../common/rpc';
+import { READ_SMALL_BYTES_MAX, toServiceError, unary } from '../common/rpc';
 import type { ChunkserverHandlers } from '../generated/dfs/Chunkserver';
 import type { DataFrame } from '../generated/dfs/DataFrame';
 import type { ReadRequest__Output } from '../generated/dfs/ReadRequest';
@@ -18,10 +18,13 @@ import { FRAME_BYTES_MAX, type ChunkserverContext } from './context';
 import { replicateChunk } from './replicate';
 import { handleWriteChunk } from './write-pipeline';
 
-export function chunkserverHandlers(ctx: ChunkserverContext): ChunkserverHandlers {
+/** `calls` serves the Calls stream (the multiplexed unary methods, see meta-calls.ts). */
+export function chunkserverHandlers(ctx: ChunkserverContext, calls: ChunkserverHandlers['Calls']): ChunkserverHandlers {
   return {
+    Calls: calls,
     WriteChunk: (call, callback) => handleWriteChunk(ctx, call, callback),
     ReadChunk: (call) => { void readChunk(ctx, call); },
+    ReadSmall: unary(async (req: ReadRequest__Output) => readSmall(ctx, req)),
     Grant: unary(async (req: GrantRequest__Output) => grant(ctx, req)),
     ChunkStat: unary(async (req) => {
       const handle = checkHandle(req.handle);
@@ -51,6 +54,18 @@ export async function grant(ctx: ChunkserverContext, req: GrantRequest__Output):
   else ctx.leases.revoke(handle);
   ctx.log.debug({ handle, version: req.version, primary: req.primary }, 'granted');
   return { length: st.lengthBytes };
+}
+
+/** ReadSmall: the verified bytes of a read of at most READ_SMALL_BYTES_MAX, in one frame. */
+async function readSmall(ctx: ChunkserverContext, req: ReadRequest__Output): Promise<DataFrame> {
+  const handle = checkHandle(req.handle);
+  if (req.length > READ_SMALL_BYTES_MAX) {
+    throw new DfsError('EINVAL', `ReadSmall of ${req.length} bytes: at most ${READ_SMALL_BYTES_MAX} (ReadChunk streams more)`);
+  }
+  const parts: Buffer[] = [];
+  for await (const data of ctx.store.read(handle, req.version, req.offset, req.length, READ_SMALL_BYTES_MAX)) parts.push(data);
+  const data = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  return { data, crc32c: crc32c(data) };
 }
 
 /**

@@ -16,6 +16,8 @@ import { logger } from '../common/logger';
 import { SERVER_OPTIONS, bindServer, proto, stopServer, withPort } from '../common/rpc';
 import { FileChunkStore, type ChunkStore } from './chunk-store';
 import { chunkserverHandlers } from './chunkserver-service';
+import { CHUNKSERVER_CALLS, serveMetaCalls } from '../common/meta-calls';
+import type { ChunkserverHandlers } from '../generated/dfs/Chunkserver';
 import { ClientPool } from './client-pool';
 import type { ChunkserverContext } from './context';
 import { HeartbeatLoop } from './heartbeat';
@@ -94,7 +96,11 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
     id, address: '', config: opts.config, store, leases: new LeaseTable(clock), clients: new ClientPool(), clock, log,
     replicationLimiter: opts.config.chunkserver.replicationBytesPerSec > 0 ? new RateLimiter(opts.config.chunkserver.replicationBytesPerSec) : undefined,
   };
-  server.addService(proto().dfs.Chunkserver.service, metrics.handlers(chunkserverHandlers(ctx)));
+  // open Calls streams (the master's Grants, the clients' small reads), ended at stop
+  const streams = new Set<{ end(): void }>();
+  const served: ChunkserverHandlers = metrics.handlers(chunkserverHandlers(ctx,
+    (call) => serveMetaCalls(call, served as unknown as Record<string, unknown>, streams, CHUNKSERVER_CALLS)));
+  server.addService(proto().dfs.Chunkserver.service, served);
   const port = await bindServer(server, opts.listen);
   const httpListen = opts.config.chunkserver.httpListen;
   let metricsHttp: MetricsServer | undefined;
@@ -135,6 +141,8 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
       clearInterval(leaseSweep);
       await scrubber.stop();
       await heartbeat!.stop();
+      for (const call of streams) call.end();
+      streams.clear();
       await stopServer(server, 1000);
       clearInterval(backgroundSync);
       await store.syncAll().catch((e) => log.error({ err: (e as Error).message }, 'sync at stop failed'));

@@ -20,6 +20,8 @@ import type { ChunkserverClient } from '../common/rpc';
 import type { WriteHeader } from '../generated/dfs/WriteHeader';
 import type { WriteReply__Output } from '../generated/dfs/WriteReply';
 import type { ReadRequest } from '../generated/dfs/ReadRequest';
+import type { DataFrame__Output } from '../generated/dfs/DataFrame';
+import { chunkserverCallsOf } from '../common/meta-calls';
 
 /** Fails a transfer that made no progress for `ms`. touch() on every frame. */
 class IdleTimer {
@@ -89,6 +91,25 @@ export function writeChunkOnce(
       call.cancel();
     });
   });
+}
+
+/**
+ * Reads at most READ_SMALL_BYTES_MAX bytes of a chunk from one replica with one ReadSmall
+ * message on the server's Calls stream (no HTTP/2 stream per read), verified as ReadChunk's
+ * frames. Resolves with the bytes delivered (fewer than asked at the end of the chunk).
+ */
+export async function readSmallOnce(
+  cs: ChunkserverClient,
+  req: ReadRequest,
+  onFrame: (data: Buffer) => void | Promise<void>,
+  timeoutMs: number,
+): Promise<number> {
+  const frame = await chunkserverCallsOf(cs).call<DataFrame__Output>('ReadSmall', req, timeoutMs);
+  const data = frame.data ?? Buffer.alloc(0);
+  if (crc32c(data) !== frame.crc32c >>> 0) throw new DfsError('CHECKSUM_MISMATCH', `ReadSmall ${req.handle}: frame CRC32C mismatch`);
+  if (data.length > Number(req.length ?? 0)) throw new DfsError('BAD_FRAME', `ReadSmall ${req.handle}: ${data.length} bytes for a read of ${req.length}`);
+  if (data.length > 0) await onFrame(data);
+  return data.length;
 }
 
 /**

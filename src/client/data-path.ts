@@ -16,7 +16,8 @@
  */
 import type { Config } from '../common/config';
 import { DfsError, asDfsError } from '../common/errors';
-import { chunkserverClient } from '../common/rpc';
+import { READ_SMALL_BYTES_MAX, chunkserverClient } from '../common/rpc';
+import { closeCallsClient } from '../common/meta-calls';
 import { masterCall } from './master-call';
 import type { ChunkserverClient, MasterClient } from '../common/rpc';
 import { pause, systemClock } from '../common/clock';
@@ -28,7 +29,7 @@ import type { ChunkLease__Output } from '../generated/dfs/ChunkLease';
 import type { WriteReply__Output } from '../generated/dfs/WriteReply';
 import { BoundedCache } from './bounded-cache';
 import { backoffMs, leaseUsableUntilMs } from './chunk-math';
-import { readChunkOnce, writeChunkOnce } from './chunk-io';
+import { readChunkOnce, readSmallOnce, writeChunkOnce } from './chunk-io';
 import { failedServerOf, isLeaseError, isRetryableWrite } from './retry-policy';
 
 export const LOCATION_PAGE_CHUNKS = 64;
@@ -67,12 +68,12 @@ export class DataPath {
   constructor(private readonly master: MasterClient, private readonly config: Config, private readonly clock: Clock = systemClock) {
     this.locations = new BoundedCache({ maxEntries: LOCATION_CACHE_PAGES_MAX, ttlMs: LOCATION_TTL_MS, clock });
     this.leases = new BoundedCache({ maxEntries: LEASE_CACHE_ENTRIES_MAX, clock });
-    this.channels = new BoundedCache({ maxEntries: CHUNKSERVER_CHANNELS_MAX, onEvict: (_, c) => c.close() });
+    this.channels = new BoundedCache({ maxEntries: CHUNKSERVER_CHANNELS_MAX, onEvict: (_, c) => closeCallsClient(c) });
   }
 
   close(): void {
     this.closed = true;
-    for (const c of this.channels.values()) c.close();
+    for (const c of this.channels.values()) closeCallsClient(c);
     this.channels.clear();
     this.locations.clear();
     this.leases.clear();
@@ -164,7 +165,9 @@ export class DataPath {
       for (const replica of info.replicas) {
         try {
           const req = { handle: info.handle, version: info.version, offset: chunkOffset + done, length: length - done };
-          await readChunkOnce(this.channel(replica.address), req, deliver, this.config.client.dataTimeoutMs);
+          const cs = this.channel(replica.address);
+          if (req.length <= READ_SMALL_BYTES_MAX) await readSmallOnce(cs, req, deliver, this.config.client.dataTimeoutMs);
+          else await readChunkOnce(cs, req, deliver, this.config.client.dataTimeoutMs);
           return this.zeros(length - done, deliver);
         } catch (e) {
           if (sinkError !== undefined) throw sinkError;

@@ -2,8 +2,8 @@
  * The master's calls to chunkservers (Grant, Replicate) behind a small interface, so lease
  * logic is testable with a fake. Clients are cached per address.
  */
-import * as grpc from '@grpc/grpc-js';
 import { callUnary, chunkserverClient, type ChunkserverClient } from '../common/rpc';
+import { chunkserverCallsOf, closeCallsClient } from '../common/meta-calls';
 import type { GrantRequest } from '../generated/dfs/GrantRequest';
 import type { ReplicateTask } from '../generated/dfs/ReplicateTask';
 
@@ -25,8 +25,8 @@ export class GrpcChunkserverLink implements ChunkserverLink {
   }
 
   async grant(address: string, req: GrantRequest): Promise<void> {
-    const c = this.client(address);
-    await callUnary(c, c.Grant as never, req, this.grantTimeoutMs);
+    // on the server's Calls stream: 3 Grants per new chunk, so per small file written
+    await chunkserverCallsOf(this.client(address)).call('Grant', req, this.grantTimeoutMs);
   }
 
   async replicate(address: string, task: ReplicateTask): Promise<void> {
@@ -35,7 +35,7 @@ export class GrpcChunkserverLink implements ChunkserverLink {
   }
 
   close(): void {
-    for (const c of this.clients.values()) (c as grpc.Client).close();
+    for (const c of this.clients.values()) closeCallsClient(c);
     this.clients.clear();
   }
 }

@@ -8,6 +8,8 @@ import type { DataFrame as _dfs_DataFrame, DataFrame__Output as _dfs_DataFrame__
 import type { Empty as _dfs_Empty, Empty__Output as _dfs_Empty__Output } from '../dfs/Empty';
 import type { GrantReply as _dfs_GrantReply, GrantReply__Output as _dfs_GrantReply__Output } from '../dfs/GrantReply';
 import type { GrantRequest as _dfs_GrantRequest, GrantRequest__Output as _dfs_GrantRequest__Output } from '../dfs/GrantRequest';
+import type { MetaCall as _dfs_MetaCall, MetaCall__Output as _dfs_MetaCall__Output } from '../dfs/MetaCall';
+import type { MetaResult as _dfs_MetaResult, MetaResult__Output as _dfs_MetaResult__Output } from '../dfs/MetaResult';
 import type { ReadRequest as _dfs_ReadRequest, ReadRequest__Output as _dfs_ReadRequest__Output } from '../dfs/ReadRequest';
 import type { ReplicateRequest as _dfs_ReplicateRequest, ReplicateRequest__Output as _dfs_ReplicateRequest__Output } from '../dfs/ReplicateRequest';
 import type { SyncChunksRequest as _dfs_SyncChunksRequest, SyncChunksRequest__Output as _dfs_SyncChunksRequest__Output } from '../dfs/SyncChunksRequest';
@@ -15,6 +17,19 @@ import type { WriteFrame as _dfs_WriteFrame, WriteFrame__Output as _dfs_WriteFra
 import type { WriteReply as _dfs_WriteReply, WriteReply__Output as _dfs_WriteReply__Output } from '../dfs/WriteReply';
 
 export interface ChunkserverClient extends grpc.Client {
+  /**
+   * Grant, ReadSmall, ChunkStat and SyncChunks multiplexed on one stream per client
+   * (MetaCall/MetaResult, as Master.Calls): a random 4 KiB read costs a message, not a call.
+   */
+  Calls(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dfs_MetaCall, _dfs_MetaResult__Output>;
+  Calls(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dfs_MetaCall, _dfs_MetaResult__Output>;
+  /**
+   * Grant, ReadSmall, ChunkStat and SyncChunks multiplexed on one stream per client
+   * (MetaCall/MetaResult, as Master.Calls): a random 4 KiB read costs a message, not a call.
+   */
+  calls(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dfs_MetaCall, _dfs_MetaResult__Output>;
+  calls(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dfs_MetaCall, _dfs_MetaResult__Output>;
+  
   ChunkStat(argument: _dfs_ChunkStatRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
   ChunkStat(argument: _dfs_ChunkStatRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
   ChunkStat(argument: _dfs_ChunkStatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
@@ -37,6 +52,23 @@ export interface ChunkserverClient extends grpc.Client {
   ReadChunk(argument: _dfs_ReadRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_dfs_DataFrame__Output>;
   readChunk(argument: _dfs_ReadRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_dfs_DataFrame__Output>;
   readChunk(argument: _dfs_ReadRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_dfs_DataFrame__Output>;
+  
+  /**
+   * The bytes of a read of at most READ_SMALL_BYTES_MAX (256 KiB) in one frame, verified as
+   * ReadChunk's; fewer at the end of the chunk.
+   */
+  ReadSmall(argument: _dfs_ReadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_DataFrame__Output>): grpc.ClientUnaryCall;
+  ReadSmall(argument: _dfs_ReadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_DataFrame__Output>): grpc.ClientUnaryCall;
+  ReadSmall(argument: _dfs_ReadRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_DataFrame__Output>): grpc.ClientUnaryCall;
+  ReadSmall(argument: _dfs_ReadRequest, callback: grpc.requestCallback<_dfs_DataFrame__Output>): grpc.ClientUnaryCall;
+  /**
+   * The bytes of a read of at most READ_SMALL_BYTES_MAX (256 KiB) in one frame, verified as
+   * ReadChunk's; fewer at the end of the chunk.
+   */
+  readSmall(argument: _dfs_ReadRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_DataFrame__Output>): grpc.ClientUnaryCall;
+  readSmall(argument: _dfs_ReadRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_DataFrame__Output>): grpc.ClientUnaryCall;
+  readSmall(argument: _dfs_ReadRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_DataFrame__Output>): grpc.ClientUnaryCall;
+  readSmall(argument: _dfs_ReadRequest, callback: grpc.requestCallback<_dfs_DataFrame__Output>): grpc.ClientUnaryCall;
   
   Replicate(argument: _dfs_ReplicateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
   Replicate(argument: _dfs_ReplicateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_ChunkStatReply__Output>): grpc.ClientUnaryCall;
@@ -68,11 +100,23 @@ export interface ChunkserverClient extends grpc.Client {
 }
 
 export interface ChunkserverHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Grant, ReadSmall, ChunkStat and SyncChunks multiplexed on one stream per client
+   * (MetaCall/MetaResult, as Master.Calls): a random 4 KiB read costs a message, not a call.
+   */
+  Calls: grpc.handleBidiStreamingCall<_dfs_MetaCall__Output, _dfs_MetaResult>;
+  
   ChunkStat: grpc.handleUnaryCall<_dfs_ChunkStatRequest__Output, _dfs_ChunkStatReply>;
   
   Grant: grpc.handleUnaryCall<_dfs_GrantRequest__Output, _dfs_GrantReply>;
   
   ReadChunk: grpc.handleServerStreamingCall<_dfs_ReadRequest__Output, _dfs_DataFrame>;
+  
+  /**
+   * The bytes of a read of at most READ_SMALL_BYTES_MAX (256 KiB) in one frame, verified as
+   * ReadChunk's; fewer at the end of the chunk.
+   */
+  ReadSmall: grpc.handleUnaryCall<_dfs_ReadRequest__Output, _dfs_DataFrame>;
   
   Replicate: grpc.handleUnaryCall<_dfs_ReplicateRequest__Output, _dfs_ChunkStatReply>;
   
@@ -83,9 +127,11 @@ export interface ChunkserverHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface ChunkserverDefinition extends grpc.ServiceDefinition {
+  Calls: MethodDefinition<_dfs_MetaCall, _dfs_MetaResult, _dfs_MetaCall__Output, _dfs_MetaResult__Output>
   ChunkStat: MethodDefinition<_dfs_ChunkStatRequest, _dfs_ChunkStatReply, _dfs_ChunkStatRequest__Output, _dfs_ChunkStatReply__Output>
   Grant: MethodDefinition<_dfs_GrantRequest, _dfs_GrantReply, _dfs_GrantRequest__Output, _dfs_GrantReply__Output>
   ReadChunk: MethodDefinition<_dfs_ReadRequest, _dfs_DataFrame, _dfs_ReadRequest__Output, _dfs_DataFrame__Output>
+  ReadSmall: MethodDefinition<_dfs_ReadRequest, _dfs_DataFrame, _dfs_ReadRequest__Output, _dfs_DataFrame__Output>
   Replicate: MethodDefinition<_dfs_ReplicateRequest, _dfs_ChunkStatReply, _dfs_ReplicateRequest__Output, _dfs_ChunkStatReply__Output>
   SyncChunks: MethodDefinition<_dfs_SyncChunksRequest, _dfs_Empty, _dfs_SyncChunksRequest__Output, _dfs_Empty__Output>
   WriteChunk: MethodDefinition<_dfs_WriteFrame, _dfs_WriteReply, _dfs_WriteFrame__Output, _dfs_WriteReply__Output>
