@@ -8,7 +8,7 @@ import { loadConfig } from '../src/common/config';
 import { DfsError, errnoOf, asDfsError } from '../src/common/errors';
 import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
-import { toServiceError, fromServiceError, bindServer, stopServer, SERVER_OPTIONS, FLOW_CONTROL_WINDOW_BYTES } from '../src/common/rpc';
+import { toServiceError, fromServiceError, bindServer, stopServer, proto, SERVER_OPTIONS, FLOW_CONTROL_WINDOW_BYTES, WIRE_BYTES, type WireFrame } from '../src/common/rpc';
 import { crc32c } from '../src/common/crc32c';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -101,6 +101,18 @@ test('node flags: bin/dfs and npm start run node with NODE_FLAGS (and it starts 
   // the executable itself (through its #! line) starts node with them
   const args = execFileSync(join(root, 'bin/dfs'), ['config'], { env: { ...process.env, NODE_OPTIONS: '--require ' + join(__dirname, 'helpers/print-exec-argv.js') } }).toString();
   assert.match(args, new RegExp(`execArgv=.*${NODE_FLAGS[0]}`));
+});
+
+test('rpc: a decoded WriteFrame without a header keeps its encoded bytes, and those bytes encode to themselves', () => {
+  const m = (proto().dfs.Chunkserver.service as unknown as Record<string, grpc.MethodDefinition<unknown, unknown>>).WriteChunk;
+  const data = Buffer.from('some frame bytes');
+  const bytes = m.requestSerialize({ data, crc32c: crc32c(data) });
+  const frame = m.requestDeserialize(bytes) as { data: Buffer; crc32c: number } & WireFrame;
+  assert.ok(frame.data.equals(data));
+  assert.equal(frame[WIRE_BYTES], bytes, 'the received bytes travel with the frame');
+  assert.equal(m.requestSerialize(frame[WIRE_BYTES]), bytes, 'an encoded frame is sent as it is');
+  const withHeader = m.requestDeserialize(m.requestSerialize({ header: { handle: 7, version: 1, offset: 0, length: 0, chain: [] }, data: Buffer.alloc(0), crc32c: 0 })) as WireFrame;
+  assert.equal(withHeader[WIRE_BYTES], undefined, 'a header frame is re-encoded (the next hop gets its own header)');
 });
 
 test('crc32c: the standard check value', () => {

@@ -25,7 +25,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { crc32c } from '../common/crc32c';
 import { DfsError, asDfsError } from '../common/errors';
-import { fromServiceError, toServiceError } from '../common/rpc';
+import { WIRE_BYTES, fromServiceError, toServiceError, type WireFrame } from '../common/rpc';
 import type { WriteFrame, WriteFrame__Output } from '../generated/dfs/WriteFrame';
 import type { WriteHeader__Output } from '../generated/dfs/WriteHeader';
 import type { WriteReply, WriteReply__Output } from '../generated/dfs/WriteReply';
@@ -215,11 +215,12 @@ class WritePipeline {
     this.forward(forwarded);
   }
 
-  private forward(frame: WriteFrame): void {
+  /** Sends a frame down the chain: a WriteFrame, or one already encoded (its WIRE_BYTES). */
+  private forward(frame: WriteFrame | Buffer): void {
     const ds = this.downstream;
     if (!ds) return;
     this.downstreamPendingFrames++;
-    const ok = ds.write(frame, () => {
+    const ok = ds.write(frame as WriteFrame, () => {
       this.downstreamPendingFrames--;
       this.progress();
       this.updateFlow();
@@ -237,7 +238,7 @@ class WritePipeline {
   private accept(frame: WriteFrame__Output): void {
     const data = frame.data ?? Buffer.alloc(0);
     if (data.length === 0) return;
-    this.forward({ data, crc32c: frame.crc32c });
+    this.forward((frame as WireFrame)[WIRE_BYTES] ?? { data, crc32c: frame.crc32c });
     this.diskQueue.push(data);
     void this.pumpDisk();
   }

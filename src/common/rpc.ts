@@ -28,9 +28,37 @@ let loaded: ProtoGrpcType | undefined;
 export function proto(): ProtoGrpcType {
   if (!loaded) {
     const def = protoLoader.loadSync(PROTO_PATH, { longs: Number, enums: String, defaults: true, oneofs: true });
+    passWriteFramesThrough(def);
     loaded = grpc.loadPackageDefinition(def) as unknown as ProtoGrpcType;
   }
   return loaded;
+}
+
+/**
+ * The encoded bytes a received WriteFrame without a header was decoded from (a property of the
+ * decoded frame). A chunkserver forwards them down the chain as they are: re-encoding would
+ * allocate and copy every 1 MiB frame once more on each forwarding replica.
+ */
+export const WIRE_BYTES = Symbol('dfs.wireBytes');
+
+/** A decoded WriteFrame that may carry its WIRE_BYTES. */
+export type WireFrame = { [WIRE_BYTES]?: Buffer };
+
+/**
+ * WriteChunk's request (de)serializers: decoding keeps the message's bytes on data frames
+ * (`WIRE_BYTES`; the decoded `data` is a view of them anyway), and encoding passes an already
+ * encoded frame (a Buffer) through unchanged.
+ */
+function passWriteFramesThrough(def: protoLoader.PackageDefinition): void {
+  const method = (def['dfs.Chunkserver'] as Record<string, protoLoader.MethodDefinition<unknown, unknown>>).WriteChunk;
+  const serialize = method.requestSerialize;
+  const deserialize = method.requestDeserialize;
+  method.requestSerialize = (value: unknown) => (Buffer.isBuffer(value) ? value : serialize(value));
+  method.requestDeserialize = (bytes: Buffer) => {
+    const frame = deserialize(bytes) as { header?: unknown } & WireFrame;
+    if (!frame.header) Object.defineProperty(frame, WIRE_BYTES, { value: bytes });
+    return frame;
+  };
 }
 
 /** HTTP/2 flow-control window of every session and stream, both directions: several 1 MiB frames in flight. */
