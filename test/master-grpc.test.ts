@@ -123,6 +123,19 @@ test('grpc: namespace round trip and errors carry POSIX codes', async () => {
   assert.equal(await code(call('Delete', { path: '/', recursive: true })), 'EBUSY');
 });
 
+test('grpc: Delete replies with the folder as the delete left it', async () => {
+  await call('Mkdir', { path: '/del', mode: 0o755 });
+  await call('Mkdir', { path: '/del/sub', mode: 0o755 });
+  await call('Create', { path: '/del/f', mode: 0o644 });
+  const before = await call<{ nlink: number }>('Stat', { path: '/del' });
+  const afterFile = await call<{ parent: unknown }>('Delete', { path: '/del/f' });
+  assert.deepEqual(afterFile.parent, await call('Stat', { path: '/del' }), 'the reply is what a Stat of the folder gives now');
+  const afterDir = await call<{ parent: { nlink: number } }>('Delete', { path: '/del/sub', kind: 'DIR_ONLY' });
+  assert.equal(afterDir.parent.nlink, before.nlink - 1, 'rmdir drops the folder\'s link count');
+  const top = await call<{ parent: { ino: number } }>('Delete', { path: '/del', recursive: true });
+  assert.equal(top.parent.ino, (await call<{ ino: number }>('Stat', { path: '/' })).ino);
+});
+
 test('grpc: GetLease with no chunkserver is NO_SERVERS', async () => {
   const f = await call<{ ino: number }>('Create', { path: '/nos', mode: 0o644 });
   assert.equal(await code(call('GetLease', { ino: f.ino, index: 0 })), 'NO_SERVERS');

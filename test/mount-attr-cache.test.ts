@@ -80,6 +80,32 @@ test('mutations through the wrapper are seen at once', async () => {
   assert.ok(statCalls(fake) > before);
 });
 
+test('a delete caches the folder as the delete left it: its next stat costs no call and shows the change', async () => {
+  const { fake, client } = await setup();
+  await fake.mkdir('/d/sub');
+  await client.list('/d'); // caches /d and its entries
+  const dirBefore = await client.stat('/d');
+  const calls = statCalls(fake);
+  const parent = await client.delete('/d/sub');
+  assert.ok(parent, 'the delete returns the folder');
+  const dirAfter = await client.stat('/d');
+  assert.equal(statCalls(fake), calls, 'served from the delete\'s reply');
+  assert.equal(dirAfter.nlink, dirBefore.nlink - 1, 'the rmdir shows in the cached folder');
+  assert.deepEqual(dirAfter, await fake.stat('/d'), 'the same as the folder now is');
+});
+
+test('deleting a cached name keeps the other names cached (rm -r costs no Stat per entry)', async () => {
+  const { fake, client } = await setup();
+  await client.list('/d');
+  const calls = statCalls(fake);
+  await client.delete('/d/a');
+  await client.stat('/d/b');
+  await client.delete('/d/b');
+  await client.stat('/d/c');
+  assert.equal(statCalls(fake), calls, 'b and c still answered from the listing');
+  await assert.rejects(client.stat('/d/a'), { code: 'ENOENT' });
+});
+
 test('a new name is never answered from a stale negative or parent entry', async () => {
   const { client } = await setup();
   const dirBefore = await client.stat('/d');

@@ -150,7 +150,7 @@ function dfsSide(ctx: BenchContext, base: string, clients: number): Side & { clo
         case 'delete': await c.delete(p(path)); break;
       }
     },
-    cleanup: () => pool[0].delete(base, { recursive: true }),
+    cleanup: async () => { await pool[0].delete(base, { recursive: true }); },
     close: () => { for (const c of pool) c.close(); },
   };
 }

@@ -121,8 +121,9 @@ export class DfsClient implements DfsClientApi {
     return attr;
   }
 
-  async delete(path: string, opts: { recursive?: boolean; kind?: DeleteKind } = {}): Promise<void> {
-    await this.call('Delete', { path: normalizePath(path), recursive: opts.recursive ?? false, kind: opts.kind ?? 'ANY', sessionId: this.sessionId });
+  async delete(path: string, opts: { recursive?: boolean; kind?: DeleteKind } = {}): Promise<Attr | undefined> {
+    const reply = await this.call('Delete', { path: normalizePath(path), recursive: opts.recursive ?? false, kind: opts.kind ?? 'ANY', sessionId: this.sessionId });
+    return reply.parent ?? undefined;
   }
 
   async rename(src: string, dst: string, opts: { noReplace?: boolean } = {}): Promise<void> {

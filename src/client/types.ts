@@ -77,7 +77,8 @@ export interface DfsClientApi {
   mkdir(path: string, opts?: { mode?: number; parents?: boolean; uid?: number; gid?: number }): Promise<Attr>;
   /** Creates (or with truncate, empties) a regular file visible at once; used by the mount. */
   create(path: string, opts?: { mode?: number; exclusive?: boolean; truncate?: boolean; uid?: number; gid?: number; chunkSizeBytes?: number; replication?: number }): Promise<Attr>;
-  delete(path: string, opts?: { recursive?: boolean; kind?: DeleteKind }): Promise<void>;
+  /** Resolves with the attributes of the folder that held the name, as the delete left it. */
+  delete(path: string, opts?: { recursive?: boolean; kind?: DeleteKind }): Promise<Attr | undefined>;
   rename(src: string, dst: string, opts?: { noReplace?: boolean }): Promise<void>;
   setAttr(req: SetAttrRequest): Promise<Attr>;
   symlink(path: string, target: string, opts?: { uid?: number; gid?: number }): Promise<Attr>;

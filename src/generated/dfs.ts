@@ -24,6 +24,7 @@ import type { CreateRequest as _dfs_CreateRequest, CreateRequest__Output as _dfs
 import type { DataFrame as _dfs_DataFrame, DataFrame__Output as _dfs_DataFrame__Output } from './dfs/DataFrame';
 import type { DecommissionReply as _dfs_DecommissionReply, DecommissionReply__Output as _dfs_DecommissionReply__Output } from './dfs/DecommissionReply';
 import type { DecommissionRequest as _dfs_DecommissionRequest, DecommissionRequest__Output as _dfs_DecommissionRequest__Output } from './dfs/DecommissionRequest';
+import type { DeleteReply as _dfs_DeleteReply, DeleteReply__Output as _dfs_DeleteReply__Output } from './dfs/DeleteReply';
 import type { DeleteRequest as _dfs_DeleteRequest, DeleteRequest__Output as _dfs_DeleteRequest__Output } from './dfs/DeleteRequest';
 import type { DirEntry as _dfs_DirEntry, DirEntry__Output as _dfs_DirEntry__Output } from './dfs/DirEntry';
 import type { Empty as _dfs_Empty, Empty__Output as _dfs_Empty__Output } from './dfs/Empty';
@@ -108,6 +109,7 @@ export interface ProtoGrpcType {
     DecommissionReply: MessageTypeDefinition<_dfs_DecommissionReply, _dfs_DecommissionReply__Output>
     DecommissionRequest: MessageTypeDefinition<_dfs_DecommissionRequest, _dfs_DecommissionRequest__Output>
     DeleteKind: EnumTypeDefinition
+    DeleteReply: MessageTypeDefinition<_dfs_DeleteReply, _dfs_DeleteReply__Output>
     DeleteRequest: MessageTypeDefinition<_dfs_DeleteRequest, _dfs_DeleteRequest__Output>
     DirEntry: MessageTypeDefinition<_dfs_DirEntry, _dfs_DirEntry__Output>
     Empty: MessageTypeDefinition<_dfs_Empty, _dfs_Empty__Output>

@@ -14,6 +14,7 @@ import { systemClock, type Clock } from '../common/clock';
 import { logger } from '../common/logger';
 import { DfsError, asDfsError, isDfsError } from '../common/errors';
 import { expiredTrashBuckets, TRASH_ROOT } from '../common/trash';
+import { normalizePath, parentOf } from '../common/paths';
 import type { BloomDigest } from '../common/bloom';
 import { mayHold, missingFromDigest, driftCheckRedundant, sameDriftInput, DRIFT_CHECK_HANDLES_MAX, type DriftState } from './inventory-drift';
 import { proto, unary, bindServer, stopServer, SERVER_OPTIONS } from '../common/rpc';
@@ -190,8 +191,12 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       return attr;
     }),
     Delete: unary(async (req) => {
-      await mutate((fx) => ns.delete(req.path, req.recursive, req.kind, fx));
-      return {};
+      // the folder's attributes read in the same transaction, after the delete
+      const parent = await mutate((fx) => {
+        ns.delete(req.path, req.recursive, req.kind, fx);
+        return ns.stat(parentOf(normalizePath(req.path))[0]);
+      });
+      return { parent };
     }),
     Rename: unary(async (req) => {
       await mutate((fx) => ns.rename(req.src, req.dst, req.noReplace, fx));

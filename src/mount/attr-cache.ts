@@ -181,11 +181,17 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
       }
       return attr;
     },
-    delete(path, opts) {
+    async delete(path, opts) {
       // Without the inode of the name (not cached), other names of it may hold a stale nlink.
+      // Decided once: after the first drop the name is gone, and asking again cleared the whole
+      // cache after every unlink (so each next name of an `rm -r` cost a Stat).
       const p = key(path);
-      const drop = (): void => (opts?.recursive || p === undefined || !cache.has(p) ? cache.clear() : cache.dropWithInode(p));
-      return mutate(drop, () => client.delete(path, opts));
+      const known = p !== undefined && !opts?.recursive && cache.has(p);
+      const drop = (): void => (known ? cache.dropWithInode(p) : cache.clear());
+      const parent = await mutate(drop, () => client.delete(path, opts));
+      // the folder as the delete left it: the kernel's GETATTR of it after an unlink costs no Stat
+      if (parent && p !== undefined && p !== '/') cache.put(parentOf(p), parent);
+      return parent;
     },
     rename(src, dst, opts) {
       return mutate(() => cache.clear(), () => client.rename(src, dst, opts));

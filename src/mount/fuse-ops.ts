@@ -166,7 +166,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       const o = ownerOf(ctx, mode);
       await zeroModeFixed(await client.mkdir(path, o), o.mode);
     }),
-    rmdir: (path, _ctx, cb) => reply('rmdir', path, cb, () => client.delete(path, { kind: 'DIR_ONLY' })),
+    rmdir: (path, _ctx, cb) => reply('rmdir', path, cb, async () => { await client.delete(path, { kind: 'DIR_ONLY' }); }),
     unlink: (path, _ctx, cb) => reply('unlink', path, cb, async () => {
       if (!hidden.remove(path)) await client.delete(path, { kind: 'FILE_ONLY' });
     }),

@@ -197,7 +197,7 @@ export class FakeClient implements DfsClientApi {
     return this.attrOf(n);
   }
 
-  async delete(path: string, opts: { recursive?: boolean; kind?: DeleteKind } = {}): Promise<void> {
+  async delete(path: string, opts: { recursive?: boolean; kind?: DeleteKind } = {}): Promise<Attr | undefined> {
     const kind = opts.kind === 1 ? 'FILE_ONLY' : opts.kind === 2 ? 'DIR_ONLY' : opts.kind === 0 ? 'ANY' : (opts.kind ?? 'ANY');
     if (normalizePath(path) === '/') throw new DfsError('EBUSY', 'cannot delete the root');
     const [dir, name] = this.parentDir(path);
@@ -210,6 +210,7 @@ export class FakeClient implements DfsClientApi {
     if (n.type === 'DIRECTORY') dir.nlink--;
     if (n.type !== 'DIRECTORY' && n.nlink > 1) n.nlink--;
     else this.unref(n);
+    return this.attrOf(dir);
   }
 
   /** Drops an unlinked inode (and, for a directory, its subtree) unless open in the session. */

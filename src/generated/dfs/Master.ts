@@ -15,6 +15,7 @@ import type { CommitWriteRequest as _dfs_CommitWriteRequest, CommitWriteRequest_
 import type { CreateRequest as _dfs_CreateRequest, CreateRequest__Output as _dfs_CreateRequest__Output } from '../dfs/CreateRequest';
 import type { DecommissionReply as _dfs_DecommissionReply, DecommissionReply__Output as _dfs_DecommissionReply__Output } from '../dfs/DecommissionReply';
 import type { DecommissionRequest as _dfs_DecommissionRequest, DecommissionRequest__Output as _dfs_DecommissionRequest__Output } from '../dfs/DecommissionRequest';
+import type { DeleteReply as _dfs_DeleteReply, DeleteReply__Output as _dfs_DeleteReply__Output } from '../dfs/DeleteReply';
 import type { DeleteRequest as _dfs_DeleteRequest, DeleteRequest__Output as _dfs_DeleteRequest__Output } from '../dfs/DeleteRequest';
 import type { Empty as _dfs_Empty, Empty__Output as _dfs_Empty__Output } from '../dfs/Empty';
 import type { FsckReply as _dfs_FsckReply, FsckReply__Output as _dfs_FsckReply__Output } from '../dfs/FsckReply';
@@ -130,14 +131,14 @@ export interface MasterClient extends grpc.Client {
   decommission(argument: _dfs_DecommissionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_DecommissionReply__Output>): grpc.ClientUnaryCall;
   decommission(argument: _dfs_DecommissionRequest, callback: grpc.requestCallback<_dfs_DecommissionReply__Output>): grpc.ClientUnaryCall;
   
-  Delete(argument: _dfs_DeleteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
-  Delete(argument: _dfs_DeleteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
-  Delete(argument: _dfs_DeleteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
-  Delete(argument: _dfs_DeleteRequest, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
-  delete(argument: _dfs_DeleteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
-  delete(argument: _dfs_DeleteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
-  delete(argument: _dfs_DeleteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
-  delete(argument: _dfs_DeleteRequest, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
+  Delete(argument: _dfs_DeleteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_DeleteReply__Output>): grpc.ClientUnaryCall;
+  Delete(argument: _dfs_DeleteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_DeleteReply__Output>): grpc.ClientUnaryCall;
+  Delete(argument: _dfs_DeleteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_DeleteReply__Output>): grpc.ClientUnaryCall;
+  Delete(argument: _dfs_DeleteRequest, callback: grpc.requestCallback<_dfs_DeleteReply__Output>): grpc.ClientUnaryCall;
+  delete(argument: _dfs_DeleteRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_DeleteReply__Output>): grpc.ClientUnaryCall;
+  delete(argument: _dfs_DeleteRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_DeleteReply__Output>): grpc.ClientUnaryCall;
+  delete(argument: _dfs_DeleteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_DeleteReply__Output>): grpc.ClientUnaryCall;
+  delete(argument: _dfs_DeleteRequest, callback: grpc.requestCallback<_dfs_DeleteReply__Output>): grpc.ClientUnaryCall;
   
   /**
    * the mount unmounts: its locks and open files go now instead of after the session timeout
@@ -431,7 +432,7 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   
   Decommission: grpc.handleUnaryCall<_dfs_DecommissionRequest__Output, _dfs_DecommissionReply>;
   
-  Delete: grpc.handleUnaryCall<_dfs_DeleteRequest__Output, _dfs_Empty>;
+  Delete: grpc.handleUnaryCall<_dfs_DeleteRequest__Output, _dfs_DeleteReply>;
   
   /**
    * the mount unmounts: its locks and open files go now instead of after the session timeout
@@ -513,7 +514,7 @@ export interface MasterDefinition extends grpc.ServiceDefinition {
   CommitWrite: MethodDefinition<_dfs_CommitWriteRequest, _dfs_Attr, _dfs_CommitWriteRequest__Output, _dfs_Attr__Output>
   Create: MethodDefinition<_dfs_CreateRequest, _dfs_Attr, _dfs_CreateRequest__Output, _dfs_Attr__Output>
   Decommission: MethodDefinition<_dfs_DecommissionRequest, _dfs_DecommissionReply, _dfs_DecommissionRequest__Output, _dfs_DecommissionReply__Output>
-  Delete: MethodDefinition<_dfs_DeleteRequest, _dfs_Empty, _dfs_DeleteRequest__Output, _dfs_Empty__Output>
+  Delete: MethodDefinition<_dfs_DeleteRequest, _dfs_DeleteReply, _dfs_DeleteRequest__Output, _dfs_DeleteReply__Output>
   EndSession: MethodDefinition<_dfs_SessionRequest, _dfs_Empty, _dfs_SessionRequest__Output, _dfs_Empty__Output>
   Fsck: MethodDefinition<_dfs_FsckRequest, _dfs_FsckReply, _dfs_FsckRequest__Output, _dfs_FsckReply__Output>
   GetChunks: MethodDefinition<_dfs_GetChunksRequest, _dfs_GetChunksReply, _dfs_GetChunksRequest__Output, _dfs_GetChunksReply__Output>
