@@ -15,7 +15,7 @@ import type { FsckReply__Output } from '../generated/dfs/FsckReply';
 import type { SafeModeReply__Output } from '../generated/dfs/SafeModeReply';
 import type { BalanceReply__Output } from '../generated/dfs/BalanceReply';
 import type { DfsClient } from './dfs-client';
-import { closeMasterClient } from '../common/meta-calls';
+import { closeCallsClient } from '../common/meta-calls';
 import { masterCall, type MasterMethod, type ReplyOf, type RequestOf } from './master-call';
 import { alignColumns, errorLine, formatBytes } from './cli-format';
 import { EXIT_FAIL, EXIT_OK, UsageError, type Io } from './cli-commands';
@@ -42,7 +42,7 @@ export class AdminClient {
     return masterCall(this.master, name, req, this.rpcTimeoutMs);
   }
   close(): void {
-    closeMasterClient(this.master);
+    closeCallsClient(this.master);
   }
 }
 

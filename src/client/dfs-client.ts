@@ -29,7 +29,7 @@ import { uploadChunks } from './upload';
 import { downloadChunks } from './download';
 import { clipLength, frameSlices, splitRange } from './chunk-math';
 import { mapLimit, timespecOfMs } from './util';
-import { closeMasterClient } from '../common/meta-calls';
+import { closeCallsClient } from '../common/meta-calls';
 import { masterCall } from './master-call';
 import { LOCK_WAIT_MS_MAX, type LockInfo, type LockSpec } from '../common/locks';
 import type { LockRequest } from '../generated/dfs/LockRequest';
@@ -81,7 +81,7 @@ export class DfsClient implements DfsClientApi {
     if (this.sessionTimer) clearInterval(this.sessionTimer);
     this.sessionTimer = undefined;
     this.data.close();
-    closeMasterClient(this.master);
+    closeCallsClient(this.master);
   }
 
   // ------------------------------------------------------------------ namespace

@@ -62,7 +62,7 @@ function methodDef(target: CallTarget, method: string): grpc.MethodDefinition<un
 }
 
 /** A client of a service with a `Calls` stream (MasterClient, ChunkserverClient). */
-type CallsClient = grpc.Client & { Calls(): grpc.ClientDuplexStream<MetaCall, MetaResult__Output> };
+type CallsClient = grpc.Client & { Calls(): CallStream };
 
 // ------------------------------------------------------------------ client
 
@@ -205,11 +205,6 @@ function callsOf(client: MasterClient | ChunkserverClient, target: CallTarget): 
     byClient.set(client, m);
   }
   return m;
-}
-
-/** Ends the client's Calls stream (if any) and closes its channel. */
-export function closeMasterClient(client: MasterClient): void {
-  closeCallsClient(client);
 }
 
 /** Ends the Calls stream of a master or chunkserver client (if any) and closes its channel. */
