@@ -12,7 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadConfig, type Config } from '../src/common/config';
 import { crc32c } from '../src/common/crc32c';
 import { DfsError } from '../src/common/errors';
-import { READ_SMALL_BYTES_MAX, bindServer, callUnary, chunkserverClient, fromServiceError, proto, stopServer, type ChunkserverClient } from '../src/common/rpc';
+import { READ_SMALL_BYTES_MAX, WRITE_SMALL_BYTES_MAX, bindServer, callUnary, chunkserverClient, fromServiceError, proto, stopServer, type ChunkserverClient } from '../src/common/rpc';
 import { chunkserverCallsOf, closeCallsClient } from '../src/common/meta-calls';
 import type { DataFrame__Output } from '../src/generated/dfs/DataFrame';
 import { startChunkserver, type ChunkserverHandle } from '../src/chunkserver/chunkserver';
@@ -301,6 +301,42 @@ describe('chunkserver chain (3 servers, fake master)', () => {
     // the primary is not wedged: the chunk's lock was released
     const ok = await writeChunk(clients[0], { handle: 103, version: 1, offset: 0, length: 10, chain: [replica(1)] }, randomBytes(10));
     assert.equal(ok.replicasWritten, 2);
+  });
+
+  test('WriteSmall on the Calls stream: through the chain as WriteChunk would, checked the same, a failed replica named', async () => {
+    const small = (i: number, header: WriteHeader, payload: Buffer, crc = crc32c(payload)) =>
+      chunkserverCallsOf(clients[i]).call<WriteReply__Output>('WriteSmall', { header, data: payload, crc32c: crc }, 5000);
+    for (let i = 0; i < 3; i++) await grant(clients[i], { handle: 106, version: 1, create: true, primary: i === 0, leaseDurationMs: 60_000 });
+    const payload = randomBytes(WRITE_SMALL_BYTES_MAX);
+    const h = { handle: 106, version: 1, offset: 0, length: payload.length, chain: [replica(1), replica(2)], noSync: true };
+    const reply = await small(0, h, payload);
+    assert.deepEqual({ n: reply.replicasWritten, l: reply.chunkLength }, { n: 3, l: payload.length });
+    // ranges and set_length travel down the chain too
+    const ranged = await small(0, { ...h, offset: 10, length: 8, ranges: [{ offset: 10, length: 4 }, { offset: 100, length: 4 }], setLength: 5000 }, Buffer.from('abcdWXYZ'));
+    assert.equal(ranged.chunkLength, 5000);
+    const want = Buffer.from(payload.subarray(0, 5000));
+    want.write('abcd', 10);
+    want.write('WXYZ', 100);
+    for (let i = 0; i < 3; i++) assert.ok((await readChunk(clients[i], { handle: 106, version: 1, offset: 0, length: 64 * MiB })).equals(want), `replica ${i}`);
+    // many in flight on the one stream, each answered
+    const many = await Promise.all(Array.from({ length: 32 }, (_, k) => small(0, { ...h, offset: k * 100, length: 100 }, Buffer.alloc(100, k))));
+    assert.ok(many.every((r) => r.replicasWritten === 3));
+    for (let k = 0; k < 32; k++) assert.ok((await readChunk(clients[2], { handle: 106, version: 1, offset: k * 100, length: 100 })).equals(Buffer.alloc(100, k)));
+    // refused as WriteChunk refuses
+    assert.equal(codeOf(await small(0, { ...h, length: WRITE_SMALL_BYTES_MAX + 1 }, randomBytes(WRITE_SMALL_BYTES_MAX + 1)).catch((e) => e)), 'EINVAL');
+    assert.equal(codeOf(await small(0, { ...h, length: 11 }, randomBytes(10)).catch((e) => e)), 'BAD_FRAME');
+    assert.equal(codeOf(await small(0, { ...h, length: 10 }, randomBytes(10), 12345).catch((e) => e)), 'CHECKSUM_MISMATCH');
+    assert.equal(codeOf(await small(1, { ...h, chain: [], length: 3 }, Buffer.from('abc')).catch((e) => e)), 'NOT_PRIMARY');
+    assert.equal(codeOf(await small(1, { ...h, chain: [], length: 3, version: 2, fromPrimary: true }, Buffer.from('abc')).catch((e) => e)), 'STALE_VERSION');
+    // servers[2] has no chunk 107: the failure names it, through two hops of Calls streams
+    await grant(clients[0], { handle: 107, version: 1, create: true, primary: true, leaseDurationMs: 60_000 });
+    await grant(clients[1], { handle: 107, version: 1, create: true });
+    const err = await small(0, { ...h, handle: 107, length: 10 }, randomBytes(10)).catch((e) => e) as DfsError;
+    assert.equal(err.code, 'CHUNK_NOT_FOUND');
+    assert.ok(err.message.includes(servers[2].address), err.message);
+    assert.equal((err.cause as grpc.ServiceError).metadata.get(FAILED_SERVER_KEY)[0], servers[2].id);
+    const ok = await small(0, { ...h, handle: 107, length: 10, chain: [replica(1)] }, randomBytes(10));
+    assert.equal(ok.replicasWritten, 2, 'the primary is not wedged');
   });
 
   test('a corrupted replica is refused, reported to the master and repaired by a replicate task', async () => {

@@ -18,7 +18,8 @@ import { setLogLevel } from '../src/common/logger';
 import { DfsClient } from '../src/client/dfs-client';
 import type { Attr } from '../src/client/types';
 
-const CHUNK = 64 * 1024;
+/** Above WRITE_SMALL_BYTES_MAX: whole chunks stream through WriteChunk, tails go as WriteSmall. */
+const CHUNK = 512 * 1024;
 const FRAME = 4096;
 
 interface FakeChunk { handle: number; version: number; servers: string[] }
@@ -28,6 +29,8 @@ class FakeChunkserver {
   readonly store = new Map<number, Buffer>();
   down = false;
   corruptReads = false;
+  /** WriteSmall calls served (a primary's). */
+  smallWrites = 0;
   server = new grpc.Server(SERVER_OPTIONS);
   readonly streams = new Set<{ end(): void }>();
   address = '';
@@ -38,6 +41,11 @@ class FakeChunkserver {
       WriteChunk: (call: grpc.ServerReadableStream<any, any>, cb: grpc.sendUnaryData<any>) => this.write(call, cb),
       ReadChunk: (call: grpc.ServerWritableStream<any, any>) => this.read(call),
       ReadSmall: unary(async (req: any) => this.readSmall(req)),
+      WriteSmall: (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => {
+        const f = call.request;
+        this.smallWrites++;
+        this.apply(f.header, [f.data], f.data.length > 0 && crc32c(f.data) !== f.crc32c, cb);
+      },
       Grant: unary(async () => ({})), ChunkStat: unary(async () => ({})), Replicate: unary(async () => ({})),
     };
     impl.Calls = (call: Parameters<typeof serveMetaCalls>[0]) => serveMetaCalls(call, impl, this.streams, CHUNKSERVER_CALLS);
@@ -54,27 +62,30 @@ class FakeChunkserver {
       if (f.data.length > 0 && crc32c(f.data) !== f.crc32c) bad = true;
       parts.push(f.data);
     });
-    call.on('end', () => {
-      const chain: FakeChunkserver[] = [this, ...header.chain.map((r: any) => this.peers.get(r.serverId)!)];
-      const failed = chain.find((s) => s.down);
-      if (bad || failed) {
-        const se = toServiceError(new DfsError(bad ? 'CHECKSUM_MISMATCH' : 'UNAVAILABLE', `chain failed at ${failed?.id}`));
-        if (failed) se.metadata!.set('dfs-failed-server', failed.id);
-        cb(se as grpc.ServiceError);
-        return;
-      }
-      const data = Buffer.concat(parts);
-      assert.equal(data.length, Number(header.length), 'the header announces the bytes that follow');
-      for (const s of chain) {
-        const old = s.store.get(header.handle) ?? Buffer.alloc(0);
-        let next = Buffer.alloc(Math.max(old.length, header.offset + data.length));
-        old.copy(next);
-        data.copy(next, header.offset);
-        if (header._setLength === 'setLength') next = Buffer.concat([next, Buffer.alloc(CHUNK)]).subarray(0, header.setLength);
-        s.store.set(header.handle, next);
-      }
-      cb(null, { chunkLength: data.length, replicasWritten: chain.length });
-    });
+    call.on('end', () => this.apply(header, parts, bad, cb));
+  }
+
+  /** A whole chunk write down the chain (the fake applies it to every replica at once). */
+  private apply(header: any, parts: Buffer[], bad: boolean, cb: grpc.sendUnaryData<any>): void {
+    const chain: FakeChunkserver[] = [this, ...header.chain.map((r: any) => this.peers.get(r.serverId)!)];
+    const failed = chain.find((s) => s.down);
+    if (bad || failed) {
+      const se = toServiceError(new DfsError(bad ? 'CHECKSUM_MISMATCH' : 'UNAVAILABLE', `chain failed at ${failed?.id}`));
+      if (failed) se.metadata!.set('dfs-failed-server', failed.id);
+      cb(se as grpc.ServiceError);
+      return;
+    }
+    const data = Buffer.concat(parts);
+    assert.equal(data.length, Number(header.length), 'the header announces the bytes that follow');
+    for (const s of chain) {
+      const old = s.store.get(header.handle) ?? Buffer.alloc(0);
+      let next = Buffer.alloc(Math.max(old.length, header.offset + data.length));
+      old.copy(next);
+      data.copy(next, header.offset);
+      if (header._setLength === 'setLength') next = Buffer.concat([next, Buffer.alloc(CHUNK)]).subarray(0, header.setLength);
+      s.store.set(header.handle, next);
+    }
+    cb(null, { chunkLength: data.length, replicasWritten: chain.length });
   }
 
   private readSmall(req: any): { data: Buffer; crc32c: number } {
@@ -288,6 +299,22 @@ test('Fake cluster: a write failing at a secondary is retried with a lease exclu
   const out = sink();
   await client.get('/retry.bin', out.stream);
   assert.ok(out.data().equals(data));
+});
+
+test('Fake cluster: a small write goes as one WriteSmall; failing at a secondary, it is retried with a lease excluding it', async () => {
+  reset();
+  const before = [...servers.values()].reduce((n, s) => n + s.smallWrites, 0);
+  servers.get('cs-b')!.down = true;
+  master.excluded.length = 0;
+  const data = randomBytes(10_000);
+  const attr = await client.put(pieces(data, 4096), '/small-retry.bin');
+  assert.ok(master.excluded.some((e) => e.length === 1 && e[0] === 'cs-b'), `the failed server travels in the Calls result's metadata: ${JSON.stringify(master.excluded)}`);
+  assert.equal([...servers.values()].reduce((n, s) => n + s.smallWrites, 0) - before, 2, 'two WriteSmall calls: the failed one and the retry');
+  servers.get('cs-b')!.down = false;
+  const out = sink();
+  await client.get('/small-retry.bin', out.stream);
+  assert.ok(out.data().equals(data));
+  assert.equal(attr.size, data.length);
 });
 
 test('Fake cluster: a failed upload is aborted and never linked', async () => {

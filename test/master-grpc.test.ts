@@ -61,6 +61,10 @@ function call<Res>(method: string, req: unknown): Promise<Res> {
   const c = client as unknown as Record<string, unknown>;
   return callUnary(client, c[method] as never, req, 10_000) as Promise<Res>;
 }
+/** Create; resolves with the file's attributes (the reply's `attr`). */
+async function createFile(req: { path: string; mode: number; sessionId?: string }): Promise<{ ino: number; size: number }> {
+  return (await call<{ attr: { ino: number; size: number } }>('Create', req)).attr;
+}
 async function code(p: Promise<unknown>): Promise<string> {
   try { await p; } catch (e) { return (e as DfsError).code; }
   return 'OK';
@@ -113,7 +117,7 @@ test('grpc: namespace round trip and errors carry POSIX codes', async () => {
   assert.equal(d.type, 'DIRECTORY');
   assert.equal(await code(call('Mkdir', { path: '/dir', mode: 0o755 })), 'EEXIST');
   assert.equal(await code(call('Stat', { path: '/nope' })), 'ENOENT');
-  const f = await call<{ ino: number; size: number }>('Create', { path: '/dir/f', mode: 0o644 });
+  const f = await createFile({ path: '/dir/f', mode: 0o644 });
   await call('SetAttr', { ino: f.ino, size: 100 });
   const chmod = await call<{ mode: number; size: number }>('SetAttr', { ino: f.ino, mode: 0o600 });
   assert.equal(chmod.mode, 0o600);
@@ -123,10 +127,12 @@ test('grpc: namespace round trip and errors carry POSIX codes', async () => {
   assert.equal(await code(call('Delete', { path: '/', recursive: true })), 'EBUSY');
 });
 
-test('grpc: Delete replies with the folder as the delete left it', async () => {
+test('grpc: Create and Delete reply with the folder as they left it', async () => {
   await call('Mkdir', { path: '/del', mode: 0o755 });
   await call('Mkdir', { path: '/del/sub', mode: 0o755 });
-  await call('Create', { path: '/del/f', mode: 0o644 });
+  const created = await call<{ attr: { ino: number }; parent: { ino: number } }>('Create', { path: '/del/f', mode: 0o644 });
+  assert.deepEqual(created.parent, await call('Stat', { path: '/del' }), 'Create\'s parent is what a Stat of the folder gives now');
+  assert.equal(created.attr.ino, (await call<{ ino: number }>('Stat', { path: '/del/f' })).ino);
   const before = await call<{ nlink: number }>('Stat', { path: '/del' });
   const afterFile = await call<{ parent: unknown }>('Delete', { path: '/del/f' });
   assert.deepEqual(afterFile.parent, await call('Stat', { path: '/del' }), 'the reply is what a Stat of the folder gives now');
@@ -137,7 +143,7 @@ test('grpc: Delete replies with the folder as the delete left it', async () => {
 });
 
 test('grpc: GetLease with no chunkserver is NO_SERVERS', async () => {
-  const f = await call<{ ino: number }>('Create', { path: '/nos', mode: 0o644 });
+  const f = await createFile({ path: '/nos', mode: 0o644 });
   assert.equal(await code(call('GetLease', { ino: f.ino, index: 0 })), 'NO_SERVERS');
 });
 
@@ -145,7 +151,7 @@ test('grpc: GetLease allocates on distinct servers, grants before recording, reu
   for (const id of ['a', 'b', 'c']) await register(byId(id));
   await register(byId('d'), 1); // nearly full: placed last
   clearCalls();
-  const f = await call<{ ino: number }>('Create', { path: '/w', mode: 0o644 });
+  const f = await createFile({ path: '/w', mode: 0o644 });
   const lease = await call<{ chunk: { handle: number; version: number; replicas: { serverId: string; address: string }[] }; primaryServerId: string; leaseDurationMs: number }>('GetLease', { ino: f.ino, index: 2 });
   const ids = lease.chunk.replicas.map((r) => r.serverId);
   assert.equal(ids.length, 3);
@@ -204,7 +210,7 @@ test('grpc: a replica whose grant fails is replaced at allocation', async () => 
   clearCalls();
   byId('a').failGrant = true;
   try {
-    const f = await call<{ ino: number }>('Create', { path: '/rep', mode: 0o644 });
+    const f = await createFile({ path: '/rep', mode: 0o644 });
     const lease = await call<{ chunk: { replicas: { serverId: string }[] }; primaryServerId: string }>('GetLease', { ino: f.ino, index: 0 });
     const ids = lease.chunk.replicas.map((r) => r.serverId).sort();
     assert.deepEqual(ids, ['b', 'c', 'd']);
@@ -237,7 +243,7 @@ test('grpc: heartbeats: unknown server re-registers, stale and garbage replicas 
 });
 
 test('grpc: a newer reported version is adopted', async () => {
-  const f = await call<{ ino: number }>('Create', { path: '/adopt', mode: 0o644 });
+  const f = await createFile({ path: '/adopt', mode: 0o644 });
   const lease = await call<{ chunk: { handle: number; version: number; replicas: { serverId: string }[] } }>('GetLease', { ino: f.ino, index: 0 });
   const [x, y] = lease.chunk.replicas.map((r) => r.serverId);
   const r = await heartbeat({ serverId: x, chunks: [{ handle: lease.chunk.handle, version: 5, length: 0 }] });
@@ -261,7 +267,7 @@ test('grpc: StatFs and Nodes', async () => {
 });
 
 test('grpc: an open file survives unlink in its session and is collected at release', async () => {
-  const f = await call<{ ino: number }>('Create', { path: '/open', mode: 0o644, sessionId: 'm1' });
+  const f = await createFile({ path: '/open', mode: 0o644, sessionId: 'm1' });
   await call('GetLease', { ino: f.ino, index: 0 });
   await call('Delete', { path: '/open', sessionId: 'm1' });
   assert.equal(await code(call('Stat', { path: '/open' })), 'ENOENT');
@@ -271,7 +277,7 @@ test('grpc: an open file survives unlink in its session and is collected at rele
   await call('CommitWrite', { ino: f.ino, minSize: 10 });
   await call('Release', { ino: f.ino, sessionId: 'm1' });
   assert.equal(await code(call('GetChunks', { ino: f.ino })), 'ENOENT');
-  const g = await call<{ ino: number }>('Create', { path: '/open2', mode: 0o644 });
+  const g = await createFile({ path: '/open2', mode: 0o644 });
   await call('KeepSession', { sessionId: 'm2', openInos: [g.ino] });
   await call('Delete', { path: '/open2' });
   await call('GetChunks', { ino: g.ino });
@@ -303,7 +309,7 @@ test('grpc: uploads link atomically; expired ones are collected', async () => {
 });
 
 test('grpc: a silent server goes DEAD and its replicas are no longer handed out', async () => {
-  const f = await call<{ ino: number }>('Create', { path: '/dead', mode: 0o644 });
+  const f = await createFile({ path: '/dead', mode: 0o644 });
   const lease = await call<{ chunk: { replicas: { serverId: string }[] } }>('GetLease', { ino: f.ino, index: 0 });
   const victim = lease.chunk.replicas[0].serverId;
   clock.advance(11_000);
@@ -353,7 +359,7 @@ test('grpc: re-replication restores the goal through heartbeat tasks, extras are
 });
 
 test('grpc: restart on the same metaDir keeps the namespace and chunk records', async () => {
-  const f = await call<{ ino: number }>('Create', { path: '/dir/persist', mode: 0o640 });
+  const f = await createFile({ path: '/dir/persist', mode: 0o640 });
   const lease = await call<{ chunk: { handle: number; version: number } }>('GetLease', { ino: f.ino, index: 0 });
   await call('CommitWrite', { ino: f.ino, minSize: 1234 });
   await master!.stop();
@@ -364,14 +370,14 @@ test('grpc: restart on the same metaDir keeps the namespace and chunk records', 
   assert.equal(a.mode, 0o640);
   assert.equal(a.chunkCount, 1);
   assert.equal((await heartbeat({ serverId: 'a' })).reregister, true, 'servers are relearned');
-  const fresh = await call<{ ino: number }>('Create', { path: '/dir/new', mode: 0o644 });
+  const fresh = await createFile({ path: '/dir/new', mode: 0o644 });
   assert.ok(fresh.ino > f.ino, 'inode numbers are never reused');
   const c = await call<{ chunks: { handle: number; version: number; replicas: unknown[] }[] }>('GetChunks', { ino: f.ino });
   assert.equal(c.chunks[0].handle, lease.chunk.handle);
   assert.equal(c.chunks[0].version, lease.chunk.version);
   assert.equal(c.chunks[0].replicas.length, 0, 'no locations until reports arrive');
   for (const x of fakes) await register(x);
-  const other = await call<{ ino: number }>('Create', { path: '/dir/h', mode: 0o644 });
+  const other = await createFile({ path: '/dir/h', mode: 0o644 });
   const l2 = await call<{ chunk: { handle: number } }>('GetLease', { ino: other.ino, index: 0 });
   assert.ok(l2.chunk.handle > lease.chunk.handle, 'chunk handles are never reused');
 });

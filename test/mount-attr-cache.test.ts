@@ -116,6 +116,20 @@ test('a new name is never answered from a stale negative or parent entry', async
   assert.notEqual(dirAfter, dirBefore, 'the parent folder was dropped by the create');
 });
 
+test('a create keeps the folder as the create left it: its stat after each create costs no call', async () => {
+  const { fake, client } = await setup();
+  await client.stat('/d');
+  for (const n of ['x', 'y', 'z']) {
+    const before = statCalls(fake);
+    const created = await client.create(`/d/${n}`);
+    assert.equal('parent' in created, false, 'the file\'s attributes come without the folder\'s');
+    const dir = await client.stat('/d');
+    assert.equal(statCalls(fake), before, `no Stat of the folder after creating ${n}`);
+    assert.deepEqual(dir, await fake.stat('/d'), 'what the cache holds is the folder as it is now');
+    assert.equal((await client.stat(`/d/${n}`)).type, 'REGULAR');
+  }
+});
+
 test('hard links: a change through one name drops every cached name of the inode', async () => {
   const { client } = await setup();
   await client.stat('/d/a');

@@ -1,6 +1,6 @@
 /**
  * The `Chunkserver` gRPC service: thin adapters from RPCs to the chunk store, the lease table,
- * the write pipeline (write-pipeline.ts) and replication (replicate.ts). Errors travel as
+ * the write pipeline (write-pipeline.ts, write-small.ts) and replication (replicate.ts). Errors travel as
  * DfsError codes (src/common/rpc.ts).
  */
 import { once } from 'node:events';
@@ -17,12 +17,14 @@ import { checkHandle } from './chunk-meta';
 import { FRAME_BYTES_MAX, type ChunkserverContext } from './context';
 import { replicateChunk } from './replicate';
 import { handleWriteChunk } from './write-pipeline';
+import { handleWriteSmall } from './write-small';
 
 /** `calls` serves the Calls stream (the multiplexed unary methods, see meta-calls.ts). */
 export function chunkserverHandlers(ctx: ChunkserverContext, calls: ChunkserverHandlers['Calls']): ChunkserverHandlers {
   return {
     Calls: calls,
     WriteChunk: (call, callback) => handleWriteChunk(ctx, call, callback),
+    WriteSmall: (call, callback) => handleWriteSmall(ctx, call, callback),
     ReadChunk: (call) => { void readChunk(ctx, call); },
     ReadSmall: unary(async (req: ReadRequest__Output) => readSmall(ctx, req)),
     Grant: unary(async (req: GrantRequest__Output) => grant(ctx, req)),

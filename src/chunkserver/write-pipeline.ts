@@ -27,7 +27,7 @@ import { crc32c } from '../common/crc32c';
 import { DfsError, asDfsError } from '../common/errors';
 import { WIRE_BYTES, fromServiceError, toServiceError, type WireFrame } from '../common/rpc';
 import type { WriteFrame, WriteFrame__Output } from '../generated/dfs/WriteFrame';
-import type { WriteHeader__Output } from '../generated/dfs/WriteHeader';
+import type { WriteHeader, WriteHeader__Output } from '../generated/dfs/WriteHeader';
 import type { WriteReply, WriteReply__Output } from '../generated/dfs/WriteReply';
 import type { ChunkWriter } from './chunk-store';
 import { checkHandle } from './chunk-meta';
@@ -46,13 +46,13 @@ export const FAILED_ADDRESS_KEY = 'dfs-failed-address';
 
 type WriteState = 'AWAIT_HEADER' | 'OPENING' | 'STREAMING' | 'FINISHING' | 'DONE' | 'FAILED';
 
-interface FailedServer {
+export interface FailedServer {
   id: string;
   address: string;
 }
 
 /** An error together with the server that caused it (when it is a server's fault). */
-class ChainFailure extends Error {
+export class ChainFailure extends Error {
   constructor(readonly error: DfsError, readonly failed: FailedServer | undefined) {
     super(error.message);
   }
@@ -170,21 +170,9 @@ class WritePipeline {
    * at once: each replica opens its writer while the header travels on, not one after the other.
    */
   private async open(): Promise<void> {
-    const h = this.header;
-    const setLength = setLengthOf(h);
-    if (setLength !== undefined && (!Number.isSafeInteger(setLength) || setLength < 0)) {
-      throw new DfsError('EINVAL', `invalid set_length ${setLength}`);
-    }
-    if (!h.fromPrimary) this.ctx.leases.check(h.handle, h.version);
-    const ranges = h.ranges.map((r) => ({ offset: Number(r.offset), length: Number(r.length) }));
-    if (ranges.length > 0) {
-      if (ranges[0].offset !== h.offset) throw new DfsError('EINVAL', `offset ${h.offset} is not the first range's (${ranges[0].offset})`);
-      checkRanges(ranges, h.length);
-    }
-    if (h.chain.length > 0) this.openDownstream();
-    const writer = ranges.length > 0
-      ? await RangesWriter.open(this.ctx.store, h.handle, h.version, ranges)
-      : await this.ctx.store.openWriter(h.handle, h.version, h.offset, h.length);
+    const ranges = checkWriteHeader(this.ctx, this.header);
+    if (this.header.chain.length > 0) this.openDownstream();
+    const writer = await openChunkWriter(this.ctx, this.header, ranges);
     this.writer = writer;
     this.writerOwned = true;
     if (this.state !== 'OPENING') {
@@ -204,15 +192,7 @@ class WritePipeline {
     });
     this.downstreamReply.catch((e) => this.fail(downstreamFailure(e, failed)));
     this.downstream!.on('error', () => undefined); // reported through the callback
-    const forwarded: WriteFrame = {
-      header: {
-        handle: h.handle, version: h.version, offset: h.offset, length: h.length,
-        chain: h.chain.slice(1), fromPrimary: true, setLength: setLengthOf(h), ranges: h.ranges, noSync: h.noSync,
-      },
-      data: Buffer.alloc(0),
-      crc32c: 0,
-    };
-    this.forward(forwarded);
+    this.forward({ header: forwardedHeader(h), data: Buffer.alloc(0), crc32c: 0 });
   }
 
   /** Sends a frame down the chain: a WriteFrame, or one already encoded (its WIRE_BYTES). */
@@ -293,9 +273,7 @@ class WritePipeline {
       this.downstreamReply ?? Promise.resolve(undefined),
     ]);
     if (local.status === 'rejected') {
-      const err = asDfsError(local.reason);
-      const self = isRequestError(err) ? undefined : { id: this.ctx.id, address: this.ctx.address };
-      this.fail(new ChainFailure(err, self));
+      this.fail(localFailure(this.ctx, local.reason));
       return;
     }
     if (remote.status === 'rejected') return; // already failed by the downstream's handler
@@ -318,15 +296,59 @@ class WritePipeline {
       this.writerOwned = false;
       this.writer.abort().catch((err) => this.log.error({ err: String(err) }, 'abort failed'));
     }
-    const se = toServiceError(failure.error);
-    if (failure.failed) {
-      se.metadata!.set(FAILED_SERVER_KEY, failure.failed.id);
-      se.metadata!.set(FAILED_ADDRESS_KEY, failure.failed.address);
-    }
-    this.callback(se as grpc.ServiceError);
+    this.callback(chainServiceError(failure));
     // Keep reading (and dropping) what the writer still sends so its stream is not stuck.
     if (this.call.isPaused()) this.call.resume();
   }
+}
+
+/**
+ * The checks of a write's header before anything is opened (set_length, the primary's lease and
+ * version, the ranges); returns the ranges (empty: the single range offset/length).
+ */
+export function checkWriteHeader(ctx: ChunkserverContext, h: WriteHeader__Output): Array<{ offset: number; length: number }> {
+  const setLength = setLengthOf(h);
+  if (setLength !== undefined && (!Number.isSafeInteger(setLength) || setLength < 0)) {
+    throw new DfsError('EINVAL', `invalid set_length ${setLength}`);
+  }
+  if (!h.fromPrimary) ctx.leases.check(h.handle, h.version);
+  const ranges = h.ranges.map((r) => ({ offset: Number(r.offset), length: Number(r.length) }));
+  if (ranges.length > 0) {
+    if (ranges[0].offset !== h.offset) throw new DfsError('EINVAL', `offset ${h.offset} is not the first range's (${ranges[0].offset})`);
+    checkRanges(ranges, h.length);
+  }
+  return ranges;
+}
+
+/** The local writer of a checked header (waits for the chunk's lock). */
+export function openChunkWriter(ctx: ChunkserverContext, h: WriteHeader__Output, ranges: Array<{ offset: number; length: number }>): Promise<ChunkWriter> {
+  return ranges.length > 0
+    ? RangesWriter.open(ctx.store, h.handle, h.version, ranges)
+    : ctx.store.openWriter(h.handle, h.version, h.offset, h.length);
+}
+
+/** The header this replica sends to the next one of the chain. */
+export function forwardedHeader(h: WriteHeader__Output): WriteHeader {
+  return {
+    handle: h.handle, version: h.version, offset: h.offset, length: h.length,
+    chain: h.chain.slice(1), fromPrimary: true, setLength: setLengthOf(h), ranges: h.ranges, noSync: h.noSync,
+  };
+}
+
+/** A failure of this replica's own write: its fault, unless the request was wrong. */
+export function localFailure(ctx: ChunkserverContext, e: unknown): ChainFailure {
+  const err = asDfsError(e);
+  return new ChainFailure(err, isRequestError(err) ? undefined : { id: ctx.id, address: ctx.address });
+}
+
+/** A chain failure as the error a handler replies with, naming the failed server in its metadata. */
+export function chainServiceError(failure: ChainFailure): grpc.ServiceError {
+  const se = toServiceError(failure.error);
+  if (failure.failed) {
+    se.metadata!.set(FAILED_SERVER_KEY, failure.failed.id);
+    se.metadata!.set(FAILED_ADDRESS_KEY, failure.failed.address);
+  }
+  return se as grpc.ServiceError;
 }
 
 /** Errors caused by the request itself, not by a server's failure. */
@@ -334,10 +356,13 @@ function isRequestError(e: DfsError): boolean {
   return ['BAD_FRAME', 'EINVAL', 'STALE_VERSION', 'LEASE_EXPIRED', 'NOT_PRIMARY', 'CANCELLED'].includes(e.code);
 }
 
-/** The downstream's error, naming the innermost failed server of the chain. */
-function downstreamFailure(e: unknown, next: FailedServer): ChainFailure {
+/**
+ * The downstream's error, naming the innermost failed server of the chain. `e` is a grpc-js
+ * error, or a DfsError of a Calls stream with the server's metadata on its `cause`.
+ */
+export function downstreamFailure(e: unknown, next: FailedServer): ChainFailure {
   const err = fromServiceError(e, 'WriteChunk');
-  const md = (e as grpc.ServiceError)?.metadata;
+  const md = (e as grpc.ServiceError)?.metadata ?? ((err.cause as grpc.ServiceError | undefined)?.metadata);
   const nestedId = md?.get(FAILED_SERVER_KEY)?.[0];
   const nestedAddress = md?.get(FAILED_ADDRESS_KEY)?.[0];
   if (typeof nestedId === 'string' && typeof nestedAddress === 'string') {

@@ -94,6 +94,28 @@ export function writeChunkOnce(
 }
 
 /**
+ * Writes at most WRITE_SMALL_BYTES_MAX bytes of a chunk with one WriteSmall message on the
+ * primary's Calls stream (no HTTP/2 stream per write, nor per hop down the chain): the same
+ * reply and errors as writeChunkOnce. The source's buffers are joined into one frame.
+ */
+export async function writeSmallOnce(
+  cs: ChunkserverClient,
+  header: WriteHeader,
+  frames: AsyncIterable<Buffer> | Iterable<Buffer>,
+  timeoutMs: number,
+): Promise<WriteReply__Output> {
+  const parts: Buffer[] = [];
+  try {
+    for await (const data of frames) parts.push(data);
+  } catch (e) {
+    throw e instanceof DfsError ? e : new SourceError(asDfsError(e).code, (e as Error)?.message ?? String(e), { cause: e });
+  }
+  const data = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  if (data.length !== Number(header.length)) throw new SourceError('EIO', `source gave ${data.length} bytes for a ${header.length}-byte chunk write`);
+  return chunkserverCallsOf(cs).call<WriteReply__Output>('WriteSmall', { header, data, crc32c: crc32c(data) }, timeoutMs);
+}
+
+/**
  * Reads at most READ_SMALL_BYTES_MAX bytes of a chunk from one replica with one ReadSmall
  * message on the server's Calls stream (no HTTP/2 stream per read), verified as ReadChunk's
  * frames. Resolves with the bytes delivered (fewer than asked at the end of the chunk).

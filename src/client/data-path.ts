@@ -8,7 +8,8 @@
  * - leases per (ino, index) until reply time + lease_duration_ms − 2 s (chunk-math.ts);
  * - chunkserver channels by address (evicted channels are closed).
  *
- * Write: GetLease → WriteChunk to replicas[0] with chain = the rest. On failure up to
+ * Write: GetLease → WriteChunk (WriteSmall for at most 256 KiB) to replicas[0] with chain = the
+ * rest. On failure up to
  * client.retries attempts, a fresh lease each time, excluding the server the error names
  * (retry-policy.ts), with a small backoff. Read: replicas in the master's order, resuming at
  * the first byte not yet delivered; a frame with a bad CRC32C fails over and is reported with
@@ -16,7 +17,7 @@
  */
 import type { Config } from '../common/config';
 import { DfsError, asDfsError } from '../common/errors';
-import { READ_SMALL_BYTES_MAX, chunkserverClient } from '../common/rpc';
+import { READ_SMALL_BYTES_MAX, WRITE_SMALL_BYTES_MAX, chunkserverClient } from '../common/rpc';
 import { closeCallsClient } from '../common/meta-calls';
 import { masterCall } from './master-call';
 import type { ChunkserverClient, MasterClient } from '../common/rpc';
@@ -29,7 +30,7 @@ import type { ChunkLease__Output } from '../generated/dfs/ChunkLease';
 import type { WriteReply__Output } from '../generated/dfs/WriteReply';
 import { BoundedCache } from './bounded-cache';
 import { backoffMs, leaseUsableUntilMs } from './chunk-math';
-import { readChunkOnce, readSmallOnce, writeChunkOnce } from './chunk-io';
+import { readChunkOnce, readSmallOnce, writeChunkOnce, writeSmallOnce } from './chunk-io';
 import { failedServerOf, isLeaseError, isRetryableWrite } from './retry-policy';
 
 export const LOCATION_PAGE_CHUNKS = 64;
@@ -130,7 +131,10 @@ export class DataPath {
           handle: lease.chunk!.handle, version: lease.chunk!.version, offset: w.offset, length: w.length, chain, fromPrimary: false,
           setLength: w.setLength, ranges: w.ranges ?? [], noSync: w.noSync ?? false,
         };
-        const reply = await writeChunkOnce(this.channel(primary.address), header, frames(), this.config.client.dataTimeoutMs);
+        const cs = this.channel(primary.address);
+        const reply = w.length <= WRITE_SMALL_BYTES_MAX
+          ? await writeSmallOnce(cs, header, frames(), this.config.client.dataTimeoutMs)
+          : await writeChunkOnce(cs, header, frames(), this.config.client.dataTimeoutMs);
         return { ...reply, handle: header.handle };
       } catch (e) {
         const err = asDfsError(e);

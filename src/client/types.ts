@@ -18,6 +18,8 @@ import type { ChunkInfo__Output } from '../generated/dfs/ChunkInfo';
 import type { LockInfo, LockSpec } from '../common/locks';
 
 export type Attr = Attr__Output;
+/** A created file's attributes, with its folder's as the create left it (when the master sent them). */
+export type Created = Attr & { parent?: Attr };
 
 /** A chunk written with noSync (its index in the file and its handle). */
 export interface UnsyncedChunk {
@@ -75,8 +77,11 @@ export interface DfsClientApi {
   /** Every entry of a directory, fetched page by page (bounded memory). */
   listAll(path: string): AsyncIterable<DirEntry>;
   mkdir(path: string, opts?: { mode?: number; parents?: boolean; uid?: number; gid?: number }): Promise<Attr>;
-  /** Creates (or with truncate, empties) a regular file visible at once; used by the mount. */
-  create(path: string, opts?: { mode?: number; exclusive?: boolean; truncate?: boolean; uid?: number; gid?: number; chunkSizeBytes?: number; replication?: number }): Promise<Attr>;
+  /**
+   * Creates (or with truncate, empties) a regular file visible at once; used by the mount.
+   * Resolves with its attributes and, when the master sent them, the folder's as the create left it.
+   */
+  create(path: string, opts?: { mode?: number; exclusive?: boolean; truncate?: boolean; uid?: number; gid?: number; chunkSizeBytes?: number; replication?: number }): Promise<Created>;
   /** Resolves with the attributes of the folder that held the name, as the delete left it. */
   delete(path: string, opts?: { recursive?: boolean; kind?: DeleteKind }): Promise<Attr | undefined>;
   rename(src: string, dst: string, opts?: { noReplace?: boolean }): Promise<void>;

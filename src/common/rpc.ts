@@ -16,6 +16,8 @@ export type { MasterClient, ChunkserverClient };
 
 /** Largest read served by ReadSmall in one message (larger reads stream through ReadChunk). */
 export const READ_SMALL_BYTES_MAX = 256 * 1024;
+/** Largest chunk write sent as one WriteSmall message (larger writes stream through WriteChunk). */
+export const WRITE_SMALL_BYTES_MAX = 256 * 1024;
 
 /** Largest message either side accepts: a 1 MiB..4 MiB frame plus headers, with room to spare. */
 export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;

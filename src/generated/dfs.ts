@@ -20,6 +20,7 @@ import type { ChunkStatRequest as _dfs_ChunkStatRequest, ChunkStatRequest__Outpu
 import type { ChunkserverClient as _dfs_ChunkserverClient, ChunkserverDefinition as _dfs_ChunkserverDefinition } from './dfs/Chunkserver';
 import type { CommitUploadRequest as _dfs_CommitUploadRequest, CommitUploadRequest__Output as _dfs_CommitUploadRequest__Output } from './dfs/CommitUploadRequest';
 import type { CommitWriteRequest as _dfs_CommitWriteRequest, CommitWriteRequest__Output as _dfs_CommitWriteRequest__Output } from './dfs/CommitWriteRequest';
+import type { CreateReply as _dfs_CreateReply, CreateReply__Output as _dfs_CreateReply__Output } from './dfs/CreateReply';
 import type { CreateRequest as _dfs_CreateRequest, CreateRequest__Output as _dfs_CreateRequest__Output } from './dfs/CreateRequest';
 import type { DataFrame as _dfs_DataFrame, DataFrame__Output as _dfs_DataFrame__Output } from './dfs/DataFrame';
 import type { DecommissionReply as _dfs_DecommissionReply, DecommissionReply__Output as _dfs_DecommissionReply__Output } from './dfs/DecommissionReply';
@@ -104,6 +105,7 @@ export interface ProtoGrpcType {
     Chunkserver: SubtypeConstructor<typeof grpc.Client, _dfs_ChunkserverClient> & { service: _dfs_ChunkserverDefinition }
     CommitUploadRequest: MessageTypeDefinition<_dfs_CommitUploadRequest, _dfs_CommitUploadRequest__Output>
     CommitWriteRequest: MessageTypeDefinition<_dfs_CommitWriteRequest, _dfs_CommitWriteRequest__Output>
+    CreateReply: MessageTypeDefinition<_dfs_CreateReply, _dfs_CreateReply__Output>
     CreateRequest: MessageTypeDefinition<_dfs_CreateRequest, _dfs_CreateRequest__Output>
     DataFrame: MessageTypeDefinition<_dfs_DataFrame, _dfs_DataFrame__Output>
     DecommissionReply: MessageTypeDefinition<_dfs_DecommissionReply, _dfs_DecommissionReply__Output>

@@ -183,12 +183,17 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     List: unary(async (req) => ns.list(req.path, req.startAfter, req.limit)),
     Mkdir: unary((req) => store.tx(() => ns.mkdir(req.path, req.mode, req.uid, req.gid, req.parents))),
     Create: unary(async (req) => {
-      const attr = await mutate((fx) => ns.create(req.path, {
-        mode: req.mode, uid: req.uid, gid: req.gid, chunkSize: req.chunkSize, replication: req.replication,
-        exclusive: req.exclusive, truncate: req.truncate,
-      }, fx));
-      if (req.sessionId) sessions.open(req.sessionId, Number(attr.ino), clock.nowMs());
-      return attr;
+      // the folder's attributes read in the same transaction: the kernel's GETATTR of it after
+      // each create costs the mount no Stat
+      const reply = await mutate((fx) => {
+        const attr = ns.create(req.path, {
+          mode: req.mode, uid: req.uid, gid: req.gid, chunkSize: req.chunkSize, replication: req.replication,
+          exclusive: req.exclusive, truncate: req.truncate,
+        }, fx);
+        return { attr, parent: ns.stat(parentOf(normalizePath(req.path))[0]) };
+      });
+      if (req.sessionId) sessions.open(req.sessionId, Number(reply.attr.ino), clock.nowMs());
+      return reply;
     }),
     Delete: unary(async (req) => {
       // the folder's attributes read in the same transaction, after the delete

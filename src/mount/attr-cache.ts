@@ -167,9 +167,11 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
       return attr;
     },
     async create(path, opts) {
-      const attr = await mutate(() => dropNew(path), () => client.create(path, opts));
+      const { parent, ...attr } = await mutate(() => dropNew(path), () => client.create(path, opts));
       const p = key(path);
       if (p) cache.put(p, attr);
+      // the folder as the create left it: the kernel's GETATTR of it after each create costs no Stat
+      if (parent && p !== undefined && p !== '/') cache.put(parentOf(p), parent);
       return attr;
     },
     async open(path) {

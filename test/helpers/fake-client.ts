@@ -7,7 +7,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { DfsError, type DfsErrorCode } from '../../src/common/errors';
 import { normalizePath, parentOf } from '../../src/common/paths';
-import type { Attr, ChunkInfo, DfsClientApi, DirEntry, GetOptions, MknodOptions, NodeInfo, PutOptions, SpecialFileType, StatFs, UnsyncedChunk } from '../../src/client/types';
+import type { Attr, ChunkInfo, Created, DfsClientApi, DirEntry, GetOptions, MknodOptions, NodeInfo, PutOptions, SpecialFileType, StatFs, UnsyncedChunk } from '../../src/client/types';
 import type { ListReply__Output } from '../../src/generated/dfs/ListReply';
 import type { SetAttrRequest } from '../../src/generated/dfs/SetAttrRequest';
 import type { DeleteKind } from '../../src/generated/dfs/DeleteKind';
@@ -181,7 +181,7 @@ export class FakeClient implements DfsClientApi {
     return this.attrOf(n);
   }
 
-  async create(path: string, opts: { mode?: number; exclusive?: boolean; truncate?: boolean; uid?: number; gid?: number } = {}): Promise<Attr> {
+  async create(path: string, opts: { mode?: number; exclusive?: boolean; truncate?: boolean; uid?: number; gid?: number } = {}): Promise<Created> {
     this.count('create');
     const [dir, name] = this.parentDir(path);
     const existing = dir.children!.get(name);
@@ -190,11 +190,11 @@ export class FakeClient implements DfsClientApi {
       if (opts.exclusive) throw new DfsError('EEXIST', `exists: ${path}`);
       if (n.type === 'DIRECTORY') throw new DfsError('EISDIR', `is a directory: ${path}`);
       if (opts.truncate) this.resize(n, 0);
-      return this.attrOf(n);
+      return { ...this.attrOf(n), parent: this.attrOf(dir) };
     }
     const n = this.newInode('REGULAR', opts.mode ?? 0o644, opts.uid, opts.gid, dir);
     this.addEntry(dir, name, n);
-    return this.attrOf(n);
+    return { ...this.attrOf(n), parent: this.attrOf(dir) };
   }
 
   async delete(path: string, opts: { recursive?: boolean; kind?: DeleteKind } = {}): Promise<Attr | undefined> {

@@ -18,13 +18,13 @@ import type { WriteReply as _dfs_WriteReply, WriteReply__Output as _dfs_WriteRep
 
 export interface ChunkserverClient extends grpc.Client {
   /**
-   * Grant, ReadSmall, ChunkStat and SyncChunks multiplexed on one stream per client
+   * Grant, ReadSmall, WriteSmall, ChunkStat and SyncChunks multiplexed on one stream per client
    * (MetaCall/MetaResult, as Master.Calls): a random 4 KiB read costs a message, not a call.
    */
   Calls(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dfs_MetaCall, _dfs_MetaResult__Output>;
   Calls(options?: grpc.CallOptions): grpc.ClientDuplexStream<_dfs_MetaCall, _dfs_MetaResult__Output>;
   /**
-   * Grant, ReadSmall, ChunkStat and SyncChunks multiplexed on one stream per client
+   * Grant, ReadSmall, WriteSmall, ChunkStat and SyncChunks multiplexed on one stream per client
    * (MetaCall/MetaResult, as Master.Calls): a random 4 KiB read costs a message, not a call.
    */
   calls(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_dfs_MetaCall, _dfs_MetaResult__Output>;
@@ -97,11 +97,30 @@ export interface ChunkserverClient extends grpc.Client {
   writeChunk(options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
   writeChunk(callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientWritableStream<_dfs_WriteFrame>;
   
+  /**
+   * WriteChunk of at most WRITE_SMALL_BYTES_MAX (256 KiB) in one frame (header and all the
+   * data), forwarded down the chain as a WriteSmall on the next replica's Calls stream: same
+   * checks, guarantees and errors (dfs-failed-server in MetaResult.metadata) as WriteChunk.
+   */
+  WriteSmall(argument: _dfs_WriteFrame, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientUnaryCall;
+  WriteSmall(argument: _dfs_WriteFrame, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientUnaryCall;
+  WriteSmall(argument: _dfs_WriteFrame, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientUnaryCall;
+  WriteSmall(argument: _dfs_WriteFrame, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientUnaryCall;
+  /**
+   * WriteChunk of at most WRITE_SMALL_BYTES_MAX (256 KiB) in one frame (header and all the
+   * data), forwarded down the chain as a WriteSmall on the next replica's Calls stream: same
+   * checks, guarantees and errors (dfs-failed-server in MetaResult.metadata) as WriteChunk.
+   */
+  writeSmall(argument: _dfs_WriteFrame, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientUnaryCall;
+  writeSmall(argument: _dfs_WriteFrame, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientUnaryCall;
+  writeSmall(argument: _dfs_WriteFrame, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientUnaryCall;
+  writeSmall(argument: _dfs_WriteFrame, callback: grpc.requestCallback<_dfs_WriteReply__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface ChunkserverHandlers extends grpc.UntypedServiceImplementation {
   /**
-   * Grant, ReadSmall, ChunkStat and SyncChunks multiplexed on one stream per client
+   * Grant, ReadSmall, WriteSmall, ChunkStat and SyncChunks multiplexed on one stream per client
    * (MetaCall/MetaResult, as Master.Calls): a random 4 KiB read costs a message, not a call.
    */
   Calls: grpc.handleBidiStreamingCall<_dfs_MetaCall__Output, _dfs_MetaResult>;
@@ -124,6 +143,13 @@ export interface ChunkserverHandlers extends grpc.UntypedServiceImplementation {
   
   WriteChunk: grpc.handleClientStreamingCall<_dfs_WriteFrame__Output, _dfs_WriteReply>;
   
+  /**
+   * WriteChunk of at most WRITE_SMALL_BYTES_MAX (256 KiB) in one frame (header and all the
+   * data), forwarded down the chain as a WriteSmall on the next replica's Calls stream: same
+   * checks, guarantees and errors (dfs-failed-server in MetaResult.metadata) as WriteChunk.
+   */
+  WriteSmall: grpc.handleUnaryCall<_dfs_WriteFrame__Output, _dfs_WriteReply>;
+  
 }
 
 export interface ChunkserverDefinition extends grpc.ServiceDefinition {
@@ -135,4 +161,5 @@ export interface ChunkserverDefinition extends grpc.ServiceDefinition {
   Replicate: MethodDefinition<_dfs_ReplicateRequest, _dfs_ChunkStatReply, _dfs_ReplicateRequest__Output, _dfs_ChunkStatReply__Output>
   SyncChunks: MethodDefinition<_dfs_SyncChunksRequest, _dfs_Empty, _dfs_SyncChunksRequest__Output, _dfs_Empty__Output>
   WriteChunk: MethodDefinition<_dfs_WriteFrame, _dfs_WriteReply, _dfs_WriteFrame__Output, _dfs_WriteReply__Output>
+  WriteSmall: MethodDefinition<_dfs_WriteFrame, _dfs_WriteReply, _dfs_WriteFrame__Output, _dfs_WriteReply__Output>
 }

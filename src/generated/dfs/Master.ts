@@ -12,6 +12,7 @@ import type { BeginUploadRequest as _dfs_BeginUploadRequest, BeginUploadRequest_
 import type { ChunkLease as _dfs_ChunkLease, ChunkLease__Output as _dfs_ChunkLease__Output } from '../dfs/ChunkLease';
 import type { CommitUploadRequest as _dfs_CommitUploadRequest, CommitUploadRequest__Output as _dfs_CommitUploadRequest__Output } from '../dfs/CommitUploadRequest';
 import type { CommitWriteRequest as _dfs_CommitWriteRequest, CommitWriteRequest__Output as _dfs_CommitWriteRequest__Output } from '../dfs/CommitWriteRequest';
+import type { CreateReply as _dfs_CreateReply, CreateReply__Output as _dfs_CreateReply__Output } from '../dfs/CreateReply';
 import type { CreateRequest as _dfs_CreateRequest, CreateRequest__Output as _dfs_CreateRequest__Output } from '../dfs/CreateRequest';
 import type { DecommissionReply as _dfs_DecommissionReply, DecommissionReply__Output as _dfs_DecommissionReply__Output } from '../dfs/DecommissionReply';
 import type { DecommissionRequest as _dfs_DecommissionRequest, DecommissionRequest__Output as _dfs_DecommissionRequest__Output } from '../dfs/DecommissionRequest';
@@ -113,14 +114,14 @@ export interface MasterClient extends grpc.Client {
   commitWrite(argument: _dfs_CommitWriteRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
   commitWrite(argument: _dfs_CommitWriteRequest, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
   
-  Create(argument: _dfs_CreateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
-  Create(argument: _dfs_CreateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
-  Create(argument: _dfs_CreateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
-  Create(argument: _dfs_CreateRequest, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
-  create(argument: _dfs_CreateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
-  create(argument: _dfs_CreateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
-  create(argument: _dfs_CreateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
-  create(argument: _dfs_CreateRequest, callback: grpc.requestCallback<_dfs_Attr__Output>): grpc.ClientUnaryCall;
+  Create(argument: _dfs_CreateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_CreateReply__Output>): grpc.ClientUnaryCall;
+  Create(argument: _dfs_CreateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_CreateReply__Output>): grpc.ClientUnaryCall;
+  Create(argument: _dfs_CreateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_CreateReply__Output>): grpc.ClientUnaryCall;
+  Create(argument: _dfs_CreateRequest, callback: grpc.requestCallback<_dfs_CreateReply__Output>): grpc.ClientUnaryCall;
+  create(argument: _dfs_CreateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_CreateReply__Output>): grpc.ClientUnaryCall;
+  create(argument: _dfs_CreateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_CreateReply__Output>): grpc.ClientUnaryCall;
+  create(argument: _dfs_CreateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_CreateReply__Output>): grpc.ClientUnaryCall;
+  create(argument: _dfs_CreateRequest, callback: grpc.requestCallback<_dfs_CreateReply__Output>): grpc.ClientUnaryCall;
   
   Decommission(argument: _dfs_DecommissionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_DecommissionReply__Output>): grpc.ClientUnaryCall;
   Decommission(argument: _dfs_DecommissionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_DecommissionReply__Output>): grpc.ClientUnaryCall;
@@ -428,7 +429,7 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   
   CommitWrite: grpc.handleUnaryCall<_dfs_CommitWriteRequest__Output, _dfs_Attr>;
   
-  Create: grpc.handleUnaryCall<_dfs_CreateRequest__Output, _dfs_Attr>;
+  Create: grpc.handleUnaryCall<_dfs_CreateRequest__Output, _dfs_CreateReply>;
   
   Decommission: grpc.handleUnaryCall<_dfs_DecommissionRequest__Output, _dfs_DecommissionReply>;
   
@@ -512,7 +513,7 @@ export interface MasterDefinition extends grpc.ServiceDefinition {
   Calls: MethodDefinition<_dfs_MetaCall, _dfs_MetaResult, _dfs_MetaCall__Output, _dfs_MetaResult__Output>
   CommitUpload: MethodDefinition<_dfs_CommitUploadRequest, _dfs_Attr, _dfs_CommitUploadRequest__Output, _dfs_Attr__Output>
   CommitWrite: MethodDefinition<_dfs_CommitWriteRequest, _dfs_Attr, _dfs_CommitWriteRequest__Output, _dfs_Attr__Output>
-  Create: MethodDefinition<_dfs_CreateRequest, _dfs_Attr, _dfs_CreateRequest__Output, _dfs_Attr__Output>
+  Create: MethodDefinition<_dfs_CreateRequest, _dfs_CreateReply, _dfs_CreateRequest__Output, _dfs_CreateReply__Output>
   Decommission: MethodDefinition<_dfs_DecommissionRequest, _dfs_DecommissionReply, _dfs_DecommissionRequest__Output, _dfs_DecommissionReply__Output>
   Delete: MethodDefinition<_dfs_DeleteRequest, _dfs_DeleteReply, _dfs_DeleteRequest__Output, _dfs_DeleteReply__Output>
   EndSession: MethodDefinition<_dfs_SessionRequest, _dfs_Empty, _dfs_SessionRequest__Output, _dfs_Empty__Output>

@@ -20,6 +20,11 @@ export interface MetaResult {
    * the DfsError code, when the master sent one
    */
   'dfsCode'?: (string);
+  /**
+   * the error's other dfs-* metadata, as a unary call's trailers carry it (e.g. the
+   * dfs-failed-server / dfs-failed-address of a failed WriteSmall chain)
+   */
+  'metadata'?: ({[key: string]: string});
 }
 
 export interface MetaResult__Output {
@@ -40,4 +45,9 @@ export interface MetaResult__Output {
    * the DfsError code, when the master sent one
    */
   'dfsCode': (string);
+  /**
+   * the error's other dfs-* metadata, as a unary call's trailers carry it (e.g. the
+   * dfs-failed-server / dfs-failed-address of a failed WriteSmall chain)
+   */
+  'metadata': ({[key: string]: string});
 }
