@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DirtyExtents, overlayPieces } from '../src/mount/dirty-extents';
 import { ReadCache } from '../src/mount/read-cache';
+import { copyParts, joinParts, partsLength, sliceParts } from '../src/client/byte-parts';
 import { attrToStat, statFsToFuse } from '../src/mount/fuse-stat';
 
 function rng(seed: number): (n: number) => number {
@@ -73,11 +74,11 @@ test('DirtyExtents: a snapshot is not changed by later writes', () => {
 test('ReadCache: LRU eviction keeps the byte budget', () => {
   let cap = 300;
   const c = new ReadCache(() => cap);
-  c.insert(1, 0, 0, Buffer.alloc(100, 1), false);
-  c.insert(1, 0, 100, Buffer.alloc(100, 2), false);
-  c.insert(2, 0, 0, Buffer.alloc(100, 3), true);
+  c.insert(1, 0, 0, [Buffer.alloc(100, 1)], false);
+  c.insert(1, 0, 100, [Buffer.alloc(100, 2)], false);
+  c.insert(2, 0, 0, [Buffer.alloc(100, 3)], true);
   assert.ok(c.lookup(1, 0, 50)); // touch: now most recent
-  c.insert(3, 0, 0, Buffer.alloc(100, 4), false);
+  c.insert(3, 0, 0, [Buffer.alloc(100, 4)], false);
   assert.equal(c.bytes, 300);
   assert.equal(c.lookup(1, 100, 10), null, 'least recently used went first');
   assert.ok(c.lookup(1, 0, 100));
@@ -89,15 +90,44 @@ test('ReadCache: LRU eviction keeps the byte budget', () => {
 test('ReadCache: hits, end of file, and invalidation by generation', () => {
   const c = new ReadCache(() => 1 << 20);
   const g = c.generation(7);
-  c.insert(7, g, 1000, Buffer.alloc(500, 9), true);
-  assert.equal(c.lookup(7, 1100, 100)?.data.length, 100);
-  assert.equal(c.lookup(7, 1400, 300)?.data.length, 100, 'short at the cached end of file');
+  c.insert(7, g, 1000, [Buffer.alloc(500, 9)], true);
+  assert.equal(c.lookup(7, 1100, 100)?.parts.reduce((n, p) => n + p.length, 0), 100);
+  assert.equal(c.lookup(7, 1400, 300)?.parts.reduce((n, p) => n + p.length, 0), 100, 'short at the cached end of file');
   assert.equal(c.lookup(7, 900, 200), null, 'starts before the segment');
   c.dropIno(7);
   assert.equal(c.lookup(7, 1100, 10), null);
-  c.insert(7, g, 1000, Buffer.alloc(500), false);
+  c.insert(7, g, 1000, [Buffer.alloc(500)], false);
   assert.equal(c.bytes, 0, 'a fetch started before the invalidation is not cached');
 });
+
+test('ReadCache: a window held as several frames is sliced across them, without copies', () => {
+  const c = new ReadCache(() => 1 << 20);
+  const frames = [Buffer.from('0123456789'), Buffer.from('abcdefghij'), Buffer.from('KLMNO')];
+  c.insert(3, c.generation(3), 100, frames, true);
+  assert.equal(c.bytes, 25);
+  const hit = c.lookup(3, 105, 12)!;
+  assert.equal(Buffer.concat(hit.parts).toString(), '56789abcdefg');
+  assert.equal(hit.parts[0].buffer, frames[0].buffer, 'views of the frames');
+  assert.equal(Buffer.concat(c.lookup(3, 118, 100)!.parts).toString(), 'ijKLMNO', 'short at the end of file, across the last two frames');
+  assert.deepEqual(c.lookup(3, 110, 10)!.parts.map((p) => p.toString()), ['abcdefghij'], 'a slice on frame edges is that frame');
+});
+
+test('byte parts: slice, copy into a smaller target, join', () => {
+  const parts = [Buffer.from('abc'), Buffer.alloc(0), Buffer.from('defg'), Buffer.from('h')];
+  assert.equal(partsLength(parts), 8);
+  assert.equal(Buffer.concat(sliceParts(parts, 2, 7)).toString(), 'cdefg');
+  assert.deepEqual(sliceParts(parts, 8, 20), []);
+  assert.equal(Buffer.concat(sliceParts(parts, 0, 100)).toString(), 'abcdefgh');
+  const t = Buffer.alloc(5, '.');
+  assert.equal(copyParts(parts, t), 5);
+  assert.equal(t.toString(), 'abcde');
+  const u = Buffer.alloc(6, '.');
+  assert.equal(copyParts([Buffer.from('xy')], u, 3), 2);
+  assert.equal(u.toString(), '...xy.');
+  assert.equal(joinParts([parts[0]]), parts[0], 'one part is returned as it is');
+  assert.equal(joinParts(parts).toString(), 'abcdefgh');
+});
+
 
 test('fuse-stat: types, sizes and statfs fit libfuse', () => {
   const attr = {

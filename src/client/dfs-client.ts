@@ -29,6 +29,7 @@ import { uploadChunks } from './upload';
 import { downloadChunks } from './download';
 import { clipLength, frameSlices, splitRange } from './chunk-math';
 import { mapLimit, timespecOfMs } from './util';
+import { joinParts } from './byte-parts';
 import { closeCallsClient } from '../common/meta-calls';
 import { masterCall } from './master-call';
 import { LOCK_WAIT_MS_MAX, type LockInfo, type LockSpec } from '../common/locks';
@@ -318,14 +319,20 @@ export class DfsClient implements DfsClientApi {
   // ------------------------------------------------------------------ ranges (the mount)
 
   async readRange(ino: number, offset: number, length: number): Promise<Buffer> {
+    return joinParts(await this.readParts(ino, offset, length));
+  }
+
+  async readParts(ino: number, offset: number, length: number): Promise<Buffer[]> {
     const attr = await this.data.fileAttr(ino);
     const n = clipLength(offset, length, attr.size);
-    const out = Buffer.alloc(n);
-    await mapLimit(splitRange(offset, n, attr.chunkSize), this.config.client.parallelChunks, async (piece) => {
-      let at = piece.rangeOffset;
-      await this.data.readChunk(ino, piece.index, piece.chunkOffset, piece.length, (d) => { at += d.copy(out, at); });
+    const pieces = splitRange(offset, n, attr.chunkSize);
+    const partsOf: Buffer[][] = pieces.map(() => []);
+    await mapLimit(pieces.map((piece, i) => ({ piece, i })), this.config.client.parallelChunks, async ({ piece, i }) => {
+      let got = 0;
+      await this.data.readChunk(ino, piece.index, piece.chunkOffset, piece.length, (d) => { partsOf[i].push(d); got += d.length; });
+      if (got !== piece.length) throw new DfsError('EIO', `chunk ${piece.index} of inode ${ino}: read ${got} of ${piece.length} bytes`);
     });
-    return out;
+    return partsOf.flat();
   }
 
   async writeRange(ino: number, offset: number, data: Buffer, chunkSizeBytes?: number): Promise<void> {

@@ -137,6 +137,8 @@ export interface DfsClientApi {
   // --- ranges by inode (the mount); chunk locations are cached per inode
   /** Reads up to `length` bytes at `offset` (fewer at end of file; holes read as zeros). */
   readRange(ino: number, offset: number, length: number): Promise<Buffer>;
+  /** readRange's bytes as the frames that brought them, in order (views, not joined: see byte-parts.ts). */
+  readParts(ino: number, offset: number, length: number): Promise<Buffer[]>;
   /**
    * Writes `data` at `offset` through the chunks' leases (splitting at chunk boundaries);
    * resolves when every replica has it durably. Does not change the file size on the master:

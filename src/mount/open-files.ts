@@ -18,7 +18,8 @@
  * `mount.syncOnClose`) asks their replicas to fsync them (`syncChunks`). The chunkservers make
  * them durable by themselves within `chunkserver.syncIntervalMs` anyway.
  *
- * Read path: bytes come from the read-ahead cache or `readRange`, then the dirty bytes in
+ * Read path: bytes come from the read-ahead cache or `readParts` (as the frames that brought
+ * them, copied once, into the kernel's buffer), then the dirty bytes in
  * flight and buffered are laid over them (read-your-writes). Overlays are snapshotted BEFORE
  * the base read, so a flush completing meanwhile can never hide bytes from the reader.
  */
@@ -28,6 +29,7 @@ import type { Config } from '../common/config';
 import type { Attr, DfsClientApi, UnsyncedChunk } from '../client/types';
 import { DirtyExtents, overlayPieces } from './dirty-extents';
 import { ReadCache } from './read-cache';
+import { copyParts, partsLength, sliceParts, type Parts } from '../client/byte-parts';
 import { constants as os } from 'node:os';
 
 export type MountLimits = Config['mount'];
@@ -329,9 +331,7 @@ export class OpenFiles {
     const inflight = f.inflight?.overlapping(offset, length) ?? [];
     const dirty = f.dirty.overlapping(offset, length);
     const localEnd = f.localEnd;
-    const base = await this.readBase(h, offset, length);
-    base.copy(target, 0);
-    let n = base.length;
+    let n = copyParts(await this.readBase(h, offset, length), target);
     const overlayEnd = Math.min(length, Math.max(0, localEnd - offset));
     if (overlayEnd > n) {
       target.fill(0, n, overlayEnd);
@@ -344,7 +344,7 @@ export class OpenFiles {
   }
 
   /** Bytes from the cache, a fetch in flight, a new read-ahead window, or one plain read. */
-  private async readBase(h: Handle, offset: number, length: number): Promise<Buffer> {
+  private async readBase(h: Handle, offset: number, length: number): Promise<Parts> {
     const ino = h.file.ino;
     const hit = this.cache.lookup(ino, offset, length);
     if (hit) return this.served(h, offset, length, hit);
@@ -359,26 +359,25 @@ export class OpenFiles {
     // (measured: in a 256 MiB file, 1 random 4 KiB read in ~40 landed within the slack of the last
     // one and fetched a 4 MiB window, ~12% of a random-read run)
     const sequential = ra > 0 && h.sequentialReads >= 2;
-    if (!sequential) return this.client.readRange(ino, offset, length);
-    const window = await this.fetchWindow(ino, offset, Math.max(length, ra));
-    return window.subarray(0, Math.min(length, window.length));
+    if (!sequential) return this.client.readParts(ino, offset, length);
+    return sliceParts(await this.fetchWindow(ino, offset, Math.max(length, ra)), 0, length);
   }
 
-  private served(h: Handle, offset: number, length: number, hit: { data: Buffer; eof: boolean; segmentEnd: number }): Buffer {
+  private served(h: Handle, offset: number, length: number, hit: { parts: Buffer[]; eof: boolean; segmentEnd: number }): Parts {
     const ra = this.limits.readAheadBytes;
     const ino = h.file.ino;
     const nearEnd = hit.segmentEnd - (offset + length) <= ra / 2;
     if (!hit.eof && nearEnd && !this.cache.pendingAt(ino, hit.segmentEnd) && !this.cache.lookup(ino, hit.segmentEnd, 1)) {
       this.fetchWindow(ino, hit.segmentEnd, ra).catch(() => undefined); // a failure surfaces on the real read
     }
-    return hit.data;
+    return hit.parts;
   }
 
-  private fetchWindow(ino: number, offset: number, sizeBytes: number): Promise<Buffer> {
+  private fetchWindow(ino: number, offset: number, sizeBytes: number): Promise<Parts> {
     const generation = this.cache.generation(ino);
-    const p = this.client.readRange(ino, offset, sizeBytes).then((data) => {
-      this.cache.insert(ino, generation, offset, data, data.length < sizeBytes);
-      return data;
+    const p = this.client.readParts(ino, offset, sizeBytes).then((parts) => {
+      this.cache.insert(ino, generation, offset, parts, partsLength(parts) < sizeBytes);
+      return parts;
     });
     this.cache.track(ino, offset, offset + sizeBytes, p);
     return p;

@@ -9,12 +9,15 @@
  * ends at the end of the file as it was when fetched.
  */
 import assert from 'node:assert';
+import { partsLength, sliceParts, type Parts } from '../client/byte-parts';
 
 interface Segment {
   key: string;
   ino: number;
   offset: number;
-  data: Buffer;
+  /** The window's bytes as the frames that brought them (byte-parts.ts). */
+  parts: Parts;
+  length: number;
   eof: boolean;
 }
 
@@ -43,29 +46,30 @@ export class ReadCache {
   }
 
   /** Bytes [offset, offset + length) (fewer at a cached end of file), or null on a miss. */
-  lookup(ino: number, offset: number, length: number): { data: Buffer; eof: boolean; segmentEnd: number } | null {
+  lookup(ino: number, offset: number, length: number): { parts: Buffer[]; eof: boolean; segmentEnd: number } | null {
     for (const s of this.byIno.get(ino) ?? []) {
-      const end = s.offset + s.data.length;
+      const end = s.offset + s.length;
       if (s.offset > offset || (end < offset + length && !(s.eof && offset <= end))) continue;
       this.lru.delete(s.key);
       this.lru.set(s.key, s);
-      return { data: s.data.subarray(offset - s.offset, Math.min(offset + length, end) - s.offset), eof: s.eof, segmentEnd: end };
+      return { parts: sliceParts(s.parts, offset - s.offset, Math.min(offset + length, end) - s.offset), eof: s.eof, segmentEnd: end };
     }
     return null;
   }
 
   /** Caches a fetched window unless the inode changed since `generation`. */
-  insert(ino: number, generation: number, offset: number, data: Buffer, eof: boolean): void {
-    if (generation !== this.generation(ino) || data.length === 0 && !eof) return;
+  insert(ino: number, generation: number, offset: number, parts: Parts, eof: boolean): void {
+    const length = partsLength(parts);
+    if (generation !== this.generation(ino) || length === 0 && !eof) return;
     const key = `${ino}:${offset}`;
     const old = this.lru.get(key);
     if (old) this.remove(old);
-    const s: Segment = { key, ino, offset, data, eof };
+    const s: Segment = { key, ino, offset, parts, length, eof };
     this.lru.set(key, s);
     let set = this.byIno.get(ino);
     if (!set) this.byIno.set(ino, (set = new Set()));
     set.add(s);
-    this.byteCount += data.length;
+    this.byteCount += length;
     this.trim();
   }
 
@@ -118,6 +122,6 @@ export class ReadCache {
     const set = this.byIno.get(s.ino)!;
     set.delete(s);
     if (set.size === 0) this.byIno.delete(s.ino);
-    this.byteCount -= s.data.length;
+    this.byteCount -= s.length;
   }
 }
