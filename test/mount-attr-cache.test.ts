@@ -130,6 +130,50 @@ test('a create keeps the folder as the create left it: its stat after each creat
   }
 });
 
+test('a listing in flight does not bring back a name this mount deleted meanwhile', async () => {
+  const { fake, client } = await setup();
+  await client.stat('/d/b');
+  const list = fake.list.bind(fake);
+  let open!: () => void;
+  const gate = new Promise<void>((r) => { open = r; });
+  fake.list = async (path, opts) => {
+    const page = await list(path, opts); // the folder as it is now, with b
+    await gate;
+    return page;
+  };
+  const listing = client.list('/d');
+  await client.delete('/d/b');
+  open();
+  assert.deepEqual((await listing).entries.map((e) => e.name), ['a', 'b', 'c'], 'the reply predates the delete');
+  await assert.rejects(client.stat('/d/b'), { code: 'ENOENT' }, 'the stale entry was not cached');
+  const calls = statCalls(fake);
+  await client.stat('/d/a');
+  assert.equal(statCalls(fake), calls, 'the other names of the listing were cached');
+});
+
+test('a walk that outlasts the TTL: the first expired listed name refreshes the names after it with one List', async () => {
+  const { fake, client, clock } = await setup();
+  const names = Array.from({ length: 30 }, (_, i) => `n${String(i).padStart(2, '0')}`);
+  for (const n of names) await fake.create(`/d/${n}`);
+  await client.list('/d', { limit: 1000 });
+  clock.advance(TTL_MS);
+  fake.calls.clear();
+  await client.stat('/d/n00'); // expired: asked, and the names after it listed again
+  await new Promise((r) => setImmediate(r));
+  assert.equal(fake.calls.get('list'), 1, 'one List for the rest of the walk');
+  for (const n of names.slice(1)) await client.stat(`/d/${n}`);
+  assert.equal(statCalls(fake), 1, 'only the first expired name cost a Stat');
+  // a name cached by a Stat, not by a listing, starts no refresh when it expires
+  await fake.create('/d/solo');
+  await client.stat('/d/solo');
+  clock.advance(TTL_MS);
+  fake.calls.clear();
+  await client.stat('/d/solo');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(fake.calls.get('list') ?? 0, 0);
+  assert.equal(statCalls(fake), 1);
+});
+
 test('hard links: a change through one name drops every cached name of the inode', async () => {
   const { client } = await setup();
   await client.stat('/d/a');

@@ -10,6 +10,11 @@
  * folder; a rename or recursive delete drops everything); changes made by other mounts are seen
  * within `ttlMs`. Open() always asks the master (close-to-open consistency) and refreshes the
  * entry. Memory is bounded (`maxEntries`, oldest dropped first).
+ *
+ * Replies and mutations are ordered: a Stat or List reply is kept only for names that no
+ * mutation of this mount dropped since it was asked (`mark`/`putAsked`). A lookup that finds
+ * a listed name expired (a walk that outlasts the TTL) lists the names after it again in the
+ * background (`refreshAfter`).
  */
 import type { Clock } from '../common/clock';
 import { systemClock } from '../common/clock';
@@ -23,10 +28,19 @@ import type { Attr, DfsClientApi, DirEntry, MknodOptions } from '../client/types
  * last 10,000 names seen; beyond that a stat is a Stat call, as without the cache.
  */
 export const ATTR_CACHE_ENTRIES_MAX = 10_000;
+/** Names whose drop by a mutation is remembered, for listings in flight (see AttrCache.putListed). */
+export const DROPPED_NAMES_MAX = 10_000;
+/**
+ * Entries of the refresh that a lookup of an expired listed name starts: the names after it,
+ * which a walk in listing order (`rm -r`, `ls -l` of a big folder) asks next.
+ */
+export const LISTING_REFRESH_ENTRIES = 512;
 
 interface Entry {
   attr: Attr;
   expiresAtMs: number;
+  /** Came from a listing of the folder (a refresh of the names after it makes sense). */
+  listed: boolean;
 }
 
 function parentOf(path: string): string {
@@ -42,6 +56,12 @@ export class AttrCache {
   private readonly byPath = new Map<string, Entry>();
   /** ino → the paths cached for it (hard links have several). */
   private readonly pathsOfIno = new Map<number, Set<string>>();
+  /** Orders mutations and listings: a listing started at `since` must not bring back what a later mutation dropped. */
+  private seq = 0;
+  /** path → seq of its last drop by a mutation (the newest DROPPED_NAMES_MAX). */
+  private readonly dropped = new Map<string, number>();
+  /** seq of the last clear(), and of the newest tombstone forgotten: listings older than these are not kept. */
+  private unsafeBefore = 0;
 
   constructor(private readonly ttlMs: number, private readonly maxEntries = ATTR_CACHE_ENTRIES_MAX, private readonly clock: Clock = systemClock) {}
 
@@ -63,14 +83,38 @@ export class AttrCache {
     return e.attr;
   }
 
+  /** A listed entry that has expired (not dropped by a mutation): the walk it came from may go on. */
+  expiredListed(path: string): boolean {
+    const e = this.byPath.get(path);
+    return e !== undefined && e.listed && e.expiresAtMs <= this.clock.nowMs();
+  }
+
+  /** A token for a listing about to be asked: putListed(…, token) keeps only what no later mutation dropped. */
+  mark(): number {
+    return ++this.seq;
+  }
+
+  /**
+   * `put` of attributes asked at `since` (mark(): a Stat, an entry of a List page), unless this
+   * mount dropped the name (or cleared everything) since: the reply may predate a delete,
+   * rename or write made meanwhile.
+   */
+  putAsked(path: string, attr: Attr, since: number, listed = false): void {
+    if (since <= this.unsafeBefore || (this.dropped.get(path) ?? 0) > since) return;
+    this.put(path, attr, listed);
+  }
+
   /** Remembers `attr` for `path`; other names of the inode get the new attributes too (nlink, ctime). */
-  put(path: string, attr: Attr): void {
+  put(path: string, attr: Attr, listed = false): void {
     if (this.ttlMs <= 0) return;
     this.dropPath(path);
     const ino = Number(attr.ino);
     const expiresAtMs = this.clock.nowMs() + this.ttlMs;
-    for (const other of this.pathsOfIno.get(ino) ?? []) this.byPath.set(other, { attr, expiresAtMs });
-    this.byPath.set(path, { attr, expiresAtMs });
+    for (const other of this.pathsOfIno.get(ino) ?? []) {
+      const e = this.byPath.get(other);
+      this.byPath.set(other, { attr, expiresAtMs, listed: e?.listed ?? false });
+    }
+    this.byPath.set(path, { attr, expiresAtMs, listed });
     let names = this.pathsOfIno.get(ino);
     if (!names) this.pathsOfIno.set(ino, (names = new Set()));
     names.add(path);
@@ -87,21 +131,35 @@ export class AttrCache {
     if (names?.size === 0) this.pathsOfIno.delete(ino);
   }
 
+  /** Drops every name of the inode (a mutation: listings in flight will not bring them back). */
   dropIno(ino: number): void {
-    for (const p of [...this.pathsOfIno.get(ino) ?? []]) this.dropPath(p);
+    for (const p of [...this.pathsOfIno.get(ino) ?? []]) this.dropMutated(p);
   }
 
   /** Drops the path, every other name of its inode, and its parent folder (mtime, nlink). */
   dropWithInode(path: string): void {
     const e = this.byPath.get(path);
     if (e) this.dropIno(Number(e.attr.ino));
+    this.dropMutated(path);
+    this.dropMutated(parentOf(path));
+  }
+
+  private dropMutated(path: string): void {
     this.dropPath(path);
-    this.dropPath(parentOf(path));
+    this.dropped.delete(path);
+    this.dropped.set(path, ++this.seq);
+    if (this.dropped.size > DROPPED_NAMES_MAX) {
+      const [oldest, at] = this.dropped.entries().next().value as [string, number];
+      this.dropped.delete(oldest);
+      this.unsafeBefore = Math.max(this.unsafeBefore, at);
+    }
   }
 
   clear(): void {
     this.byPath.clear();
     this.pathsOfIno.clear();
+    this.dropped.clear();
+    this.unsafeBefore = ++this.seq;
   }
 }
 
@@ -134,28 +192,50 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
     if (p) cache.dropWithInode(p);
   };
 
+  /** Folders with a refresh in flight. */
+  const refreshing = new Set<string>();
+  /**
+   * A lookup found the listed attributes of `dir/name` expired: the walk over the listing (an
+   * `rm -r` or `ls -l` of a folder that outlasts the TTL) goes on with the names after it, so
+   * they are listed again in the background, one List instead of a Stat per name.
+   */
+  const refreshAfter = (dir: string, name: string): void => {
+    if (refreshing.has(dir)) return;
+    refreshing.add(dir);
+    const since = cache.mark();
+    client.list(dir, { startAfter: name, limit: LISTING_REFRESH_ENTRIES })
+      .then((page) => { for (const e of page.entries) if (e.attr) cache.putAsked(join(dir, e.name), e.attr, since, true); })
+      .catch(() => undefined) // only a prefetch: each lookup still asks for itself
+      .finally(() => refreshing.delete(dir));
+  };
+
   const overrides: Partial<DfsClientApi> = {
     async stat(path: string): Promise<Attr> {
       const p = key(path);
+      const walked = p !== undefined && p !== '/' && cache.expiredListed(p);
       const hit = p === undefined ? undefined : cache.get(p);
       if (hit) return hit;
+      if (walked) refreshAfter(parentOf(p!), p!.slice(p!.lastIndexOf('/') + 1));
+      const since = cache.mark();
       const attr = await client.stat(path);
-      if (p) cache.put(p, attr);
+      if (p) cache.putAsked(p, attr, since);
       return attr;
     },
     async list(path: string, opts?: { startAfter?: string; limit?: number }) {
+      const since = cache.mark();
       const page = await client.list(path, opts);
       const dir = key(path);
       if (dir) {
-        for (const e of page.entries) if (e.attr) cache.put(join(dir, e.name), e.attr);
-        if (page.dir) cache.put(dir, page.dir);
+        for (const e of page.entries) if (e.attr) cache.putAsked(join(dir, e.name), e.attr, since, true);
+        if (page.dir) cache.putAsked(dir, page.dir, since);
       }
       return page;
     },
     async *listAll(path: string): AsyncIterable<DirEntry> {
       const dir = key(path);
+      const since = cache.mark(); // pages are asked as the walk goes: none is newer than its start
       for await (const e of client.listAll(path)) {
-        if (dir && e.attr) cache.put(join(dir, e.name), e.attr);
+        if (dir && e.attr) cache.putAsked(join(dir, e.name), e.attr, since, true);
         yield e;
       }
     },

@@ -134,6 +134,7 @@ export class FakeClient implements DfsClientApi {
   }
 
   async list(path: string, opts: { startAfter?: string; limit?: number } = {}): Promise<ListReply__Output> {
+    this.count('list');
     const dir = this.lookup(path);
     if (dir.type !== 'DIRECTORY') throw new DfsError('ENOTDIR', `not a directory: ${path}`);
     const names = [...dir.children!.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
