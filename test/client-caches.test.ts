@@ -51,6 +51,30 @@ test('ChunkSlot: readers get frames as they are pushed, and can start over for a
   assert.deepEqual(again, ['a', 'b'], 'a second attempt sees every frame again');
 });
 
+test('ChunkSlot: room() holds the source until the writer took all but the allowed bytes; abort releases it', async () => {
+  const slot = new ChunkSlot(0, 10);
+  for (const c of 'abcd') slot.push(Buffer.from(c));
+  let roomy = false;
+  const waiting = slot.room(1).then(() => { roomy = true; });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(roomy, false, '4 bytes pushed, none sent: no room for more');
+  const frames = slot.frames();
+  await frames.next(); // 'a' handed to the writer
+  await frames.next(); // 'b'
+  await new Promise((r) => setImmediate(r));
+  assert.equal(roomy, false, '2 bytes ahead of the sending');
+  await frames.next(); // 'c': 1 byte ahead
+  await waiting;
+  const again = slot.frames();
+  await again.next(); // a retry starting over does not take the room back
+  await slot.room(1);
+  slot.push(Buffer.from('e'));
+  slot.push(Buffer.from('f'));
+  const blocked = slot.room(1);
+  slot.abort(new DfsError('CANCELLED', 'stop'));
+  await assert.rejects(blocked, /stop/);
+});
+
 test('ChunkSlot: abort fails waiting readers', async () => {
   const slot = new ChunkSlot(3, 10);
   const reader = (async () => { for await (const _ of slot.frames()) { /* wait */ } })();

@@ -10,6 +10,8 @@ import { DfsError } from '../common/errors';
 export class ChunkSlot {
   private readonly list: Buffer[] = [];
   private bytes = 0;
+  /** Bytes handed to a writer so far (the furthest any attempt got). */
+  private consumedBytes = 0;
   private ended = false;
   private failure: DfsError | undefined;
   private wake: (() => void) | undefined;
@@ -56,12 +58,28 @@ export class ChunkSlot {
     return this.bytes;
   }
 
+  /**
+   * Waits until at most `aheadBytes` pushed bytes are not yet handed to a writer (or the slot
+   * failed): the source is read as fast as the chunk is sent, not as fast as the disk reads.
+   * Only for a slot whose length is known (a writer of an unknown length waits for the end).
+   */
+  async room(aheadBytes: number): Promise<void> {
+    while (this.bytes - this.consumedBytes > aheadBytes && !this.failure) await this.changed;
+    this.throwIfFailed();
+  }
+
   /** Every frame from the first, waiting for the ones not pushed yet. */
   async *frames(): AsyncGenerator<Buffer> {
+    let handed = 0;
     for (let i = 0; ; i++) {
       while (i >= this.list.length && !this.ended && !this.failure) await this.changed;
       this.throwIfFailed();
       if (i >= this.list.length) return;
+      handed += this.list[i].length;
+      if (handed > this.consumedBytes) {
+        this.consumedBytes = handed;
+        this.notify();
+      }
       yield this.list[i];
     }
   }
