@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DirtyExtents, overlayPieces } from '../src/mount/dirty-extents';
 import { ReadCache } from '../src/mount/read-cache';
-import { copyParts, joinParts, partsLength, sliceParts } from '../src/client/byte-parts';
+import { copyParts, joinParts, partsLength, sliceParts } from '../src/common/byte-parts';
 import { attrToStat, statFsToFuse } from '../src/mount/fuse-stat';
 
 function rng(seed: number): (n: number) => number {

@@ -1,13 +1,14 @@
 /**
  * The `Chunkserver` gRPC service: thin adapters from RPCs to the chunk store, the lease table,
- * the write pipeline (write-pipeline.ts, write-small.ts) and replication (replicate.ts). Errors travel as
- * DfsError codes (src/common/rpc.ts).
+ * the write pipeline (write-pipeline.ts, write-small.ts) and replication (replicate.ts). Errors
+ * travel as DfsError codes (src/common/rpc.ts).
  */
 import { once } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
 import { crc32c } from '../common/crc32c';
 import { DfsError } from '../common/errors';
 import { READ_SMALL_BYTES_MAX, toServiceError, unary } from '../common/rpc';
+import { joinParts } from '../common/byte-parts';
 import type { ChunkserverHandlers } from '../generated/dfs/Chunkserver';
 import type { DataFrame } from '../generated/dfs/DataFrame';
 import type { ReadRequest__Output } from '../generated/dfs/ReadRequest';
@@ -66,7 +67,7 @@ async function readSmall(ctx: ChunkserverContext, req: ReadRequest__Output): Pro
   }
   const parts: Buffer[] = [];
   for await (const data of ctx.store.read(handle, req.version, req.offset, req.length, READ_SMALL_BYTES_MAX)) parts.push(data);
-  const data = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  const data = joinParts(parts);
   return { data, crc32c: crc32c(data) };
 }
 

@@ -22,6 +22,7 @@ import type { WriteReply__Output } from '../generated/dfs/WriteReply';
 import type { ReadRequest } from '../generated/dfs/ReadRequest';
 import type { DataFrame__Output } from '../generated/dfs/DataFrame';
 import { chunkserverCallsOf } from '../common/meta-calls';
+import { joinParts } from '../common/byte-parts';
 
 /** Fails a transfer that made no progress for `ms`. touch() on every frame. */
 class IdleTimer {
@@ -39,6 +40,11 @@ class IdleTimer {
 
 /** An error raised by the data source (not by the server): never retried against another server. */
 export class SourceError extends DfsError {}
+
+/** A failure of the frames' source: a DfsError as it is, anything else as a SourceError. */
+function asSourceError(e: unknown): DfsError {
+  return e instanceof DfsError ? e : new SourceError(asDfsError(e).code, (e as Error)?.message ?? String(e), { cause: e });
+}
 
 /**
  * Writes `length` bytes from `frames` at `header.offset` of a chunk through the primary at the
@@ -87,7 +93,7 @@ export function writeChunkOnce(
       call.end();
     };
     pump().catch((e) => {
-      settle(e instanceof DfsError ? e : new SourceError(asDfsError(e).code, (e as Error)?.message ?? String(e), { cause: e }));
+      settle(asSourceError(e));
       call.cancel();
     });
   });
@@ -108,9 +114,9 @@ export async function writeSmallOnce(
   try {
     for await (const data of frames) parts.push(data);
   } catch (e) {
-    throw e instanceof DfsError ? e : new SourceError(asDfsError(e).code, (e as Error)?.message ?? String(e), { cause: e });
+    throw asSourceError(e);
   }
-  const data = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  const data = joinParts(parts);
   if (data.length !== Number(header.length)) throw new SourceError('EIO', `source gave ${data.length} bytes for a ${header.length}-byte chunk write`);
   return chunkserverCallsOf(cs).call<WriteReply__Output>('WriteSmall', { header, data, crc32c: crc32c(data) }, timeoutMs);
 }

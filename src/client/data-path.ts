@@ -9,9 +9,8 @@
  * - chunkserver channels by address (evicted channels are closed).
  *
  * Write: GetLease → WriteChunk (WriteSmall for at most 256 KiB) to replicas[0] with chain = the
- * rest. On failure up to
- * client.retries attempts, a fresh lease each time, excluding the server the error names
- * (retry-policy.ts), with a small backoff. Read: replicas in the master's order, resuming at
+ * rest. On failure up to client.retries attempts, a fresh lease each time, excluding the server
+ * the error names (retry-policy.ts), with a small backoff. Read: replicas in the master's order, resuming at
  * the first byte not yet delivered; a frame with a bad CRC32C fails over and is reported with
  * ReportBadReplica; after a full round the locations are fetched again.
  */

@@ -29,7 +29,7 @@ import { uploadChunks } from './upload';
 import { downloadChunks } from './download';
 import { clipLength, frameSlices, splitRange } from './chunk-math';
 import { mapLimit, timespecOfMs } from './util';
-import { joinParts } from './byte-parts';
+import { joinParts } from '../common/byte-parts';
 import { closeCallsClient } from '../common/meta-calls';
 import { masterCall } from './master-call';
 import { LOCK_WAIT_MS_MAX, type LockInfo, type LockSpec } from '../common/locks';

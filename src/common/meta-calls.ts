@@ -5,12 +5,12 @@
  * server CPU per call, against 13 µs and 10 µs for a message on an open stream. Namespace and
  * data-path calls to the master (every FUSE operation, every put/get), the master's Grants to
  * chunkservers and small reads and writes (ReadSmall, WriteSmall: a random 4 KiB read through
- * the mount, a small file's write and each hop of its chain) go this way;
- * the rest stay unary. A `CallTarget` names the service and the methods allowed on its stream.
+ * the mount, a small file's write and each hop of its chain) go this way; the rest stay unary.
+ * A `CallTarget` names the service and the methods allowed on its stream.
  *
- * Client: one stream per MasterClient, opened at the first call and ended after
- * `STREAM_IDLE_MS` without calls in flight (so a process that forgets to close its client still
- * exits). Each call has its own id and deadline; results come back in any order. A broken stream
+ * Client: one stream per MasterClient or ChunkserverClient, opened at the first call and ended
+ * after `STREAM_IDLE_MS` without calls in flight (so a process that forgets to close its client
+ * still exits). Each call has its own id and deadline; results come back in any order. A broken stream
  * fails every call in flight with the stream's error (UNAVAILABLE when the master went away),
  * exactly as the same unary calls would have failed; the next call opens a new stream.
  *

@@ -18,7 +18,7 @@
  */
 import type { Clock } from '../common/clock';
 import { systemClock } from '../common/clock';
-import { normalizePath } from '../common/paths';
+import { joinPath, normalizePath } from '../common/paths';
 import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
 import type { Attr, DfsClientApi, DirEntry, MknodOptions } from '../client/types';
 
@@ -28,7 +28,7 @@ import type { Attr, DfsClientApi, DirEntry, MknodOptions } from '../client/types
  * last 10,000 names seen; beyond that a stat is a Stat call, as without the cache.
  */
 export const ATTR_CACHE_ENTRIES_MAX = 10_000;
-/** Names whose drop by a mutation is remembered, for listings in flight (see AttrCache.putListed). */
+/** Names whose drop by a mutation is remembered, for replies in flight (see AttrCache.putAsked). */
 export const DROPPED_NAMES_MAX = 10_000;
 /**
  * Entries of the refresh that a lookup of an expired listed name starts: the names after it,
@@ -46,10 +46,6 @@ interface Entry {
 function parentOf(path: string): string {
   const i = path.lastIndexOf('/');
   return i <= 0 ? '/' : path.slice(0, i);
-}
-
-function join(dir: string, name: string): string {
-  return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
 
 export class AttrCache {
@@ -89,7 +85,7 @@ export class AttrCache {
     return e !== undefined && e.listed && e.expiresAtMs <= this.clock.nowMs();
   }
 
-  /** A token for a listing about to be asked: putListed(…, token) keeps only what no later mutation dropped. */
+  /** A token for a Stat or List about to be asked: putAsked(…, token) keeps only what no later mutation dropped. */
   mark(): number {
     return ++this.seq;
   }
@@ -204,7 +200,7 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
     refreshing.add(dir);
     const since = cache.mark();
     client.list(dir, { startAfter: name, limit: LISTING_REFRESH_ENTRIES })
-      .then((page) => { for (const e of page.entries) if (e.attr) cache.putAsked(join(dir, e.name), e.attr, since, true); })
+      .then((page) => { for (const e of page.entries) if (e.attr) cache.putAsked(joinPath(dir, e.name), e.attr, since, true); })
       .catch(() => undefined) // only a prefetch: each lookup still asks for itself
       .finally(() => refreshing.delete(dir));
   };
@@ -226,7 +222,7 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
       const page = await client.list(path, opts);
       const dir = key(path);
       if (dir) {
-        for (const e of page.entries) if (e.attr) cache.putAsked(join(dir, e.name), e.attr, since, true);
+        for (const e of page.entries) if (e.attr) cache.putAsked(joinPath(dir, e.name), e.attr, since, true);
         if (page.dir) cache.putAsked(dir, page.dir, since);
       }
       return page;
@@ -235,7 +231,7 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
       const dir = key(path);
       const since = cache.mark(); // pages are asked as the walk goes: none is newer than its start
       for await (const e of client.listAll(path)) {
-        if (dir && e.attr) cache.putAsked(join(dir, e.name), e.attr, since, true);
+        if (dir && e.attr) cache.putAsked(joinPath(dir, e.name), e.attr, since, true);
         yield e;
       }
     },

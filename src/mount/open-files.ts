@@ -29,7 +29,7 @@ import type { Config } from '../common/config';
 import type { Attr, DfsClientApi, UnsyncedChunk } from '../client/types';
 import { DirtyExtents, overlayPieces } from './dirty-extents';
 import { ReadCache } from './read-cache';
-import { copyParts, partsLength, sliceParts, type Parts } from '../client/byte-parts';
+import { copyParts, partsLength, sliceParts, type Parts } from '../common/byte-parts';
 import { constants as os } from 'node:os';
 
 export type MountLimits = Config['mount'];

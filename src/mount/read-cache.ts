@@ -9,7 +9,7 @@
  * ends at the end of the file as it was when fetched.
  */
 import assert from 'node:assert';
-import { partsLength, sliceParts, type Parts } from '../client/byte-parts';
+import { partsLength, sliceParts, type Parts } from '../common/byte-parts';
 
 interface Segment {
   key: string;
