@@ -1,18 +1,16 @@
 #!/usr/bin/env bash
-# Builds the mount's native FUSE binding (src/mount/native/fuse-native.c, a patched fuse-native)
-# into build/native/fuse.node with plain gcc, offline: Node's headers (node_api.h, uv.h) from
-# /usr/include/node or next to the running node, napi-macros.h and the FUSE 2.9 headers from
-# node_modules, linked against Debian's libfuse.so.2 (package libfuse2).
-# Quick when the binding is newer than its source and this script. Usage: scripts/build-native.sh [--force]
+# Builds the native parts with plain gcc, offline:
+# - build/native/malloc.node from src/common/native/malloc-tune.c (mallopt for the data path);
+# - build/native/fuse.node, the mount's FUSE binding (src/mount/native/fuse-native.c, a patched
+#   fuse-native): Node's headers (node_api.h, uv.h) from /usr/include/node or next to the running
+#   node, napi-macros.h and the FUSE 2.9 headers from node_modules, linked against Debian's
+#   libfuse.so.2 (package libfuse2).
+# Quick when each binary is newer than its source and this script. Usage: scripts/build-native.sh [--force]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-src=src/mount/native/fuse-native.c
-out=build/native/fuse.node
-
-if [ "${1:-}" != "--force" ] && [ -f "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$0" ]; then
-  exit 0
-fi
+fresh() { [ "${force:-}" != "--force" ] && [ -f "$1" ] && [ "$1" -nt "$2" ] && [ "$1" -nt "$0" ]; }
+force="${1:-}"
 
 fail() { echo "build-native: $*" >&2; exit 1; }
 
@@ -23,6 +21,19 @@ for d in /usr/include/node "$(dirname "$(dirname "$(node -p process.execPath)")"
   if [ -f "$d/node_api.h" ] && [ -f "$d/uv.h" ]; then node_include="$d"; break; fi
 done
 [ -n "$node_include" ] || fail "Node.js headers (node_api.h, uv.h) not found in /usr/include/node nor next to $(node -p process.execPath) (../include/node): install Node.js with its headers"
+
+mkdir -p build/native
+msrc=src/common/native/malloc-tune.c
+mout=build/native/malloc.node
+if ! fresh "$mout" "$msrc"; then
+  echo "build-native: compiling $msrc -> $mout" >&2
+  gcc -shared -fPIC -O2 -Wall -I"$node_include" -o "$mout.tmp.$$" "$msrc"
+  mv "$mout.tmp.$$" "$mout"
+fi
+
+src=src/mount/native/fuse-native.c
+out=build/native/fuse.node
+fresh "$out" "$src" && exit 0
 
 napi_macros="$(node -p "require('path').dirname(require.resolve('napi-macros/napi-macros.h'))" 2>/dev/null)" \
   || fail "napi-macros not found in node_modules: run npm ci"

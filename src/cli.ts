@@ -6,6 +6,7 @@
  * 2 usage error (with a hint), 130 interrupted. Servers stop cleanly on SIGINT/SIGTERM; a
  * second signal exits at once.
  */
+import { tuneMalloc } from './common/malloc-tune';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -327,6 +328,7 @@ export async function main(argv: string[]): Promise<number> {
       cli.outputHelp();
       return EXIT_USAGE;
     }
+    if (cli.matchedCommandName !== 'master') tuneMalloc(); // the data path's frames (malloc-tune.ts)
     cli.runMatchedCommand();
   } catch (e) {
     return usageError((e as Error).message, cli.matchedCommandName);

@@ -13,6 +13,7 @@ import { crc32c } from '../src/common/crc32c';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { NODE_FLAGS } from '../src/common/node-flags';
+import { tuneMalloc } from '../src/common/malloc-tune';
 
 test('paths: normalization', () => {
   const cases: [string, string][] = [
@@ -147,4 +148,8 @@ test('paths: a byte that is not UTF-8 (escaped as U+F780..U+F7FF by the mount) c
   assert.equal(normalizePath('/' + '\uf7ff'.repeat(255)), '/' + '\uf7ff'.repeat(255));
   assert.throws(() => normalizePath('/' + '\uf7ff'.repeat(256)), /ENAMETOOLONG|too long/);
   assert.throws(() => normalizePath('/' + '\u20ac'.repeat(86)), /ENAMETOOLONG|too long/);
+});
+
+test('malloc tuning: the native part is built and glibc takes the settings', () => {
+  assert.equal(tuneMalloc(), true, 'build/native/malloc.node (scripts/build-native.sh) applies MALLOC_TUNING with mallopt');
 });

@@ -15,7 +15,8 @@ import { FaultCluster, MiB, sha256 } from './helpers/fault-cluster';
 import { DfsClient } from '../src/client/dfs-client';
 import { masterCall } from '../src/client/master-call';
 import { writeChunkOnce } from '../src/client/chunk-io';
-import { chunkserverClient, masterClient } from '../src/common/rpc';
+import { masterClient } from '../src/common/rpc';
+import { DataLinks } from '../src/common/data-link';
 import { asDfsError } from '../src/common/errors';
 
 /** A TCP forwarder to `target` whose traffic can be black-holed (paused both ways) and healed. */
@@ -93,8 +94,9 @@ test('Faults 8: primary partitioned from the master, reachable by clients → no
   const lease = await masterCall(master, 'GetLease', { ino, index: 0, excludeServerIds: [], leaseRefused: false }, 5_000);
   const grantedBeforeMs = Date.now();
   const [primary, ...chain] = lease.chunk!.replicas;
-  const cs = chunkserverClient(primary.address);
-  closers.push(() => cs.close());
+  const links = new DataLinks();
+  const cs = links.get(primary.address);
+  closers.push(() => links.close());
   const patch1 = Buffer.from('written under the first lease');
   const header = (offset: number, length: number, withChain: boolean) => ({
     handle: lease.chunk!.handle, version: lease.chunk!.version, offset, length, chain: withChain ? chain : [], fromPrimary: false,

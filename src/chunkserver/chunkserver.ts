@@ -19,6 +19,7 @@ import { chunkserverHandlers } from './chunkserver-service';
 import { CHUNKSERVER_CALLS, serveMetaCalls } from '../common/meta-calls';
 import type { ChunkserverHandlers } from '../generated/dfs/Chunkserver';
 import { ClientPool } from './client-pool';
+import { DataLinks } from '../common/data-link';
 import type { ChunkserverContext } from './context';
 import { HeartbeatLoop } from './heartbeat';
 import { LeaseTable } from './lease-table';
@@ -93,7 +94,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   const clock = opts.clock ?? systemClock;
   const server = new grpc.Server(SERVER_OPTIONS);
   const ctx: ChunkserverContext = {
-    id, address: '', config: opts.config, store, leases: new LeaseTable(clock), clients: new ClientPool(), clock, log,
+    id, address: '', config: opts.config, store, leases: new LeaseTable(clock), clients: new ClientPool(), links: new DataLinks(), clock, log,
     replicationLimiter: opts.config.chunkserver.replicationBytesPerSec > 0 ? new RateLimiter(opts.config.chunkserver.replicationBytesPerSec) : undefined,
   };
   // open Calls streams (the master's Grants, the clients' small reads), ended at stop
@@ -148,6 +149,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
       await store.syncAll().catch((e) => log.error({ err: (e as Error).message }, 'sync at stop failed'));
       await metricsHttp?.close();
       ctx.clients.close();
+      ctx.links.close();
       log.info('chunkserver stopped');
     })()),
   };

@@ -4,6 +4,7 @@ import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import type { ChunkStore } from './chunk-store';
 import type { ClientPool } from './client-pool';
+import type { DataLinks } from '../common/data-link';
 import type { LeaseTable } from './lease-table';
 import type { RateLimiter } from '../common/rate-limiter';
 
@@ -15,6 +16,8 @@ export interface ChunkserverContext {
   store: ChunkStore;
   leases: LeaseTable;
   clients: ClientPool;
+  /** Data-link connections to other chunkservers (the write chain, re-replication). */
+  links: DataLinks;
   clock: Clock;
   log: Logger;
   /** Paces re-replication copies (chunkserver.replicationBytesPerSec); undefined = unlimited. */

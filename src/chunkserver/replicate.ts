@@ -45,7 +45,7 @@ export async function replicateChunk(ctx: ChunkserverContext, task: ReplicateTas
 /** The chunk's bytes from one source, frame CRCs checked, cancelled after dataTimeoutMs without a frame. */
 async function* readFrom(ctx: ChunkserverContext, address: string, handle: number, version: number): AsyncGenerator<Buffer> {
   const idleMs = ctx.config.client.dataTimeoutMs;
-  const stream = ctx.clients.get(address).ReadChunk({ handle, version, offset: 0, length: CHUNK_BYTES_MAX });
+  const stream = ctx.links.get(address).ReadChunk({ handle, version, offset: 0, length: CHUNK_BYTES_MAX });
   let timedOut = false;
   const arm = () => setTimeout(() => { timedOut = true; stream.cancel(); }, idleMs);
   let timer = arm();

@@ -33,6 +33,7 @@ import type { ChunkWriter } from './chunk-store';
 import { checkHandle } from './chunk-meta';
 import { checkRanges, RangesWriter } from './ranges-writer';
 import { FRAME_BYTES_MAX, type ChunkserverContext } from './context';
+import type { LinkWriteCall } from '../common/data-link';
 
 /** Frames handed to grpc for the downstream but not yet flushed to its transport. */
 export const DOWNSTREAM_FRAMES_MAX = 4;
@@ -87,7 +88,7 @@ class WritePipeline {
   private writer: ChunkWriter | undefined;
   /** False once commit() started: from then on the writer cleans up after itself. */
   private writerOwned = false;
-  private downstream: grpc.ClientWritableStream<WriteFrame> | undefined;
+  private downstream: LinkWriteCall | undefined;
   private downstreamReply: Promise<WriteReply__Output> | undefined;
   private downstreamBlocked = false;
   private downstreamPendingFrames = 0;
@@ -186,9 +187,9 @@ class WritePipeline {
     const h = this.header;
     const next = h.chain[0];
     const failed: FailedServer = { id: next.serverId, address: next.address };
-    const client = this.ctx.clients.get(next.address);
+    const link = this.ctx.links.get(next.address);
     this.downstreamReply = new Promise<WriteReply__Output>((resolve, reject) => {
-      this.downstream = client.WriteChunk((err, reply) => (err ? reject(err) : resolve(reply!)));
+      this.downstream = link.WriteChunk((err, reply) => (err ? reject(err) : resolve(reply!)));
     });
     this.downstreamReply.catch((e) => this.fail(downstreamFailure(e, failed)));
     this.downstream!.on('error', () => undefined); // reported through the callback
@@ -200,7 +201,7 @@ class WritePipeline {
     const ds = this.downstream;
     if (!ds) return;
     this.downstreamPendingFrames++;
-    const ok = ds.write(frame as WriteFrame, () => {
+    const ok = ds.write(frame, () => {
       this.downstreamPendingFrames--;
       this.progress();
       this.updateFlow();

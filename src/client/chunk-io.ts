@@ -1,6 +1,6 @@
 /**
- * One attempt of a chunk transfer against one chunkserver: a WriteChunk client stream to a
- * primary, or a ReadChunk server stream from one replica. Retries, failover and leases live in
+ * One attempt of a chunk transfer against one chunkserver: a WriteChunk stream to a primary, or
+ * a ReadChunk stream from one replica, both over the data link (src/common/data-link.ts). Retries, failover and leases live in
  * the caller (dfs-client.ts); these functions only move frames and turn every failure into a
  * DfsError.
  *
@@ -12,7 +12,6 @@
  * - No progress for `dataTimeoutMs` cancels the call and fails it with ETIMEDOUT, so a stuck
  *   server never hangs the caller.
  */
-import type * as grpc from '@grpc/grpc-js';
 import { DfsError, asDfsError } from '../common/errors';
 import { fromServiceError } from '../common/rpc';
 import { crc32c } from '../common/crc32c';
@@ -23,6 +22,7 @@ import type { ReadRequest } from '../generated/dfs/ReadRequest';
 import type { DataFrame__Output } from '../generated/dfs/DataFrame';
 import { chunkserverCallsOf } from '../common/meta-calls';
 import { joinParts } from '../common/byte-parts';
+import type { DataLink } from '../common/data-link';
 
 /** Fails a transfer that made no progress for `ms`. touch() on every frame. */
 class IdleTimer {
@@ -52,7 +52,7 @@ function asSourceError(e: unknown): DfsError {
  * data durably.
  */
 export function writeChunkOnce(
-  cs: ChunkserverClient,
+  cs: DataLink,
   header: WriteHeader,
   frames: AsyncIterable<Buffer> | Iterable<Buffer>,
   dataTimeoutMs: number,
@@ -146,7 +146,7 @@ export async function readSmallOnce(
  * Resolves with the bytes delivered (fewer than asked at the end of the chunk).
  */
 export function readChunkOnce(
-  cs: ChunkserverClient,
+  cs: DataLink,
   req: ReadRequest,
   onFrame: (data: Buffer) => void | Promise<void>,
   dataTimeoutMs: number,
@@ -169,8 +169,8 @@ export function readChunkOnce(
     const idle = new IdleTimer(dataTimeoutMs, () => {
       settle(new DfsError('ETIMEDOUT', `ReadChunk ${req.handle}: no progress for ${dataTimeoutMs} ms`));
     });
-    const call: grpc.ClientReadableStream<{ data: Buffer; crc32c: number }> = cs.ReadChunk(req);
-    call.on('data', (frame: { data: Buffer; crc32c: number }) => {
+    const call = cs.ReadChunk(req);
+    call.on('data', (frame: DataFrame__Output) => {
       if (settled) return;
       idle.touch();
       if (crc32c(frame.data) !== frame.crc32c >>> 0) {

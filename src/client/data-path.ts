@@ -30,6 +30,7 @@ import type { WriteReply__Output } from '../generated/dfs/WriteReply';
 import { BoundedCache } from './bounded-cache';
 import { backoffMs, leaseUsableUntilMs } from './chunk-math';
 import { readChunkOnce, readSmallOnce, writeChunkOnce, writeSmallOnce } from './chunk-io';
+import { DataLinks } from '../common/data-link';
 import { failedServerOf, isLeaseError, isRetryableWrite } from './retry-policy';
 
 export const LOCATION_PAGE_CHUNKS = 64;
@@ -63,6 +64,7 @@ export class DataPath {
   private readonly locations: BoundedCache<string, LocationPage>;
   private readonly leases: BoundedCache<string, ChunkLease__Output>;
   private readonly channels: BoundedCache<string, ChunkserverClient>;
+  private readonly links = new DataLinks();
   private closed = false;
 
   constructor(private readonly master: MasterClient, private readonly config: Config, private readonly clock: Clock = systemClock) {
@@ -75,6 +77,7 @@ export class DataPath {
     this.closed = true;
     for (const c of this.channels.values()) closeCallsClient(c);
     this.channels.clear();
+    this.links.close();
     this.locations.clear();
     this.leases.clear();
   }
@@ -133,7 +136,7 @@ export class DataPath {
         const cs = this.channel(primary.address);
         const reply = w.length <= WRITE_SMALL_BYTES_MAX
           ? await writeSmallOnce(cs, header, frames(), this.config.client.dataTimeoutMs)
-          : await writeChunkOnce(cs, header, frames(), this.config.client.dataTimeoutMs);
+          : await writeChunkOnce(this.links.get(primary.address), header, frames(), this.config.client.dataTimeoutMs);
         return { ...reply, handle: header.handle };
       } catch (e) {
         const err = asDfsError(e);
@@ -170,7 +173,7 @@ export class DataPath {
           const req = { handle: info.handle, version: info.version, offset: chunkOffset + done, length: length - done };
           const cs = this.channel(replica.address);
           if (req.length <= READ_SMALL_BYTES_MAX) await readSmallOnce(cs, req, deliver, this.config.client.dataTimeoutMs);
-          else await readChunkOnce(cs, req, deliver, this.config.client.dataTimeoutMs);
+          else await readChunkOnce(this.links.get(replica.address), req, deliver, this.config.client.dataTimeoutMs);
           return this.zeros(length - done, deliver);
         } catch (e) {
           if (sinkError !== undefined) throw sinkError;

@@ -11,6 +11,7 @@ import { DfsError, DfsErrorCode, asDfsError } from './errors';
 import type { ProtoGrpcType } from '../generated/dfs';
 import type { MasterClient } from '../generated/dfs/Master';
 import type { ChunkserverClient } from '../generated/dfs/Chunkserver';
+import { serveDataLinks } from './data-link';
 
 export type { MasterClient, ChunkserverClient };
 
@@ -180,6 +181,7 @@ export function bindServer(server: grpc.Server, listen: string): Promise<number>
       if (err) reject(new DfsError('UNAVAILABLE', `cannot listen on ${listen}: ${err.message}`));
       else {
         widenWindows(server);
+        serveDataLinks(server, http2ServersOf(server));
         resolve(port);
       }
     });
@@ -187,6 +189,13 @@ export function bindServer(server: grpc.Server, listen: string): Promise<number>
 }
 
 const widened = new WeakSet<http2.Http2Server>();
+
+/** The HTTP/2 servers of a bound grpc-js server (a private map: a grpc-js without it throws here). */
+function http2ServersOf(server: grpc.Server): http2.Http2Server[] {
+  const servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
+  if (!(servers instanceof Map)) throw new Error('grpc-js has no http2Servers map: cannot set the servers\' HTTP/2 window nor serve the data link (see src/common/rpc.ts)');
+  return [...servers.keys()] as http2.Http2Server[];
+}
 
 /**
  * grpc-js (1.14) applies `grpc-node.flow_control_window` to the sessions of its clients only: a
@@ -197,9 +206,7 @@ const widened = new WeakSet<http2.Http2Server>();
  * a grpc-js without it throws here at start-up rather than running slow unnoticed.
  */
 function widenWindows(server: grpc.Server): void {
-  const servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
-  if (!(servers instanceof Map)) throw new Error('grpc-js has no http2Servers map: cannot set the servers\' HTTP/2 window (see widenWindows in src/common/rpc.ts)');
-  for (const h2 of servers.keys() as Iterable<http2.Http2Server>) {
+  for (const h2 of http2ServersOf(server)) {
     if (widened.has(h2)) continue;
     widened.add(h2);
     h2.on('session', (session: http2.ServerHttp2Session) => {
