@@ -58,9 +58,11 @@ before(async () => {
         call.emit('error', toServiceError(new DfsError('CHUNK_NOT_FOUND', 'no chunk 404')));
         return;
       }
-      // frames of 1 MiB filled with their index, honouring back-pressure, until cancelled
-      for (let i = 0; i < Number(req.length) / MiB && !cancelled; i++) {
-        const data = Buffer.alloc(MiB, i);
+      // frames of 1 MiB (handle 77: of 10,007 bytes) filled with their index, honouring
+      // back-pressure, until cancelled
+      const frameBytes = Number(req.handle) === 77 ? 10_007 : MiB;
+      for (let i = 0; i < Number(req.length) / frameBytes && !cancelled; i++) {
+        const data = Buffer.alloc(frameBytes, i);
         readFramesWritten++;
         if (!call.write({ data, crc32c: crc32c(data) })) await new Promise((r) => call.once('drain', r));
       }
@@ -107,6 +109,11 @@ test('writes and reads go through the handlers; gRPC on the same port still work
       assert.ok(f.data.equals(Buffer.alloc(MiB, i)), `frame ${i} intact`);
       assert.equal(f.crc32c >>> 0, crc32c(f.data));
     });
+
+    // small frames: several per socket read, and split across reads
+    const small = await readAll(links, 77, 500 * 10_007);
+    assert.equal(small.length, 500);
+    small.forEach((f, i) => assert.ok(f.data.equals(Buffer.alloc(10_007, i)), `small frame ${i} intact`));
 
     const cs = chunkserverClient(address);
     try {

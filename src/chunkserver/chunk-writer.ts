@@ -24,6 +24,7 @@ import { BLOCK_BYTES, type ChunkMeta, blockBytesOf, blockCountOf, extendWithZero
 import { checkRange, writeBlocks, type BlockWrite } from './chunk-file-io';
 import { STORED_RAW, encodeBlock, type CompressionPolicy } from './block-codec';
 import { BlockAssembler, type WholeBlock } from './block-assembler';
+import { takeVerifiedCrc } from './verified-crcs';
 import type { ChunkState, ChunkWriter } from './chunk-store';
 
 /** What a writer needs from its store. */
@@ -148,7 +149,7 @@ export class FileChunkWriter implements ChunkWriter {
       const patch = encoded.word === STORED_RAW && b.index < this.work.stored.length && this.work.stored[b.index] === STORED_RAW;
       return patch ? { index: b.index, encoded, fromBytes: b.fromBytes, toBytes: b.toBytes } : { index: b.index, encoded };
     });
-    const crcs = blocks.map((b) => crc32c(b.content));
+    const crcs = blocks.map((b) => takeVerifiedCrc(b.content) ?? crc32c(b.content));
     this.touched = true;
     let written: number;
     try {

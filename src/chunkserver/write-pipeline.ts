@@ -31,6 +31,7 @@ import type { WriteHeader, WriteHeader__Output } from '../generated/dfs/WriteHea
 import type { WriteReply, WriteReply__Output } from '../generated/dfs/WriteReply';
 import type { ChunkWriter } from './chunk-store';
 import { checkHandle } from './chunk-meta';
+import { checkFrameCrc } from './verified-crcs';
 import { checkRanges, RangesWriter } from './ranges-writer';
 import { FRAME_BYTES_MAX, type ChunkserverContext } from './context';
 import type { LinkWriteCall } from '../common/data-link';
@@ -67,14 +68,24 @@ export function handleWriteChunk(
   new WritePipeline(ctx, call, callback).start();
 }
 
-/** The checks every frame must pass (pure). */
-export function checkFrame(frame: WriteFrame__Output, receivedBytes: number, lengthBytes: number): void {
+/**
+ * The checks every frame must pass. `chunkOffset`: where the frame's data goes in the chunk,
+ * when it goes to one place (not a ranges write); its blocks' CRCs are then kept for the writer
+ * (verified-crcs.ts).
+ */
+export function checkFrame(frame: WriteFrame__Output, receivedBytes: number, lengthBytes: number, chunkOffset?: number): void {
   const data = frame.data ?? Buffer.alloc(0);
   if (data.length > FRAME_BYTES_MAX) throw new DfsError('BAD_FRAME', `frame of ${data.length} bytes exceeds ${FRAME_BYTES_MAX}`);
-  if (crc32c(data) !== (frame.crc32c >>> 0)) throw new DfsError('CHECKSUM_MISMATCH', 'frame CRC32C does not match its data');
+  const crcOk = chunkOffset === undefined ? crc32c(data) === (frame.crc32c >>> 0) : checkFrameCrc(data, chunkOffset, frame.crc32c);
+  if (!crcOk) throw new DfsError('CHECKSUM_MISMATCH', 'frame CRC32C does not match its data');
   if (receivedBytes + data.length > lengthBytes) {
     throw new DfsError('BAD_FRAME', `more data than the announced ${lengthBytes} bytes`);
   }
+}
+
+/** Where the byte `receivedBytes` into a write goes in the chunk; undefined for a ranges write. */
+export function chunkOffsetOf(header: WriteHeader__Output, receivedBytes: number): number | undefined {
+  return header.ranges.length === 0 ? Number(header.offset) + receivedBytes : undefined;
 }
 
 /** The optional set_length of a header, or undefined when absent. */
@@ -140,7 +151,7 @@ class WritePipeline {
         if (!frame.header) throw new DfsError('BAD_FRAME', 'the first frame has no header');
         this.header = frame.header;
         checkHandle(this.header.handle);
-        checkFrame(frame, 0, this.header.length);
+        checkFrame(frame, 0, this.header.length, chunkOffsetOf(this.header, 0));
         this.receivedBytes = frame.data?.length ?? 0;
         this.transition('OPENING');
         this.updateFlow();
@@ -155,7 +166,7 @@ class WritePipeline {
         return;
       }
       if (frame.header) throw new DfsError('BAD_FRAME', 'a header in a frame after the first');
-      checkFrame(frame, this.receivedBytes, this.header.length);
+      checkFrame(frame, this.receivedBytes, this.header.length, chunkOffsetOf(this.header, this.receivedBytes));
       this.receivedBytes += frame.data?.length ?? 0;
       this.progress();
       if (this.state === 'OPENING') this.early.push(frame);

@@ -19,7 +19,7 @@ import type { WriteReply, WriteReply__Output } from '../generated/dfs/WriteReply
 import { checkHandle } from './chunk-meta';
 import type { ChunkserverContext } from './context';
 import {
-  ChainFailure, chainServiceError, checkFrame, checkWriteHeader, downstreamFailure, forwardedHeader, localFailure,
+  ChainFailure, chainServiceError, checkFrame, checkWriteHeader, chunkOffsetOf, downstreamFailure, forwardedHeader, localFailure,
   openChunkWriter, setLengthOf,
 } from './write-pipeline';
 
@@ -46,7 +46,7 @@ async function writeSmall(ctx: ChunkserverContext, frame: WriteFrame__Output): P
   if (h.length > WRITE_SMALL_BYTES_MAX) {
     throw new DfsError('EINVAL', `WriteSmall of ${h.length} bytes: at most ${WRITE_SMALL_BYTES_MAX} (WriteChunk streams more)`);
   }
-  checkFrame(frame, 0, h.length);
+  checkFrame(frame, 0, h.length, chunkOffsetOf(h, 0));
   const data = frame.data ?? Buffer.alloc(0);
   if (data.length !== h.length) throw new DfsError('BAD_FRAME', `the write carries ${data.length} of ${h.length} bytes`);
   const ranges = checkWriteHeader(ctx, h);

@@ -182,6 +182,88 @@ class MessageReader {
   }
 }
 
+/** A body at least this long is read from the socket straight into its own buffer. */
+const DIRECT_BODY_BYTES_MIN = 64 * 1024;
+const SCRATCH_BYTES = 64 * 1024;
+
+/**
+ * The reading side of a client's connection, through net's `onread`: the kernel copies a large
+ * body (a DataFrame of a read) straight into the buffer that becomes the frame, in reads of up
+ * to the whole body; headers and small messages go through a reused scratch buffer. Against
+ * 'data' events (a fresh 64 KiB buffer per read, then a copy into the message) this saves a
+ * copy and an allocation per byte received, and most of the read calls.
+ */
+class DirectReader {
+  /** Where messages go; a throw from it is a protocol error (the socket is destroyed). */
+  onMessage: ((kind: number, body: Buffer) => void) | undefined;
+  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  /** Bytes of an unfinished header or small message, kept from the last scratch read. */
+  private carry: Buffer = EMPTY;
+  private body: Buffer | undefined;
+  private filled = 0;
+  private bodyKind = 0;
+
+  /** Set once the socket exists (net asks for the first buffer while creating it). */
+  socket: net.Socket | undefined;
+
+  /** The buffer the next read goes into. */
+  next(): Buffer {
+    return this.body ? this.body.subarray(this.filled) : this.scratch;
+  }
+
+  /** `n` bytes were read into the buffer next() gave. */
+  got(n: number): void {
+    try {
+      if (this.body) {
+        this.filled += n;
+        if (this.filled < this.body.length) return;
+        const body = this.body;
+        this.body = undefined;
+        this.deliver(this.bodyKind, body);
+        return;
+      }
+      this.parse(this.carry.length > 0 ? Buffer.concat([this.carry, this.scratch.subarray(0, n)]) : this.scratch.subarray(0, n));
+    } catch {
+      this.socket?.destroy();
+    }
+  }
+
+  private parse(data: Buffer): void {
+    this.carry = EMPTY;
+    let at = 0;
+    for (;;) {
+      if (data.length - at < HEADER_BYTES) break;
+      const len = data.readUInt32BE(at);
+      const kind = data[at + 4];
+      if (len > DATA_MESSAGE_BYTES_MAX) throw new Error(`data link message of ${len} bytes exceeds ${DATA_MESSAGE_BYTES_MAX}`);
+      const start = at + HEADER_BYTES;
+      const have = data.length - start;
+      if (have >= len) {
+        at = start + len;
+        // a copy: the scratch buffer is read into again
+        this.deliver(kind, len === 0 ? EMPTY : Buffer.from(data.subarray(start, start + len)));
+        continue;
+      }
+      if (len >= DIRECT_BODY_BYTES_MIN) {
+        this.body = Buffer.allocUnsafe(len);
+        data.copy(this.body, 0, start);
+        this.filled = have;
+        this.bodyKind = kind;
+        return;
+      }
+      break;
+    }
+    if (at < data.length) this.carry = Buffer.from(data.subarray(at));
+  }
+
+  private deliver(kind: number, body: Buffer): void {
+    if (!this.onMessage) throw new Error(`data link message ${kind} with no call waiting`);
+    this.onMessage(kind, body);
+  }
+}
+
+const readers = new WeakMap<net.Socket, DirectReader>();
+
 // ------------------------------------------------------------------ errors
 
 interface WireError {
@@ -467,14 +549,18 @@ export class DataLinks {
     while (list && list.length > 0) {
       const socket = list.pop()!;
       if (list.length === 0) this.idle.delete(address);
-      for (const event of ['close', 'data', 'error', 'drain', 'timeout']) socket.removeAllListeners(event);
+      for (const event of ['close', 'error', 'drain', 'timeout']) socket.removeAllListeners(event);
+      readers.get(socket)!.onMessage = undefined;
       socket.setTimeout(0);
       socket.ref();
       if (!socket.destroyed) return Promise.resolve(socket);
     }
     return new Promise((resolve, reject) => {
       const { host, port } = splitAddress(address);
-      const socket = net.connect({ host, port });
+      const reader = new DirectReader();
+      const socket = net.connect({ host, port, onread: { buffer: () => reader.next(), callback: (n: number) => { reader.got(n); return true; } } });
+      reader.socket = socket;
+      readers.set(socket, reader);
       socket.setNoDelay(true);
       socket.once('connect', () => {
         socket.off('error', onError);
@@ -488,7 +574,8 @@ export class DataLinks {
 
   /** A connection whose call ended cleanly, for the next call to the same server. */
   release(address: string, socket: net.Socket): void {
-    for (const event of ['close', 'data', 'error', 'drain', 'timeout']) socket.removeAllListeners(event);
+    for (const event of ['close', 'error', 'drain', 'timeout']) socket.removeAllListeners(event);
+    readers.get(socket)!.onMessage = undefined;
     const list = this.idle.get(address) ?? [];
     if (this.closed || socket.destroyed || list.length >= IDLE_LINKS_PER_ADDRESS || socket.readableLength > 0) {
       socket.destroy();
@@ -505,7 +592,7 @@ export class DataLinks {
     };
     socket.on('error', forget);
     socket.on('close', forget);
-    socket.on('data', forget); // nothing is due on an idle connection
+    readers.get(socket)!.onMessage = forget; // nothing is due on an idle connection
     socket.setTimeout(IDLE_LINK_MS, forget);
     socket.unref();
     socket.resume(); // paused by the last call's full buffer maybe
@@ -525,17 +612,11 @@ function splitAddress(address: string): { host: string; port: number } {
 }
 
 /**
- * Feeds what a client's connection receives to `reader`; bytes out of protocol and a closed
- * connection go to `onFail` (after a clean end the connection was released: no 'close' here).
+ * Hands a client's connection's messages to `onMessage`; a closed connection (also after bytes
+ * out of protocol) goes to `onFail` (after a clean end the connection was released: no 'close').
  */
-function readFrom(socket: net.Socket, address: string, reader: MessageReader, onFail: (e: grpc.ServiceError) => void): void {
-  socket.on('data', (chunk: Buffer) => {
-    try {
-      reader.push(chunk);
-    } catch (e) {
-      onFail(linkError(grpc.status.INTERNAL, (e as Error).message));
-    }
-  });
+function readFrom(socket: net.Socket, address: string, onMessage: (kind: number, body: Buffer) => void, onFail: (e: grpc.ServiceError) => void): void {
+  readers.get(socket)!.onMessage = onMessage;
   socket.on('error', () => undefined); // 'close' follows
   socket.on('close', () => onFail(linkError(grpc.status.UNAVAILABLE, `connection to ${address} closed`)));
 }
@@ -602,7 +683,7 @@ export class LinkWriteCall extends Writable {
 
   private attach(socket: net.Socket): void {
     this.socket = socket;
-    const reader = new MessageReader((kind, body) => {
+    readFrom(socket, this.address, (kind, body) => {
       if (kind === KIND_REPLY) {
         let reply: WriteReply__Output;
         try {
@@ -617,8 +698,7 @@ export class LinkWriteCall extends Writable {
       } else {
         this.settle(linkError(grpc.status.INTERNAL, `unexpected data link message ${kind} from ${this.address}`));
       }
-    });
-    readFrom(socket, this.address, reader, (e) => {
+    }, (e) => {
       this.settle(e);
       this.emit('socketDrain');
     });
@@ -679,7 +759,7 @@ export class LinkReadCall extends Readable {
         return;
       }
       this.socket = socket;
-      const reader = new MessageReader((kind, body) => {
+      readFrom(socket, address, (kind, body) => {
         if (this.done) return;
         if (kind === KIND_FRAME) {
           let frame: DataFrame__Output;
@@ -699,8 +779,7 @@ export class LinkReadCall extends Readable {
         } else {
           this.fail(linkError(grpc.status.INTERNAL, `unexpected data link message ${kind} from ${address}`));
         }
-      });
-      readFrom(socket, address, reader, (e) => this.fail(e));
+      }, (e) => this.fail(e));
       send(socket, KIND_CALL, Buffer.concat([Buffer.from([METHOD_READ_CHUNK]), method.requestSerialize(request)]));
     }, (e: grpc.ServiceError) => this.fail(e));
   }
