@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { crc32c, crc32cCombine } from '../src/common/crc32c';
-import { checkFrameCrc, takeVerifiedCrc } from '../src/chunkserver/verified-crcs';
+import { checkFrameCrc, frameCrcOf, rememberReadCrc, takeVerifiedCrc } from '../src/chunkserver/verified-crcs';
 import { BLOCK_BYTES } from '../src/chunkserver/chunk-meta';
 
 test('crc32cCombine: the CRC of A then B from the CRCs of A and B and the length of B', () => {
@@ -38,4 +38,25 @@ test('checkFrameCrc: accepts exactly the right CRC at any chunk offset; keeps th
   const refused = Buffer.from(frame);
   checkFrameCrc(refused, 0, 0);
   assert.equal(takeVerifiedCrc(refused.subarray(0, BLOCK_BYTES)), undefined, 'nothing is kept of a refused frame');
+});
+
+test('frameCrcOf: a read of whole blocks (or up to the chunk end) gets its CRC from the blocks\' CRCs', () => {
+  const lengthBytes = 3 * BLOCK_BYTES + 1000;
+  const chunk = randomBytes(lengthBytes);
+  const crcs = [0, 1, 2, 3].map((b) => crc32c(chunk.subarray(b * BLOCK_BYTES, Math.min(lengthBytes, (b + 1) * BLOCK_BYTES))));
+  for (const [from, to] of [[0, BLOCK_BYTES], [BLOCK_BYTES, lengthBytes], [0, lengthBytes], [2 * BLOCK_BYTES, 3 * BLOCK_BYTES]]) {
+    const data = chunk.subarray(from, to);
+    rememberReadCrc(data, from, to, crcs, lengthBytes);
+    assert.equal(frameCrcOf(data), crc32c(data), `[${from}, ${to})`);
+  }
+  // the remembered value is what is used (here a deliberately wrong block CRC), only where it applies
+  const data = chunk.subarray(0, BLOCK_BYTES);
+  rememberReadCrc(data, 0, BLOCK_BYTES, [12345], lengthBytes);
+  assert.equal(frameCrcOf(data), 12345);
+  const unaligned = chunk.subarray(10, BLOCK_BYTES);
+  rememberReadCrc(unaligned, 10, BLOCK_BYTES, [12345], lengthBytes);
+  assert.equal(frameCrcOf(unaligned), crc32c(unaligned), 'a read not starting on a block is computed');
+  const shortOfEnd = chunk.subarray(0, BLOCK_BYTES + 5);
+  rememberReadCrc(shortOfEnd, 0, BLOCK_BYTES + 5, [12345, 12345], lengthBytes);
+  assert.equal(frameCrcOf(shortOfEnd), crc32c(shortOfEnd), 'a read ending inside a block (not the last) is computed');
 });

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { DfsError } from '../common/errors';
 import { BLOCK_BYTES, CHUNK_BYTES_MAX, type ChunkMeta, blockBytesOf, firstBadBlock } from './chunk-meta';
 import { STORED_RAW, decodeBlock, storedBytesOf, type EncodedBlock } from './block-codec';
+import { rememberReadCrc } from './verified-crcs';
 
 const execFileAsync = promisify(execFile);
 /** A syncfs that takes longer than this is reported as failed (the disk is in trouble). */
@@ -47,7 +48,9 @@ export async function readAligned(fh: FileHandle, from: number, to: number, meta
     }
   }
   const badBlock = firstBadBlock(buf, alignedStart, meta.crcs);
-  return { data: buf.subarray(from - alignedStart, to - alignedStart), badBlock };
+  const data = buf.subarray(from - alignedStart, to - alignedStart);
+  if (badBlock < 0) rememberReadCrc(data, from, to, meta.crcs, meta.lengthBytes);
+  return { data, badBlock };
 }
 
 /** Block `block` decoded and verified against `meta`, or undefined when it is damaged. */

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
-import { crc32c } from '../common/crc32c';
+import { frameCrcOf } from './verified-crcs';
 import { DfsError } from '../common/errors';
 import { READ_SMALL_BYTES_MAX, toServiceError, unary } from '../common/rpc';
 import { joinParts } from '../common/byte-parts';
@@ -68,7 +68,7 @@ async function readSmall(ctx: ChunkserverContext, req: ReadRequest__Output): Pro
   const parts: Buffer[] = [];
   for await (const data of ctx.store.read(handle, req.version, req.offset, req.length, READ_SMALL_BYTES_MAX)) parts.push(data);
   const data = joinParts(parts);
-  return { data, crc32c: crc32c(data) };
+  return { data, crc32c: frameCrcOf(data) };
 }
 
 /**
@@ -84,7 +84,7 @@ async function readChunk(ctx: ChunkserverContext, call: grpc.ServerWritableStrea
     const handle = checkHandle(req.handle);
     for await (const data of ctx.store.read(handle, req.version, req.offset, req.length, frameBytes)) {
       if (cancelled) break;
-      if (!call.write({ data, crc32c: crc32c(data) })) await once(call, 'drain');
+      if (!call.write({ data, crc32c: frameCrcOf(data) })) await once(call, 'drain');
     }
     if (!cancelled) call.end();
   } catch (e) {
