@@ -21,8 +21,9 @@ const verified = new WeakMap<ArrayBufferLike, Map<number, number>>();
  * has, the CRCs of the whole blocks it covers are kept for takeVerifiedCrc.
  */
 export function checkFrameCrc(data: Buffer, chunkOffset: number, expected: number): boolean {
-  let i = Math.min((BLOCK_BYTES - (chunkOffset % BLOCK_BYTES)) % BLOCK_BYTES, data.length);
-  let crc = i > 0 ? crc32c(data.subarray(0, i)) : 0;
+  const head = Math.min((BLOCK_BYTES - (chunkOffset % BLOCK_BYTES)) % BLOCK_BYTES, data.length);
+  let i = head;
+  let crc = head > 0 ? crc32c(data.subarray(0, head)) : 0;
   const blocks: number[] = [];
   for (; data.length - i >= BLOCK_BYTES; i += BLOCK_BYTES) {
     const c = crc32c(data.subarray(i, i + BLOCK_BYTES));
@@ -34,8 +35,7 @@ export function checkFrameCrc(data: Buffer, chunkOffset: number, expected: numbe
   if (blocks.length > 0) {
     let known = verified.get(data.buffer);
     if (!known) verified.set(data.buffer, (known = new Map()));
-    const first = data.byteOffset + Math.min((BLOCK_BYTES - (chunkOffset % BLOCK_BYTES)) % BLOCK_BYTES, data.length);
-    blocks.forEach((c, k) => known!.set(first + k * BLOCK_BYTES, c));
+    blocks.forEach((c, k) => known!.set(data.byteOffset + head + k * BLOCK_BYTES, c));
   }
   return true;
 }

@@ -13,7 +13,7 @@
  *   down the chain) nothing is fsync'd: the replicas hold the data in their page cache until
  *   SyncChunks or their background sync (chunk-store.ts).
  * - Back-pressure: the upstream is paused while the downstream `write()` returned false (until
- *   'drain'), while `DOWNSTREAM_FRAMES_MAX` frames are unacknowledged by grpc, or while
+ *   'drain'), while `DOWNSTREAM_FRAMES_MAX` frames are not yet handed to the downstream's socket, or while
  *   `DISK_QUEUE_FRAMES_MAX` frames wait for the disk. Memory per write is a few frames.
  * - Exactly `header.length` bytes must arrive (BAD_FRAME otherwise: more is refused at once,
  *   fewer at the end); nothing is acknowledged for a failed write.
@@ -36,11 +36,11 @@ import { checkRanges, RangesWriter } from './ranges-writer';
 import { FRAME_BYTES_MAX, type ChunkserverContext } from './context';
 import type { LinkWriteCall } from '../common/data-link';
 
-/** Frames handed to grpc for the downstream but not yet flushed to its transport. */
+/** Frames handed to the downstream call (the data link) but not yet to its socket. */
 export const DOWNSTREAM_FRAMES_MAX = 4;
 /** Frames received but not yet written to the local file. */
 export const DISK_QUEUE_FRAMES_MAX = 4;
-/** Frames the upstream Readable may buffer ahead of us (grpc-js defaults to 16). */
+/** Frames the upstream Readable (a data-link or gRPC call) may buffer ahead of us. */
 const UPSTREAM_READ_AHEAD_FRAMES = 2;
 
 export const FAILED_SERVER_KEY = 'dfs-failed-server';

@@ -127,108 +127,69 @@ function plainDataFrame(frame: unknown): { data: Buffer; crc32c: number } | unde
   return f as { data: Buffer; crc32c: number };
 }
 
-/**
- * Splits a byte stream into messages. A body inside one received buffer is a view of it; one
- * spread over several is copied once into a buffer of its own.
- */
-class MessageReader {
-  private parts: Buffer[] = [];
-  private have = 0;
-  private need = -1;
-  private kind = 0;
-
-  constructor(private readonly onMessage: (kind: number, body: Buffer) => void) {}
-
-  /** Throws on a message larger than DATA_MESSAGE_BYTES_MAX (the connection must be closed). */
-  push(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    this.parts.push(chunk);
-    this.have += chunk.length;
-    for (;;) {
-      if (this.need < 0) {
-        if (this.have < HEADER_BYTES) return;
-        const h = this.take(HEADER_BYTES);
-        this.need = h.readUInt32BE(0);
-        this.kind = h[4];
-        if (this.need > DATA_MESSAGE_BYTES_MAX) throw new Error(`data link message of ${this.need} bytes exceeds ${DATA_MESSAGE_BYTES_MAX}`);
-      }
-      if (this.have < this.need) return;
-      const body = this.take(this.need);
-      this.need = -1;
-      this.onMessage(this.kind, body);
-    }
-  }
-
-  private take(n: number): Buffer {
-    if (n === 0) return EMPTY;
-    this.have -= n;
-    const first = this.parts[0];
-    if (first.length >= n) {
-      if (first.length === n) this.parts.shift();
-      else this.parts[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    const out = Buffer.allocUnsafe(n);
-    let at = 0;
-    while (at < n) {
-      const p = this.parts[0];
-      const k = Math.min(p.length, n - at);
-      p.copy(out, at, 0, k);
-      at += k;
-      if (k === p.length) this.parts.shift();
-      else this.parts[0] = p.subarray(k);
-    }
-    return out;
-  }
-}
-
-/** A body at least this long is read from the socket straight into its own buffer. */
+/** A body at least this long is gathered in a buffer of its own (on a client: read into it by the kernel). */
 const DIRECT_BODY_BYTES_MIN = 64 * 1024;
 const SCRATCH_BYTES = 64 * 1024;
 
 /**
- * The reading side of a client's connection, through net's `onread`: the kernel copies a large
- * body (a DataFrame of a read) straight into the buffer that becomes the frame, in reads of up
- * to the whole body; headers and small messages go through a reused scratch buffer. Against
- * 'data' events (a fresh 64 KiB buffer per read, then a copy into the message) this saves a
- * copy and an allocation per byte received, and most of the read calls.
+ * Splits a connection's bytes into messages, fed either way:
+ * - push(chunk), from 'data' events (the server's accepted sockets): a complete message inside
+ *   a chunk is a view of it; a large body spread over chunks is copied once into its own buffer;
+ * - next()/got(n), through net's `onread` (a client's connections): the kernel reads a large body
+ *   (a DataFrame of a read) straight into the buffer that becomes the frame, in reads of up to
+ *   the whole body; headers and small messages go through a reused scratch buffer. Against
+ *   'data' events (a fresh 64 KiB buffer per read, then a copy into the message) this saves a
+ *   copy and an allocation per byte received, and most of the read calls.
+ * A throw from either (a message over DATA_MESSAGE_BYTES_MAX, a message nobody waits for) is a
+ * protocol error: the caller closes the connection.
  */
-class DirectReader {
-  /** Where messages go; a throw from it is a protocol error (the socket is destroyed). */
+class MessageReader {
+  /** Where messages go. */
   onMessage: ((kind: number, body: Buffer) => void) | undefined;
-  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
-  /** Bytes of an unfinished header or small message, kept from the last scratch read. */
+  private scratch: Buffer | undefined;
+  /** Bytes of an unfinished header or small message. */
   private carry: Buffer = EMPTY;
   private body: Buffer | undefined;
   private filled = 0;
   private bodyKind = 0;
 
-  /** Set once the socket exists (net asks for the first buffer while creating it). */
-  socket: net.Socket | undefined;
-
-  /** The buffer the next read goes into. */
+  /** The buffer the next read goes into (onread). */
   next(): Buffer {
-    return this.body ? this.body.subarray(this.filled) : this.scratch;
+    if (this.body) return this.body.subarray(this.filled);
+    return (this.scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES));
   }
 
-  /** `n` bytes were read into the buffer next() gave. */
+  /** `n` bytes were read into the buffer next() gave (onread). */
   got(n: number): void {
-    try {
-      if (this.body) {
-        this.filled += n;
-        if (this.filled < this.body.length) return;
-        const body = this.body;
-        this.body = undefined;
-        this.deliver(this.bodyKind, body);
-        return;
-      }
-      this.parse(this.carry.length > 0 ? Buffer.concat([this.carry, this.scratch.subarray(0, n)]) : this.scratch.subarray(0, n));
-    } catch {
-      this.socket?.destroy();
-    }
+    if (this.body) this.fillBody(n);
+    else this.parse(this.withCarry(this.scratch!.subarray(0, n)), false);
   }
 
-  private parse(data: Buffer): void {
+  /** A received chunk, ours to keep ('data' events). */
+  push(chunk: Buffer): void {
+    let at = 0;
+    if (this.body) {
+      at = Math.min(chunk.length, this.body.length - this.filled);
+      chunk.copy(this.body, this.filled, 0, at);
+      this.fillBody(at);
+    }
+    if (at < chunk.length) this.parse(this.withCarry(chunk.subarray(at)), true);
+  }
+
+  private fillBody(n: number): void {
+    this.filled += n;
+    if (this.filled < this.body!.length) return;
+    const body = this.body!;
+    this.body = undefined;
+    this.deliver(this.bodyKind, body);
+  }
+
+  private withCarry(data: Buffer): Buffer {
+    return this.carry.length > 0 ? Buffer.concat([this.carry, data]) : data;
+  }
+
+  /** `owned`: `data` stays as it is (a received chunk), so complete messages may be views of it. */
+  private parse(data: Buffer, owned: boolean): void {
     this.carry = EMPTY;
     let at = 0;
     for (;;) {
@@ -240,8 +201,8 @@ class DirectReader {
       const have = data.length - start;
       if (have >= len) {
         at = start + len;
-        // a copy: the scratch buffer is read into again
-        this.deliver(kind, len === 0 ? EMPTY : Buffer.from(data.subarray(start, start + len)));
+        const body = len === 0 ? EMPTY : data.subarray(start, at);
+        this.deliver(kind, owned ? body : Buffer.from(body)); // the scratch buffer is read into again
         continue;
       }
       if (len >= DIRECT_BODY_BYTES_MIN) {
@@ -262,7 +223,7 @@ class DirectReader {
   }
 }
 
-const readers = new WeakMap<net.Socket, DirectReader>();
+const readers = new WeakMap<net.Socket, MessageReader>();
 
 // ------------------------------------------------------------------ errors
 
@@ -286,7 +247,7 @@ function errorBody(e: unknown): Buffer {
 }
 
 /** An error with the shape of a grpc-js client error (code, details, metadata). */
-export function linkError(code: grpc.status, details: string, metadata = new grpc.Metadata()): grpc.ServiceError {
+function linkError(code: grpc.status, details: string, metadata = new grpc.Metadata()): grpc.ServiceError {
   return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), { code, details, metadata });
 }
 
@@ -305,17 +266,17 @@ function errorFromBody(body: Buffer): grpc.ServiceError {
 
 /** The data-link side of one accepted connection (after its preface). */
 class LinkServerConnection {
-  private readonly reader: MessageReader;
   private call: ServerWriteCall | ServerReadCall | undefined;
   /** A failed write's frames are dropped until the client hangs up. */
   private draining = false;
 
   constructor(private readonly socket: net.Socket, private readonly handlers: Map<string, Handler>) {
     socket.setNoDelay(true);
-    this.reader = new MessageReader((kind, body) => this.onMessage(kind, body));
+    const reader = new MessageReader();
+    reader.onMessage = (kind, body) => this.onMessage(kind, body);
     socket.on('data', (chunk: Buffer) => {
       try {
-        this.reader.push(chunk);
+        reader.push(chunk);
       } catch {
         socket.destroy();
       }
@@ -549,17 +510,23 @@ export class DataLinks {
     while (list && list.length > 0) {
       const socket = list.pop()!;
       if (list.length === 0) this.idle.delete(address);
-      for (const event of ['close', 'error', 'drain', 'timeout']) socket.removeAllListeners(event);
-      readers.get(socket)!.onMessage = undefined;
+      detach(socket);
       socket.setTimeout(0);
       socket.ref();
       if (!socket.destroyed) return Promise.resolve(socket);
     }
     return new Promise((resolve, reject) => {
       const { host, port } = splitAddress(address);
-      const reader = new DirectReader();
-      const socket = net.connect({ host, port, onread: { buffer: () => reader.next(), callback: (n: number) => { reader.got(n); return true; } } });
-      reader.socket = socket;
+      const reader = new MessageReader();
+      const onRead = (n: number): boolean => {
+        try {
+          reader.got(n);
+        } catch {
+          socket.destroy(); // out of protocol: 'close' fails the call
+        }
+        return true;
+      };
+      const socket = net.connect({ host, port, onread: { buffer: () => reader.next(), callback: onRead } });
       readers.set(socket, reader);
       socket.setNoDelay(true);
       socket.once('connect', () => {
@@ -574,8 +541,7 @@ export class DataLinks {
 
   /** A connection whose call ended cleanly, for the next call to the same server. */
   release(address: string, socket: net.Socket): void {
-    for (const event of ['close', 'error', 'drain', 'timeout']) socket.removeAllListeners(event);
-    readers.get(socket)!.onMessage = undefined;
+    detach(socket);
     const list = this.idle.get(address) ?? [];
     if (this.closed || socket.destroyed || list.length >= IDLE_LINKS_PER_ADDRESS || socket.readableLength > 0) {
       socket.destroy();
@@ -603,6 +569,12 @@ export class DataLinks {
     for (const list of this.idle.values()) for (const s of list) s.destroy();
     this.idle.clear();
   }
+}
+
+/** Takes a client connection away from its call (or from the idle pool). */
+function detach(socket: net.Socket): void {
+  for (const event of ['close', 'error', 'drain', 'timeout']) socket.removeAllListeners(event);
+  readers.get(socket)!.onMessage = undefined;
 }
 
 function splitAddress(address: string): { host: string; port: number } {
