@@ -13,6 +13,7 @@ import { crc32c } from '../src/common/crc32c';
 import { isDfsError } from '../src/common/errors';
 import { readAll, writeAt } from './helpers/chunk-store-io';
 import { checkRanges, RangesWriter } from '../src/chunkserver/ranges-writer';
+import { INLINE_IO_BYTES_MAX, InlineFile, writeNewFile } from '../src/chunkserver/chunk-file-io';
 
 
 function code(e: unknown): string {
@@ -98,9 +99,14 @@ describe('file chunk store', () => {
     const fhProto = Object.getPrototypeOf(probe) as { sync: () => Promise<void>; datasync: () => Promise<void> };
     await probe.close();
     const { sync, datasync } = fhProto;
+    // small writes go through InlineFile, larger ones through node's FileHandle: count both
+    const inlineProto = InlineFile.prototype as unknown as { sync: () => Promise<void>; datasync: () => Promise<void> };
+    const inline = { sync: inlineProto.sync, datasync: inlineProto.datasync };
     let syncs = 0;
     fhProto.sync = function (this: unknown) { syncs++; return sync.call(this); };
     fhProto.datasync = function (this: unknown) { syncs++; return datasync.call(this); };
+    inlineProto.sync = function (this: unknown) { syncs++; return inline.sync.call(this); };
+    inlineProto.datasync = function (this: unknown) { syncs++; return inline.datasync.call(this); };
     try {
       const a = randomBytes(5000);
       const b = randomBytes(BLOCK_BYTES + 10);
@@ -120,7 +126,31 @@ describe('file chunk store', () => {
     } finally {
       fhProto.sync = sync;
       fhProto.datasync = datasync;
+      inlineProto.sync = inline.sync;
+      inlineProto.datasync = inline.datasync;
     }
+  });
+
+  test('small operations on the event loop and larger ones through the thread pool give the same bytes; a first meta needs no temp file', async () => {
+    const small = randomBytes(5000);
+    const large = randomBytes(INLINE_IO_BYTES_MAX + 1);
+    for (const [h, data] of [[60, small], [61, large]] as const) {
+      await store.create(h, 1);
+      await writeAt(store, h, 1, 0, data, { sync: false });
+      assert.deepEqual(await readAll(store, h, 1), data);
+      assert.deepEqual(await readAll(store, h, 1, 100, 4000, 4000), data.subarray(100, 4100), 'a small read');
+      assert.deepEqual(await readAll(store, h, 1, 0, data.length, data.length), data, 'a read of the whole chunk in one piece');
+      // overwrite in the middle (the meta is replaced through a temp file), then read again
+      const patch = randomBytes(3000);
+      await writeAt(store, h, 1, 1000, patch, { sync: false });
+      const want = Buffer.from(data);
+      patch.copy(want, 1000);
+      assert.deepEqual(await readAll(store, h, 1), want);
+      assert.equal(decodeMeta(await readFile(join(dirname(store.chunkPath(h)), `${h}.meta`))).lengthBytes, data.length);
+    }
+    const left = (await readdir(dirname(store.chunkPath(60)))).filter((n) => n.includes('.tmp'));
+    assert.deepEqual(left, [], 'no temp file is left behind');
+    for (const h of [60, 61]) await store.remove(h, 0); // leaves the unsynced list as it was
   });
 
   test('syncChunks fsyncs data, meta and folder of listed unsynced chunks only; syncAll covers the rest; a removed chunk is nothing to sync', async () => {
@@ -405,5 +435,37 @@ describe('file chunk store', () => {
       process.env.PATH = path;
       await rm(bin, { recursive: true, force: true });
     }
+  });
+});
+
+describe('chunk file I/O on the event loop', () => {
+  let dir: string;
+  before(async () => { dir = await mkdtemp(join(tmpdir(), 'dfs-cs-inline-')); });
+  after(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  test('InlineFile writes, reads, truncates and fsyncs; every call after close is EBADF', async () => {
+    const f = InlineFile.open(join(dir, 'a'), 'w+');
+    const data = randomBytes(10_000);
+    assert.equal((await f.writev([data.subarray(0, 4000), data.subarray(4000)], 0)).bytesWritten, data.length);
+    assert.equal((await f.write(Buffer.from('xyz'), 0, 3, 20_000)).bytesWritten, 3);
+    await f.truncate(10_000);
+    const back = Buffer.alloc(12_000);
+    assert.equal((await f.read(back, 0, back.length, 0)).bytesRead, 10_000);
+    assert.deepEqual(back.subarray(0, 10_000), data);
+    await f.sync();
+    await f.datasync();
+    await f.close();
+    for (const call of [() => f.read(back, 0, 1, 0), () => f.truncate(0), () => f.sync(), () => f.close()]) {
+      await assert.rejects(call(), (e) => code(e) === 'EBADF');
+    }
+    assert.throws(() => InlineFile.open(join(dir, 'missing', 'b'), 'r'), (e) => code(e) === 'ENOENT');
+  });
+
+  test('writeNewFile creates a file with its bytes, and leaves an existing one alone', async () => {
+    const path = join(dir, 'meta');
+    assert.equal(writeNewFile(path, Buffer.from('first')), true);
+    assert.equal(writeNewFile(path, Buffer.from('second')), false);
+    assert.equal(await readFile(path, 'utf8'), 'first');
+    assert.throws(() => writeNewFile(join(dir, 'missing', 'x'), Buffer.from('x')), (e) => code(e) === 'ENOENT');
   });
 });

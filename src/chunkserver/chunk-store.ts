@@ -32,8 +32,7 @@
  *   may not match its data: found on read or by the scrubber, as any corruption.
  */
 import assert from 'node:assert/strict';
-import { promises as fsp } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { promises as fsp, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { crc32c } from '../common/crc32c';
@@ -41,7 +40,10 @@ import { DfsError } from '../common/errors';
 import { logger, type Logger } from '../common/logger';
 import { KeyLock } from './key-lock';
 import { BLOCK_BYTES, CHUNK_BYTES_MAX, type ChunkMeta, blockCountOf, checkHandle, decodeMeta, encodeMeta, storedBytesOfMeta } from './chunk-meta';
-import { checkRange, fsyncDir, fsyncFile, readAligned, readBlock, syncFileSystem, writeBlocks, writeFileSynced } from './chunk-file-io';
+import {
+  type ChunkFile, INLINE_IO_BYTES_MAX, checkRange, fsyncDir, fsyncFile, openChunkFile, readAligned, readBlock, syncFileSystem, writeBlocks,
+  writeFileSynced, writeNewFile,
+} from './chunk-file-io';
 import { FileChunkWriter, type WriterSink } from './chunk-writer';
 import { BlockAssembler, type WholeBlock } from './block-assembler';
 import { COMPRESSION_OFF, encodeBlock, type CompressionPolicy } from './block-codec';
@@ -319,22 +321,27 @@ export class FileChunkStore implements ChunkStore, WriterSink {
 
   // ------------------------------------------------------------------ meta files
 
-  private async readMeta(handle: number): Promise<ChunkMeta> {
-    return decodeMeta(await fsp.readFile(this.metaPath(handle)), `meta of chunk ${handle}`);
+  /** `inline`: read it on the event loop (for a small operation; see INLINE_IO_BYTES_MAX). */
+  private async readMeta(handle: number, inline = false): Promise<ChunkMeta> {
+    const path = this.metaPath(handle);
+    return decodeMeta(inline ? readFileSync(path) : await fsp.readFile(path), `meta of chunk ${handle}`);
   }
 
   /**
-   * temp file, fsync, rename, directory fsync. `dataSynced` (the data file's fsync) runs in
+   * temp file, fsync, rename, directory fsync. `fresh` with `sync` false: the chunk has no meta
+   * yet (its first write), which is then written under its own name in one call (writeNewFile). `dataSynced` (the data file's fsync) runs in
    * parallel with the temp file's write and fsync; the rename waits for both, so the new meta
    * is never visible before the data it describes is durable.
    */
-  private async writeMeta(handle: number, meta: ChunkMeta, dataSynced: Promise<void> = Promise.resolve(), sync = true): Promise<void> {
+  private async writeMeta(handle: number, meta: ChunkMeta, dataSynced: Promise<void> = Promise.resolve(), sync = true, fresh = false): Promise<void> {
     const final = this.metaPath(handle);
+    if (!sync && fresh && writeNewFile(final, encodeMeta(meta))) return;
     const tmp = `${final}${TMP_MARK}${randomBytes(4).toString('hex')}`;
     if (!sync) {
-      // still a temp file and a rename: a reader or a crash of this process never sees half a meta
-      await fsp.writeFile(tmp, encodeMeta(meta));
-      await fsp.rename(tmp, final);
+      // Still a temp file and a rename: a reader or a crash of this process never sees half a
+      // meta. On the event loop: a few KiB into the page cache and a rename, no disk wait.
+      writeFileSync(tmp, encodeMeta(meta));
+      renameSync(tmp, final);
       return;
     }
     await Promise.all([dataSynced, writeFileSynced(tmp, encodeMeta(meta))]);
@@ -410,7 +417,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     this.requireGood(handle, version);
     checkRange(offsetBytes, lengthBytes);
     const release = await this.locks.acquire(handle);
-    let fh: FileHandle | undefined;
+    let fh: ChunkFile | undefined;
     try {
       const st = this.requireGood(handle, version); // again: it may have changed while we waited
       let meta: ChunkMeta;
@@ -418,10 +425,10 @@ export class FileChunkStore implements ChunkStore, WriterSink {
         // the first write of a new chunk makes its data file; its meta comes with the commit
         meta = { version: st.version, lengthBytes: 0, crcs: [] };
         await this.ensureShardDir(handle);
-        fh = await fsp.open(this.chunkPath(handle), 'w+');
+        fh = await openChunkFile(this.chunkPath(handle), 'w+', lengthBytes);
       } else {
-        meta = await this.readMeta(handle);
-        fh = await fsp.open(this.chunkPath(handle), 'r+');
+        meta = await this.readMeta(handle, lengthBytes <= INLINE_IO_BYTES_MAX);
+        fh = await openChunkFile(this.chunkPath(handle), 'r+', lengthBytes);
       }
       const writer = await FileChunkWriter.open({
         store: this, st, meta, fh, offsetBytes, lengthBytes, compression: this.compression,
@@ -438,7 +445,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
   }
 
   /** Reads block `block` as `meta` describes it, decoded and checked; marks the replica bad otherwise. */
-  private async readVerifiedBlock(fh: FileHandle, st: ChunkState, meta: ChunkMeta, block: number): Promise<Buffer> {
+  private async readVerifiedBlock(fh: ChunkFile, st: ChunkState, meta: ChunkMeta, block: number): Promise<Buffer> {
     const buf = await readBlock(fh, meta, block);
     if (!buf) {
       const reason = `block ${block} does not match its checksum`;
@@ -450,7 +457,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
 
   /** Called by a writer when it finished: persists meta and updates the inventory. */
   async finishWrite(st: ChunkState, meta: ChunkMeta, dataSynced?: Promise<void>, sync = true): Promise<void> {
-    await this.writeMeta(st.handle, meta, dataSynced, sync);
+    await this.writeMeta(st.handle, meta, dataSynced, sync, this.unmade.has(st.handle));
     this.unmade.delete(st.handle);
     // a synced write covers what earlier no_sync writes left (the data fsync is of the whole file)
     if (sync) this.unsynced.delete(st.handle);
@@ -515,8 +522,9 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     checkRange(offsetBytes, lengthBytes);
     if (!(pieceBytes > 0)) throw new DfsError('EINVAL', `invalid piece size ${pieceBytes}`);
     if (this.unmade.has(handle)) return; // empty, no files yet
-    let meta = await this.readMeta(handle);
-    const fh = await fsp.open(this.chunkPath(handle), 'r');
+    const inline = lengthBytes <= INLINE_IO_BYTES_MAX;
+    let meta = await this.readMeta(handle, inline);
+    const fh = await openChunkFile(this.chunkPath(handle), 'r', lengthBytes);
     try {
       let pos = offsetBytes;
       let end = Math.min(offsetBytes + lengthBytes, meta.lengthBytes);
@@ -527,7 +535,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
           // Re-read under the lock with fresh meta: a write may have been in flight.
           got = await this.locks.with(handle, async () => {
             this.requireGood(handle, version);
-            meta = await this.readMeta(handle);
+            meta = await this.readMeta(handle, inline);
             end = Math.min(end, meta.lengthBytes);
             return readAligned(fh, pos, Math.min(pieceEnd, end), meta);
           });
@@ -591,7 +599,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
   }
 
   /** Appends whole blocks (and at the end the partial last one) to a chunk being installed. */
-  private async installBlocks(fh: FileHandle, meta: Required<ChunkMeta>, blocks: WholeBlock[]): Promise<void> {
+  private async installBlocks(fh: ChunkFile, meta: Required<ChunkMeta>, blocks: WholeBlock[]): Promise<void> {
     if (blocks.length === 0) return;
     const writes = blocks.map((b) => ({ index: b.index, encoded: encodeBlock(b.content, this.compression) }));
     await writeBlocks(fh, writes);

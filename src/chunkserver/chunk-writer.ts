@@ -17,11 +17,10 @@
  * `work`: the replica stays self-consistent, its content in the written range undefined as in
  * GFS. Only when a block write itself failed is the replica marked bad.
  */
-import type { FileHandle } from 'node:fs/promises';
 import { crc32c } from '../common/crc32c';
 import { DfsError, asDfsError } from '../common/errors';
 import { BLOCK_BYTES, type ChunkMeta, blockBytesOf, blockCountOf, extendWithZeros, storedWordsOf } from './chunk-meta';
-import { checkRange, writeBlocks, type BlockWrite } from './chunk-file-io';
+import { type ChunkFile, checkRange, writeBlocks, type BlockWrite } from './chunk-file-io';
 import { STORED_RAW, encodeBlock, type CompressionPolicy } from './block-codec';
 import { BlockAssembler, type WholeBlock } from './block-assembler';
 import { takeVerifiedCrc } from './verified-crcs';
@@ -42,7 +41,7 @@ export interface WriterParts {
   store: WriterSink;
   st: ChunkState;
   meta: ChunkMeta;
-  fh: FileHandle;
+  fh: ChunkFile;
   offsetBytes: number;
   lengthBytes: number;
   compression: CompressionPolicy;
