@@ -38,6 +38,14 @@ export interface ChunkFile {
 export const INLINE_IO_BYTES_MAX = 256 * 1024;
 
 /**
+ * Reads asked for at most this many bytes are made on the event loop. A read may miss the page
+ * cache, and then the loop waits for the disk (one read of at most two 64 KiB blocks here, the
+ * verified span around the range) while the thread pool would have overlapped it with other
+ * requests: only the small random reads, whose wake-ups cost more than the read, go inline.
+ */
+export const INLINE_READ_BYTES_MAX = 64 * 1024;
+
+/**
  * A chunk file whose reads, writes, truncates and close are synchronous calls on the event loop
  * (errors still come back as rejections); its fsyncs go to the thread pool, as they wait for
  * the disk. For the small writes of INLINE_IO_BYTES_MAX only, which touch the page cache.
@@ -125,9 +133,9 @@ export function writeNewFile(path: string, data: Buffer): boolean {
   return true;
 }
 
-/** Opens a chunk file: inline (InlineFile) for an operation of at most INLINE_IO_BYTES_MAX bytes. */
-export async function openChunkFile(path: string, flags: string, ioBytes: number): Promise<ChunkFile> {
-  if (ioBytes <= INLINE_IO_BYTES_MAX) return InlineFile.open(path, flags);
+/** Opens a chunk file: inline (InlineFile) for an operation of at most `inlineMax` bytes. */
+export async function openChunkFile(path: string, flags: string, ioBytes: number, inlineMax = INLINE_IO_BYTES_MAX): Promise<ChunkFile> {
+  if (ioBytes <= inlineMax) return InlineFile.open(path, flags);
   return fsp.open(path, flags);
 }
 

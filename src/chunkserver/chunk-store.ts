@@ -41,8 +41,8 @@ import { logger, type Logger } from '../common/logger';
 import { KeyLock } from './key-lock';
 import { BLOCK_BYTES, CHUNK_BYTES_MAX, type ChunkMeta, blockCountOf, checkHandle, decodeMeta, encodeMeta, storedBytesOfMeta } from './chunk-meta';
 import {
-  type ChunkFile, INLINE_IO_BYTES_MAX, checkRange, fsyncDir, fsyncFile, openChunkFile, readAligned, readBlock, syncFileSystem, writeBlocks,
-  writeFileSynced, writeNewFile,
+  type ChunkFile, INLINE_IO_BYTES_MAX, INLINE_READ_BYTES_MAX, checkRange, fsyncDir, fsyncFile, openChunkFile, readAligned, readBlock,
+  syncFileSystem, writeBlocks, writeFileSynced, writeNewFile,
 } from './chunk-file-io';
 import { FileChunkWriter, type WriterSink } from './chunk-writer';
 import { BlockAssembler, type WholeBlock } from './block-assembler';
@@ -522,9 +522,9 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     checkRange(offsetBytes, lengthBytes);
     if (!(pieceBytes > 0)) throw new DfsError('EINVAL', `invalid piece size ${pieceBytes}`);
     if (this.unmade.has(handle)) return; // empty, no files yet
-    const inline = lengthBytes <= INLINE_IO_BYTES_MAX;
+    const inline = lengthBytes <= INLINE_READ_BYTES_MAX;
     let meta = await this.readMeta(handle, inline);
-    const fh = await openChunkFile(this.chunkPath(handle), 'r', lengthBytes);
+    const fh = await openChunkFile(this.chunkPath(handle), 'r', lengthBytes, INLINE_READ_BYTES_MAX);
     try {
       let pos = offsetBytes;
       let end = Math.min(offsetBytes + lengthBytes, meta.lengthBytes);
