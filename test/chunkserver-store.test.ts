@@ -134,15 +134,31 @@ describe('file chunk store', () => {
   test('small operations on the event loop and larger ones through the thread pool give the same bytes; a first meta needs no temp file', async () => {
     const small = randomBytes(5000);
     const large = randomBytes(INLINE_IO_BYTES_MAX + 1);
+    const fs = require('node:fs') as { renameSync: (from: string, to: string) => void };
+    const renameSync = fs.renameSync;
+    let renames = 0;
+    fs.renameSync = (from, to) => { renames++; renameSync(from, to); };
     for (const [h, data] of [[60, small], [61, large]] as const) {
       await store.create(h, 1);
-      await writeAt(store, h, 1, 0, data, { sync: false });
+      renames = 0;
+      try {
+        await writeAt(store, h, 1, 0, data, { sync: false });
+      } finally {
+        fs.renameSync = renameSync;
+      }
+      assert.equal(renames, 0, 'the first meta is written in place');
       assert.deepEqual(await readAll(store, h, 1), data);
       assert.deepEqual(await readAll(store, h, 1, 100, 4000, 4000), data.subarray(100, 4100), 'a small read');
       assert.deepEqual(await readAll(store, h, 1, 0, data.length, data.length), data, 'a read of the whole chunk in one piece');
       // overwrite in the middle (the meta is replaced through a temp file), then read again
       const patch = randomBytes(3000);
-      await writeAt(store, h, 1, 1000, patch, { sync: false });
+      fs.renameSync = (from, to) => { renames++; renameSync(from, to); };
+      try {
+        await writeAt(store, h, 1, 1000, patch, { sync: false });
+      } finally {
+        fs.renameSync = renameSync;
+      }
+      assert.equal(renames, 1, 'a meta that exists is replaced through a temp file and a rename');
       const want = Buffer.from(data);
       patch.copy(want, 1000);
       assert.deepEqual(await readAll(store, h, 1), want);

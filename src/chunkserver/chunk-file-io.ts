@@ -48,7 +48,7 @@ export const INLINE_READ_BYTES_MAX = 64 * 1024;
 /**
  * A chunk file whose reads, writes, truncates and close are synchronous calls on the event loop
  * (errors still come back as rejections); its fsyncs go to the thread pool, as they wait for
- * the disk. For the small writes of INLINE_IO_BYTES_MAX only, which touch the page cache.
+ * the disk. Only for the small operations of INLINE_IO_BYTES_MAX and INLINE_READ_BYTES_MAX.
  */
 export class InlineFile implements ChunkFile {
   private fd: number;
@@ -133,10 +133,9 @@ export function writeNewFile(path: string, data: Buffer): boolean {
   return true;
 }
 
-/** Opens a chunk file: inline (InlineFile) for an operation of at most `inlineMax` bytes. */
-export async function openChunkFile(path: string, flags: string, ioBytes: number, inlineMax = INLINE_IO_BYTES_MAX): Promise<ChunkFile> {
-  if (ioBytes <= inlineMax) return InlineFile.open(path, flags);
-  return fsp.open(path, flags);
+/** Opens a chunk file: an InlineFile for a small operation (`inline`), else node's FileHandle. */
+export async function openChunkFile(path: string, flags: string, inline: boolean): Promise<ChunkFile> {
+  return inline ? InlineFile.open(path, flags) : fsp.open(path, flags);
 }
 
 export function checkRange(offsetBytes: number, lengthBytes: number): void {

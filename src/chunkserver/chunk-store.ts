@@ -321,21 +321,21 @@ export class FileChunkStore implements ChunkStore, WriterSink {
 
   // ------------------------------------------------------------------ meta files
 
-  /** `inline`: read it on the event loop (for a small operation; see INLINE_IO_BYTES_MAX). */
+  /** `inline`: read it on the event loop (for a small operation, chunk-file-io.ts). */
   private async readMeta(handle: number, inline = false): Promise<ChunkMeta> {
     const path = this.metaPath(handle);
     return decodeMeta(inline ? readFileSync(path) : await fsp.readFile(path), `meta of chunk ${handle}`);
   }
 
   /**
-   * temp file, fsync, rename, directory fsync. `fresh` with `sync` false: the chunk has no meta
-   * yet (its first write), which is then written under its own name in one call (writeNewFile). `dataSynced` (the data file's fsync) runs in
+   * temp file, fsync, rename, directory fsync. `dataSynced` (the data file's fsync) runs in
    * parallel with the temp file's write and fsync; the rename waits for both, so the new meta
-   * is never visible before the data it describes is durable.
+   * is never visible before the data it describes is durable. Without `sync`, the first meta of
+   * an `unmade` chunk (none exists yet) is written under its own name in one call (writeNewFile).
    */
-  private async writeMeta(handle: number, meta: ChunkMeta, dataSynced: Promise<void> = Promise.resolve(), sync = true, fresh = false): Promise<void> {
+  private async writeMeta(handle: number, meta: ChunkMeta, dataSynced: Promise<void> = Promise.resolve(), sync = true): Promise<void> {
     const final = this.metaPath(handle);
-    if (!sync && fresh && writeNewFile(final, encodeMeta(meta))) return;
+    if (!sync && this.unmade.has(handle) && writeNewFile(final, encodeMeta(meta))) return;
     const tmp = `${final}${TMP_MARK}${randomBytes(4).toString('hex')}`;
     if (!sync) {
       // Still a temp file and a rename: a reader or a crash of this process never sees half a
@@ -418,6 +418,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     checkRange(offsetBytes, lengthBytes);
     const release = await this.locks.acquire(handle);
     let fh: ChunkFile | undefined;
+    const inline = lengthBytes <= INLINE_IO_BYTES_MAX;
     try {
       const st = this.requireGood(handle, version); // again: it may have changed while we waited
       let meta: ChunkMeta;
@@ -425,10 +426,10 @@ export class FileChunkStore implements ChunkStore, WriterSink {
         // the first write of a new chunk makes its data file; its meta comes with the commit
         meta = { version: st.version, lengthBytes: 0, crcs: [] };
         await this.ensureShardDir(handle);
-        fh = await openChunkFile(this.chunkPath(handle), 'w+', lengthBytes);
+        fh = await openChunkFile(this.chunkPath(handle), 'w+', inline);
       } else {
-        meta = await this.readMeta(handle, lengthBytes <= INLINE_IO_BYTES_MAX);
-        fh = await openChunkFile(this.chunkPath(handle), 'r+', lengthBytes);
+        meta = await this.readMeta(handle, inline);
+        fh = await openChunkFile(this.chunkPath(handle), 'r+', inline);
       }
       const writer = await FileChunkWriter.open({
         store: this, st, meta, fh, offsetBytes, lengthBytes, compression: this.compression,
@@ -457,7 +458,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
 
   /** Called by a writer when it finished: persists meta and updates the inventory. */
   async finishWrite(st: ChunkState, meta: ChunkMeta, dataSynced?: Promise<void>, sync = true): Promise<void> {
-    await this.writeMeta(st.handle, meta, dataSynced, sync, this.unmade.has(st.handle));
+    await this.writeMeta(st.handle, meta, dataSynced, sync);
     this.unmade.delete(st.handle);
     // a synced write covers what earlier no_sync writes left (the data fsync is of the whole file)
     if (sync) this.unsynced.delete(st.handle);
@@ -524,7 +525,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     if (this.unmade.has(handle)) return; // empty, no files yet
     const inline = lengthBytes <= INLINE_READ_BYTES_MAX;
     let meta = await this.readMeta(handle, inline);
-    const fh = await openChunkFile(this.chunkPath(handle), 'r', lengthBytes, INLINE_READ_BYTES_MAX);
+    const fh = await openChunkFile(this.chunkPath(handle), 'r', inline);
     try {
       let pos = offsetBytes;
       let end = Math.min(offsetBytes + lengthBytes, meta.lengthBytes);

@@ -5,7 +5,6 @@
  */
 import { join } from 'node:path';
 import type * as http2 from 'node:http2';
-import type { Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { DfsError, DfsErrorCode, asDfsError } from './errors';
@@ -210,7 +209,6 @@ function widenWindows(server: grpc.Server): void {
   for (const h2 of http2ServersOf(server)) {
     if (widened.has(h2)) continue;
     widened.add(h2);
-    h2.prependListener('connection', (socket: Socket) => socket.setNoDelay(true));
     h2.on('session', (session: http2.ServerHttp2Session) => {
       try {
         session.setLocalWindowSize(FLOW_CONTROL_WINDOW_BYTES); // the connection's window
