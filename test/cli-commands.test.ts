@@ -6,7 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, readdir, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,8 @@ let cluster: TestCluster;
 let dir: string;
 
 interface Run { code: number; stdout: Buffer; stderr: string }
+
+const sh = (command: string): Promise<unknown> => promisify(execFile)('sh', ['-c', command], { timeout: 10_000 });
 
 function dfs(args: string[], input?: Buffer): Promise<Run> {
   return new Promise((resolve) => {
@@ -69,6 +72,38 @@ test('CLI: a failed get leaves no file, not even a temporary one', async () => {
   assert.equal(r.code, 1);
   assert.equal(r.stderr.trim(), "dfs: cannot get '/missing.bin': No such file or directory");
   assert.deepEqual(await readdir(out), []);
+});
+
+test('CLI: get into a device or a FIFO writes in place; into a symlink replaces the file it points to', async () => {
+  const data = randomBytes(300_000);
+  const local = join(dir, 'special-src.bin');
+  await writeFile(local, data);
+  assert.equal((await dfs(['put', local, '/special.bin'])).code, 0);
+  const sub = join(dir, 'special');
+  await mkdir(sub);
+  // a character device like /dev/null (renaming a file over it would replace the device)
+  const dev = join(sub, 'null');
+  await sh(`mknod ${dev} c 1 3`);
+  let r = await dfs(['get', '/special.bin', dev]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((await lstat(dev)).isCharacterDevice(), 'still the device');
+  // a FIFO: the reader gets the bytes
+  const fifo = join(sub, 'fifo');
+  await sh(`mkfifo ${fifo}`);
+  const reading = readFile(fifo);
+  r = await dfs(['get', '/special.bin', fifo]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((await reading).equals(data));
+  assert.ok((await lstat(fifo)).isFIFO());
+  // a symlink to a file: the link stays, the file it points to gets the bytes
+  const real = join(sub, 'real.bin');
+  await writeFile(real, 'old');
+  await symlink('real.bin', join(sub, 'link.bin'));
+  r = await dfs(['get', '/special.bin', join(sub, 'link.bin')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((await lstat(join(sub, 'link.bin'))).isSymbolicLink());
+  assert.ok((await readFile(real)).equals(data));
+  assert.deepEqual((await readdir(sub)).sort(), ['fifo', 'link.bin', 'null', 'real.bin'], 'no temporary file left');
 });
 
 test('CLI: errors read like coreutils and exit 1; rm -f ignores missing files', async () => {

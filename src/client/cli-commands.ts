@@ -6,10 +6,11 @@
  *
  * put/get are all-or-nothing: put commits only a complete upload (the client aborts it on any
  * error or interrupt); get writes into a temporary file next to the target and renames it only
- * after the whole file arrived and its SHA-256 matched.
+ * after the whole file arrived and its SHA-256 matched (a target that is no regular file, such
+ * as /dev/null or a FIFO, is written in place).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, stat as lstatLocal, unlink } from 'node:fs/promises';
+import { realpath, rename, stat as statLocal, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
@@ -71,7 +72,7 @@ export async function cmdPut(client: DfsClient, io: Io, local: string, remote: s
     name = 'stdin';
   } else {
     try {
-      const st = await lstatLocal(local);
+      const st = await statLocal(local);
       if (st.isDirectory()) throw new DfsError('EISDIR', local);
       sizeHint = st.isFile() ? st.size : undefined;
     } catch (e) {
@@ -103,15 +104,23 @@ export async function cmdPut(client: DfsClient, io: Io, local: string, remote: s
 export async function cmdGet(client: DfsClient, io: Io, remote: string, local: string): Promise<number> {
   if (local === '-') return cmdCat(client, io, [remote]);
   let target = local;
+  let inPlace = false;
   try {
-    const st = await lstatLocal(local).catch(() => undefined);
+    const st = await statLocal(local).catch(() => undefined);
     if (st?.isDirectory() || local.endsWith('/')) target = join(local, basename(normalizePath(remote)) || 'root');
+    const existing = target === local ? st : await statLocal(target).catch(() => undefined);
+    if (existing?.isDirectory()) throw new DfsError('EISDIR', `${target} is a directory`);
+    // A device, FIFO or socket (/dev/null, a pipe) is written into as it is, like cp does: a
+    // file renamed over it would replace it. A symlink keeps pointing where it did: the file it
+    // points to is the one replaced.
+    inPlace = existing !== undefined && !existing.isFile();
+    if (existing?.isFile()) target = await realpath(target);
   } catch (e) {
     say(io, 'stderr', errorLine(e, 'get', remote));
     return EXIT_FAIL;
   }
-  const temp = join(dirname(target), `.${basename(target)}.dfs-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const out = createWriteStream(temp, { flags: 'wx' });
+  const temp = inPlace ? target : join(dirname(target), `.${basename(target)}.dfs-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const out = createWriteStream(temp, { flags: inPlace ? 'w' : 'wx' });
   const stop = io.onInterrupt(() => out.destroy(new DfsError('CANCELLED', 'interrupted')));
   const bar = transferProgress({ enabled: io.progress, stream: io.stderr, verb: 'get', name: remote });
   let size: number | undefined;
@@ -120,13 +129,13 @@ export async function cmdGet(client: DfsClient, io: Io, remote: string, local: s
     const attr = await client.get(remote, out, { onProgress: bar?.onProgress });
     out.end();
     await finished(out);
-    await rename(temp, target);
+    if (!inPlace) await rename(temp, target);
     size = attr.size;
     return EXIT_OK;
   } catch (e) {
     bar?.finish(false);
     out.destroy();
-    await unlink(temp).catch(() => {});
+    if (!inPlace) await unlink(temp).catch(() => {});
     say(io, 'stderr', errorLine(e, 'get', remote));
     return EXIT_FAIL;
   } finally {
