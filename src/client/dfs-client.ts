@@ -30,7 +30,7 @@ import { downloadChunks } from './download';
 import { clipLength, frameSlices, splitRange } from './chunk-math';
 import { mapLimit, timespecOfMs } from './util';
 import { joinParts } from '../common/byte-parts';
-import { closeCallsClient } from '../common/meta-calls';
+import { closeCallsClient, waitForServer } from '../common/meta-calls';
 import { masterCall } from './master-call';
 import { LOCK_WAIT_MS_MAX, type LockInfo, type LockSpec } from '../common/locks';
 import type { LockRequest } from '../generated/dfs/LockRequest';
@@ -60,10 +60,15 @@ export class DfsClient implements DfsClientApi {
   private readonly openInos = new Map<number, number>();
   private sessionTimer: NodeJS.Timeout | undefined;
 
-  constructor(opts: { masterAddress: string; config: Config; sessionId?: string }) {
+  /**
+   * `waitForMaster`: calls wait while the master is unreachable (a restart), each until its
+   * deadline (client.rpcTimeoutMs), instead of failing at once; for long-lived clients (the mount).
+   */
+  constructor(opts: { masterAddress: string; config: Config; sessionId?: string; waitForMaster?: boolean }) {
     this.masterAddress = opts.masterAddress;
     this.config = opts.config;
     this.master = masterClient(opts.masterAddress);
+    if (opts.waitForMaster) waitForServer(this.master);
     this.data = new DataPath(this.master, this.config);
     this.sessionId = opts.sessionId ?? '';
     if (this.sessionId !== '') {
@@ -420,7 +425,9 @@ export class DfsClient implements DfsClientApi {
 
   async syncEverywhere(handles: number[], timeoutMs = this.config.client.dataTimeoutMs): Promise<void> {
     if (handles.length === 0) return;
-    const live = (await this.nodes()).filter((n) => n.state === 'ALIVE' || n.state === 'DECOMMISSIONING');
+    // the whole of it within timeoutMs, the master's answer included (it may be down: unmount)
+    const { nodes } = await masterCall(this.master, 'Nodes', {}, Math.min(timeoutMs, this.config.client.rpcTimeoutMs));
+    const live = nodes.filter((n) => n.state === 'ALIVE' || n.state === 'DECOMMISSIONING');
     await Promise.all(live.map(async (n) => {
       const cs = this.data.channel(n.address);
       for (let i = 0; i < handles.length; i += SYNC_HANDLES_PER_CALL) {

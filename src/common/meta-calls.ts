@@ -12,7 +12,10 @@
  * after `STREAM_IDLE_MS` without calls in flight (so a process that forgets to close its client
  * still exits). Each call has its own id and deadline; results come back in any order. A broken stream
  * fails every call in flight with the stream's error (UNAVAILABLE when the master went away),
- * exactly as the same unary calls would have failed; the next call opens a new stream.
+ * exactly as the same unary calls would have failed; the next call opens a new stream. A client
+ * made to wait for its server (`waitForServer`, the mount) instead has its calls wait while the
+ * server is down, each until its deadline, and sends its read-only calls in flight on a broken
+ * stream once more.
  *
  * Server: each MetaCall is decoded with its method's request type and handed to the same
  * (instrumented) handler as the unary call, with a minimal call object; the reply or the error
@@ -30,6 +33,14 @@ export const STREAMED_METHODS: ReadonlySet<string> = new Set([
   'KeepSession', 'Link', 'Mknod', 'SetXattr', 'GetXattr', 'ListXattr', 'RemoveXattr', 'GetLock',
   'EndSession', 'GetChunks', 'GetLease', 'CommitWrite', 'BeginUpload', 'CommitUpload', 'AbortUpload',
   'Nodes', 'StatFs',
+]);
+
+/**
+ * Master methods that only read: with `waitForReady`, one of these in flight on a stream that
+ * broke (the master restarted) is sent again on the next stream instead of failing.
+ */
+const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
+  'Stat', 'List', 'GetChunks', 'StatFs', 'Nodes', 'GetXattr', 'ListXattr', 'GetLock',
 ]);
 
 /** A stream with no call in flight for this long is ended. */
@@ -64,11 +75,15 @@ function methodDef(target: CallTarget, method: string): grpc.MethodDefinition<un
 
 /** A client of a service with a `Calls` stream (MasterClient, ChunkserverClient). */
 type CallsClient = grpc.Client & { Calls(): CallStream };
+type CallsWaitingClient = grpc.Client & { Calls(metadata: grpc.Metadata): CallStream };
 
 // ------------------------------------------------------------------ client
 
 interface Pending {
   method: string;
+  request: Buffer;
+  /** Sent again after its stream broke (once at most). */
+  resent: boolean;
   deserialize: Deserialize;
   resolve: (reply: unknown) => void;
   reject: (e: DfsError) => void;
@@ -83,6 +98,11 @@ export class MetaCalls {
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /**
+   * Calls wait for the server to be reachable (until their own deadline) instead of failing at
+   * once with UNAVAILABLE: a mount rides out a restart of the master. See waitForServer().
+   */
+  waitForReady = false;
 
   constructor(
     private readonly client: MasterClient | ChunkserverClient,
@@ -108,7 +128,7 @@ export class MetaCalls {
         this.armIdle();
         reject(new DfsError('ETIMEDOUT', `${method}: deadline exceeded`));
       }, timeoutMs);
-      this.pending.set(id, { method, deserialize: def.responseDeserialize as Deserialize, resolve: resolve as (r: unknown) => void, reject, timer });
+      this.pending.set(id, { method, request, resent: false, deserialize: def.responseDeserialize as Deserialize, resolve: resolve as (r: unknown) => void, reject, timer });
       if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
       this.open().write({ id, method, request });
     });
@@ -130,7 +150,9 @@ export class MetaCalls {
 
   private open(): CallStream {
     if (this.stream) return this.stream;
-    const s = (this.client as unknown as CallsClient).Calls();
+    const s = this.waitForReady
+      ? (this.client as unknown as CallsWaitingClient).Calls(new grpc.Metadata({ waitForReady: true }))
+      : (this.client as unknown as CallsClient).Calls();
     this.stream = s;
     s.on('data', (r: MetaResult__Output) => this.onResult(r));
     s.on('error', (e: unknown) => this.broken(s, fromServiceError(e, 'Calls')));
@@ -160,12 +182,25 @@ export class MetaCalls {
     p.reject(fromServiceError({ code: r.status, details: r.details, message: r.details, metadata }, p.method));
   }
 
-  /** The stream `s` broke or ended: every call in flight on it fails with `err`. */
+  /**
+   * The stream `s` broke or ended: every call in flight on it fails with `err`, but for
+   * read-only calls of a client that waits for its server (sent once more on a new stream: the
+   * answer cannot depend on whether the first one arrived).
+   */
   private broken(s: CallStream, err: DfsError): void {
     if (this.stream !== s) return;
     this.stream = undefined;
+    const again = this.waitForReady && err.code === 'UNAVAILABLE' && !this.closed
+      ? [...this.pending].filter(([, p]) => !p.resent && READ_ONLY_METHODS.has(p.method))
+      : [];
+    for (const [id] of again) this.pending.delete(id);
     this.failAll(err);
     s.cancel();
+    for (const [id, p] of again) {
+      p.resent = true;
+      this.pending.set(id, p);
+      this.open().write({ id, method: p.method, request: p.request });
+    }
   }
 
   private failAll(err: DfsError): void {
@@ -195,6 +230,14 @@ const byClient = new WeakMap<grpc.Client, MetaCalls>();
 /** The multiplexed calls of `client` (made at first use). */
 export function metaCallsOf(client: MasterClient): MetaCalls {
   return callsOf(client, MASTER_CALLS);
+}
+
+/**
+ * From now on, calls of `client` wait for its server to be reachable, each until its own
+ * deadline, instead of failing at once while it is down (MetaCalls.waitForReady).
+ */
+export function waitForServer(client: MasterClient): void {
+  metaCallsOf(client).waitForReady = true;
 }
 
 /** The multiplexed calls of a chunkserver client (made at first use). */

@@ -52,6 +52,9 @@ export const REPORT_SLICE_CHUNKS = 1_000;
 /** Deletions delivered per heartbeat reply. */
 export const DELETES_PER_REPLY_MAX = 1000;
 
+/** How often a call waiting for chunkservers after a start looks again (see awaitServers). */
+const STARTUP_POLL_MS = 100;
+
 export interface ChunkManagerOptions {
   /**
    * Servers that may hold a chunk whose location is not known yet (safe mode: reports still
@@ -59,6 +62,14 @@ export interface ChunkManagerOptions {
    * STALE_VERSION there and the client moves on). Never used for leases.
    */
   locationHint?: (handle: number) => string[];
+  /**
+   * When the master started: for `cluster.deadAfterMs` after it, chunkservers are still
+   * re-registering and reporting, and a call that finds too few of them waits (awaitServers).
+   * Undefined: never wait.
+   */
+  startedAtMs?: number;
+  /** Whether the master waits for chunk reports after its start (safe mode). */
+  inSafeMode?: () => boolean;
   store: MetaStore;
   ns: Namespace;
   registry: ServerRegistry;
@@ -121,6 +132,21 @@ export class ChunkManager {
    * Chunks [first, first+count) of an inode. Slots that were never written are absent; a
    * written chunk with no live replica is returned with no replicas (never silently a hole).
    */
+  /**
+   * getChunks, but right after a start a written chunk with no replica known yet is waited for
+   * (awaitServers): its holders are re-registering, and a reader told "no replica" would fail.
+   */
+  async getChunksAfterStart(ino: number, first: number, count: number): Promise<GetChunksReply> {
+    let reply = this.getChunks(ino, first, count);
+    const unplaced = (): boolean => (reply.chunks ?? []).some((c) => !c.replicas || c.replicas.length === 0);
+    if (!unplaced()) return reply;
+    await this.awaitServers(() => {
+      reply = this.getChunks(ino, first, count);
+      return !unplaced();
+    });
+    return reply;
+  }
+
   getChunks(ino: number, first: number, count: number): GetChunksReply {
     const rec = this.o.ns.inode(ino);
     this.touchUpload(ino);
@@ -227,8 +253,13 @@ export class ChunkManager {
    * undefined when the chunk exists but needs a version bump to get a primary.
    */
   private async allocate(ino: number, index: number, goal: number, exclude: Set<string>): Promise<ChunkLease | undefined> {
-    const now = this.now();
     const chunkSizeBytes = this.o.ns.inode(ino).chunkSize;
+    // in safe mode the servers are still coming back: wait for enough of them for the goal
+    await this.awaitServers(() => {
+      const n = place(this.o.registry.candidates(this.now()), goal, exclude).length;
+      return n >= goal || (n > 0 && !(this.o.inSafeMode?.() ?? false));
+    });
+    const now = this.now();
     const alive = this.o.registry.candidates(now);
     const chosen = place(withRoomFor(alive, chunkSizeBytes), goal, exclude);
     if (chosen.length === 0 && alive.length > 0) {
@@ -281,6 +312,8 @@ export class ChunkManager {
 
   /** A lease for an existing chunk: reuse a valid one, or bump the version on the live replicas. */
   private async renew(handle: number, index: number, goal: number, exclude: Set<string>): Promise<ChunkLease> {
+    if (!this.o.store.chunks.get(handle)) throw new DfsError('ENOENT', `chunk ${handle} no longer exists`);
+    await this.awaitServers(() => this.o.chunkMap.holders(handle).filter((id) => this.o.registry.isAlive(id) && !exclude.has(id)).length > 0);
     const c = this.o.store.chunks.get(handle);
     if (!c) throw new DfsError('ENOENT', `chunk ${handle} no longer exists`);
     const holders = this.o.chunkMap.holders(handle).filter((id) => this.o.registry.isAlive(id));
@@ -324,6 +357,23 @@ export class ChunkManager {
       primary = this.pickPrimary(ok);
     }
     throw new DfsError('UNAVAILABLE', `no primary for chunk ${handle} after ${GRANT_ROUNDS_MAX} rounds`);
+  }
+
+  /**
+   * Right after the master started, chunkservers re-register and report within a heartbeat or
+   * two: until `cluster.deadAfterMs` after the start (when a silent server would be declared
+   * dead anyway), a call waits for `ready()`, polled, for at most half an RPC deadline, instead
+   * of failing a write or a read for want of servers that are about to be back. Outside that
+   * window it returns at once.
+   */
+  private async awaitServers(ready: () => boolean): Promise<void> {
+    if (this.o.startedAtMs === undefined || ready()) return;
+    const windowEndMs = this.o.startedAtMs + this.cluster.deadAfterMs;
+    const polls = Math.ceil(this.o.config.client.rpcTimeoutMs / 2 / STARTUP_POLL_MS);
+    for (let i = 0; i < polls && this.now() < windowEndMs; i++) {
+      await sleep(STARTUP_POLL_MS);
+      if (ready()) return;
+    }
   }
 
   /**

@@ -93,9 +93,9 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const link = opts.link ?? new GrpcChunkserverLink(Math.min(config.client.rpcTimeoutMs, GRANT_TIMEOUT_MS_MAX), config.client.dataTimeoutMs);
   const digests = new Map<string, BloomDigest>(); // each server's last inventory digest (bounded by the server count)
   const locationHint = (handle: number): string[] => (safeMode.on ? mayHold(digests, handle) : []);
-  const chunks = new ChunkManager({ store, ns, registry, chunkMap, deletions, garbage, link, clock, config, log, locationHint });
-  const replicator = new Replicator({ store, registry, chunkMap, deletions, clock, config, log, isLeased: (h) => chunks.isLeased(h) });
   const startedAtMs = clock.nowMs();
+  const chunks = new ChunkManager({ store, ns, registry, chunkMap, deletions, garbage, link, clock, config, log, locationHint, startedAtMs, inSafeMode: () => safeMode.on });
+  const replicator = new Replicator({ store, registry, chunkMap, deletions, clock, config, log, isLeased: (h) => chunks.isLeased(h) });
   const safeMode = new SafeMode(log, startedAtMs, { threshold: config.cluster.safeModeThreshold, timeoutMs: config.cluster.safeModeTimeoutMs });
   const admin = { store, ns, registry, chunkMap, replicator, safeMode, clock, config, badSeen: chunks.badSeen };
   const evaluateSafeMode = (): void => safeMode.evaluate(clock.nowMs(), store.counter('chunkCount'), chunksReported(admin));
@@ -271,7 +271,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       return { acquired: await locks.acquire(lock, req.waitMs, cancelled.signal) };
     }),
     GetLock: unary(async (req) => lockInfoOfHeld(locks.test(lockRequestOfWire(req)))),
-    GetChunks: unary(async (req) => chunks.getChunks(req.ino, req.firstIndex, req.count)),
+    GetChunks: unary((req) => chunks.getChunksAfterStart(req.ino, req.firstIndex, req.count)),
     GetLease: unary((req) => chunks.getLease(req.ino, req.index, req.excludeServerIds, req.leaseRefused)),
     CommitWrite: unary((req) => store.tx(() => ns.commitWrite(req.ino, req.minSize, req.mtime ? tsOfWire(req.mtime, [0, 0]) : undefined))),
     BeginUpload: unary(async (req) => {

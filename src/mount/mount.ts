@@ -43,6 +43,11 @@ export interface MountHandle {
 const FUSE_MAX_WRITE_BYTES = 131072;
 const FUSECTL_DIR = '/sys/fs/fuse/connections';
 const COMMAND_TIMEOUT_MS = 10_000;
+/**
+ * The master calls of an unmount (releases, EndSession) wait for a master that is down (the
+ * client waits for it, see createClient) at most this long: the session expires by itself.
+ */
+const UNMOUNT_MASTER_WAIT_MS = 5_000;
 
 /**
  * Mounts the namespace at `mountpoint` (created if missing; a dead mount left there is cleared).
@@ -89,13 +94,22 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
     const err = await fuse.unmount();
     if (err) log.warn({ err: err.message.split('\n')[0] }, 'fusermount -u failed: forcing');
     await forceUnmount(mountpoint); // a no-op unless it is somehow still mounted
-    await files.syncAll(); // as umount of a local file system: what was written is durable
-    await Promise.all(files.openInodes().map((ino) => client.release(ino).catch(() => undefined)));
-    if (ownClient) {
+    // as umount of a local file system: what was written is durable (alongside the session's end)
+    const synced = files.syncAll();
+    const sessionEnd = (async () => {
+      await Promise.all(files.openInodes().map((ino) => client.release(ino).catch(() => undefined)));
       // the master drops this session's locks and opens now, not after cluster.sessionTimeoutMs
-      await client.endSession().catch((e) => log.warn({ err: (e as Error).message }, 'EndSession failed: locks go when the session expires'));
-      client.close();
-    }
+      if (ownClient) await client.endSession().catch((e) => log.warn({ err: (e as Error).message }, 'EndSession failed: locks go when the session expires'));
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = await Promise.race([
+      sessionEnd.then(() => false),
+      new Promise<boolean>((res) => { timer = setTimeout(() => res(true), UNMOUNT_MASTER_WAIT_MS); }),
+    ]);
+    clearTimeout(timer);
+    if (gaveUp) log.warn('the master did not answer: open files and locks of this mount go when its session expires');
+    await synced;
+    if (ownClient) client.close();
     state.to('UNMOUNTED');
   };
   return {
@@ -125,8 +139,9 @@ class MountState {
 function createClient(opts: MountOptions): DfsClientApi {
   // required lazily: the mount does not depend on the client's transport at load time
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { DfsClient } = require('../client/dfs-client') as { DfsClient: new (o: { masterAddress: string; config: Config; sessionId: string }) => DfsClientApi };
-  return new DfsClient({ masterAddress: opts.masterAddress, config: opts.config, sessionId: randomUUID() });
+  const { DfsClient } = require('../client/dfs-client') as { DfsClient: new (o: { masterAddress: string; config: Config; sessionId: string; waitForMaster: boolean }) => DfsClientApi };
+  // a restart of the master makes operations wait for it (up to client.rpcTimeoutMs), not fail
+  return new DfsClient({ masterAddress: opts.masterAddress, config: opts.config, sessionId: randomUUID(), waitForMaster: true });
 }
 
 /**
