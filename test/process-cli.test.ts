@@ -119,6 +119,34 @@ test('Processes: kill -9 of the master; restart keeps the namespace, chunkserver
   assert.ok(r.stdout.equals(data), 'the file reads back after the master restart');
 });
 
+test('Processes: a put rides out a kill -9 and restart of the master in its middle', async () => {
+  const child = spawn(process.execPath, [DFS_BIN, 'put', '--chunk-size', '1M', '-', '/across.bin', '--config', cfg, '--master', masterAddress], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
+  const parts: Buffer[] = [];
+  const feed = async (n: number): Promise<void> => {
+    for (let i = 0; i < n; i++) {
+      const part = randomBytes(512 * 1024);
+      parts.push(part);
+      child.stdin!.write(part);
+      await sleep(100);
+    }
+  };
+  await feed(8); // a few chunks in
+  const port = masterAddress.split(':')[1];
+  master.child.kill('SIGKILL');
+  await master.exited;
+  await feed(40); // the master is down meanwhile, longer than the retries of a chunk write last
+  await startMaster(`127.0.0.1:${port}`);
+  await feed(8);
+  child.stdin!.end();
+  assert.equal(await exited, 0, `put across the restart: ${stderr}`);
+  const r = await dfs('cat', '/across.bin');
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.equals(Buffer.concat(parts)), 'the whole stream, in order');
+});
+
 test('Processes: a put killed midway leaves no visible file, and the next put of the path works', async () => {
   const child = spawn(process.execPath, [DFS_BIN, 'put', '--chunk-size', '1M', '-', '/partial.bin', '--config', cfg, '--master', masterAddress], { stdio: ['pipe', 'ignore', 'ignore'] });
   const exited = new Promise((r) => child.on('exit', r));

@@ -61,14 +61,15 @@ export class DfsClient implements DfsClientApi {
   private sessionTimer: NodeJS.Timeout | undefined;
 
   /**
-   * `waitForMaster`: calls wait while the master is unreachable (a restart), each until its
-   * deadline (client.rpcTimeoutMs), instead of failing at once; for long-lived clients (the mount).
+   * Calls wait while the master is unreachable (a restart), each until its deadline
+   * (client.rpcTimeoutMs), instead of failing at once, once the master answered a first call;
+   * with `waitForMaster` from the start (the mount).
    */
   constructor(opts: { masterAddress: string; config: Config; sessionId?: string; waitForMaster?: boolean }) {
     this.masterAddress = opts.masterAddress;
     this.config = opts.config;
     this.master = masterClient(opts.masterAddress);
-    if (opts.waitForMaster) waitForServer(this.master);
+    waitForServer(this.master, opts.waitForMaster ? 'always' : 'onceAnswered');
     this.data = new DataPath(this.master, this.config);
     this.sessionId = opts.sessionId ?? '';
     if (this.sessionId !== '') {

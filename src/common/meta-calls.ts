@@ -13,9 +13,9 @@
  * still exits). Each call has its own id and deadline; results come back in any order. A broken stream
  * fails every call in flight with the stream's error (UNAVAILABLE when the master went away),
  * exactly as the same unary calls would have failed; the next call opens a new stream. A client
- * made to wait for its server (`waitForServer`, the mount) instead has its calls wait while the
- * server is down, each until its deadline, and sends its read-only calls in flight on a broken
- * stream once more.
+ * made to wait for its server (`waitForServer`: the mount; a command once connected) instead
+ * has its calls wait while the server is down, each until its deadline, and sends its
+ * read-only calls in flight on a broken stream once more.
  *
  * Server: each MetaCall is decoded with its method's request type and handed to the same
  * (instrumented) handler as the unary call, with a minimal call object; the reply or the error
@@ -103,6 +103,8 @@ export class MetaCalls {
    * once with UNAVAILABLE: a mount rides out a restart of the master. See waitForServer().
    */
   waitForReady = false;
+  /** waitForReady turns on at the first answer from the server (see waitForServer). */
+  waitForReadyOnceAnswered = false;
 
   constructor(
     private readonly client: MasterClient | ChunkserverClient,
@@ -167,6 +169,7 @@ export class MetaCalls {
     this.pending.delete(id);
     clearTimeout(p.timer);
     this.armIdle();
+    if (this.waitForReadyOnceAnswered) this.waitForReady = true;
     if (r.status === grpc.status.OK) {
       try {
         p.resolve(p.deserialize(r.reply as Buffer));
@@ -233,11 +236,15 @@ export function metaCallsOf(client: MasterClient): MetaCalls {
 }
 
 /**
- * From now on, calls of `client` wait for its server to be reachable, each until its own
- * deadline, instead of failing at once while it is down (MetaCalls.waitForReady).
+ * Calls of `client` wait for its server to be reachable, each until its own deadline, instead
+ * of failing at once while it is down (MetaCalls.waitForReady): from now on (`always`), or once
+ * the server answered a first call (`onceAnswered`: a command fails at once when the server
+ * is not there at all, and rides out a restart in the middle of its work).
  */
-export function waitForServer(client: MasterClient): void {
-  metaCallsOf(client).waitForReady = true;
+export function waitForServer(client: MasterClient, when: 'always' | 'onceAnswered'): void {
+  const m = metaCallsOf(client);
+  if (when === 'always') m.waitForReady = true;
+  else m.waitForReadyOnceAnswered = true;
 }
 
 /** The multiplexed calls of a chunkserver client (made at first use). */
