@@ -90,7 +90,10 @@ async function withClient(flags: Flags, fn: (client: DfsClient, config: Config) 
   clientMasterAddress = config.master.address;
   const client = new DfsClient({ masterAddress: config.master.address, config });
   try {
-    return await fn(client, config);
+    const code = await fn(client, config);
+    // an operand failed (printed by the command) because the master is not there
+    if (code !== EXIT_OK && client.masterUnreachable) process.stderr.write(`dfs: is the master running at ${config.master.address}?\n`);
+    return code;
   } finally {
     client.close();
   }

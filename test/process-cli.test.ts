@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { spawnDfs, runDfs, killAll, writeTestConfig, DFS_BIN, BIN_SHIM, type Proc } from './helpers/procs';
 import { execFileSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { sleep } from '../src/common/clock';
 
 let dir: string;
@@ -174,6 +175,22 @@ test('Processes: a bad config value is reported with its key', async () => {
   const r = await runDfs(['ls', '/', '--config', bad]);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /cluster\.replication/);
+});
+
+test('Processes: a command with no master to reach says where it looked, once', async () => {
+  // a port that was free a moment ago: nothing listens there
+  const port = await new Promise<number>((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+  });
+  for (const args of [['ls', '/'], ['mkdir', '/nowhere'], ['cat', '/x']]) {
+    const r = await runDfs([...args, '--config', cfg, '--master', `127.0.0.1:${port}`]);
+    assert.notEqual(r.code, 0);
+    const hints = r.stderr.split('\n').filter((l) => l === `dfs: is the master running at 127.0.0.1:${port}?`);
+    assert.equal(hints.length, 1, `${args.join(' ')}: ${r.stderr}`);
+  }
 });
 
 test('Processes: bin/dfs, the installed executable, runs the built CLI', () => {

@@ -450,8 +450,14 @@ export class DfsClient implements DfsClientApi {
 
   // ------------------------------------------------------------------ plumbing
 
+  /** The last namespace call failed because the master could not be reached (for the CLI's hint). */
+  masterUnreachable = false;
+
   private call<K extends MasterMethod>(name: K, req: RequestOf<K>): Promise<ReplyOf<K>> {
-    return masterCall(this.master, name, req, this.config.client.rpcTimeoutMs);
+    return masterCall(this.master, name, req, this.config.client.rpcTimeoutMs).then(
+      (reply) => { this.masterUnreachable = false; return reply; },
+      (e: unknown) => { this.masterUnreachable = asDfsError(e).code === 'UNAVAILABLE'; throw e; },
+    );
   }
 
   private owner(opts: { uid?: number; gid?: number }): { uid: number; gid: number } {
