@@ -14,8 +14,9 @@ import { randomBytes } from 'node:crypto';
 import { FaultCluster, MiB, sha256 } from './helpers/fault-cluster';
 import { DfsClient } from '../src/client/dfs-client';
 import { masterCall } from '../src/client/master-call';
-import { writeChunkOnce } from '../src/client/chunk-io';
-import { masterClient } from '../src/common/rpc';
+import { writeChunkOnce, writeSmallOnce } from '../src/client/chunk-io';
+import { failedServerOf } from '../src/client/retry-policy';
+import { masterClient, chunkserverClient } from '../src/common/rpc';
 import { DataLinks } from '../src/common/data-link';
 import { asDfsError } from '../src/common/errors';
 
@@ -131,4 +132,44 @@ test('Faults 8: primary partitioned from the master, reachable by clients → no
   c.files.set('/p.bin', sha256(data));
   await c.waitHealthy();
   assert.deepEqual(await c.verifyAll(), []);
+});
+
+test('Faults 8: a hung chunkserver (SIGSTOP) in a write chain is named by the replica before it; the write goes on without it, no lease to wait out', async () => {
+  // A lease far longer than the test: blaming the (healthy) primary would leave the write waiting
+  // for that lease to end. The master still counts the hung server alive (deadAfterMs).
+  const DATA_TIMEOUT_MS = 3_000;
+  const c = await FaultCluster.start(3, { 'client.dataTimeoutMs': DATA_TIMEOUT_MS, 'cluster.leaseDurationMs': 600_000, 'cluster.deadAfterMs': 120_000 });
+  clusters.push(c);
+  const data = randomBytes(MiB);
+  await c.putBytes('/h.bin', data);
+  const client = new DfsClient({ masterAddress: c.masterAddress, config: c.config });
+  const master = masterClient(c.masterAddress);
+  closers.push(() => client.close(), () => master.close());
+  const ino = Number((await client.stat('/h.bin')).ino);
+  const lease = await masterCall(master, 'GetLease', { ino, index: 0, excludeServerIds: [], leaseRefused: false }, 5_000);
+  const replicas = lease.chunk!.replicas;
+  const [primary, ...chain] = replicas;
+  const hung = replicas[replicas.length - 1];
+  c.servers.get(hung.serverId)!.child.kill('SIGSTOP'); // after() kills it with SIGKILL, which a stopped process takes
+
+  const links = new DataLinks();
+  const calls = chunkserverClient(primary.address);
+  closers.push(() => links.close(), () => calls.close());
+  const header = (length: number) => ({ handle: lease.chunk!.handle, version: lease.chunk!.version, offset: 0, length, chain, fromPrimary: false });
+  const failedOf = async (write: Promise<unknown>): Promise<string | undefined> => {
+    const err = await write.then(() => undefined, (e) => asDfsError(e));
+    assert.ok(err, 'a write down a chain with a hung replica fails');
+    return failedServerOf(err, replicas);
+  };
+  // WriteChunk (streamed) and WriteSmall (one message): the failure names the hung tail, not the
+  // head. (A failed write may leave its bytes on the replicas that got them: the file's own.)
+  assert.equal(await failedOf(writeChunkOnce(links.get(primary.address), header(MiB), [data], DATA_TIMEOUT_MS)), hung.serverId);
+  assert.equal(await failedOf(writeSmallOnce(calls, header(4096), [data.subarray(0, 4096)], DATA_TIMEOUT_MS)), hung.serverId);
+
+  // The client library: the hung server is excluded, the others take the write at a new version.
+  const patch = randomBytes(256 * 1024 + 1);
+  await client.writeRange(ino, 4096, patch);
+  await client.commitWrite(ino, data.length);
+  patch.copy(data, 4096);
+  assert.ok((await client.readRange(ino, 0, data.length)).equals(data));
 });

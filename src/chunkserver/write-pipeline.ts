@@ -21,6 +21,9 @@
  *   the message and in the `dfs-failed-server` / `dfs-failed-address` metadata (the innermost
  *   failed server is kept when the chain is longer), so the client can exclude it. Local I/O
  *   failures name this server.
+ * - A downstream that takes no frame and gives no reply for `chainStallMs` (shorter the nearer
+ *   the tail) fails the write naming it: a hung replica (stopped process, black-holed link) is
+ *   named by the replica before it, before the client's own no-progress timeout blames the head.
  */
 import type * as grpc from '@grpc/grpc-js';
 import { crc32c } from '../common/crc32c';
@@ -45,6 +48,17 @@ const UPSTREAM_READ_AHEAD_FRAMES = 2;
 
 export const FAILED_SERVER_KEY = 'dfs-failed-server';
 export const FAILED_ADDRESS_KEY = 'dfs-failed-address';
+
+/**
+ * How long a replica waits on its downstream (frames not taken, or the reply at the end) before
+ * it names the downstream as failed: `dataTimeoutMs` × after/(after+1), with `after` the replicas
+ * after this one. The client waits `dataTimeoutMs`, so the replica just before a hung one always
+ * gives up first and the failure names the right server (3 replicas, 30 s: 20 s at the head,
+ * 15 s at the second).
+ */
+export function chainStallMs(dataTimeoutMs: number, after: number): number {
+  return Math.max(1, Math.floor(dataTimeoutMs * after / (after + 1)));
+}
 
 type WriteState = 'AWAIT_HEADER' | 'OPENING' | 'STREAMING' | 'FINISHING' | 'DONE' | 'FAILED';
 
@@ -103,6 +117,8 @@ class WritePipeline {
   private downstreamReply: Promise<WriteReply__Output> | undefined;
   private downstreamBlocked = false;
   private downstreamPendingFrames = 0;
+  /** Fires when the downstream took nothing and answered nothing for chainStallMs while we wait on it. */
+  private downstreamTimer: NodeJS.Timeout | undefined;
   private readonly diskQueue: Buffer[] = [];
   private diskBusy = false;
   /** Bytes of the frames received and checked so far. */
@@ -204,6 +220,17 @@ class WritePipeline {
     });
     this.downstreamReply.catch((e) => this.fail(downstreamFailure(e, failed)));
     this.downstream!.on('error', () => undefined); // reported through the callback
+    const stallMs = chainStallMs(this.ctx.config.client.dataTimeoutMs, h.chain.length);
+    this.downstreamTimer = setTimeout(() => {
+      if (this.state === 'DONE' || this.state === 'FAILED') return;
+      if (this.downstreamPendingFrames === 0 && this.state !== 'FINISHING') {
+        this.downstreamTimer?.refresh(); // nothing asked of the downstream: not its fault
+        return;
+      }
+      this.fail(new ChainFailure(
+        new DfsError('ETIMEDOUT', `chain replica ${next.serverId || '?'} at ${next.address} made no progress for ${stallMs} ms`), failed));
+    }, stallMs);
+    this.downstreamTimer.unref();
     this.forward({ header: forwardedHeader(h), data: Buffer.alloc(0), crc32c: 0 });
   }
 
@@ -211,9 +238,11 @@ class WritePipeline {
   private forward(frame: WriteFrame | Buffer): void {
     const ds = this.downstream;
     if (!ds) return;
+    if (this.downstreamPendingFrames === 0) this.downstreamTimer?.refresh(); // a wait on it starts
     this.downstreamPendingFrames++;
     const ok = ds.write(frame, () => {
       this.downstreamPendingFrames--;
+      this.downstreamTimer?.refresh();
       this.progress();
       this.updateFlow();
     });
@@ -278,6 +307,7 @@ class WritePipeline {
   }
 
   private async finish(): Promise<void> {
+    this.downstreamTimer?.refresh(); // from now on the downstream owes its reply
     this.downstream?.end();
     this.writerOwned = false;
     const [local, remote] = await Promise.allSettled([
@@ -292,6 +322,7 @@ class WritePipeline {
     if (this.state !== 'FINISHING') return;
     this.transition('DONE');
     clearTimeout(this.idleTimer);
+    clearTimeout(this.downstreamTimer);
     this.callback(null, { chunkLength: local.value, replicasWritten: 1 + (remote.value?.replicasWritten ?? 0) });
   }
 
@@ -300,6 +331,7 @@ class WritePipeline {
     const failure = e instanceof ChainFailure ? e : new ChainFailure(asDfsError(e), undefined);
     this.transition('FAILED');
     clearTimeout(this.idleTimer);
+    clearTimeout(this.downstreamTimer);
     this.early.length = 0;
     this.log.warn({ handle: this.header?.handle, code: failure.error.code, failed: failure.failed?.id, err: failure.message }, 'write failed');
     this.diskQueue.length = 0;

@@ -19,7 +19,7 @@ import type { WriteReply, WriteReply__Output } from '../generated/dfs/WriteReply
 import { checkHandle } from './chunk-meta';
 import type { ChunkserverContext } from './context';
 import {
-  ChainFailure, chainServiceError, checkFrame, checkWriteHeader, chunkOffsetOf, downstreamFailure, forwardedHeader, localFailure,
+  ChainFailure, chainServiceError, chainStallMs, checkFrame, checkWriteHeader, chunkOffsetOf, downstreamFailure, forwardedHeader, localFailure,
   openChunkWriter, setLengthOf,
 } from './write-pipeline';
 
@@ -57,7 +57,7 @@ async function writeSmall(ctx: ChunkserverContext, frame: WriteFrame__Output): P
     const next = { id: h.chain[0].serverId, address: h.chain[0].address };
     const forwarded = { header: forwardedHeader(h), data, crc32c: frame.crc32c };
     downstream = chunkserverCallsOf(ctx.clients.get(next.address))
-      .call<WriteReply__Output>('WriteSmall', forwarded, ctx.config.client.dataTimeoutMs)
+      .call<WriteReply__Output>('WriteSmall', forwarded, chainStallMs(ctx.config.client.dataTimeoutMs, h.chain.length))
       .catch((e) => { throw downstreamFailure(e, next); });
   }
   const [local, remote] = await Promise.allSettled([writeLocal(ctx, frame, ranges), downstream]);
