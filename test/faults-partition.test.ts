@@ -173,3 +173,28 @@ test('Faults 8: a hung chunkserver (SIGSTOP) in a write chain is named by the re
   patch.copy(data, 4096);
   assert.ok((await client.readRange(ino, 0, data.length)).equals(data));
 });
+
+test('Faults 8: a hung chunkserver (SIGSTOP) first in a chunk\'s replica order: reads go to the next replica after client.readHedgeMs (hedged), not after dataTimeoutMs', { timeout: 90_000 }, async () => {
+  // dataTimeoutMs far beyond the test's timeout: only the hedge can finish these reads in time
+  const c = await FaultCluster.start(3, {
+    'client.dataTimeoutMs': 600_000, 'client.readHedgeMs': 300, 'cluster.leaseDurationMs': 600_000, 'cluster.deadAfterMs': 120_000,
+  });
+  clusters.push(c);
+  const data = randomBytes(2 * MiB + 12345);
+  await c.putBytes('/r.bin', data);
+  const master = masterClient(c.masterAddress);
+  closers.push(() => master.close());
+  const reader = new DfsClient({ masterAddress: c.masterAddress, config: c.config });
+  closers.push(() => reader.close());
+  const ino = Number((await reader.stat('/r.bin')).ino);
+  // The lease's primary comes first in the replica order the master gives readers.
+  const lease = await masterCall(master, 'GetLease', { ino, index: 0, excludeServerIds: [], leaseRefused: false }, 5_000);
+  const hung = lease.chunk!.replicas[0];
+  const located = await masterCall(master, 'GetChunks', { ino, firstIndex: 0, count: 1 }, 5_000);
+  assert.equal(located.chunks[0].replicas[0].serverId, hung.serverId);
+  c.servers.get(hung.serverId)!.child.kill('SIGSTOP');
+
+  assert.ok((await reader.readRange(ino, 0, MiB)).equals(data.subarray(0, MiB)), 'a whole chunk (ReadChunk)');
+  assert.ok((await reader.readRange(ino, 5000, 8192)).equals(data.subarray(5000, 5000 + 8192)), 'a small read (ReadSmall)');
+  assert.ok((await reader.readRange(ino, 0, data.length)).equals(data), 'the whole file');
+});

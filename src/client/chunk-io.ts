@@ -143,13 +143,15 @@ export async function readSmallOnce(
 /**
  * Reads a chunk range from one replica, calling `onFrame` with each verified frame in order.
  * When `onFrame` returns a promise, the stream is paused until it resolves (back-pressure).
- * Resolves with the bytes delivered (fewer than asked at the end of the chunk).
+ * Resolves with the bytes delivered (fewer than asked at the end of the chunk). `signal`
+ * cancels the read (CANCELLED; its connection is closed).
  */
 export function readChunkOnce(
   cs: DataLink,
   req: ReadRequest,
   onFrame: (data: Buffer) => void | Promise<void>,
   dataTimeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -170,6 +172,7 @@ export function readChunkOnce(
       settle(new DfsError('ETIMEDOUT', `ReadChunk ${req.handle}: no progress for ${dataTimeoutMs} ms`));
     });
     const call = cs.ReadChunk(req);
+    signal?.addEventListener('abort', () => settle(new DfsError('CANCELLED', `ReadChunk ${req.handle}: cancelled`)), { once: true });
     call.on('data', (frame: DataFrame__Output) => {
       if (settled) return;
       idle.touch();

@@ -11,8 +11,9 @@
  * Write: GetLease → WriteChunk (WriteSmall for at most 256 KiB) to replicas[0] with chain = the
  * rest. On failure up to client.retries attempts, a fresh lease each time, excluding the server
  * the error names (retry-policy.ts), with a small backoff. Read: replicas in the master's order, resuming at
- * the first byte not yet delivered; a frame with a bad CRC32C fails over and is reported with
- * ReportBadReplica; after a full round the locations are fetched again.
+ * the first byte not yet delivered, hedged (a replica silent for client.readHedgeMs gets the next
+ * one asked too, and the slow one is asked last for a while); a frame with a bad CRC32C fails over and is reported with ReportBadReplica;
+ * after a full round the locations are fetched again.
  */
 import type { Config } from '../common/config';
 import { DfsError, asDfsError } from '../common/errors';
@@ -38,6 +39,8 @@ export const LOCATION_TTL_MS = 3_000;
 export const LOCATION_CACHE_PAGES_MAX = 1_024;
 export const LEASE_CACHE_ENTRIES_MAX = 1_024;
 export const CHUNKSERVER_CHANNELS_MAX = 64;
+/** A replica that was slow to answer a read or failed it is asked last for this long. */
+export const SLOW_REPLICA_MS = 30_000;
 
 interface LocationPage {
   attr: Attr__Output;
@@ -65,6 +68,8 @@ export class DataPath {
   private readonly leases: BoundedCache<string, ChunkLease__Output>;
   private readonly channels: BoundedCache<string, ChunkserverClient>;
   private readonly links = new DataLinks();
+  /** Server id → until when it is asked last by reads (it left a read unanswered or failed it). */
+  private readonly slowUntil = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly master: MasterClient, private readonly config: Config, private readonly clock: Clock = systemClock) {
@@ -157,35 +162,117 @@ export class DataPath {
    * part past the chunk's stored end are delivered as zeros (the caller clips to the file size).
    */
   async readChunk(ino: number, index: number, chunkOffset: number, length: number, sink: (data: Buffer) => void | Promise<void>): Promise<void> {
-    let done = 0;
-    let sinkError: unknown;
+    const progress = { done: 0, sinkError: undefined as unknown };
     const deliver = async (data: Buffer): Promise<void> => {
-      const part = data.length > length - done ? data.subarray(0, length - done) : data;
-      done += part.length;
-      try { await sink(part); } catch (e) { sinkError = e; throw e; }
+      const part = data.length > length - progress.done ? data.subarray(0, length - progress.done) : data;
+      progress.done += part.length;
+      try { await sink(part); } catch (e) { progress.sinkError = e; throw e; }
     };
     let lastErr: DfsError | undefined;
     for (let round = 0; round < this.config.client.retries; round++) {
       const info = await this.chunkInfo(ino, index, round > 0);
-      if (!info) return this.zeros(length - done, deliver);
-      for (const replica of info.replicas) {
-        try {
-          const req = { handle: info.handle, version: info.version, offset: chunkOffset + done, length: length - done };
-          const cs = this.channel(replica.address);
-          if (req.length <= READ_SMALL_BYTES_MAX) await readSmallOnce(cs, req, deliver, this.config.client.dataTimeoutMs);
-          else await readChunkOnce(this.links.get(replica.address), req, deliver, this.config.client.dataTimeoutMs);
-          return this.zeros(length - done, deliver);
-        } catch (e) {
-          if (sinkError !== undefined) throw sinkError;
-          lastErr = asDfsError(e);
-          if (this.closed) throw lastErr;
-          log.warn({ ino, index, server: replica.serverId, code: lastErr.code }, `chunk read failed: ${lastErr.message}; trying the next replica`);
-          if (lastErr.code === 'CHECKSUM_MISMATCH') this.reportBadReplica(info.handle, replica.serverId, lastErr.message);
-        }
-      }
+      if (!info) return this.zeros(length - progress.done, deliver);
+      const err = await this.readFromReplicas(ino, index, info, chunkOffset, length, progress, deliver);
+      if (!err) return this.zeros(length - progress.done, deliver);
+      lastErr = err;
       await pause(backoffMs(round));
     }
     throw lastErr ?? new DfsError('EIO', `chunk ${index} of inode ${ino}: no live replica`);
+  }
+
+  /**
+   * One pass over a chunk's replicas in the master's order (those that left a read of this client
+   * unanswered or failed it in the last SLOW_REPLICA_MS last), from the first byte not yet
+   * delivered; resolves with undefined once the range is read, or with the last error when
+   * every replica failed. Hedged: a replica that delivered nothing within client.readHedgeMs
+   * (a hung server, a black-holed link) gets company from the next replica, and the first one
+   * to deliver is read from (the other's first frame cancels it). A replica that fails after it
+   * delivered is followed by the next one, from where it stopped.
+   */
+  private async readFromReplicas(
+    ino: number, index: number, info: ChunkInfo__Output, chunkOffset: number, length: number,
+    progress: { done: number; sinkError: unknown }, deliver: (data: Buffer) => Promise<void>,
+  ): Promise<DfsError | undefined> {
+    const { dataTimeoutMs, readHedgeMs } = this.config.client;
+    const replicas = this.slowLast(info.replicas);
+    let next = 0;
+    let lastErr: DfsError | undefined;
+    while (next < replicas.length) {
+      let winner: number | undefined; // the replica of this race that delivered first
+      const pending = new Map<number, Promise<{ i: number; err?: DfsError }>>();
+      const cancel = new AbortController(); // the reads of this race still running when it ends
+      const start = (): void => {
+        const i = next++;
+        const replica = replicas[i];
+        const req = { handle: info.handle, version: info.version, offset: chunkOffset + progress.done, length: length - progress.done };
+        const gate = (data: Buffer): Promise<void> => {
+          winner ??= i;
+          if (winner !== i) return Promise.reject(new DfsError('CANCELLED', `replica ${replica.serverId} answered after another one`));
+          return deliver(data);
+        };
+        const read = req.length <= READ_SMALL_BYTES_MAX
+          ? readSmallOnce(this.channel(replica.address), req, gate, dataTimeoutMs)
+          : readChunkOnce(this.links.get(replica.address), req, gate, dataTimeoutMs, cancel.signal);
+        pending.set(i, read.then(() => ({ i }), (e: unknown) => ({ i, err: asDfsError(e) })));
+      };
+      start();
+      try {
+        while (pending.size > 0) {
+          const hedging = winner === undefined && next < replicas.length && readHedgeMs > 0;
+          let timer: NodeJS.Timeout | undefined;
+          const hedge = hedging ? new Promise<'hedge'>((resolve) => { timer = setTimeout(() => resolve('hedge'), readHedgeMs); }) : undefined;
+          const racers: Array<Promise<{ i: number; err?: DfsError } | 'hedge'>> = [...pending.values()];
+          if (hedge) racers.push(hedge);
+          const r = await Promise.race(racers);
+          clearTimeout(timer);
+          if (r === 'hedge') {
+            this.markSlow(replicas[next - 1].serverId);
+            log.info({ ino, index, slow: replicas[next - 1].serverId, also: replicas[next].serverId }, `chunk read: no answer within ${readHedgeMs} ms; asking the next replica too`);
+            start();
+            continue;
+          }
+          pending.delete(r.i);
+          if (!r.err) {
+            if (winner === undefined || winner === r.i) {
+              this.slowUntil.delete(replicas[r.i].serverId);
+              return undefined;
+            }
+            continue; // a replica with nothing to deliver (past the stored end) while another one delivers
+          }
+          if (progress.sinkError !== undefined) throw progress.sinkError;
+          if (this.closed) throw r.err;
+          if (winner !== undefined && winner !== r.i) continue; // lost the race: cancelled by its own first frame
+          lastErr = r.err;
+          const replica = replicas[r.i];
+          this.markSlow(replica.serverId);
+          log.warn({ ino, index, server: replica.serverId, code: r.err.code }, `chunk read failed: ${r.err.message}; trying the next replica`);
+          if (r.err.code === 'CHECKSUM_MISMATCH') this.reportBadReplica(info.handle, replica.serverId, r.err.message);
+          if (winner === r.i) break; // the others of this race started before its bytes: the next replica goes on from here
+          if (next < replicas.length) start(); // nothing delivered yet: the next replica at once
+        }
+      } finally {
+        cancel.abort();
+      }
+    }
+    return lastErr;
+  }
+
+  /** The replicas in the master's order, those slow or failing lately last. */
+  private slowLast<R extends { serverId: string }>(replicas: R[]): R[] {
+    if (this.slowUntil.size === 0) return replicas;
+    const now = this.clock.nowMs();
+    const isSlow = (r: R): boolean => {
+      const until = this.slowUntil.get(r.serverId);
+      if (until !== undefined && until <= now) this.slowUntil.delete(r.serverId);
+      return until !== undefined && until > now;
+    };
+    const slow = replicas.filter(isSlow);
+    return slow.length === 0 ? replicas : [...replicas.filter((r) => !slow.includes(r)), ...slow];
+  }
+
+  private markSlow(serverId: string): void {
+    if (this.slowUntil.size >= CHUNKSERVER_CHANNELS_MAX) this.slowUntil.clear(); // bounded
+    this.slowUntil.set(serverId, this.clock.nowMs() + SLOW_REPLICA_MS);
   }
 
   private async zeros(n: number, deliver: (data: Buffer) => Promise<void>): Promise<void> {

@@ -83,6 +83,8 @@ export const configSchema = z.object({
     rpcTimeoutMs: posInt,
     /** Deadline without progress on one chunk transfer. */
     dataTimeoutMs: posInt,
+    /** A chunk read that delivered nothing within this long asks the next replica too (hedged read); 0 = never. */
+    readHedgeMs: nonNegInt,
     /** Chunks moved in parallel by one put/get. */
     parallelChunks: posInt.max(64),
     /** Payload bytes per data frame. */
