@@ -8,6 +8,9 @@
  * Nothing per file is cached in memory: callers read LMDB every time (reads are ~1 µs).
  */
 import { open, RootDatabase, Database } from 'lmdb';
+import { constants as os } from 'node:os';
+import { statfs } from 'node:fs/promises';
+import { DfsError } from '../common/errors';
 
 /** [sec, nsec] */
 export type Ts = [number, number];
@@ -54,8 +57,9 @@ export class MetaStore {
   /** `[ino, name]` → value bytes: extended attributes, removed with their inode. */
   readonly xattrs: Database<Buffer, [number, string]>;
 
-  constructor(path: string) {
-    this.root = open({ path, compression: false });
+  constructor(private readonly dir: string) {
+    guardCommitFailures();
+    this.root = open({ path: dir, compression: false });
     const opts = { encoding: 'msgpack' as const, keyEncoding: 'ordered-binary' as const };
     this.inodes = this.root.openDB<InodeRec, number>({ name: 'inodes', ...opts });
     this.dirents = this.root.openDB<number, [number, string]>({ name: 'dirents', ...opts });
@@ -78,9 +82,36 @@ export class MetaStore {
    */
   async tx<T>(fn: () => T): Promise<T> {
     this.writes++;
-    const result = await (this.root.transaction(() => this.root.childTransaction(fn)) as Promise<T>);
-    await this.root.flushed;
-    return result;
+    try {
+      const result = await (this.root.transaction(() => this.root.childTransaction(fn)) as Promise<T>);
+      await Promise.race([this.root.flushed, this.laterFailure.promise]);
+      return result;
+    } catch (e) {
+      const err = await commitFailure(e, this.dir);
+      if (err !== e) this.failFlushWaiters(err);
+      throw err;
+    }
+  }
+
+  /**
+   * Rejected when a commit fails: lmdb-js never resolves the flush of a batch whose commit
+   * failed, so a transaction waiting on `flushed` behind it would wait forever (measured: creates
+   * on a full disk hung until their 30 s deadline). Its commit is visible, but whether it reached
+   * the disk is unknown: it fails with the commit's error.
+   */
+  private laterFailure = MetaStore.failureSignal();
+
+  private static failureSignal(): { promise: Promise<never>; reject: (e: unknown) => void } {
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<never>((_, r) => { reject = r; });
+    promise.catch(() => undefined);
+    return { promise, reject };
+  }
+
+  private failFlushWaiters(err: unknown): void {
+    const signal = this.laterFailure;
+    this.laterFailure = MetaStore.failureSignal();
+    signal.reject(err);
   }
 
   counter(key: MetaKey): number {
@@ -97,4 +128,54 @@ export class MetaStore {
   close(): Promise<void> {
     return this.root.close();
   }
+}
+
+/** errno of "No space left on device" (lmdb-js reports a failed commit by its errno). */
+const ENOSPC_ERRNO = os.errno.ENOSPC;
+/** A failed commit with less free space than this in the metadata folder is reported as ENOSPC. */
+const FULL_BELOW_BYTES = 8 * 1024 * 1024;
+
+/** lmdb-js's error for a commit it could not write: the cause comes later on `commitError`. */
+function isCommitFailure(e: unknown): e is Error & { commitError: Promise<unknown> } {
+  const cause = (e as { commitError?: Promise<unknown> } | null)?.commitError;
+  return !!cause && typeof cause.then === 'function';
+}
+
+let guarded = false;
+
+/**
+ * lmdb-js also rejects internal promises of a failed commit's batch that nothing awaits; under
+ * Node's default these unhandled rejections end the process. Every transaction of the batch has
+ * already failed to its caller (tx), so those are dropped here; any other unhandled rejection
+ * still ends the process, as by default.
+ */
+function guardCommitFailures(): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('unhandledRejection', (reason) => {
+    if (!isCommitFailure(reason)) throw reason;
+    reason.commitError.catch(() => undefined);
+  });
+}
+
+/**
+ * A commit lmdb-js could not write (a full or failing disk) rejects every transaction of its
+ * batch with an Error whose `commitError` is a second promise, rejected with the cause: left
+ * without a handler, that rejection ended the master (found with a full metadata disk). The
+ * operation fails with EIO instead, and the master keeps serving (reads, and writes once there
+ * is room again). Errors thrown by the transaction's own function pass through unchanged.
+ */
+async function commitFailure(e: unknown, dir: string): Promise<unknown> {
+  if (!isCommitFailure(e)) return e;
+  // lmdb-js rejects commitError with the cause right after the transactions (not later than
+  // the next turn of the event loop); it names the failed write, often EIO even on a full disk
+  const cause = await Promise.race([
+    e.commitError.then(() => undefined, (c: unknown) => c),
+    new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined))),
+  ]);
+  const free = await statfs(dir).then((st) => st.bavail * st.bsize, () => undefined);
+  if ((cause as { code?: unknown } | undefined)?.code === ENOSPC_ERRNO || (free !== undefined && free < FULL_BELOW_BYTES)) {
+    return new DfsError('ENOSPC', `the master's metadata disk is full (${free ?? 0} bytes free in ${dir})`, { cause: e });
+  }
+  return new DfsError('EIO', `the master could not write its metadata to disk: ${(cause as Error | undefined)?.message ?? 'commit failed'}`, { cause: e });
 }
