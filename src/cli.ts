@@ -92,7 +92,7 @@ async function withClient(flags: Flags, fn: (client: DfsClient, config: Config) 
   try {
     const code = await fn(client, config);
     // an operand failed (printed by the command) because the master is not there
-    if (code !== EXIT_OK && client.masterUnreachable) process.stderr.write(`dfs: is the master running at ${config.master.address}?\n`);
+    if (code !== EXIT_OK && client.masterUnreachable) printMasterHint(config.master.address);
     return code;
   } finally {
     client.close();
@@ -346,9 +346,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     else if (e instanceof UsageError) return usageError(err.message, cli.matchedCommandName);
     else process.stderr.write(errorLine(err, undefined, cli.matchedCommandName ?? 'dfs') + '\n');
-    if (isTransport(err.code) && clientMasterAddress) process.stderr.write(`dfs: is the master running at ${clientMasterAddress}?\n`);
+    if (isTransport(err.code) && clientMasterAddress) printMasterHint(clientMasterAddress);
     return signalCount > 0 ? EXIT_INTERRUPTED : EXIT_FAIL;
   }
+}
+
+function printMasterHint(address: string): void {
+  process.stderr.write(`dfs: is the master running at ${address}?\n`);
 }
 
 function isTransport(code: string): boolean {

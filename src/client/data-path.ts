@@ -10,10 +10,11 @@
  *
  * Write: GetLease → WriteChunk (WriteSmall for at most 256 KiB) to replicas[0] with chain = the
  * rest. On failure up to client.retries attempts, a fresh lease each time, excluding the server
- * the error names (retry-policy.ts), with a small backoff. Read: replicas in the master's order, resuming at
- * the first byte not yet delivered, hedged (a replica silent for client.readHedgeMs gets the next
- * one asked too, and the slow one is asked last for a while); a frame with a bad CRC32C fails over and is reported with ReportBadReplica;
- * after a full round the locations are fetched again.
+ * the error names (retry-policy.ts), with a small backoff. Read: replicas in the master's order,
+ * resuming at the first byte not yet delivered, hedged (a replica silent for client.readHedgeMs
+ * gets the next one asked too, and the slow one is asked last for a while); a frame with a bad
+ * CRC32C fails over and is reported with ReportBadReplica; after a full round the locations are
+ * fetched again.
  */
 import type { Config } from '../common/config';
 import { DfsError, asDfsError } from '../common/errors';
@@ -261,13 +262,8 @@ export class DataPath {
   private slowLast<R extends { serverId: string }>(replicas: R[]): R[] {
     if (this.slowUntil.size === 0) return replicas;
     const now = this.clock.nowMs();
-    const isSlow = (r: R): boolean => {
-      const until = this.slowUntil.get(r.serverId);
-      if (until !== undefined && until <= now) this.slowUntil.delete(r.serverId);
-      return until !== undefined && until > now;
-    };
-    const slow = replicas.filter(isSlow);
-    return slow.length === 0 ? replicas : [...replicas.filter((r) => !slow.includes(r)), ...slow];
+    const isSlow = (r: R): boolean => (this.slowUntil.get(r.serverId) ?? 0) > now;
+    return [...replicas.filter((r) => !isSlow(r)), ...replicas.filter(isSlow)];
   }
 
   private markSlow(serverId: string): void {

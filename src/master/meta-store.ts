@@ -162,8 +162,9 @@ function guardCommitFailures(): void {
  * A commit lmdb-js could not write (a full or failing disk) rejects every transaction of its
  * batch with an Error whose `commitError` is a second promise, rejected with the cause: left
  * without a handler, that rejection ended the master (found with a full metadata disk). The
- * operation fails with EIO instead, and the master keeps serving (reads, and writes once there
- * is room again). Errors thrown by the transaction's own function pass through unchanged.
+ * operation fails with ENOSPC (little room left in `dir`) or EIO instead, and the master keeps
+ * serving (reads, and writes once there is room again). Errors thrown by the transaction's own
+ * function pass through unchanged.
  */
 async function commitFailure(e: unknown, dir: string): Promise<unknown> {
   if (!isCommitFailure(e)) return e;
