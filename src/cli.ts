@@ -17,7 +17,7 @@ import type { Config } from './common/config';
 import { asDfsError } from './common/errors';
 import { setLogFormat, setLogLevel } from './common/logger';
 import { DfsClient } from './client/dfs-client';
-import { configOverrides } from './client/cli-options';
+import { configOverrides, EMPTY_ARG } from './client/cli-options';
 import { errorLine } from './client/cli-format';
 import * as commands from './client/cli-commands';
 import { completionScript, type CommandSpec, type OptionSpec } from './client/completion';
@@ -34,7 +34,7 @@ const STDIO_ARG = '\u0000stdio';
 
 /** A positional argument as the user typed it. */
 function arg(value: unknown): string {
-  return value === STDIO_ARG ? '-' : String(value);
+  return value === STDIO_ARG ? '-' : value === EMPTY_ARG ? '' : String(value);
 }
 
 // ------------------------------------------------------------------ signals
@@ -226,8 +226,8 @@ function buildCli(): { cli: CAC; result: { promise?: Promise<number> } } {
     .option('--http-listen <host:port>', 'Master dashboard address (default master.httpListen)')
     .example('dfs local --dir .dfs --chunkservers 3 --mount .dfs/mnt').action(act((f: Flags) => runLocal(f)));
   cli.command('mount <mountpoint>', 'Mount the file system (foreground; Ctrl-C unmounts)').example('dfs --master m1:7000 mount /mnt/dfs')
-    .action(act((mp: string, f: Flags) => runMount(String(mp), f)));
-  cli.command('umount <mountpoint>', 'Unmount a dfs mount').example('dfs umount /mnt/dfs').action(act((mp: string) => runUmount(String(mp))));
+    .action(act((mp: string, f: Flags) => runMount(arg(mp), f)));
+  cli.command('umount <mountpoint>', 'Unmount a dfs mount').example('dfs umount /mnt/dfs').action(act((mp: string) => runUmount(arg(mp))));
 
   addClientCommands(cli, act);
   cli.command('completion <shell>', 'Print a bash or zsh completion script')
@@ -251,22 +251,22 @@ function addClientCommands(cli: CAC, act: Act): void {
     .option('-q, --quiet', 'No progress bar or summary line (they show on a terminal only)').example('dfs get /photos/photo.jpg .').example('dfs get -q /logs/app.log - | grep ERROR')
     .action(act((r: string, l: string, f: Flags) => withClient(f, (c) => commands.cmdGet(c, io(!f.quiet), arg(r), arg(l)))));
   cli.command('cat <...paths>', 'Print files').example('dfs cat /notes.txt')
-    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdCat(c, io(false), p.map(String)))));
+    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdCat(c, io(false), p.map(arg)))));
   cli.command('ls [path]', 'List a directory: mode, replication, size, mtime, name').option('-l, --long', 'Also show uid and gid')
     .option('-R, --recursive', 'List subdirectories recursively').example('dfs ls -R /photos')
-    .action(act((p: string | undefined, f: Flags) => withClient(f, (c) => commands.cmdLs(c, io(false), p === undefined ? '/' : String(p), { long: f.long, recursive: f.recursive }))));
+    .action(act((p: string | undefined, f: Flags) => withClient(f, (c) => commands.cmdLs(c, io(false), p === undefined ? '/' : arg(p), { long: f.long, recursive: f.recursive }))));
   cli.command('mkdir <...paths>', 'Create directories').option('-p, --parents', 'Create missing parents; no error if it exists').example('dfs mkdir -p /a/b/c')
-    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdMkdir(c, io(false), p.map(String), { parents: f.parents }))));
+    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdMkdir(c, io(false), p.map(arg), { parents: f.parents }))));
   cli.command('rm <...paths>', 'Remove files (and directories with -r)').option('-r, --recursive', 'Remove directories and their contents')
     .option('-f, --force', 'Ignore missing files').option('--skip-trash', 'Delete at once instead of moving to /.trash (cluster.trashRetentionMs)')
     .example('dfs rm -r /old').example('dfs rm --skip-trash /big.iso')
-    .action(act((p: string[], f: Flags) => withClient(f, (c, config) => commands.cmdRm(c, io(false), p.map(String), {
+    .action(act((p: string[], f: Flags) => withClient(f, (c, config) => commands.cmdRm(c, io(false), p.map(arg), {
       recursive: f.recursive, force: f.force, skipTrash: f.skipTrash, trashRetentionMs: config.cluster.trashRetentionMs,
     }))));
   cli.command('mv <src> <dst>', 'Rename atomically (into DST if it is a directory)').example('dfs mv /a.txt /docs/')
-    .action(act((s: string, d: string, f: Flags) => withClient(f, (c) => commands.cmdMv(c, io(false), String(s), String(d)))));
+    .action(act((s: string, d: string, f: Flags) => withClient(f, (c) => commands.cmdMv(c, io(false), arg(s), arg(d)))));
   cli.command('stat <...paths>', 'All attributes of a file or directory, its chunks and replicas').example('dfs stat /photos/photo.jpg')
-    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdStat(c, io(false), p.map(String)))));
+    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdStat(c, io(false), p.map(arg)))));
   cli.command('nodes', 'List the chunkservers').example('dfs --master m1:7000 nodes')
     .action(act((f: Flags) => withClient(f, (c) => commands.cmdNodes(c, io(false)))));
   cli.command('df', 'Cluster capacity, used and free space').example('dfs df')
@@ -283,18 +283,18 @@ function addAdminCommands(cli: CAC, act: Act): void {
   });
   cli.command('fsck [path]', 'Check chunk health: under/over/mis-replicated, corrupt, missing (exit 1 when data is lost)')
     .option('--problems-max <n>', 'List at most N problem chunks (default 1000)').example('dfs fsck /photos')
-    .action(act((p: string | undefined, f: Flags) => withAdmin(f, (a) => admin.cmdFsck(a, io(false), p === undefined ? '/' : String(p), f))));
+    .action(act((p: string | undefined, f: Flags) => withAdmin(f, (a) => admin.cmdFsck(a, io(false), p === undefined ? '/' : arg(p), f))));
   cli.command('setrep <n> <path>', 'Change the replica goal; the cluster converges in the background')
     .option('-R, --recursive', 'Every file below a directory').option('-w, --wait', 'Wait until every chunk has N replicas')
     .option('--timeout <s>', 'Bound of --wait in seconds (default 600)').example('dfs setrep -R -w 2 /logs')
-    .action(act((n: unknown, p: string, f: Flags) => withAdmin(f, (a, c) => admin.cmdSetrep(c, a, io(false), n, String(p), f))));
+    .action(act((n: unknown, p: string, f: Flags) => withAdmin(f, (a, c) => admin.cmdSetrep(c, a, io(false), n, arg(p), f))));
   cli.command('safemode [action]', 'Safe mode: get (default), enter, leave, or wait until it is off')
     .option('--timeout <s>', 'Bound of wait in seconds (default 600)').example('dfs safemode wait')
-    .action(act((x: string | undefined, f: Flags) => withAdmin(f, (a) => admin.cmdSafeMode(a, io(false), x === undefined ? undefined : String(x), f))));
+    .action(act((x: string | undefined, f: Flags) => withAdmin(f, (a) => admin.cmdSafeMode(a, io(false), x === undefined ? undefined : arg(x), f))));
   cli.command('decommission <...nodes>', 'Drain chunkservers (by id or address): their replicas are copied elsewhere')
-    .example('dfs decommission cs3').action(act((n: string[], f: Flags) => withAdmin(f, (a) => admin.cmdDecommission(a, io(false), n.map(String), false))));
+    .example('dfs decommission cs3').action(act((n: string[], f: Flags) => withAdmin(f, (a) => admin.cmdDecommission(a, io(false), n.map(arg), false))));
   cli.command('recommission <...nodes>', 'Put drained chunkservers back in service')
-    .example('dfs recommission cs3').action(act((n: string[], f: Flags) => withAdmin(f, (a) => admin.cmdDecommission(a, io(false), n.map(String), true))));
+    .example('dfs recommission cs3').action(act((n: string[], f: Flags) => withAdmin(f, (a) => admin.cmdDecommission(a, io(false), n.map(arg), true))));
   cli.command('balance', 'Move replicas from fuller to emptier chunkservers until all are within the threshold of the mean')
     .option('--threshold <pct>', 'Percentage points from the mean utilisation (default 10)').option('--timeout <s>', 'Give up after this many seconds (default 600)')
     .example('dfs balance --threshold 5').action(act((f: Flags) => withAdmin(f, (a) => admin.cmdBalance(a, io(false), f))));
@@ -324,7 +324,7 @@ function usageError(message: string, command?: string): number {
 export async function main(argv: string[]): Promise<number> {
   const { cli, result } = buildCli();
   try {
-    const parsed = cli.parse(argv.map((a, i) => (i >= 2 && a === '-' ? STDIO_ARG : a)), { run: false });
+    const parsed = cli.parse(argv.map((a, i) => (i < 2 ? a : a === '-' ? STDIO_ARG : a === '' ? EMPTY_ARG : a)), { run: false });
     if (parsed.options.help || parsed.options.version) return EXIT_OK;
     if (!cli.matchedCommand) {
       if (parsed.args.length > 0) process.stderr.write(`dfs: unknown command '${parsed.args[0]}'\n`);

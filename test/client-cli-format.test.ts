@@ -4,7 +4,7 @@ import { DfsError } from '../src/common/errors';
 import {
   parseSize, formatBytes, modeString, formatListing, formatStat, formatNodes, formatDf, errorLine, alignColumns, formatTime,
 } from '../src/client/cli-format';
-import { configOverrides } from '../src/client/cli-options';
+import { configOverrides, EMPTY_ARG } from '../src/client/cli-options';
 import { loadConfig } from '../src/common/config';
 import type { Attr } from '../src/client/types';
 
@@ -110,4 +110,10 @@ test('CLI options: flags map onto config keys and win over the file', () => {
   assert.equal(config.master.address, '10.1.1.1:9000');
   assert.equal(config.chunkserver.id, '3');
   assert.throws(() => loadConfig({ env: {}, overrides: configOverrides('client', { master: 'nonsense' }) }), /bad config value at "master\.address"/);
+});
+
+test('an empty option value (--http-listen "", documented as off) reaches the config as ""', () => {
+  // cac parses "" as the number 0; the CLI carries it past the parser as EMPTY_ARG
+  assert.deepEqual(configOverrides('master', { httpListen: EMPTY_ARG }), { 'master.httpListen': '' });
+  assert.equal(loadConfig({ env: {}, overrides: configOverrides('chunkserver', { httpListen: EMPTY_ARG }) }).chunkserver.httpListen, '');
 });

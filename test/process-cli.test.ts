@@ -177,6 +177,16 @@ test('Processes: a bad config value is reported with its key', async () => {
   assert.match(r.stderr, /cluster\.replication/);
 });
 
+test('Processes: --http-listen "" turns the HTTP listener off (an empty option value is not 0)', async () => {
+  const m = spawnDfs(['master', '--config', cfg, '--listen', '127.0.0.1:0', '--meta-dir', join(dir, 'meta-nohttp'), '--http-listen', '']);
+  try {
+    await m.waitFor(/listening on (\S+)/);
+  } finally {
+    m.child.kill('SIGKILL');
+    await m.exited;
+  }
+});
+
 test('Processes: a command with no master to reach says where it looked, once', async () => {
   // a port that was free a moment ago: nothing listens there
   const port = await new Promise<number>((resolve) => {

@@ -17,6 +17,12 @@ const FLAG_KEYS: Record<string, Record<string, string>> = {
 
 const NUMERIC_KEYS = new Set(['local.chunkservers']);
 
+/**
+ * cac reads an empty option value (`--http-listen ""`, documented as "off") as the number 0; an
+ * empty argument is carried past the parser as this and turned back into "" here and in operands.
+ */
+export const EMPTY_ARG = '\u0000empty';
+
 /** The config overrides of the flags given to `command`. Values cac parsed as numbers become strings unless numeric. */
 export function configOverrides(command: string, options: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -24,6 +30,10 @@ export function configOverrides(command: string, options: Record<string, unknown
   for (const [flag, key] of Object.entries(table)) {
     const value = options[flag];
     if (value === undefined || value === true || value === false) continue;
+    if (value === EMPTY_ARG) {
+      out[key] = '';
+      continue;
+    }
     if (NUMERIC_KEYS.has(key)) {
       const n = Number(value);
       if (!Number.isInteger(n)) throw new DfsError('BAD_CONFIG', `bad config value at "${key}": expected an integer, got ${String(value)}`);
