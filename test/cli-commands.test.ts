@@ -72,6 +72,12 @@ test('CLI: a failed get leaves no file, not even a temporary one', async () => {
   assert.equal(r.code, 1);
   assert.equal(r.stderr.trim(), "dfs: cannot get '/missing.bin': No such file or directory");
   assert.deepEqual(await readdir(out), []);
+  // a local folder that is not there is named, not the remote file (which exists)
+  await dfs(['put', '-', '/there.bin'], Buffer.from('x'));
+  const missing = join(dir, 'no-such-folder', 'x.bin');
+  const r2 = await dfs(['get', '/there.bin', missing]);
+  assert.equal(r2.code, 1);
+  assert.equal(r2.stderr.trim(), `dfs: cannot create '${missing}': No such file or directory`);
 });
 
 test('CLI: get into a device or a FIFO writes in place; into a symlink replaces the file it points to', async () => {
@@ -131,6 +137,15 @@ test('CLI: usage errors exit 2 with a hint; unknown commands print help', async 
   r = await dfs(['put', '--chunk-size', '12Q', 'a', '/b']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /invalid --chunk-size/);
+  // a chunk size or replica count the master would refuse is a usage error, with the limit
+  for (const [flag, value, expected] of [
+    ['--chunk-size', '1000', 'at least 64K'], ['--chunk-size', '100K', 'a multiple of 64K'], ['--chunk-size', '8G', 'at most 4G'],
+    ['--replication', '33', 'at most 32'], ['--replication', '0', 'a positive integer'],
+  ]) {
+    r = await dfs(['put', flag, value, '-', '/limits.bin'], Buffer.from('x'));
+    assert.equal(r.code, 2, `${flag} ${value}`);
+    assert.ok(r.stderr.includes(`invalid ${flag}: '${value}' (expected ${expected})`), r.stderr);
+  }
   r = await dfs(['frobnicate']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown command 'frobnicate'/);

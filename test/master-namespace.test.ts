@@ -87,6 +87,12 @@ test('namespace: create inherits chunk size and replication, exclusive and trunc
   assert.equal(custom.chunkSize, 2 * CHUNK);
   assert.equal(custom.replication, 2);
   assert.equal(custom.mode, 0o600);
+  // the master refuses a layout no chunkserver could hold, whatever the client checked
+  for (const bad of [{ chunkSize: 1000 }, { chunkSize: CHUNK + 1 }, { chunkSize: 8 * 1024 ** 3 }, { replication: 33 }, { replication: -1 }]) {
+    const o = { mode: 0o600, uid: 0, gid: 0, chunkSize: 0, replication: 0, ...bad };
+    await assert.rejects(tx((f) => ns.create('/c3', { ...o, exclusive: true, truncate: false }, f)), (e: unknown) => e instanceof DfsError && e.code === 'EINVAL', JSON.stringify(bad));
+    await assert.rejects(tx(() => ns.beginUpload('/c3', { ...o, overwrite: false }, 0)), (e: unknown) => e instanceof DfsError && e.code === 'EINVAL', JSON.stringify(bad));
+  }
 });
 
 test('namespace: a setgid directory gives its group to whatever is made in it, and S_ISGID to new directories (mkdir -p too)', async () => {

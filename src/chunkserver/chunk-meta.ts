@@ -25,6 +25,7 @@
  */
 import { crc32c } from '../common/crc32c';
 import { DfsError } from '../common/errors';
+import { CHUNK_SIZE_MAX } from '../common/limits';
 import { STORED_RAW, isValidStoredWord, storedBytesOf } from './block-codec';
 
 export const BLOCK_BYTES = 64 * 1024;
@@ -33,7 +34,7 @@ export const META_FORMAT_RAW = 1;
 /** With a stored word per block. */
 export const META_FORMAT_BLOCKS = 2;
 /** Largest chunk a replica accepts (also bounds the meta file to 512 KiB). */
-export const CHUNK_BYTES_MAX = 4 * 1024 * 1024 * 1024;
+export const CHUNK_BYTES_MAX = CHUNK_SIZE_MAX;
 
 const MAGIC = 0x4d534644; // "DFSM" read as a little-endian u32
 const HEADER_BYTES = 28;

@@ -8,6 +8,7 @@
  * wait with a bound (`--timeout`, seconds) and fail with 1 when it passes.
  */
 import { DfsError, isDfsError } from '../common/errors';
+import { REPLICATION_MAX } from '../common/limits';
 import { joinPath, normalizePath } from '../common/paths';
 import { masterClient, type MasterClient } from '../common/rpc';
 import type { Config } from '../common/config';
@@ -140,7 +141,7 @@ export async function cmdFsck(admin: AdminClient, io: Io, path: string, flags: {
 export async function cmdSetrep(client: DfsClient, admin: AdminClient, io: Io, count: unknown, path: string,
   flags: { recursive?: boolean; wait?: boolean; timeout?: unknown }): Promise<number> {
   const replication = positiveInt(count, 'replication');
-  if (replication > 32) throw new UsageError('EINVAL', `invalid replication: '${String(count)}' (at most 32)`);
+  if (replication > REPLICATION_MAX) throw new UsageError('EINVAL', `invalid replication: '${String(count)}' (at most ${REPLICATION_MAX})`);
   const timeoutS = flags.timeout === undefined ? WAIT_TIMEOUT_S_DEFAULT : positiveInt(flags.timeout, '--timeout');
   const root = normalizePath(path);
   let changed = 0;

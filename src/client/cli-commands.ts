@@ -14,6 +14,7 @@ import { realpath, rename, stat as statLocal, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
+import { chunkSizeProblem, replicationProblem } from '../common/limits';
 import { finished } from 'node:stream/promises';
 import { DfsError, isDfsError } from '../common/errors';
 import { joinPath, normalizePath, parentOf } from '../common/paths';
@@ -62,8 +63,11 @@ export async function cmdPut(client: DfsClient, io: Io, local: string, remote: s
   } catch (e) {
     throw new UsageError('EINVAL', `invalid --chunk-size: ${(e as Error).message}`);
   }
+  const chunkProblem = chunkSizeBytes === undefined || chunkSizeBytes === 0 ? undefined : chunkSizeProblem(chunkSizeBytes);
+  if (chunkProblem) throw new UsageError('EINVAL', `invalid --chunk-size: '${flags.chunkSize}' (expected ${chunkProblem})`);
   const replication = flags.replication === undefined ? undefined : Number(flags.replication);
-  if (replication !== undefined && !(Number.isInteger(replication) && replication > 0)) throw new UsageError('EINVAL', `invalid --replication: '${flags.replication}'`);
+  const replicationBad = replication === undefined ? undefined : replicationProblem(replication);
+  if (replicationBad) throw new UsageError('EINVAL', `invalid --replication: '${flags.replication}' (expected ${replicationBad})`);
   let source: Readable;
   let sizeHint: number | undefined;
   let name = basename(local);
@@ -101,6 +105,13 @@ export async function cmdPut(client: DfsClient, io: Io, local: string, remote: s
   }
 }
 
+/** A failure to make the local file of a `get`. */
+class LocalTargetError extends Error {
+  constructor(override readonly cause: unknown, readonly target: string) {
+    super(`cannot create ${target}`);
+  }
+}
+
 export async function cmdGet(client: DfsClient, io: Io, remote: string, local: string): Promise<number> {
   if (local === '-') return cmdCat(client, io, [remote]);
   let target = local;
@@ -125,7 +136,12 @@ export async function cmdGet(client: DfsClient, io: Io, remote: string, local: s
   const bar = transferProgress({ enabled: io.progress, stream: io.stderr, verb: 'get', name: remote });
   let size: number | undefined;
   try {
-    await new Promise<void>((resolve, reject) => { out.once('open', () => resolve()); out.once('error', reject); });
+    try {
+      await new Promise<void>((resolve, reject) => { out.once('open', () => resolve()); out.once('error', reject); });
+    } catch (e) {
+      // the local side (a missing or read-only folder): named as such, not the remote file
+      throw new LocalTargetError(e, target);
+    }
     const attr = await client.get(remote, out, { onProgress: bar?.onProgress });
     out.end();
     await finished(out);
@@ -136,7 +152,7 @@ export async function cmdGet(client: DfsClient, io: Io, remote: string, local: s
     bar?.finish(false);
     out.destroy();
     if (!inPlace) await unlink(temp).catch(() => {});
-    say(io, 'stderr', errorLine(e, 'get', remote));
+    say(io, 'stderr', e instanceof LocalTargetError ? errorLine(e.cause, 'create', e.target) : errorLine(e, 'get', remote));
     return EXIT_FAIL;
   } finally {
     stop();

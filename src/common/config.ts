@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve, dirname, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { DfsError } from './errors';
+import { REPLICATION_MAX, chunkSizeProblem } from './limits';
 
 const address = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected HOST:PORT');
 const posInt = z.number().int().positive();
@@ -56,8 +57,11 @@ export const configSchema = z.object({
     httpListen,
   }).strict(),
   cluster: z.object({
-    chunkSizeBytes: posInt.min(65536).refine((n) => n % 65536 === 0, 'expected a multiple of 65536'),
-    replication: posInt.max(32),
+    chunkSizeBytes: posInt.superRefine((n, ctx) => {
+      const problem = chunkSizeProblem(n);
+      if (problem) ctx.addIssue({ code: 'custom', message: `expected ${problem} (bytes)` });
+    }),
+    replication: posInt.max(REPLICATION_MAX),
     /** A chunkserver silent this long is dead. */
     deadAfterMs: posInt,
     leaseDurationMs: posInt,

@@ -14,6 +14,7 @@
  * (`xattrs`) are removed with it.
  */
 import { DfsError } from '../common/errors';
+import { REPLICATION_MAX, checkLayout } from '../common/limits';
 import { newInodeOwner } from '../common/inode-owner';
 import { splitPath, checkName, nameBytes } from '../common/paths';
 import type { Clock } from '../common/clock';
@@ -279,6 +280,7 @@ export class Namespace {
 
   /** open(O_CREAT): returns the new or existing inode (EEXIST when exclusive, EISDIR on a directory). */
   create(path: string, o: NewFileOptions & { exclusive: boolean; truncate: boolean }, fx: Effects): Attr {
+    checkLayout(o.chunkSize, o.replication);
     const p = this.parentSlot(path);
     const c = this.child(p.parentIno, p.name);
     if (c) {
@@ -475,7 +477,7 @@ export class Namespace {
     if (ch.atimeNow) rec.atime = t;
     if (ch.mtimeNow) rec.mtime = t;
     if (ch.replication !== undefined) {
-      if (ch.replication < 0 || ch.replication > 32) throw new DfsError('EINVAL', `bad replication ${ch.replication}`);
+      if (ch.replication < 0 || ch.replication > REPLICATION_MAX) throw new DfsError('EINVAL', `bad replication ${ch.replication}`);
       rec.replication = ch.replication;
     }
     if (ch.size !== undefined) {
@@ -524,6 +526,7 @@ export class Namespace {
   }
 
   beginUpload(path: string, o: NewFileOptions & { overwrite: boolean }, expiresAtMs: number): { ino: number; rec: InodeRec } {
+    checkLayout(o.chunkSize, o.replication);
     const p = this.checkUploadTarget(path, o.overwrite);
     const own = newInodeOwner(p.parent, o, (o.mode & 0o7777) || FILE_MODE_DEFAULT, false);
     const ino = this.newInode({
