@@ -162,7 +162,8 @@ async function tryMount(config: Config, masterAddress: string, mountpoint: strin
     process.stderr.write(`dfs mounted at ${m.mountpoint}\n`);
     return m;
   } catch (e) {
-    process.stderr.write(`dfs: warning: cannot mount at '${mountpoint}': ${asDfsError(e).message}; continuing without the mount\n`);
+    const reason = asDfsError(e).message.replace(/^cannot mount at \S+: /, ''); // startMount names the folder too
+    process.stderr.write(`dfs: warning: cannot mount at '${mountpoint}': ${reason}; continuing without the mount\n`);
     return undefined;
   }
 }
@@ -185,7 +186,13 @@ function printLocalHelp(address: string, count: number, dir: string, mountpoint:
 async function runMount(mountpoint: string, flags: Flags): Promise<number> {
   const config = configFor('mount', flags);
   const { startMount } = await import('./mount/mount');
-  const m = await startMount({ config, masterAddress: config.master.address, mountpoint: resolveDir(mountpoint) });
+  let m: Awaited<ReturnType<typeof startMount>>;
+  try {
+    m = await startMount({ config, masterAddress: config.master.address, mountpoint: resolveDir(mountpoint) });
+  } catch (e) {
+    process.stderr.write(`${errorLine(e, 'mount at', mountpoint)}\n`);
+    return EXIT_FAIL;
+  }
   process.stderr.write(`dfs mounted ${config.master.address} at ${m.mountpoint}; Ctrl-C to unmount\n`);
   await untilStopSignal();
   await m.unmount();

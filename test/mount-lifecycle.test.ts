@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { forceUnmount, startMount } from '../src/mount/mount';
@@ -49,10 +49,25 @@ test('Mount lifecycle: a mountpoint that is a file rejects and leaves nothing mo
     const file = join(dir, 'not-a-dir');
     await writeFile(file, 'x');
     const { FakeClient } = await import('./helpers/fake-client');
-    await assert.rejects(startMount({ config: testConfig(), masterAddress: 'fake', mountpoint: file, client: new FakeClient() }), { code: 'EIO' });
+    await assert.rejects(startMount({ config: testConfig(), masterAddress: 'fake', mountpoint: file, client: new FakeClient() }), { code: 'ENOTDIR' });
     assert.equal(await isMounted(file), false);
   } finally {
     await forceUnmount(join(dir, 'not-a-dir'));
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('Mount lifecycle: a mountpoint with files in it is refused with ENOTEMPTY (libfuse said only "fuse failed": EIO), the files untouched', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dfs-test-'));
+  try {
+    await writeFile(join(dir, 'left-here'), 'x');
+    const { FakeClient } = await import('./helpers/fake-client');
+    await assert.rejects(startMount({ config: testConfig(), masterAddress: 'fake', mountpoint: dir, client: new FakeClient() }),
+      (e: unknown) => (e as { code?: string }).code === 'ENOTEMPTY' && /not empty/.test((e as Error).message));
+    assert.equal(await isMounted(dir), false);
+    assert.equal(await readFile(join(dir, 'left-here'), 'utf8'), 'x');
+  } finally {
+    await forceUnmount(dir);
     await rm(dir, { recursive: true, force: true });
   }
 });

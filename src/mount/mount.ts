@@ -81,7 +81,8 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
     // libfuse mounted, then failed to start (bad option): do not leave that mount behind
     if ((e as Error).message === 'fuse failed') await forceUnmount(mountpoint);
     if (ownClient) client.close();
-    throw new DfsError('EIO', `cannot mount at ${mountpoint}: ${(e as Error).message}`, { cause: e });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new DfsError(code === 'ENOTDIR' || code === 'EBUSY' || code === 'ENOTEMPTY' ? code : 'EIO', `cannot mount at ${mountpoint}: ${(e as Error).message}`, { cause: e });
   }
 
   const state = new MountState(log);

@@ -21,7 +21,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { constants as os } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -163,6 +163,11 @@ export function loadBinding(): NativeBinding {
   return nativeBinding;
 }
 
+/** A refused mountpoint, with the errno code that says why. */
+function mountError(code: 'ENOTDIR' | 'EBUSY' | 'ENOTEMPTY', message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code });
+}
+
 /**
  * One FUSE mount served by this process. `mount()` resolves once the kernel sent INIT;
  * `unmount()` runs `fusermount -uz` and always releases the native handle.
@@ -189,9 +194,11 @@ export class FuseMount {
       await mkdir(this.mnt, { recursive: true });
       return stat(this.mnt);
     });
-    if (!st.isDirectory()) throw new Error('Mountpoint is not a directory');
+    if (!st.isDirectory()) throw mountError('ENOTDIR', 'Mountpoint is not a directory');
     const parent = await stat(join(this.mnt, '..')).catch(() => null);
-    if (parent && parent.dev !== st.dev) throw new Error('Mountpoint in use');
+    if (parent && parent.dev !== st.dev) throw mountError('EBUSY', 'Mountpoint in use');
+    // libfuse 2 refuses a folder with entries ("fuse: mountpoint is not empty", then a bare failure)
+    if ((await readdir(this.mnt)).length > 0) throw mountError('ENOTEMPTY', 'Mountpoint is not empty');
 
     const implemented = new Uint32Array(OP_COUNT);
     const b = this.binding;
