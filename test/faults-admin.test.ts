@@ -36,8 +36,11 @@ test('Faults 6: decommission a server holding data → zero needed replicas, fil
   assert.deepEqual(await c.verifyAll(), []);
 
   // It stays drained across its restart; recommission puts it back, and the surplus is trimmed.
+  const restartedAt = Date.now();
   c.startChunkserver('cs3');
-  await c.until('cs3 back as DECOMMISSIONED', async () => (await c.nodes()).some((n) => n.serverId === 'cs3' && n.state === 'DECOMMISSIONED'), 20_000);
+  // DECOMMISSIONED is shown while it is still down too: wait for a heartbeat of the new process
+  await c.until('cs3 back as DECOMMISSIONED', async () => (await c.nodes()).some((n) => n.serverId === 'cs3' && n.state === 'DECOMMISSIONED'
+    && Number(n.lastHeartbeatUnixMs) >= restartedAt), 20_000);
   r = await c.dfs('recommission', 'cs3');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout.toString(), /cs3 .*ALIVE/);
