@@ -57,6 +57,10 @@ async function writeSmall(ctx: ChunkserverContext, frame: WriteFrame__Output): P
 
   // to the other replicas at once, while this replica writes (fan-out, see the header)
   const downstream = fanOut(ctx, frame, h);
+  // The local write of a small write is synchronous (InlineFile), and HTTP/2 sends what the
+  // calls queued only at the loop's next check phase: without this turn the other replicas got
+  // the write after this one had written it (measured: ~1.3 ms later, more on a busy machine).
+  if (h.chain.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
   const [local, remote] = await Promise.allSettled([writeLocal(ctx, frame, ranges), downstream]);
   if (local.status === 'rejected') throw local.reason;
   if (remote.status === 'rejected') throw remote.reason;
