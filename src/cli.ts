@@ -324,6 +324,8 @@ function runCompletion(cli: CAC, shell: string): number {
 // ------------------------------------------------------------------ main
 
 function usageError(message: string, command?: string): number {
+  // cac names an unknown option camelCased (`--bogusFlag`): as typed, kebab-case
+  message = message.replace(/`--([A-Za-z0-9]+)`/g, (_, name: string) => `\`--${name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}\``);
   process.stderr.write(`dfs: ${message}\nTry 'dfs ${command ? command + ' ' : ''}--help' for more information.\n`);
   return EXIT_USAGE;
 }

@@ -146,6 +146,12 @@ test('CLI: usage errors exit 2 with a hint; unknown commands print help', async 
     assert.equal(r.code, 2, `${flag} ${value}`);
     assert.ok(r.stderr.includes(`invalid ${flag}: '${value}' (expected ${expected})`), r.stderr);
   }
+  r = await dfs(['ls', '--bogus-flag', '/']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Unknown option `--bogus-flag`/, 'named as typed, not camelCased');
+  r = await dfs(['decommission', 'no-such-node']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), "dfs: cannot decommission 'no-such-node': no such chunkserver (see 'dfs nodes')");
   r = await dfs(['frobnicate']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /unknown command 'frobnicate'/);

@@ -85,6 +85,12 @@ test('Config: wrong type, unknown key and invalid JSON each exit 2 with a clear 
       assert.match(r.stderr, message, name);
     }
   }
+  // a folder or a missing file: said as coreutils would, not as Node's errno text
+  for (const [file, reason] of [[dir, 'Is a directory'], [join(dir, 'missing.json'), 'No such file or directory']]) {
+    const r = await runDfs(['config', '--config', file]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim(), `dfs: cannot read config ${file}: ${reason}`);
+  }
   const badLevel = await runDfs(['config', '--log-level', 'loud']);
   assert.equal(badLevel.code, 2);
   assert.match(badLevel.stderr, /log\.level/);

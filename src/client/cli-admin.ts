@@ -219,7 +219,9 @@ export async function cmdDecommission(admin: AdminClient, io: Io, nodes: string[
       const left = n.state === 'DECOMMISSIONING' ? `, ${n.replicasToMove} chunks still to copy` : '';
       say(io, 'stdout', `${n.serverId} (${n.address}): ${n.state}${left}`);
     } catch (e) {
-      say(io, 'stderr', errorLine(e, recommission ? 'recommission' : 'decommission', node));
+      const line = errorLine(e, recommission ? 'recommission' : 'decommission', node);
+      // ENOENT here is about the node, not a file
+      say(io, 'stderr', isDfsError(e, 'ENOENT') ? line.replace(/No such file or directory$/, "no such chunkserver (see 'dfs nodes')") : line);
       status = EXIT_FAIL;
     }
   }

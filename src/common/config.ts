@@ -137,7 +137,9 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new DfsError('BAD_CONFIG', `cannot read config ${file}: ${(e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : code === 'EACCES' ? 'Permission denied' : (e as Error).message;
+    throw new DfsError('BAD_CONFIG', `cannot read config ${file}: ${reason}`);
   }
   if (file !== DEFAULT_CONFIG_PATH) raw = deepMerge(readDefaults(), raw);
   applyEnv(raw as Record<string, unknown>, env);
