@@ -278,6 +278,12 @@ test('grpc: an open file survives unlink in its session and is collected at rele
   await call('CommitWrite', { ino: f.ino, minSize: 10 });
   await call('Release', { ino: f.ino, sessionId: 'm1' });
   assert.equal(await code(call('GetChunks', { ino: f.ino })), 'ENOENT');
+  // the last close of a file that is no orphan writes nothing (it was an empty durable commit)
+  const kept = await createFile({ path: '/kept', mode: 0o644, sessionId: 'm1' });
+  const before = await transactions();
+  await call('Release', { ino: kept.ino, sessionId: 'm1' });
+  assert.equal(await transactions(), before);
+  assert.equal((await call<{ ino: number }>('Stat', { path: '/kept' })).ino, kept.ino);
   const g = await createFile({ path: '/open2', mode: 0o644 });
   await call('KeepSession', { sessionId: 'm2', openInos: [g.ino] });
   await call('Delete', { path: '/open2' });
@@ -287,6 +293,14 @@ test('grpc: an open file survives unlink in its session and is collected at rele
   await master!.maintain();
   assert.equal(await code(call('GetChunks', { ino: g.ino })), 'ENOENT', 'session expired: orphan collected');
 });
+
+/** dfs_master_transactions_total from the master's /metrics. */
+async function transactions(): Promise<number> {
+  const text = await (await fetch(`http://${master!.httpAddress}/metrics`)).text();
+  const m = /^dfs_master_transactions_total (\d+)$/m.exec(text);
+  assert.ok(m, 'dfs_master_transactions_total in /metrics');
+  return Number(m[1]);
+}
 
 /** Keeps every fake alive across a clock jump. */
 async function heartbeatAll(): Promise<void> {

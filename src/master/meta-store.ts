@@ -72,6 +72,16 @@ export class MetaStore {
 
   /** Write transactions started so far (lets a scan know that nothing was written since). */
   writes = 0;
+  /** Write transactions started and not yet durable (or failed). */
+  private inFlight = 0;
+
+  /**
+   * No write transaction is in flight: what a read outside a transaction sees is everything
+   * written so far, so a check that finds nothing to change needs no transaction.
+   */
+  get settled(): boolean {
+    return this.inFlight === 0;
+  }
 
   /**
    * Runs `fn` atomically; resolves with its result after the commit is durable. lmdb-js commits
@@ -82,6 +92,7 @@ export class MetaStore {
    */
   async tx<T>(fn: () => T): Promise<T> {
     this.writes++;
+    this.inFlight++;
     try {
       const result = await (this.root.transaction(() => this.root.childTransaction(fn)) as Promise<T>);
       await Promise.race([this.root.flushed, this.laterFailure.promise]);
@@ -90,6 +101,8 @@ export class MetaStore {
       const err = await commitFailure(e, this.dir);
       if (err !== e) this.failFlushWaiters(err);
       throw err;
+    } finally {
+      this.inFlight--;
     }
   }
 

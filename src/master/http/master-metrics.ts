@@ -54,6 +54,19 @@ export class MasterMetrics {
     });
   }
 
+  /** dfs_master_transactions_total: durable namespace commits, read from `started` at scrape time. */
+  countTransactions(started: () => number): void {
+    let reported = 0;
+    new Counter({
+      name: 'dfs_master_transactions_total', help: 'Namespace write transactions (each one durable LMDB commit)', registers: [this.rpc.registry],
+      collect() {
+        const now = started();
+        this.inc(now - reported);
+        reported = now;
+      },
+    });
+  }
+
   gatewayRead(bytes: number): void {
     this.gatewayBytes.inc({ direction: 'out' }, bytes);
     this.totals.readBytes += bytes;
