@@ -137,6 +137,13 @@ describe('Ops HTTP on an in-process cluster', () => {
     assert.equal(head.headers['accept-ranges'], 'bytes');
     const beyond = await request(cluster.httpAddress, 'GET', '/fs/gw/deep/file%201.bin', { headers: { range: `bytes=${data.length}-` } });
     assert.equal(beyond.status, 416);
+    // under a file: ENOTDIR (the parent folder cannot be made), bad layout: 400 with the limit
+    const under = await request(cluster.httpAddress, 'PUT', '/fs/gw/deep/file%201.bin/x', { body: Buffer.from('x'), headers: { 'content-length': 1 } });
+    assert.equal(under.status, 409);
+    assert.equal(JSON.parse(under.body.toString()).error, 'ENOTDIR');
+    const tiny = await request(cluster.httpAddress, 'PUT', '/fs/gw/tiny.bin?chunkSize=1000', { body: Buffer.from('x'), headers: { 'content-length': 1 } });
+    assert.equal(tiny.status, 400);
+    assert.match(JSON.parse(tiny.body.toString()).message, /at least 64K/);
     assert.equal((await request(cluster.httpAddress, 'DELETE', '/fs/gw/deep/file%201.bin')).status, 204);
     assert.equal((await request(cluster.httpAddress, 'GET', '/fs/gw/deep/file%201.bin')).status, 404);
   });

@@ -262,7 +262,7 @@ export class Namespace {
       const c = this.child(ino, name);
       if (c) {
         if (last && !parents) throw new DfsError('EEXIST', `file exists: ${path}`);
-        if (c.rec.type !== 'DIRECTORY') throw new DfsError(last ? 'EEXIST' : 'ENOTDIR', `not a directory: ${path}`);
+        if (c.rec.type !== 'DIRECTORY') throw new DfsError(last ? 'EEXIST' : 'ENOTDIR', last ? `file exists (not a directory): ${path}` : `not a directory in ${path}`);
         ino = c.ino; rec = c.rec;
         continue;
       }

@@ -76,7 +76,13 @@ export class Gateway {
     const sizeHint = length !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
     const opts = { replication: intParam(q, 'replication'), chunkSizeBytes: intParam(q, 'chunkSize'), overwrite: q.get('overwrite') !== 'false' };
     const [parent] = parentOf(path);
-    if (parent !== '/') await this.client.mkdir(parent, { parents: true });
+    if (parent !== '/') {
+      await this.client.mkdir(parent, { parents: true }).catch((e: unknown) => {
+        // the folder's name is taken by a file: the new file's path is what is wrong
+        if (e instanceof DfsError && e.code === 'EEXIST') throw new DfsError('ENOTDIR', `not a directory: ${parent}`);
+        throw e;
+      });
+    }
     const attr = await this.client.put(req, path, { ...opts, sizeHint });
     this.metrics.gatewayWritten(attr.size);
     sendJson(res, 201, { path, size: attr.size, sha256: Buffer.from(attr.sha256).toString('hex') });
