@@ -32,6 +32,16 @@ type Flags = Record<string, any>;
 /** cac's option parser swallows a lone "-"; it stands for stdin/stdout, so it is carried past the parser as this. */
 const STDIO_ARG = '\u0000stdio';
 
+/** An operand or the flags of an action with every EMPTY_ARG turned back into "" (e.g. --chunk-size ""). */
+function emptyArgsRestored(value: unknown): unknown {
+  if (value === EMPTY_ARG) return '';
+  if (Array.isArray(value)) return value.map(emptyArgsRestored);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, emptyArgsRestored(v)]));
+  }
+  return value;
+}
+
 /** A positional argument as the user typed it. */
 function arg(value: unknown): string {
   return value === STDIO_ARG ? '-' : value === EMPTY_ARG ? '' : String(value);
@@ -214,7 +224,9 @@ function runUmount(mountpoint: string): number {
 function buildCli(): { cli: CAC; result: { promise?: Promise<number> } } {
   const cli = cac('dfs');
   const result: { promise?: Promise<number> } = {};
-  const act = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => { result.promise = Promise.resolve().then(() => fn(...args)); };
+  const act = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => {
+    result.promise = Promise.resolve().then(() => fn(...args.map(emptyArgsRestored)));
+  };
   cli.option('--config <file>', 'Configuration file (default: dfs.config.json of the installation, or $DFS_CONFIG)');
   cli.option('--master <host:port>', 'Master address (overrides master.address)');
   cli.option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent (overrides log.level and $DFS_LOG_LEVEL)');

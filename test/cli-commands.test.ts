@@ -146,6 +146,11 @@ test('CLI: usage errors exit 2 with a hint; unknown commands print help', async 
     assert.equal(r.code, 2, `${flag} ${value}`);
     assert.ok(r.stderr.includes(`invalid ${flag}: '${value}' (expected ${expected})`), r.stderr);
   }
+  // an empty value reaches the command as "" (cac alone made it 0, the CLI's marker must not leak)
+  r = await dfs(['put', '--chunk-size', '', '-', '/empty-flag.bin'], Buffer.from('x'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /invalid --chunk-size: invalid size: ''/);
+  assert.doesNotMatch(r.stderr, /\u0000/);
   r = await dfs(['ls', '--bogus-flag', '/']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Unknown option `--bogus-flag`/, 'named as typed, not camelCased');
