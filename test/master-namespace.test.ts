@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ManualClock } from '../src/common/clock';
 import { DfsError } from '../src/common/errors';
 import { MetaStore } from '../src/master/meta-store';
@@ -292,4 +294,20 @@ test('namespace: counters track inodes and chunks without scanning', () => {
   for (const _ of store.chunks.getKeys()) chunks++;
   assert.equal(store.counter('inodeCount'), inodes);
   assert.equal(store.counter('chunkCount'), chunks);
+});
+
+test('meta store: a transaction leaves nothing behind once durable (waiting for the flush kept ~380 bytes each for good)', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const count = 20_000;
+  const worker = async (from: number): Promise<void> => {
+    for (let i = from; i < count; i += 64) await store.tx(() => store.meta.put('nextHandle', i));
+  };
+  await Promise.all(Array.from({ length: 64 }, (_, i) => worker(i))); // warm-up: lmdb-js's own buffers
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  await Promise.all(Array.from({ length: 64 }, (_, i) => worker(i)));
+  gc();
+  const perTx = (process.memoryUsage().heapUsed - before) / count;
+  assert.ok(perTx < 100, `heap grew ${perTx.toFixed(0)} bytes per transaction`);
 });

@@ -95,7 +95,7 @@ export class MetaStore {
     this.inFlight++;
     try {
       const result = await (this.root.transaction(() => this.root.childTransaction(fn)) as Promise<T>);
-      await Promise.race([this.root.flushed, this.laterFailure.promise]);
+      await this.untilFlushed();
       return result;
     } catch (e) {
       const err = await commitFailure(e, this.dir);
@@ -107,24 +107,29 @@ export class MetaStore {
   }
 
   /**
-   * Rejected when a commit fails: lmdb-js never resolves the flush of a batch whose commit
-   * failed, so a transaction waiting on `flushed` behind it would wait forever (measured: creates
-   * on a full disk hung until their 30 s deadline). Its commit is visible, but whether it reached
-   * the disk is unknown: it fails with the commit's error.
+   * Transactions waiting for their flush. lmdb-js never resolves the flush of a batch whose
+   * commit failed, so a transaction waiting on `flushed` behind it would wait forever (measured:
+   * creates on a full disk hung until their 30 s deadline): a failed commit rejects every waiter
+   * (its commit is visible, but whether it reached the disk is unknown). A set, not a race with
+   * one long-lived promise: every race left a reaction on that promise for good (measured: 378
+   * bytes of heap per transaction, 436 bytes per file after 1,000,000 creates).
    */
-  private laterFailure = MetaStore.failureSignal();
+  private readonly flushWaiters = new Set<(e: unknown) => void>();
 
-  private static failureSignal(): { promise: Promise<never>; reject: (e: unknown) => void } {
-    let reject!: (e: unknown) => void;
-    const promise = new Promise<never>((_, r) => { reject = r; });
-    promise.catch(() => undefined);
-    return { promise, reject };
+  private untilFlushed(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.flushWaiters.add(reject);
+      (this.root.flushed as Promise<unknown>).then(
+        () => { this.flushWaiters.delete(reject); resolve(); },
+        (e: unknown) => { this.flushWaiters.delete(reject); reject(e); },
+      );
+    });
   }
 
   private failFlushWaiters(err: unknown): void {
-    const signal = this.laterFailure;
-    this.laterFailure = MetaStore.failureSignal();
-    signal.reject(err);
+    const waiters = [...this.flushWaiters];
+    this.flushWaiters.clear();
+    for (const reject of waiters) reject(err);
   }
 
   counter(key: MetaKey): number {
