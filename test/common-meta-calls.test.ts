@@ -121,6 +121,31 @@ test('when the master ends the stream, calls in flight fail with UNAVAILABLE and
   });
 });
 
+test('a client that waits for its server sends an Open in flight on a broken stream again; a Create fails', async () => {
+  const seen: string[] = [];
+  await withClient({
+    Open: unary(async (req: { path: string }) => {
+      seen.push(`Open ${req.path}`);
+      if (seen.length === 1) await new Promise(() => {}); // the first one never answers: its stream breaks
+      return attr(req.path);
+    }),
+    Create: unary(async () => {
+      seen.push('Create');
+      return new Promise(() => {});
+    }),
+  }, async (calls, srv) => {
+    calls.waitForReady = true;
+    const open = calls.call<{ symlinkTarget: string }>('Open', { path: '/f' }, 5_000);
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const create = calls.call('Create', { path: '/g' }, 5_000);
+    while (seen.length < 2) await new Promise((r) => setTimeout(r, 5));
+    for (const s of srv.streams) s.end();
+    await assert.rejects(create, (e: DfsError) => e.code === 'UNAVAILABLE', 'a change in flight may have happened: not sent twice');
+    assert.equal((await open).symlinkTarget, '/f');
+    assert.deepEqual(seen, ['Open /f', 'Create', 'Open /f']);
+  });
+});
+
 test('close() fails the calls in flight with CANCELLED and refuses later ones', async () => {
   await withClient({ Stat: unary(() => new Promise(() => {})) }, async (calls) => {
     const pending = calls.call('Stat', { path: '/never' }, 5_000);

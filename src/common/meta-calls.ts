@@ -15,7 +15,7 @@
  * exactly as the same unary calls would have failed; the next call opens a new stream. A client
  * made to wait for its server (`waitForServer`: the mount; a command once connected) instead
  * has its calls wait while the server is down, each until its deadline, and sends its
- * read-only calls in flight on a broken stream once more.
+ * read-only calls (and Open) in flight on a broken stream once more.
  *
  * Server: each MetaCall is decoded with its method's request type and handed to the same
  * (instrumented) handler as the unary call, with a minimal call object; the reply or the error
@@ -36,11 +36,15 @@ export const STREAMED_METHODS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Master methods that only read: with `waitForReady`, one of these in flight on a stream that
- * broke (the master restarted) is sent again on the next stream instead of failing.
+ * Master methods safe to send twice: with `waitForReady`, one of these in flight on a stream that
+ * broke (the master restarted) is sent again on the next stream instead of failing. The reads,
+ * and Open: its only change is the session's count of the inode, which a restarted master lost
+ * anyway, and which the mount's next KeepSession sets right if the first one did arrive (a
+ * `cat` through the mount failed with EIO when the master was killed during its Open). Release
+ * is not: counted twice, it could let an unlinked file be collected while still open.
  */
-const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
-  'Stat', 'List', 'GetChunks', 'StatFs', 'Nodes', 'GetXattr', 'ListXattr', 'GetLock',
+const RESENDABLE_METHODS: ReadonlySet<string> = new Set([
+  'Stat', 'List', 'GetChunks', 'StatFs', 'Nodes', 'GetXattr', 'ListXattr', 'GetLock', 'Open',
 ]);
 
 /** A stream with no call in flight for this long is ended. */
@@ -187,14 +191,14 @@ export class MetaCalls {
 
   /**
    * The stream `s` broke or ended: every call in flight on it fails with `err`, but for
-   * read-only calls of a client that waits for its server (sent once more on a new stream: the
-   * answer cannot depend on whether the first one arrived).
+   * RESENDABLE_METHODS calls of a client that waits for its server (sent once more on a new
+   * stream: the answer does not depend on whether the first one arrived).
    */
   private broken(s: CallStream, err: DfsError): void {
     if (this.stream !== s) return;
     this.stream = undefined;
     const again = this.waitForReady && err.code === 'UNAVAILABLE' && !this.closed
-      ? [...this.pending].filter(([, p]) => !p.resent && READ_ONLY_METHODS.has(p.method))
+      ? [...this.pending].filter(([, p]) => !p.resent && RESENDABLE_METHODS.has(p.method))
       : [];
     for (const [id] of again) this.pending.delete(id);
     this.failAll(err);
