@@ -121,28 +121,36 @@ test('when the master ends the stream, calls in flight fail with UNAVAILABLE and
   });
 });
 
-test('a client that waits for its server sends an Open in flight on a broken stream again; a Create fails', async () => {
+test('a client that waits for its server sends Open, CommitWrite and a plain Create in flight on a broken stream again; an exclusive Create fails', async () => {
   const seen: string[] = [];
+  const held = new Set<string>();
+  /** Answers a call the second time it arrives (the first stays unanswered: its stream breaks). */
+  const secondTime = (name: string, reply: (req: { path?: string }) => unknown) => unary(async (req: { path?: string; exclusive?: boolean }) => {
+    const key = `${name} ${req.path ?? ''}${req.exclusive ? ' excl' : ''}`;
+    seen.push(key);
+    if (!held.has(key)) {
+      held.add(key);
+      await new Promise(() => {});
+    }
+    return reply(req);
+  });
   await withClient({
-    Open: unary(async (req: { path: string }) => {
-      seen.push(`Open ${req.path}`);
-      if (seen.length === 1) await new Promise(() => {}); // the first one never answers: its stream breaks
-      return attr(req.path);
-    }),
-    Create: unary(async () => {
-      seen.push('Create');
-      return new Promise(() => {});
-    }),
+    Open: secondTime('Open', (req) => attr(req.path!)),
+    Create: secondTime('Create', (req) => ({ attr: attr(req.path!) })),
+    CommitWrite: secondTime('CommitWrite', () => attr('/committed')),
   }, async (calls, srv) => {
     calls.waitForReady = true;
     const open = calls.call<{ symlinkTarget: string }>('Open', { path: '/f' }, 5_000);
-    while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
-    const create = calls.call('Create', { path: '/g' }, 5_000);
-    while (seen.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const create = calls.call<{ attr: { symlinkTarget: string } }>('Create', { path: '/c' }, 5_000);
+    const commit = calls.call<{ symlinkTarget: string }>('CommitWrite', { ino: 7, minSize: 10 }, 5_000);
+    const exclusive = calls.call('Create', { path: '/x', exclusive: true }, 5_000);
+    while (seen.length < 4) await new Promise((r) => setTimeout(r, 5));
     for (const s of srv.streams) s.end();
-    await assert.rejects(create, (e: DfsError) => e.code === 'UNAVAILABLE', 'a change in flight may have happened: not sent twice');
+    await assert.rejects(exclusive, (e: DfsError) => e.code === 'UNAVAILABLE', 'EEXIST the second time: not sent twice');
     assert.equal((await open).symlinkTarget, '/f');
-    assert.deepEqual(seen, ['Open /f', 'Create', 'Open /f']);
+    assert.equal((await create).attr.symlinkTarget, '/c');
+    assert.equal((await commit).symlinkTarget, '/committed');
+    assert.equal(seen.filter((k) => k === 'Create /x excl').length, 1);
   });
 });
 

@@ -14,8 +14,8 @@
  * fails every call in flight with the stream's error (UNAVAILABLE when the master went away),
  * exactly as the same unary calls would have failed; the next call opens a new stream. A client
  * made to wait for its server (`waitForServer`: the mount; a command once connected) instead
- * has its calls wait while the server is down, each until its deadline, and sends its
- * read-only calls (and Open) in flight on a broken stream once more.
+ * has its calls wait while the server is down, each until its deadline, and sends the calls
+ * in flight on a broken stream that are safe to send twice (resendable()) once more.
  *
  * Server: each MetaCall is decoded with its method's request type and handed to the same
  * (instrumented) handler as the unary call, with a minimal call object; the reply or the error
@@ -46,6 +46,17 @@ export const STREAMED_METHODS: ReadonlySet<string> = new Set([
 const RESENDABLE_METHODS: ReadonlySet<string> = new Set([
   'Stat', 'List', 'GetChunks', 'StatFs', 'Nodes', 'GetXattr', 'ListXattr', 'GetLock', 'Open',
 ]);
+
+/**
+ * A call whose second arrival answers as the first would have: RESENDABLE_METHODS, a Create that
+ * is not exclusive (create-or-open: the second finds the file the first made; the mount's
+ * creates, as the kernel checks O_EXCL itself) and CommitWrite ("size at least", the same
+ * mtime). Not an exclusive Create, Mkdir or Delete (EEXIST/ENOENT the second time).
+ */
+function resendable(method: string, req: unknown): boolean {
+  if (RESENDABLE_METHODS.has(method) || method === 'CommitWrite') return true;
+  return method === 'Create' && (req as { exclusive?: boolean } | undefined)?.exclusive !== true;
+}
 
 /** A stream with no call in flight for this long is ended. */
 export const STREAM_IDLE_MS = 2_000;
@@ -88,6 +99,8 @@ interface Pending {
   request: Buffer;
   /** Sent again after its stream broke (once at most). */
   resent: boolean;
+  /** Safe to send again after its stream broke (resendable()). */
+  resendable: boolean;
   deserialize: Deserialize;
   resolve: (reply: unknown) => void;
   reject: (e: DfsError) => void;
@@ -134,7 +147,7 @@ export class MetaCalls {
         this.armIdle();
         reject(new DfsError('ETIMEDOUT', `${method}: deadline exceeded`));
       }, timeoutMs);
-      this.pending.set(id, { method, request, resent: false, deserialize: def.responseDeserialize as Deserialize, resolve: resolve as (r: unknown) => void, reject, timer });
+      this.pending.set(id, { method, request, resent: false, resendable: resendable(method, req), deserialize: def.responseDeserialize as Deserialize, resolve: resolve as (r: unknown) => void, reject, timer });
       if (this.idleTimer) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
       this.open().write({ id, method, request });
     });
@@ -191,14 +204,14 @@ export class MetaCalls {
 
   /**
    * The stream `s` broke or ended: every call in flight on it fails with `err`, but for
-   * RESENDABLE_METHODS calls of a client that waits for its server (sent once more on a new
-   * stream: the answer does not depend on whether the first one arrived).
+   * resendable() calls of a client that waits for its server (sent once more on a new stream:
+   * the answer does not depend on whether the first one arrived).
    */
   private broken(s: CallStream, err: DfsError): void {
     if (this.stream !== s) return;
     this.stream = undefined;
     const again = this.waitForReady && err.code === 'UNAVAILABLE' && !this.closed
-      ? [...this.pending].filter(([, p]) => !p.resent && RESENDABLE_METHODS.has(p.method))
+      ? [...this.pending].filter(([, p]) => !p.resent && p.resendable)
       : [];
     for (const [id] of again) this.pending.delete(id);
     this.failAll(err);
