@@ -8,8 +8,8 @@
  */
 import { tuneMalloc } from './common/malloc-tune';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { cac } from 'cac';
 import type { CAC } from 'cac';
 import { loadConfig, resolveDir } from './common/config';
@@ -209,8 +209,25 @@ async function runMount(mountpoint: string, flags: Flags): Promise<number> {
   return EXIT_OK;
 }
 
+/** Mount points of this machine, from /proc/self/mountinfo (never touches a mount itself). */
+function mountPoints(): Set<string> {
+  const unescape = (p: string) => p.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+  try {
+    return new Set(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => unescape(l.split(' ')[4] ?? '')));
+  } catch {
+    return new Set();
+  }
+}
+
 function runUmount(mountpoint: string): number {
   const path = resolveDir(mountpoint);
+  const points = mountPoints();
+  const listed = (p: string) => points.has(resolve(p));
+  if (points.size > 0 && !listed(path) && !(existsSync(path) && listed(realpathSync(path)))) {
+    const reason = existsSync(path) ? 'not mounted' : 'No such file or directory';
+    process.stderr.write(`dfs: cannot unmount '${mountpoint}': ${reason}\n`);
+    return EXIT_FAIL;
+  }
   for (const [cmd, args] of [['fusermount', ['-u', path]], ['fusermount3', ['-u', path]], ['umount', ['-l', path]]] as const) {
     const r = spawnSync(cmd, [...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     if (r.status === 0) return EXIT_OK;

@@ -187,6 +187,15 @@ test('Processes: --http-listen "" turns the HTTP listener off (an empty option v
   }
 });
 
+test('Processes: dfs umount of a folder that is not mounted, or not there, says so', async () => {
+  let r = await runDfs(['umount', dir]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), `dfs: cannot unmount '${dir}': not mounted`);
+  r = await runDfs(['umount', join(dir, 'no-such-folder')]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), `dfs: cannot unmount '${join(dir, 'no-such-folder')}': No such file or directory`);
+});
+
 test('Processes: a command with no master to reach says where it looked, once', async () => {
   // a port that was free a moment ago: nothing listens there
   const port = await new Promise<number>((resolve) => {
