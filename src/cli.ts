@@ -44,7 +44,7 @@ function emptyArgsRestored(value: unknown): unknown {
 
 /** A positional argument as the user typed it. */
 function arg(value: unknown): string {
-  return value === STDIO_ARG ? '-' : value === EMPTY_ARG ? '' : String(value);
+  return value === STDIO_ARG ? '-' : String(value);
 }
 
 // ------------------------------------------------------------------ signals
@@ -223,8 +223,9 @@ function runUmount(mountpoint: string): number {
   const path = resolveDir(mountpoint);
   const points = mountPoints();
   const listed = (p: string) => points.has(resolve(p));
-  if (points.size > 0 && !listed(path) && !(existsSync(path) && listed(realpathSync(path)))) {
-    const reason = existsSync(path) ? 'not mounted' : 'No such file or directory';
+  const exists = (): boolean => existsSync(path);
+  if (points.size > 0 && !listed(path) && !(exists() && listed(realpathSync(path)))) {
+    const reason = exists() ? 'not mounted' : 'No such file or directory';
     process.stderr.write(`dfs: cannot unmount '${mountpoint}': ${reason}\n`);
     return EXIT_FAIL;
   }

@@ -19,7 +19,8 @@ const NUMERIC_KEYS = new Set(['local.chunkservers']);
 
 /**
  * cac reads an empty option value (`--http-listen ""`, documented as "off") as the number 0; an
- * empty argument is carried past the parser as this and turned back into "" here and in operands.
+ * empty argument is carried past the parser as this, and the CLI gives every action "" back
+ * (cli.ts, emptyArgsRestored); configOverrides reads it as "" too.
  */
 export const EMPTY_ARG = '\u0000empty';
 

@@ -23,7 +23,7 @@ import type { DfsClientApi } from '../client/types';
 import { buildOps } from './fuse-ops';
 import { OpenFiles } from './open-files';
 import { withAttrCache } from './attr-cache';
-import { FuseMount } from './native/fuse-binding';
+import { FuseMount, isMountpointRefusal } from './native/fuse-binding';
 import { MountLocks } from './locks';
 
 export interface MountOptions {
@@ -82,7 +82,7 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
     if ((e as Error).message === 'fuse failed') await forceUnmount(mountpoint);
     if (ownClient) client.close();
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DfsError(code === 'ENOTDIR' || code === 'EBUSY' || code === 'ENOTEMPTY' ? code : 'EIO', `cannot mount at ${mountpoint}: ${(e as Error).message}`, { cause: e });
+    throw new DfsError(isMountpointRefusal(code) ? code : 'EIO', `cannot mount at ${mountpoint}: ${(e as Error).message}`, { cause: e });
   }
 
   const state = new MountState(log);

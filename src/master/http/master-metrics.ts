@@ -54,11 +54,11 @@ export class MasterMetrics {
     });
   }
 
-  /** dfs_master_transactions_total: durable namespace commits, read from `started` at scrape time. */
+  /** dfs_master_transactions_total: namespace write transactions started, read from `started` at scrape time. */
   countTransactions(started: () => number): void {
     let reported = 0;
     new Counter({
-      name: 'dfs_master_transactions_total', help: 'Namespace write transactions (each one durable LMDB commit)', registers: [this.rpc.registry],
+      name: 'dfs_master_transactions_total', help: 'Namespace write transactions started (each a durable LMDB commit when it succeeds)', registers: [this.rpc.registry],
       collect() {
         const now = started();
         this.inc(now - reported);

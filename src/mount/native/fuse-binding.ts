@@ -163,8 +163,16 @@ export function loadBinding(): NativeBinding {
   return nativeBinding;
 }
 
+/** The errno codes of a mountpoint refused before libfuse is asked (mountError). */
+const MOUNTPOINT_REFUSALS = ['ENOTDIR', 'EBUSY', 'ENOTEMPTY'] as const;
+export type MountpointRefusal = (typeof MOUNTPOINT_REFUSALS)[number];
+
+export function isMountpointRefusal(code: unknown): code is MountpointRefusal {
+  return (MOUNTPOINT_REFUSALS as readonly unknown[]).includes(code);
+}
+
 /** A refused mountpoint, with the errno code that says why. */
-function mountError(code: 'ENOTDIR' | 'EBUSY' | 'ENOTEMPTY', message: string): NodeJS.ErrnoException {
+function mountError(code: MountpointRefusal, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });
 }
 
