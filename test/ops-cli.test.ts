@@ -132,6 +132,8 @@ test('Help: every subcommand has --help with examples', async () => {
   commands.forEach((c, i) => {
     assert.equal(replies[i].code, 0, c);
     assert.match(replies[i].stdout.toString(), /Examples:\n.*\bdfs /, `${c} --help shows examples`);
+    // a --no-X flag is off unless given: cac's "(default: true)" after it read as the opposite
+    assert.doesNotMatch(replies[i].stdout.toString(), /--no-[^\n]*\(default: true\)/, `${c} --help`);
   });
   const version = await runDfs(['--version']);
   assert.equal(version.code, 0);
