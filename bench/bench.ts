@@ -48,7 +48,7 @@ const NOTES = [
   'Page cache: before every read, the files read (local copy, every chunk file) are evicted with posix_fadvise(DONTNEED) via `dd iflag=nocache count=0` (best effort; dropping the whole cache is not reliably possible in a container). Sources of writes are read warm.',
   'CLI put/get figures include the start-up of the dfs process; `get` streams to /dev/null and verifies the SHA-256.',
   'Random reads through the mount may be served in part by the mount\'s own data cache (mount.cacheBytes).',
-  'Master RAM per file is an RSS difference in one run (includes garbage not yet collected); LMDB per file is the growth of data.mdb.',
+  'Master RAM per file is an RSS difference in one run (includes garbage not yet collected); LMDB per file is the growth of the LMDB pages in use (dfs_master_lmdb_used_bytes), not of data.mdb, which keeps its high-water size.',
 ];
 
 async function main(): Promise<number> {

@@ -48,6 +48,8 @@ export interface DfsProcess {
 export class BenchCluster {
   readonly procs: DfsProcess[] = [];
   masterAddress = '';
+  /** The master's HTTP address (its /metrics). */
+  masterHttp = '';
   mountpoint: string | undefined;
   private mountProc: DfsProcess | undefined;
   private stopping: Promise<void> | undefined;
@@ -84,6 +86,7 @@ export class BenchCluster {
     try {
       const master = cluster.spawn('master', ['master', '--listen', '127.0.0.1:0', '--meta-dir', cluster.metaDir]);
       cluster.masterAddress = (await master.waitFor(/listening on (\S+)/, START_TIMEOUT_MS))[1];
+      cluster.masterHttp = (await master.waitFor(/http on (\S+)/, START_TIMEOUT_MS))[1];
       for (let i = 1; i <= CHUNKSERVER_COUNT; i++) {
         cluster.spawn(`chunkserver ${i}`, [
           'chunkserver', '--listen', '127.0.0.1:0',
@@ -96,6 +99,15 @@ export class BenchCluster {
       throw e;
     }
     return cluster;
+  }
+
+  /** The value of one unlabelled metric of the master's /metrics. */
+  async masterMetric(name: string): Promise<number> {
+    const res = await fetch(`http://${this.masterHttp}/metrics`);
+    const text = await res.text();
+    const m = text.match(new RegExp(`^${name} (\\S+)$`, 'm'));
+    if (!res.ok || !m) throw new Error(`no ${name} in the master's /metrics (HTTP ${res.status})`);
+    return Number(m[1]);
   }
 
   /** A client of the cluster in this process (RPC only; never touches the mount). */

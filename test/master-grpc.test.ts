@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -294,12 +294,34 @@ test('grpc: an open file survives unlink in its session and is collected at rele
   assert.equal(await code(call('GetChunks', { ino: g.ino })), 'ENOENT', 'session expired: orphan collected');
 });
 
-/** dfs_master_transactions_total from the master's /metrics. */
-async function transactions(): Promise<number> {
+test('grpc: dfs_master_lmdb_used_bytes follows the records, where data.mdb keeps its high-water size', async () => {
+  await call('Mkdir', { path: '/lmdb', mode: 0o755 });
+  const before = await metric('dfs_master_lmdb_used_bytes');
+  const fileBefore = statSync(join(dir, 'meta', 'data.mdb')).size;
+  const n = 2_000;
+  for (let i = 0; i < n; i += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, k) => createFile({ path: `/lmdb/f${i + k}`, mode: 0o644 })));
+  }
+  const grown = await metric('dfs_master_lmdb_used_bytes');
+  // an inode and a name per file, a few dozen bytes each, in 4 KiB pages
+  assert.ok(grown - before > n * 50 && grown - before < n * 1_000, `grew ${grown - before} bytes for ${n} files`);
+  await call('Delete', { path: '/lmdb', recursive: true });
+  const after = await metric('dfs_master_lmdb_used_bytes');
+  assert.ok(after - before < (grown - before) / 4, `after deleting them: ${after - before} bytes above the start`);
+  assert.ok(statSync(join(dir, 'meta', 'data.mdb')).size >= fileBefore, 'the data file does not shrink');
+});
+
+/** An unlabelled metric from the master's /metrics. */
+async function metric(name: string): Promise<number> {
   const text = await (await fetch(`http://${master!.httpAddress}/metrics`)).text();
-  const m = /^dfs_master_transactions_total (\d+)$/m.exec(text);
-  assert.ok(m, 'dfs_master_transactions_total in /metrics');
+  const m = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+  assert.ok(m, `${name} in /metrics`);
   return Number(m[1]);
+}
+
+/** dfs_master_transactions_total from the master's /metrics. */
+function transactions(): Promise<number> {
+  return metric('dfs_master_transactions_total');
 }
 
 /** Keeps every fake alive across a clock jump. */

@@ -6,11 +6,13 @@
  *   the garbage collector has not given back and the LMDB pages the master touched; a single
  *   run), and the same for RssAnon alone (the master's own memory: JS heap and native
  *   allocations, without the memory-mapped LMDB file, whose pages the kernel can drop);
- * - LMDB bytes per file: (size of data.mdb after − before) / files.
+ * - LMDB bytes per file: growth of the LMDB pages in use (the master's dfs_master_lmdb_used_bytes) / files;
+ *   not the data file's size, which stays at its high-water mark and first refills pages freed
+ *   by earlier workloads (a --quick run grew it by 0 bytes for 10,000 files).
  * Runs last: the files stay in the namespace until the cluster is removed.
  */
 import { join } from 'node:path';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { Row, record, perSec, msSince } from '../stats';
 import { readProcMemory, type ProcMemory } from '../rss';
 import { type BenchContext, needCluster } from '../context';
@@ -21,6 +23,7 @@ const FILES_PER_DIR = 10_000;
 const CLIENTS = 8;
 /** Pause before reading the master's RSS after the creates, so in-flight work settles. */
 const SETTLE_MS = 2_000;
+const LMDB_USED = 'dfs_master_lmdb_used_bytes';
 
 export async function runEmptyFiles(ctx: BenchContext, rows: Row[]): Promise<void> {
   const n = ctx.opts.emptyFiles;
@@ -45,7 +48,7 @@ export async function runEmptyFiles(ctx: BenchContext, rows: Row[]): Promise<voi
     const cluster = needCluster(ctx);
     const clients = Array.from({ length: CLIENTS }, () => cluster.client());
     try {
-      before = { rss: masterMemory(ctx).rssBytes, anon: masterMemory(ctx).anonBytes, lmdb: await lmdbBytes(cluster.metaDir) };
+      before = { rss: masterMemory(ctx).rssBytes, anon: masterMemory(ctx).anonBytes, lmdb: await cluster.masterMetric(LMDB_USED) };
       let next = 0;
       const pick = () => clients[next++ % CLIENTS];
       return await createAll(n, ctx.opts.emptyConcurrency,
@@ -60,7 +63,7 @@ export async function runEmptyFiles(ctx: BenchContext, rows: Row[]): Promise<voi
     await sleep(SETTLE_MS);
     await record(ramRow.dfs, async () => (masterMemory(ctx).rssBytes - b.rss) / n);
     await record(anonRow.dfs, async () => (masterMemory(ctx).anonBytes - b.anon) / n);
-    await record(lmdbRow.dfs, async () => ((await lmdbBytes(needCluster(ctx).metaDir)) - b.lmdb) / n);
+    await record(lmdbRow.dfs, async () => ((await needCluster(ctx).masterMetric(LMDB_USED)) - b.lmdb) / n);
   } else {
     ramRow.dfs.error ??= rateRow.dfs.error ?? 'creates failed';
     anonRow.dfs.error ??= rateRow.dfs.error ?? 'creates failed';
@@ -102,7 +105,3 @@ function masterMemory(ctx: BenchContext): ProcMemory {
   return mem;
 }
 
-/** Apparent size of the LMDB data file (data.mdb) of the master. */
-async function lmdbBytes(metaDir: string): Promise<number> {
-  return (await stat(join(metaDir, 'data.mdb'))).size;
-}

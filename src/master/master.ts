@@ -401,6 +401,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const server = new grpc.Server(SERVER_OPTIONS);
   const metrics = new MasterMetrics();
   metrics.countTransactions(() => store.writes);
+  metrics.measureStore(() => store.usedBytes());
   served = metrics.handlers(handlers);
   server.addService(withDirectHeartbeatDecoder(proto().dfs.Master.service), served);
   let port: number;

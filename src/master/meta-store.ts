@@ -70,6 +70,22 @@ export class MetaStore {
     this.xattrs = this.root.openDB<Buffer, [number, string]>({ name: 'xattrs', encoding: 'binary', keyEncoding: 'ordered-binary' });
   }
 
+  /**
+   * Bytes of the LMDB pages that hold data: branch, leaf and overflow pages of every database.
+   * The data file's size is the high-water mark: it stays when records are deleted, and new
+   * records first fill the pages freed.
+   */
+  usedBytes(): number {
+    let pages = 0;
+    let pageSize = 0;
+    for (const db of [this.root, this.inodes, this.dirents, this.chunks, this.uploads, this.orphans, this.meta, this.xattrs]) {
+      const s = db.getStats() as { pageSize: number; treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number };
+      pages += s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages;
+      pageSize = s.pageSize;
+    }
+    return pages * pageSize;
+  }
+
   /** Write transactions started so far (lets a scan know that nothing was written since). */
   writes = 0;
   /** Write transactions started and not yet durable (or failed). */

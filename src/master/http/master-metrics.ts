@@ -67,6 +67,14 @@ export class MasterMetrics {
     });
   }
 
+  /** dfs_master_lmdb_used_bytes: the namespace's LMDB pages in use, read from `used` at scrape time. */
+  measureStore(used: () => number): void {
+    new Gauge({
+      name: 'dfs_master_lmdb_used_bytes', help: 'Bytes of the LMDB pages holding the namespace (the data file keeps its high-water size)', registers: [this.rpc.registry],
+      collect() { this.set(used()); },
+    });
+  }
+
   gatewayRead(bytes: number): void {
     this.gatewayBytes.inc({ direction: 'out' }, bytes);
     this.totals.readBytes += bytes;
