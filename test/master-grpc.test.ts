@@ -96,6 +96,8 @@ before(async () => {
     'cluster.chunkSizeBytes': CHUNK, 'cluster.replication': 3, 'cluster.garbageGraceMs': 0,
     'cluster.deadAfterMs': 10_000, 'cluster.leaseDurationMs': 60_000, 'cluster.sessionTimeoutMs': 30_000,
     'cluster.uploadTimeoutMs': 60_000, 'log.level': 'silent',
+    // the grant protocol is checked call by call; the test of the pool turns it on
+    'cluster.grantAheadChunks': 0,
   } });
   process.env.DFS_LOG_LEVEL ??= 'silent';
   for (const id of ['a', 'b', 'c', 'd']) fakes.push(await startFake(id));
@@ -425,4 +427,75 @@ test('grpc: restart on the same metaDir keeps the namespace and chunk records', 
   const other = await createFile({ path: '/dir/h', mode: 0o644 });
   const l2 = await call<{ chunk: { handle: number } }>('GetLease', { ino: other.ino, index: 0 });
   assert.ok(l2.chunk.handle > lease.chunk.handle, 'chunk handles are never reused');
+});
+
+test('grpc: new chunks granted ahead: the next empty slot costs no grant, a pooled chunk is no garbage, unused ones are deleted', async () => {
+  for (const x of fakes) await register(x);
+  clock.advance(config.cluster.safeModeTimeoutMs); // out of the safe mode of the restart before: no pool in it
+  await heartbeatAll();
+  await master!.maintain();
+  config.cluster.grantAheadChunks = 4;
+  try {
+    clearCalls();
+    const grants = () => fakes.reduce((n, x) => n + x.grants.length, 0);
+    const first = await createFile({ path: '/dir/pool0', mode: 0o644 });
+    const firstLease = await call<{ chunk: { handle: number } }>('GetLease', { ino: first.ino, index: 0 }); // granted as before; the pool fills behind it
+    for (let i = 0; i < 100 && (grants() < 3 + 4 * 3 || await metric('dfs_master_chunks_granted_ahead') < 4); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await metric('dfs_master_chunks_granted_ahead'), 4);
+    assert.equal(grants(), 15, 'one chunk, then four granted ahead on three servers each');
+    const ahead = new Map<number, Array<{ id: string; g: GrantRequest__Output }>>();
+    for (const x of fakes) for (const g of x.grants) ahead.set(g.handle, [...(ahead.get(g.handle) ?? []), { id: x.id, g }]);
+    clearCalls();
+    const f = await createFile({ path: '/dir/pool1', mode: 0o644 });
+    const lease = await call<{ chunk: { handle: number; version: number; replicas: { serverId: string }[] }; primaryServerId: string; leaseDurationMs: number }>('GetLease', { ino: f.ino, index: 0 });
+    assert.equal(grants(), 0, 'taken from the pool: no grant');
+    const granted = ahead.get(lease.chunk.handle);
+    assert.ok(granted, 'the chunk is one granted ahead');
+    assert.equal(granted.length, 3);
+    assert.ok(granted.every(({ g }) => g.create && g.version === 1));
+    assert.equal(lease.chunk.version, 1);
+    assert.ok(lease.leaseDurationMs > 30_000 && lease.leaseDurationMs <= 60_000);
+    assert.deepEqual(lease.chunk.replicas.map((r) => r.serverId).sort(), granted.map((x) => x.id).sort(), 'the servers it was granted on');
+    assert.equal(lease.primaryServerId, granted.find((x) => x.g.primary)!.id, 'the primary is the one granted the lease');
+    assert.equal(await metric('dfs_master_chunks_granted_ahead'), 3);
+    const chunks = await call<{ chunks: { handle: number; version: number }[] }>('GetChunks', { ino: f.ino });
+    assert.deepEqual(chunks.chunks.map((c) => [c.handle, c.version]), [[lease.chunk.handle, 1]], 'recorded in the file');
+    // a server reporting a chunk still in the pool is not told to delete it (garbageGraceMs is 0 here)
+    const pooled = [...ahead.keys()].filter((h) => h !== lease.chunk.handle && h !== firstLease.chunk.handle);
+    assert.equal(pooled.length, 3);
+    for (const x of fakes) {
+      const mine = pooled.filter((h) => ahead.get(h)!.some((y) => y.id === x.id));
+      const r = await heartbeat({ serverId: x.id, chunks: mine.map((handle) => ({ handle, version: 1, length: 0 })) });
+      assert.deepEqual(r.deleteChunks.filter((d) => pooled.includes(d.handle)), [], `${x.id} keeps the pooled chunks`);
+    }
+    // demand stopped: once half their lease is gone they are dropped and deleted on their servers
+    config.cluster.grantAheadChunks = 0;
+    clock.advance(30_001);
+    await heartbeatAll();
+    await master!.maintain();
+    assert.equal(await metric('dfs_master_chunks_granted_ahead'), 0);
+    const deleted = new Set<string>();
+    for (const x of fakes) for (const d of (await heartbeat({ serverId: x.id })).deleteChunks) if (pooled.includes(d.handle)) deleted.add(`${d.handle}@${x.id}`);
+    assert.equal(deleted.size, pooled.length * 3, 'every replica of every unused chunk');
+  } finally {
+    config.cluster.grantAheadChunks = 0;
+  }
+});
+
+test('grpc: a chunk granted ahead on a server that registered again since is not used (a restart lost it)', async () => {
+  config.cluster.grantAheadChunks = 2;
+  try {
+    const f0 = await createFile({ path: '/dir/epoch0', mode: 0o644 });
+    await call('GetLease', { ino: f0.ino, index: 0 });
+    for (let i = 0; i < 100 && await metric('dfs_master_chunks_granted_ahead') < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await metric('dfs_master_chunks_granted_ahead'), 2);
+    for (const x of fakes) await register(x); // every server restarted: what they were granted is gone
+    clearCalls();
+    const f = await createFile({ path: '/dir/epoch1', mode: 0o644 });
+    const lease = await call<{ chunk: { handle: number } }>('GetLease', { ino: f.ino, index: 0 });
+    const created = fakes.flatMap((x) => x.grants).filter((g) => g.handle === lease.chunk.handle && g.create);
+    assert.equal(created.length, 3, 'granted anew, not taken from the pool');
+  } finally {
+    config.cluster.grantAheadChunks = 0;
+  }
 });

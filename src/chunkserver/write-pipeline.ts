@@ -412,6 +412,9 @@ export function downstreamFailure(e: unknown, next: FailedServer): ChainFailure 
   if (typeof nestedId === 'string' && typeof nestedAddress === 'string') {
     return new ChainFailure(err, { id: nestedId, address: nestedAddress });
   }
-  const named = new DfsError(err.code, `chain replica ${next.id || '?'} at ${next.address} failed: ${err.message}`, { cause: e });
+  // CANCELLED from the next replica: its server ended the call (stopping), this hop did not
+  // cancel it. For the writer that is a replica gone (retry without it), not its own cancel.
+  const code = err.code === 'CANCELLED' ? 'UNAVAILABLE' : err.code;
+  const named = new DfsError(code, `chain replica ${next.id || '?'} at ${next.address} failed: ${err.message}`, { cause: e });
   return new ChainFailure(named, next);
 }

@@ -81,6 +81,11 @@ export const configSchema = z.object({
     replicationTasksPerRoundMax: posInt.max(10_000),
     /** `dfs rm` moves to /.trash/<unixMs>/PATH, emptied by the master after this long; 0 = no trash (rm deletes at once). */
     trashRetentionMs: nonNegInt,
+    /**
+     * New chunks the master keeps granted on chunkservers ahead of demand (per replication goal,
+     * while new chunks are being asked for), so a new file's first write waits for no grant; 0 = off.
+     */
+    grantAheadChunks: nonNegInt.max(1024),
   }).strict(),
   client: z.object({
     /** Deadline of one metadata RPC. */

@@ -82,8 +82,25 @@ export interface ChunkManagerOptions {
   log: Logger;
 }
 
+/** A chunk granted ahead of demand (see ChunkManager.fillGranted): created empty on `servers`, `servers[0]` holds its lease. */
+interface GrantedChunk {
+  handle: number;
+  servers: string[];
+  /** Each server's epoch at the grant: a server that died or re-registered since lost the chunk. */
+  epochs: number[];
+  /** The master's end of the primary's lease (version 1). */
+  expiresAtMs: number;
+}
+
 export class ChunkManager {
   readonly leases = new Map<number, Lease>();
+  /**
+   * New chunks granted ahead, oldest first per replication goal: GetLease of an empty slot takes
+   * one and only commits it, instead of sending its grants and waiting for them (most of a small
+   * file's GetLease). Memory only: after a master restart the chunkservers' unused ones are
+   * unknown replicas, deleted as garbage.
+   */
+  private readonly granted = { byGoal: new Map<number, GrantedChunk[]>(), handles: new Set<number>(), filling: new Set<number>() };
   private readonly slotLock = new KeyedLock();
   private nextHandle = 0;
   private handleEnd = 0;
@@ -267,6 +284,11 @@ export class ChunkManager {
     }
     if (chosen.length === 0) throw new DfsError('NO_SERVERS', 'no live chunkserver to place a chunk on');
     if (chosen.length < goal) this.o.log.warn({ ino, index, goal, alive: chosen.length }, 'replication capped by live servers');
+    if (exclude.size === 0) {
+      const pooled = this.takeGranted(goal, chunkSizeBytes);
+      this.refillGranted(goal);
+      if (pooled) return this.allocateGranted(ino, index, pooled);
+    }
     const handle = await this.newHandle();
     const primary = chosen[0];
     const tried = new Set([...exclude, ...chosen]);
@@ -290,6 +312,109 @@ export class ChunkManager {
     this.o.log.debug({ ino, index, handle, replicas: ok }, 'chunk allocated');
     if (!ok.includes(primary)) return undefined;
     return this.leaseReply(handle, index, 1, primary, ok);
+  }
+
+  // ------------------------------------------------------------------ chunks granted ahead
+
+  /**
+   * A pooled chunk becomes slot `index` of `ino`: one LMDB commit, no grant (its replicas hold it
+   * since the pool was filled). On a failed commit the chunk is dropped as unused.
+   */
+  private async allocateGranted(ino: number, index: number, p: GrantedChunk): Promise<ChunkLease> {
+    try {
+      await this.o.store.tx(() => this.o.ns.recordNewChunk(ino, index, p.handle, 1));
+    } catch (e) {
+      this.dropGranted(p);
+      throw e;
+    }
+    this.granted.handles.delete(p.handle);
+    for (const id of p.servers) this.o.chunkMap.add(p.handle, id);
+    this.o.log.debug({ ino, index, handle: p.handle, replicas: p.servers }, 'chunk allocated from the granted pool');
+    this.leases.set(p.handle, { primaryId: p.servers[0], version: 1, expiresAtMs: p.expiresAtMs, chain: p.servers });
+    return this.leaseMessage(p.handle, index, 1, p.servers, Math.max(1, p.expiresAtMs - this.now()));
+  }
+
+  /**
+   * The oldest pooled chunk of `goal` replicas that is still good: at least half its lease left
+   * (as renew() hands out a running lease), every replica alive since the grant (same epoch: a
+   * restart loses a replica that was never written) with room for `chunkSizeBytes`. Those found
+   * stale on the way are dropped.
+   */
+  private takeGranted(goal: number, chunkSizeBytes: number): GrantedChunk | undefined {
+    const list = this.granted.byGoal.get(goal);
+    if (!list || list.length === 0) return undefined;
+    const now = this.now();
+    const room = new Set(withRoomFor(this.o.registry.candidates(now), chunkSizeBytes).map((c) => c.id));
+    while (list.length > 0) {
+      const p = list.shift()!;
+      const good = p.expiresAtMs - now > this.cluster.leaseDurationMs / 2
+        && p.servers.every((id, i) => room.has(id) && (this.epochs.get(id) ?? 0) === p.epochs[i]);
+      if (good) return p;
+      this.dropGranted(p);
+    }
+    return undefined;
+  }
+
+  /** An unused pooled chunk goes: its replicas (empty, never written) are deleted with the next heartbeats. */
+  private dropGranted(p: GrantedChunk): void {
+    this.granted.handles.delete(p.handle);
+    for (const id of p.servers) this.o.deletions.add(id, p.handle, 0);
+  }
+
+  /** Drops every pooled chunk whose lease is half gone (maintenance: demand stopped). */
+  pruneGranted(): void {
+    const now = this.now();
+    for (const list of this.granted.byGoal.values()) {
+      while (list.length > 0 && list[0].expiresAtMs - now <= this.cluster.leaseDurationMs / 2) this.dropGranted(list.shift()!);
+    }
+  }
+
+  /** Chunks granted ahead and not used yet (tests, metrics). */
+  grantedAhead(): number {
+    return this.granted.handles.size;
+  }
+
+  /** Tops the pool of `goal` up in the background once it is below half of `cluster.grantAheadChunks`. */
+  private refillGranted(goal: number): void {
+    const target = this.cluster.grantAheadChunks;
+    const have = this.granted.byGoal.get(goal)?.length ?? 0;
+    if (target <= 0 || have > target / 2 || this.granted.filling.has(goal) || (this.o.inSafeMode?.() ?? false)) return;
+    this.granted.filling.add(goal);
+    this.fillGranted(goal, target - have)
+      .catch((e) => this.o.log.warn({ goal, err: asDfsError(e).message }, 'granting chunks ahead failed'))
+      .finally(() => this.granted.filling.delete(goal));
+  }
+
+  /**
+   * Grants `n` new chunks of `goal` replicas (placed one after the other, each counting the
+   * ones before it as pending writes, so they spread as separate allocations would). A chunk
+   * some replica refused is dropped; only chunks with all `goal` replicas enter the pool.
+   */
+  private async fillGranted(goal: number, n: number): Promise<void> {
+    const candidates = withRoomFor(this.o.registry.candidates(this.now()), this.cluster.chunkSizeBytes);
+    const picks: Array<{ handle: number; servers: string[]; epochs: number[] }> = [];
+    for (let i = 0; i < n; i++) {
+      const servers = place(candidates, goal);
+      if (servers.length < goal) break;
+      for (const c of candidates) if (servers.includes(c.id)) c.pendingWrites++;
+      picks.push({ handle: await this.newHandle(), servers, epochs: servers.map((id) => this.epochs.get(id) ?? 0) });
+    }
+    for (const p of picks) this.granted.handles.add(p.handle);
+    const results = await Promise.all(picks.map(async (p) => ({
+      p, ok: await this.grantAll(p.servers, (id) => ({ handle: p.handle, version: 1, expectedVersion: 0, create: true, primary: id === p.servers[0] })),
+    })));
+    // counted from after the replies, as leaseReply: never earlier than the primary's own expiry
+    const expiresAtMs = this.now() + this.cluster.leaseDurationMs;
+    const list = this.granted.byGoal.get(goal) ?? [];
+    this.granted.byGoal.set(goal, list);
+    for (const { p, ok } of results) {
+      if (ok.length === p.servers.length) {
+        list.push({ ...p, expiresAtMs });
+        continue;
+      }
+      this.granted.handles.delete(p.handle);
+      for (const id of ok) this.o.deletions.add(id, p.handle, 0);
+    }
   }
 
   private leaseReply(handle: number, index: number, version: number, primary: string, chain: string[]): ChunkLease {
@@ -527,6 +652,7 @@ export class ChunkManager {
           adopt.push({ handle: r.handle, version: r.version });
           break;
         case 'garbage':
+          if (this.granted.handles.has(r.handle)) break; // granted ahead, not used yet
           if (!deleting) this.o.garbage.note(serverId, r.handle, now);
           else if (this.o.garbage.isRipe(serverId, r.handle, now, this.cluster.garbageGraceMs)) {
             this.o.deletions.add(serverId, r.handle, r.version);

@@ -392,6 +392,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     }
     await emptyTrash(now);
     chunks.pruneLeases();
+    chunks.pruneGranted();
     garbage.prune(now, config.cluster.garbageGraceMs * 4 + config.cluster.deadAfterMs);
     evaluateSafeMode();
     advanceDecommissions(admin);
@@ -402,6 +403,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const metrics = new MasterMetrics();
   metrics.countTransactions(() => store.writes);
   metrics.measureStore(() => store.usedBytes());
+  metrics.countGrantedAhead(() => chunks.grantedAhead());
   served = metrics.handlers(handlers);
   server.addService(withDirectHeartbeatDecoder(proto().dfs.Master.service), served);
   let port: number;

@@ -75,6 +75,14 @@ export class MasterMetrics {
     });
   }
 
+  /** dfs_master_chunks_granted_ahead: new chunks granted on chunkservers and not used yet, read from `pooled` at scrape time. */
+  countGrantedAhead(pooled: () => number): void {
+    new Gauge({
+      name: 'dfs_master_chunks_granted_ahead', help: 'New chunks granted ahead of demand and not used yet (cluster.grantAheadChunks)', registers: [this.rpc.registry],
+      collect() { this.set(pooled()); },
+    });
+  }
+
   gatewayRead(bytes: number): void {
     this.gatewayBytes.inc({ direction: 'out' }, bytes);
     this.totals.readBytes += bytes;
