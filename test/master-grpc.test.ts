@@ -499,3 +499,35 @@ test('grpc: a chunk granted ahead on a server that registered again since is not
     config.cluster.grantAheadChunks = 0;
   }
 });
+
+test('grpc: a server a client failed to write to takes its chunks granted ahead out of the pool', async () => {
+  clock.advance(config.cluster.leaseDurationMs / 2 + 1); // what the test before left in the pool is dropped
+  await heartbeatAll();
+  await master!.maintain();
+  assert.equal(await metric('dfs_master_chunks_granted_ahead'), 0);
+  config.cluster.grantAheadChunks = 2;
+  try {
+    clearCalls();
+    const f0 = await createFile({ path: '/dir/excl0', mode: 0o644 });
+    const l0 = await call<{ chunk: { handle: number } }>('GetLease', { ino: f0.ino, index: 0 });
+    for (let i = 0; i < 100 && await metric('dfs_master_chunks_granted_ahead') < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await metric('dfs_master_chunks_granted_ahead'), 2);
+    const holders = new Map<number, string[]>();
+    for (const x of fakes) for (const g of x.grants) if (g.handle !== l0.chunk.handle) holders.set(g.handle, [...(holders.get(g.handle) ?? []), x.id]);
+    assert.equal(holders.size, 2);
+    config.cluster.grantAheadChunks = 0; // no refill from here: the pool holds what is left
+    const f1 = await createFile({ path: '/dir/excl1', mode: 0o644 });
+    const l1 = await call<{ chunk: { handle: number }; primaryServerId: string }>('GetLease', { ino: f1.ino, index: 0 });
+    const left = [...holders.keys()].find((h) => h !== l1.chunk.handle)!;
+    assert.ok(holders.has(l1.chunk.handle), 'the first from the pool');
+    // not l1's primary: excluding a primary makes the master outwait its lease (the manual clock stands still)
+    const bad = holders.get(left)!.find((id) => id !== l1.primaryServerId)!;
+    await call('GetLease', { ino: f1.ino, index: 0, excludeServerIds: [bad] }); // a client could not write to it
+    const f2 = await createFile({ path: '/dir/excl2', mode: 0o644 });
+    const l2 = await call<{ chunk: { handle: number; replicas: { serverId: string }[] } }>('GetLease', { ino: f2.ino, index: 0 });
+    assert.notEqual(l2.chunk.handle, left, `the pooled chunk on ${bad} was dropped`);
+    assert.equal(await metric('dfs_master_chunks_granted_ahead'), 0);
+  } finally {
+    config.cluster.grantAheadChunks = 0;
+  }
+});

@@ -223,6 +223,8 @@ export class ChunkManager {
     // The primary no longer honours the lease we think it holds (it restarted, or its clock ran
     // ahead): forget it, so the next decision grants a new one with a new version.
     if (refused && handle !== 0) this.leases.delete(handle);
+    // a client failed to write to these servers: pooled chunks on them would fail the next files too
+    if (exclude.size > 0) this.dropGrantedOn(exclude);
     if (handle === 0) {
       const created = await this.allocate(ino, index, goal, exclude);
       if (created) return created;
@@ -359,6 +361,16 @@ export class ChunkManager {
   private dropGranted(p: GrantedChunk): void {
     this.granted.handles.delete(p.handle);
     for (const id of p.servers) this.o.deletions.add(id, p.handle, 0);
+  }
+
+  /** Drops the pooled chunks with a replica on one of `servers`. */
+  private dropGrantedOn(servers: ReadonlySet<string>): void {
+    for (const [goal, list] of this.granted.byGoal) {
+      const keep = list.filter((p) => !p.servers.some((id) => servers.has(id)));
+      if (keep.length === list.length) continue;
+      for (const p of list) if (!keep.includes(p)) this.dropGranted(p);
+      this.granted.byGoal.set(goal, keep);
+    }
   }
 
   /** Drops every pooled chunk whose lease is half gone (maintenance: demand stopped). */
