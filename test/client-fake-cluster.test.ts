@@ -110,6 +110,8 @@ class FakeMaster {
   readonly files = new Map<number, FakeFile>();
   readonly paths = new Map<string, number>();
   readonly excluded: string[][] = [];
+  /** unwritten_handle of each GetLease (0: no claim). */
+  readonly unwritten: number[] = [];
   readonly badReports: string[] = [];
   readonly aborted: number[] = [];
   readonly sessions: string[] = [];
@@ -158,6 +160,7 @@ class FakeMaster {
       GetLease: unary(async (req: any) => {
         const f = this.file(req.ino);
         this.excluded.push(req.excludeServerIds);
+        this.unwritten.push(Number(req.unwrittenHandle));
         let c = f.chunks.get(req.index);
         if (!c) f.chunks.set(req.index, c = { handle: this.nextHandle++, version: 0, servers: [...this.servers.keys()] });
         c.servers = c.servers.filter((s) => !req.excludeServerIds.includes(s));
@@ -315,6 +318,24 @@ test('Fake cluster: a small write goes as one WriteSmall; failing at a secondary
   await client.get('/small-retry.bin', out.stream);
   assert.ok(out.data().equals(data));
   assert.equal(attr.size, data.length);
+});
+
+test('Fake cluster: a retry says the chunk is unwritten only when no write under the failed lease was acknowledged', async () => {
+  reset();
+  const ino = master.sparseFile(0, new Map());
+  const file = master.files.get(ino)!;
+  servers.get('cs-b')!.down = true;
+  master.unwritten.length = 0;
+  await client.writeRange(ino, 0, randomBytes(4096)); // the first write under its lease fails
+  const handle = file.chunks.get(0)!.handle;
+  assert.deepEqual(master.unwritten, [0, handle], 'the retry names the chunk: nothing under its lease was acknowledged');
+  servers.get('cs-b')!.down = false;
+  await client.writeRange(ino, 4096, randomBytes(4096)); // acknowledged under the retry's lease, which stays cached
+  servers.get('cs-c')!.down = true;
+  master.unwritten.length = 0;
+  await client.writeRange(ino, 8192, randomBytes(4096));
+  assert.deepEqual(master.unwritten, [0], 'a write under that lease was acknowledged: no claim');
+  servers.get('cs-c')!.down = false;
 });
 
 test('Fake cluster: a failed upload is aborted and never linked', async () => {

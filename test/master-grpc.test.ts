@@ -78,6 +78,23 @@ async function register(f: Fake, freeGiB = 50): Promise<void> {
   await call('Register', { serverId: f.id, address: f.address, capacityBytes: 100 * 2 ** 30, usedBytes: 0, freeBytes: freeGiB * 2 ** 30 });
 }
 
+/**
+ * Heartbeats of one server on one open stream, as a chunkserver sends them (the end of a stream
+ * tells the master the server is unreachable: its chunks granted ahead leave the pool).
+ */
+function heartbeatStream(serverId: string): { beat(req?: Partial<HeartbeatRequest>): Promise<HeartbeatReply__Output>; end(): void } {
+  const stream = client.Heartbeat();
+  stream.on('error', () => undefined);
+  return {
+    async beat(req = {}) {
+      const reply = once(stream, 'data') as Promise<[HeartbeatReply__Output]>;
+      stream.write({ capacityBytes: 100 * 2 ** 30, freeBytes: 50 * 2 ** 30, usedBytes: 0, serverId, ...req });
+      return (await reply)[0];
+    },
+    end() { stream.end(); },
+  };
+}
+
 /** One heartbeat on its own stream; resolves with the master's reply. */
 async function heartbeat(req: HeartbeatRequest): Promise<HeartbeatReply__Output> {
   const stream = client.Heartbeat();
@@ -435,6 +452,7 @@ test('grpc: new chunks granted ahead: the next empty slot costs no grant, a pool
   await heartbeatAll();
   await master!.maintain();
   config.cluster.grantAheadChunks = 4;
+  const streams = fakes.map((x) => heartbeatStream(x.id)); // ended streams would empty the pool
   try {
     clearCalls();
     const grants = () => fakes.reduce((n, x) => n + x.grants.length, 0);
@@ -463,22 +481,23 @@ test('grpc: new chunks granted ahead: the next empty slot costs no grant, a pool
     // a server reporting a chunk still in the pool is not told to delete it (garbageGraceMs is 0 here)
     const pooled = [...ahead.keys()].filter((h) => h !== lease.chunk.handle && h !== firstLease.chunk.handle);
     assert.equal(pooled.length, 3);
-    for (const x of fakes) {
+    for (const [i, x] of fakes.entries()) {
       const mine = pooled.filter((h) => ahead.get(h)!.some((y) => y.id === x.id));
-      const r = await heartbeat({ serverId: x.id, chunks: mine.map((handle) => ({ handle, version: 1, length: 0 })) });
+      const r = await streams[i].beat({ chunks: mine.map((handle) => ({ handle, version: 1, length: 0 })) });
       assert.deepEqual(r.deleteChunks.filter((d) => pooled.includes(d.handle)), [], `${x.id} keeps the pooled chunks`);
     }
     // demand stopped: once half their lease is gone they are dropped and deleted on their servers
     config.cluster.grantAheadChunks = 0;
     clock.advance(30_001);
-    await heartbeatAll();
+    for (const st of streams) await st.beat();
     await master!.maintain();
     assert.equal(await metric('dfs_master_chunks_granted_ahead'), 0);
     const deleted = new Set<string>();
-    for (const x of fakes) for (const d of (await heartbeat({ serverId: x.id })).deleteChunks) if (pooled.includes(d.handle)) deleted.add(`${d.handle}@${x.id}`);
+    for (const [i, x] of fakes.entries()) for (const d of (await streams[i].beat()).deleteChunks) if (pooled.includes(d.handle)) deleted.add(`${d.handle}@${x.id}`);
     assert.equal(deleted.size, pooled.length * 3, 'every replica of every unused chunk');
   } finally {
     config.cluster.grantAheadChunks = 0;
+    for (const st of streams) st.end();
   }
 });
 
@@ -497,6 +516,87 @@ test('grpc: a chunk granted ahead on a server that registered again since is not
     assert.equal(created.length, 3, 'granted anew, not taken from the pool');
   } finally {
     config.cluster.grantAheadChunks = 0;
+  }
+});
+
+test('grpc: a chunkserver whose heartbeat stream ended, or that missed heartbeats, has its chunks granted ahead taken out of the pool', async () => {
+  clock.advance(config.cluster.leaseDurationMs / 2 + 1); // what the tests before left in the pool is dropped
+  await heartbeatAll();
+  await master!.maintain();
+  assert.equal(await metric('dfs_master_chunks_granted_ahead'), 0);
+  assert.equal(fakes.length, 4, 'each chunk of 3 replicas leaves out one server');
+  const streams = fakes.map((x) => heartbeatStream(x.id));
+  config.cluster.grantAheadChunks = 4;
+  try {
+    for (const st of streams) await st.beat();
+    clearCalls();
+    const f0 = await createFile({ path: '/dir/gone0', mode: 0o644 });
+    const l0 = await call<{ chunk: { handle: number } }>('GetLease', { ino: f0.ino, index: 0 });
+    for (let i = 0; i < 100 && await metric('dfs_master_chunks_granted_ahead') < 4; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await metric('dfs_master_chunks_granted_ahead'), 4);
+    config.cluster.grantAheadChunks = 0; // no refill from here
+    const holders = new Map<number, string[]>();
+    for (const x of fakes) for (const g of x.grants) if (g.handle !== l0.chunk.handle) holders.set(g.handle, [...(holders.get(g.handle) ?? []), x.id]);
+    // the server on most pooled chunks stops: its heartbeat stream ends (a kill -9 closes it)
+    const onCount = (id: string) => [...holders.values()].filter((ids) => ids.includes(id)).length;
+    const gone = fakes.map((x, i) => ({ x, i })).sort((a, b) => onCount(b.x.id) - onCount(a.x.id))[0];
+    const without = [...holders.values()].filter((ids) => !ids.includes(gone.x.id)).length;
+    assert.ok(without < 4);
+    streams[gone.i].end();
+    for (let i = 0; i < 100 && await metric('dfs_master_chunks_granted_ahead') > without; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await metric('dfs_master_chunks_granted_ahead'), without, `the chunks granted on ${gone.x.id} left the pool`);
+    // another server falls silent without its stream ending (cut off): after three missed
+    // heartbeats its pooled chunks are not handed out either (each one left holds it: 4 servers, 3 replicas)
+    const silent = fakes.find((x) => x !== gone.x)!;
+    clock.advance(3 * config.chunkserver.heartbeatIntervalMs + 1);
+    for (const [i, st] of streams.entries()) if (i !== gone.i && fakes[i] !== silent) await st.beat();
+    clearCalls();
+    const f1 = await createFile({ path: '/dir/gone1', mode: 0o644 });
+    const l1 = await call<{ chunk: { handle: number } }>('GetLease', { ino: f1.ino, index: 0 });
+    assert.ok(!holders.has(l1.chunk.handle), `not a chunk granted ahead on ${silent.id}, still ALIVE but silent`);
+    const created = fakes.flatMap((x) => x.grants).filter((g) => g.handle === l1.chunk.handle && g.create);
+    assert.equal(created.length, 3, 'granted anew');
+  } finally {
+    config.cluster.grantAheadChunks = 0;
+    for (const st of streams) st.end();
+  }
+});
+
+test('grpc: a new chunk whose unreachable primary got nothing from the one client holding its lease is replaced at once; a lease handed out twice is outwaited', async () => {
+  type Lease = { chunk: { handle: number; version: number; replicas: { serverId: string }[] }; primaryServerId: string };
+  const f = await createFile({ path: '/dir/unwritten0', mode: 0o644 });
+  const l0 = await call<Lease>('GetLease', { ino: f.ino, index: 0 });
+  const l1 = await call<Lease>('GetLease', { ino: f.ino, index: 0, excludeServerIds: [l0.primaryServerId], unwrittenHandle: l0.chunk.handle });
+  assert.notEqual(l1.chunk.handle, l0.chunk.handle, 'a new chunk');
+  assert.equal(l1.chunk.version, 1);
+  assert.ok(!l1.chunk.replicas.some((r) => r.serverId === l0.primaryServerId), 'not on the unreachable server');
+  const chunks = await call<{ chunks: { handle: number }[] }>('GetChunks', { ino: f.ino });
+  assert.deepEqual(chunks.chunks.map((c) => c.handle), [l1.chunk.handle], 'the file holds the new chunk only');
+  const deleted = new Set<string>();
+  for (const x of fakes) for (const d of (await heartbeat({ serverId: x.id })).deleteChunks) if (d.handle === l0.chunk.handle) deleted.add(x.id);
+  assert.deepEqual([...deleted].sort(), l0.chunk.replicas.map((r) => r.serverId).sort(), 'the given-up chunk is deleted on its servers');
+  // the lease went out twice (another writer may have had a write acknowledged): no replacement
+  const g = await createFile({ path: '/dir/unwritten1', mode: 0o644 });
+  const m0 = await call<Lease>('GetLease', { ino: g.ino, index: 0 });
+  const m1 = await call<Lease>('GetLease', { ino: g.ino, index: 0 });
+  assert.equal(m1.chunk.handle, m0.chunk.handle);
+  const rpcTimeoutMs = config.client.rpcTimeoutMs;
+  config.client.rpcTimeoutMs = 200; // the master outwaits the lease for half of it, then UNAVAILABLE (the manual clock stands still)
+  try {
+    assert.equal(await code(call('GetLease', { ino: g.ino, index: 0, excludeServerIds: [m0.primaryServerId], unwrittenHandle: m0.chunk.handle })), 'UNAVAILABLE');
+  } finally {
+    config.client.rpcTimeoutMs = rpcTimeoutMs;
+  }
+  const kept = await call<{ chunks: { handle: number }[] }>('GetChunks', { ino: g.ino });
+  assert.deepEqual(kept.chunks.map((c) => c.handle), [m0.chunk.handle], 'kept');
+  // without the claim the lease is outwaited too
+  const h = await createFile({ path: '/dir/unwritten2', mode: 0o644 });
+  const n0 = await call<Lease>('GetLease', { ino: h.ino, index: 0 });
+  config.client.rpcTimeoutMs = 200;
+  try {
+    assert.equal(await code(call('GetLease', { ino: h.ino, index: 0, excludeServerIds: [n0.primaryServerId] })), 'UNAVAILABLE');
+  } finally {
+    config.client.rpcTimeoutMs = rpcTimeoutMs;
   }
 });
 

@@ -10,7 +10,9 @@
  *
  * Write: GetLease → WriteChunk (WriteSmall for at most 256 KiB) to replicas[0] with chain = the
  * rest. On failure up to client.retries attempts, a fresh lease each time, excluding the server
- * the error names (retry-policy.ts), with a small backoff. Read: replicas in the master's order,
+ * the error names (retry-policy.ts), with a small backoff; when no write under the failed lease
+ * was acknowledged the request says so (LeaseUse), and the master may replace a new chunk whose
+ * primary is unreachable instead of outwaiting its lease. Read: replicas in the master's order,
  * resuming at the first byte not yet delivered, hedged (a replica silent for client.readHedgeMs
  * gets the next one asked too, and the slow one is asked last for a while); a frame with a bad
  * CRC32C fails over and is reported with ReportBadReplica; after a full round the locations are
@@ -59,6 +61,16 @@ export interface ChunkWrite {
   noSync?: boolean;
 }
 
+/**
+ * Writes under one lease object (one GetLease reply): in progress, and whether any was
+ * acknowledged. A failed write that was the only one and followed no acknowledged one tells the
+ * master, with the next GetLease, that nothing under that lease is data (unwritten_handle).
+ */
+interface LeaseUse {
+  writing: number;
+  acknowledged: boolean;
+}
+
 /** A chunk write's reply and the handle of the chunk written. */
 export type ChunkWritten = WriteReply__Output & { handle: number };
 
@@ -67,6 +79,7 @@ const log = logger('client');
 export class DataPath {
   private readonly locations: BoundedCache<string, LocationPage>;
   private readonly leases: BoundedCache<string, ChunkLease__Output>;
+  private readonly leaseUses = new WeakMap<ChunkLease__Output, LeaseUse>();
   private readonly channels: BoundedCache<string, ChunkserverClient>;
   private readonly links = new DataLinks();
   /** Server id → until when it is asked last by reads (it left a read unanswered or failed it). */
@@ -128,11 +141,15 @@ export class DataPath {
   async writeChunk(ino: number, index: number, w: ChunkWrite, frames: () => AsyncIterable<Buffer> | Iterable<Buffer>): Promise<ChunkWritten> {
     let exclude: string[] = [];
     let refused = false;
+    let unwrittenHandle = 0;
     let noSpace: DfsError | undefined; // a full server's ENOSPC, reported when no other server takes the chunk
     for (let attempt = 0; ; attempt++) {
       let lease: ChunkLease__Output | undefined;
+      let use: LeaseUse | undefined;
       try {
-        lease = await this.lease(ino, index, exclude, refused);
+        lease = await this.lease(ino, index, exclude, refused, unwrittenHandle);
+        use = this.leaseUse(lease);
+        use.writing++;
         const [primary, ...chain] = lease.chunk!.replicas;
         if (!primary) throw new DfsError('NO_SERVERS', `chunk ${index} of inode ${ino}: lease without replicas`);
         const header = {
@@ -143,6 +160,7 @@ export class DataPath {
         const reply = w.length <= WRITE_SMALL_BYTES_MAX
           ? await writeSmallOnce(cs, header, frames(), this.config.client.dataTimeoutMs)
           : await writeChunkOnce(this.links.get(primary.address), header, frames(), this.config.client.dataTimeoutMs);
+        use.acknowledged = true;
         return { ...reply, handle: header.handle };
       } catch (e) {
         const err = asDfsError(e);
@@ -152,10 +170,22 @@ export class DataPath {
         const failed = lease?.chunk ? failedServerOf(err, lease.chunk.replicas) : undefined;
         exclude = failed ? [failed] : [];
         refused = isLeaseError(err);
+        // nothing was acknowledged under this lease, by this write or another one of ours: the
+        // master may give the chunk up rather than outwait an unreachable primary's lease
+        unwrittenHandle = lease?.chunk && use && !use.acknowledged && use.writing === 1 ? lease.chunk.handle : 0;
         log.warn({ ino, index, attempt, code: err.code, exclude }, `chunk write failed: ${err.message}; retrying`);
         await pause(backoffMs(attempt));
+      } finally {
+        if (use) use.writing--;
       }
     }
+  }
+
+  /** The writes made under one lease this client got (one GetLease reply): see LeaseUse. */
+  private leaseUse(lease: ChunkLease__Output): LeaseUse {
+    let use = this.leaseUses.get(lease);
+    if (!use) this.leaseUses.set(lease, use = { writing: 0, acknowledged: false });
+    return use;
   }
 
   /**
@@ -282,13 +312,13 @@ export class DataPath {
       .catch((e) => log.debug({ handle, serverId, err: asDfsError(e).message }, 'ReportBadReplica failed'));
   }
 
-  private async lease(ino: number, index: number, exclude: string[], refused = false): Promise<ChunkLease__Output> {
+  private async lease(ino: number, index: number, exclude: string[], refused = false, unwrittenHandle = 0): Promise<ChunkLease__Output> {
     const key = `${ino}/${index}`;
     if (exclude.length === 0 && !refused) {
       const cached = this.leases.get(key);
       if (cached) return cached;
     }
-    const lease = await masterCall(this.master, 'GetLease', { ino, index, excludeServerIds: exclude, leaseRefused: refused }, this.config.client.rpcTimeoutMs);
+    const lease = await masterCall(this.master, 'GetLease', { ino, index, excludeServerIds: exclude, leaseRefused: refused, unwrittenHandle }, this.config.client.rpcTimeoutMs);
     if (!lease.chunk) throw new DfsError('INTERNAL', `GetLease ${key}: reply without a chunk`);
     this.leases.set(key, lease, leaseUsableUntilMs(this.clock.nowMs(), lease.leaseDurationMs));
     const pageKey = `${ino}/p${Math.floor(index / LOCATION_PAGE_CHUNKS)}`;

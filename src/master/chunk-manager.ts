@@ -22,7 +22,7 @@ import type { GetChunksReply } from '../generated/dfs/GetChunksReply';
 import type { HeartbeatRequest__Output } from '../generated/dfs/HeartbeatRequest';
 import type { ChunkRef } from '../generated/dfs/ChunkRef';
 import { MetaStore, InodeRec } from './meta-store';
-import { Namespace } from './namespace';
+import { Effects, Namespace } from './namespace';
 import { ServerRegistry } from './server-registry';
 import { ChunkMap, DeletionQueue, GarbageTracker, judgeReport } from './chunk-map';
 import { ChunkserverLink } from './chunkserver-link';
@@ -35,6 +35,8 @@ export interface Lease {
    * (a version bump must mark the missing replica stale, or it would return at the same version
    * with old bytes). */
   chain?: readonly string[];
+  /** GetLease replies that carried this lease (see replaceUnwritten). */
+  handedOut: number;
 }
 
 /** Handles reserved per LMDB write of the counter. */
@@ -81,6 +83,9 @@ export interface ChunkManagerOptions {
   config: Config;
   log: Logger;
 }
+
+/** A pooled chunk is handed out only if each of its servers was heard from within this many heartbeat periods. */
+export const GRANTED_HEARTBEATS_MISSED_MAX = 3;
 
 /** A chunk granted ahead of demand (see ChunkManager.fillGranted): created empty on `servers`, `servers[0]` holds its lease. */
 interface GrantedChunk {
@@ -203,9 +208,9 @@ export class ChunkManager {
    * Errors: ENOENT, EISDIR/EINVAL (not a regular file), NO_SERVERS (no server accepted a new
    * chunk), UNAVAILABLE (no live replica holds the chunk, or none accepted the new version).
    */
-  getLease(ino: number, index: number, exclude: readonly string[], refused = false): Promise<ChunkLease> {
+  getLease(ino: number, index: number, exclude: readonly string[], refused = false, unwrittenHandle = 0): Promise<ChunkLease> {
     if (!Number.isSafeInteger(index) || index < 0) return Promise.reject(new DfsError('EINVAL', `bad chunk index ${index}`));
-    return this.slotLock.run(`${ino}:${index}`, () => this.leaseLocked(ino, index, new Set(exclude), refused));
+    return this.slotLock.run(`${ino}:${index}`, () => this.leaseLocked(ino, index, new Set(exclude), refused, unwrittenHandle));
   }
 
   private fileForWrite(ino: number): InodeRec {
@@ -215,11 +220,12 @@ export class ChunkManager {
     return rec;
   }
 
-  private async leaseLocked(ino: number, index: number, exclude: Set<string>, refused: boolean): Promise<ChunkLease> {
+  private async leaseLocked(ino: number, index: number, exclude: Set<string>, refused: boolean, unwrittenHandle: number): Promise<ChunkLease> {
     const rec = this.fileForWrite(ino);
     this.touchUpload(ino);
     const goal = rec.replication || this.cluster.replication;
-    const handle = rec.chunks[index] ?? 0;
+    let handle = rec.chunks[index] ?? 0;
+    if (handle !== 0 && handle === unwrittenHandle && await this.replaceUnwritten(ino, index, handle, exclude)) handle = 0;
     // The primary no longer honours the lease we think it holds (it restarted, or its clock ran
     // ahead): forget it, so the next decision grants a new one with a new version.
     if (refused && handle !== 0) this.leases.delete(handle);
@@ -232,6 +238,26 @@ export class ChunkManager {
       return this.renew(again, index, goal, exclude);
     }
     return this.renew(handle, index, goal, exclude);
+  }
+
+  /**
+   * Gives up a new chunk whose primary the client could not reach, instead of outwaiting that
+   * primary's lease (up to leaseDurationMs: a chunkserver hung after a grant, or one granted
+   * ahead, cost the next write 60 s). Safe only because nothing of the chunk can be data: it is
+   * at its first version and lease, that lease went out in one GetLease reply, and the client
+   * that got it says (unwrittenHandle) no write under it was acknowledged, so whatever a
+   * partitioned primary may still apply is under a handle no file holds any more. The slot is
+   * emptied in one commit and its replicas deleted; the caller allocates anew, avoiding `exclude`.
+   */
+  private async replaceUnwritten(ino: number, index: number, handle: number, exclude: ReadonlySet<string>): Promise<boolean> {
+    const lease = this.validLease(handle);
+    const c = this.o.store.chunks.get(handle);
+    if (!lease || !c || !exclude.has(lease.primaryId) || lease.handedOut !== 1 || lease.version !== 1 || c.version !== 1) return false;
+    const fx = new Effects();
+    if (!await this.o.store.tx(() => this.o.ns.dropUnwrittenChunk(ino, index, handle, fx))) return false;
+    this.freed(fx.freed);
+    this.o.log.info({ ino, index, handle, primary: lease.primaryId }, 'new chunk replaced: its primary is unreachable and nothing was written to it');
+    return true;
   }
 
   private async newHandle(): Promise<number> {
@@ -332,21 +358,30 @@ export class ChunkManager {
     this.granted.handles.delete(p.handle);
     for (const id of p.servers) this.o.chunkMap.add(p.handle, id);
     this.o.log.debug({ ino, index, handle: p.handle, replicas: p.servers }, 'chunk allocated from the granted pool');
-    this.leases.set(p.handle, { primaryId: p.servers[0], version: 1, expiresAtMs: p.expiresAtMs, chain: p.servers });
+    this.leases.set(p.handle, { primaryId: p.servers[0], version: 1, expiresAtMs: p.expiresAtMs, chain: p.servers, handedOut: 1 });
     return this.leaseMessage(p.handle, index, 1, p.servers, Math.max(1, p.expiresAtMs - this.now()));
   }
 
   /**
    * The oldest pooled chunk of `goal` replicas that is still good: at least half its lease left
    * (as renew() hands out a running lease), every replica alive since the grant (same epoch: a
-   * restart loses a replica that was never written) with room for `chunkSizeBytes`. Those found
-   * stale on the way are dropped.
+   * restart loses a replica that was never written), heard from within the last
+   * GRANTED_HEARTBEATS_MISSED_MAX heartbeat periods and with room for `chunkSizeBytes`. Those
+   * found stale on the way are dropped.
+   *
+   * Why the heartbeat check: a pooled chunk's lease is already on its primary, so a primary that
+   * died after the grant holds it until it expires (a write waits up to leaseDurationMs, 45 s
+   * measured after a kill -9), where a grant made at GetLease time fails at once and
+   * the server is left out. The heartbeat stream's end (serverUnreachable) covers a killed
+   * process; this covers a server cut off without its connection closing.
    */
   private takeGranted(goal: number, chunkSizeBytes: number): GrantedChunk | undefined {
     const list = this.granted.byGoal.get(goal);
     if (!list || list.length === 0) return undefined;
     const now = this.now();
-    const room = new Set(withRoomFor(this.o.registry.candidates(now), chunkSizeBytes).map((c) => c.id));
+    const heardSinceMs = now - GRANTED_HEARTBEATS_MISSED_MAX * this.o.config.chunkserver.heartbeatIntervalMs;
+    const room = new Set(withRoomFor(this.o.registry.candidates(now), chunkSizeBytes)
+      .filter((c) => (this.o.registry.get(c.id)?.lastHeartbeatMs ?? -Infinity) >= heardSinceMs).map((c) => c.id));
     while (list.length > 0) {
       const p = list.shift()!;
       const good = p.expiresAtMs - now > this.cluster.leaseDurationMs / 2
@@ -361,6 +396,15 @@ export class ChunkManager {
   private dropGranted(p: GrantedChunk): void {
     this.granted.handles.delete(p.handle);
     for (const id of p.servers) this.o.deletions.add(id, p.handle, 0);
+  }
+
+  /**
+   * A chunkserver's heartbeat stream ended (its process stopped or its connection broke): its
+   * chunks granted ahead are not handed out any more (see takeGranted). The server stays in
+   * whatever state it is in until it re-registers or cluster.deadAfterMs passes.
+   */
+  serverUnreachable(serverId: string): void {
+    this.dropGrantedOn(new Set([serverId]));
   }
 
   /** Drops the pooled chunks with a replica on one of `servers`. */
@@ -434,7 +478,7 @@ export class ChunkManager {
     const prev = this.leases.get(handle);
     assert(!prev || prev.version <= version, 'a chunk version never goes backwards');
     const ordered = [primary, ...chain.filter((id) => id !== primary)];
-    this.leases.set(handle, { primaryId: primary, version, expiresAtMs, chain: ordered });
+    this.leases.set(handle, { primaryId: primary, version, expiresAtMs, chain: ordered, handedOut: 1 });
     return this.leaseMessage(handle, index, version, ordered, this.cluster.leaseDurationMs);
   }
 
@@ -459,6 +503,7 @@ export class ChunkManager {
     if (lease && lease.version === c.version && holders.includes(lease.primaryId) && !holders.some((id) => exclude.has(id))
       && (lease.chain ?? []).every((id) => holders.includes(id)) && remainingMs > this.cluster.leaseDurationMs / 2) {
       // Hand out the running lease as it is: its expiry is the primary's, never extended here.
+      lease.handedOut++;
       const ordered = [lease.primaryId, ...holders.filter((id) => id !== lease.primaryId)];
       return this.leaseMessage(handle, index, c.version, ordered, Math.max(1, remainingMs));
     }

@@ -276,7 +276,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     }),
     GetLock: unary(async (req) => lockInfoOfHeld(locks.test(lockRequestOfWire(req)))),
     GetChunks: unary((req) => chunks.getChunksAfterStart(req.ino, req.firstIndex, req.count)),
-    GetLease: unary((req) => chunks.getLease(req.ino, req.index, req.excludeServerIds, req.leaseRefused)),
+    GetLease: unary((req) => chunks.getLease(req.ino, req.index, req.excludeServerIds, req.leaseRefused, req.unwrittenHandle)),
     CommitWrite: unary((req) => store.tx(() => ns.commitWrite(req.ino, req.minSize, req.mtime ? tsOfWire(req.mtime, [0, 0]) : undefined))),
     BeginUpload: unary(async (req) => {
       const up = await store.tx(() => ns.beginUpload(req.path, {
@@ -316,7 +316,9 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     Heartbeat: (call) => {
       streams.add(call);
       let chain = Promise.resolve();
+      let serverId: string | undefined;
       call.on('data', (req: HeartbeatRequest__Output) => {
+        serverId = req.serverId;
         registry.heard(req.serverId, clock.nowMs()); // alive, even while its report waits in the chain
         chain = chain.then(() => heartbeat(req)).then(
           (reply) => { if (!call.writableEnded && !call.destroyed) call.write(reply); },
@@ -325,11 +327,15 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       });
       const done = (): void => {
         streams.delete(call);
+        if (serverId !== undefined) chunks.serverUnreachable(serverId);
         if (!call.writableEnded) chain.then(() => call.end(), () => call.end());
       };
       call.on('end', done);
       call.on('error', done);
-      call.on('cancelled', () => streams.delete(call));
+      call.on('cancelled', () => {
+        streams.delete(call);
+        if (serverId !== undefined) chunks.serverUnreachable(serverId);
+      });
     },
     ...adminHandlers(admin),
   };

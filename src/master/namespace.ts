@@ -587,6 +587,23 @@ export class Namespace {
     this.s.bump('chunkCount', 1);
   }
 
+  /**
+   * Empties slot `index` of `ino` if it still holds `handle` (ChunkManager.replaceUnwritten: a
+   * new chunk given up before anything was written to it); trailing empty slots go with it, as
+   * if it had never been recorded. False when the slot holds something else now.
+   */
+  dropUnwrittenChunk(ino: number, index: number, handle: number, fx: Effects): boolean {
+    const rec = { ...this.inode(ino) };
+    if (rec.type !== 'REGULAR' || rec.chunks[index] !== handle) return false;
+    const chunks = rec.chunks.slice();
+    chunks[index] = 0;
+    while (chunks.length > 0 && chunks[chunks.length - 1] === 0) chunks.pop();
+    rec.chunks = chunks;
+    this.s.inodes.put(ino, rec);
+    this.freeChunks([handle], fx);
+    return true;
+  }
+
   /** Raises a chunk's version (never lowers it). False when the chunk no longer exists. */
   raiseChunkVersion(handle: number, version: number): boolean {
     const rec = this.s.chunks.get(handle);

@@ -16,6 +16,13 @@ export interface LeaseRequest {
    * the primary refused the lease last handed out (expired, restarted): grant a new one
    */
   'leaseRefused'?: (boolean);
+  /**
+   * The chunk the client's write just failed on, where this client got its lease from one
+   * GetLease and no write under it was acknowledged: if that lease was handed out to no one
+   * else and is the chunk's first (version 1), the master replaces the chunk with a new one
+   * rather than outwait the lease of a primary in exclude_server_ids. 0 = no such claim.
+   */
+  'unwrittenHandle'?: (number | string | Long);
 }
 
 /**
@@ -32,4 +39,11 @@ export interface LeaseRequest__Output {
    * the primary refused the lease last handed out (expired, restarted): grant a new one
    */
   'leaseRefused': (boolean);
+  /**
+   * The chunk the client's write just failed on, where this client got its lease from one
+   * GetLease and no write under it was acknowledged: if that lease was handed out to no one
+   * else and is the chunk's first (version 1), the master replaces the chunk with a new one
+   * rather than outwait the lease of a primary in exclude_server_ids. 0 = no such claim.
+   */
+  'unwrittenHandle': (number);
 }
