@@ -25,6 +25,8 @@ interface Fake {
   id: string; address: string; server: grpc.Server;
   grants: GrantRequest__Output[]; replicates: ReplicateRequest__Output[];
   failGrant: boolean; failReplicate: boolean;
+  /** When set, a Grant is answered only once it resolves. */
+  holdGrants?: Promise<void>;
 }
 
 async function startFake(id: string): Promise<Fake> {
@@ -33,9 +35,10 @@ async function startFake(id: string): Promise<Fake> {
   const streams = new Set<{ end(): void }>();
   const impl: Record<string, unknown> = {
     Calls: (call: Parameters<typeof serveMetaCalls>[0]) => serveMetaCalls(call, impl, streams, CHUNKSERVER_CALLS),
-    Grant: (call: grpc.ServerUnaryCall<GrantRequest__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+    Grant: async (call: grpc.ServerUnaryCall<GrantRequest__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => {
       if (fake.failGrant) return cb({ code: grpc.status.UNAVAILABLE, details: 'fake failure' });
       fake.grants.push(call.request);
+      await fake.holdGrants;
       cb(null, { length: 0 });
     },
     Replicate: (call: grpc.ServerUnaryCall<ReplicateRequest__Output, unknown>, cb: grpc.sendUnaryData<unknown>) => {
@@ -597,6 +600,105 @@ test('grpc: a new chunk whose unreachable primary got nothing from the one clien
     assert.equal(await code(call('GetLease', { ino: h.ino, index: 0, excludeServerIds: [n0.primaryServerId] })), 'UNAVAILABLE');
   } finally {
     config.client.rpcTimeoutMs = rpcTimeoutMs;
+  }
+});
+
+/**
+ * Empties the pool of chunks granted ahead, opens a heartbeat stream per server (the end of one
+ * empties the pool again: the caller ends them) and fills the pool with `n` chunks on the
+ * GetLease of a new file at `path`; refilling is off again on return.
+ */
+async function fillPool(n: number, path: string): Promise<Array<ReturnType<typeof heartbeatStream>>> {
+  clock.advance(config.cluster.leaseDurationMs / 2 + 1); // what the tests before left in the pool is dropped
+  await heartbeatAll();
+  await master!.maintain();
+  const streams = fakes.map((x) => heartbeatStream(x.id));
+  config.cluster.grantAheadChunks = n;
+  try {
+    for (const st of streams) await st.beat();
+    const f0 = await createFile({ path, mode: 0o644 });
+    await call('GetLease', { ino: f0.ino, index: 0 });
+    for (let i = 0; i < 100 && await metric('dfs_master_chunks_granted_ahead') < n; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await metric('dfs_master_chunks_granted_ahead'), n);
+    return streams;
+  } catch (e) {
+    for (const st of streams) st.end();
+    throw e;
+  } finally {
+    config.cluster.grantAheadChunks = 0;
+  }
+}
+
+test('grpc: Create with want_lease takes a chunk granted ahead as chunk 0 and returns its lease; the last close of a file left empty gives it back', async () => {
+  type Lease = { chunk: { index: number; handle: number; version: number; replicas: { serverId: string }[] }; primaryServerId: string; leaseDurationMs: number };
+  type Created = { attr: { ino: number }; firstLease?: Lease | null };
+  const streams = await fillPool(3, '/dir/first0');
+  try {
+    const pooled = new Set(fakes.flatMap((x) => x.grants.map((g) => g.handle)));
+    clearCalls();
+    const grants = () => fakes.reduce((n, x) => n + x.grants.length, 0);
+
+    // no session, or not asked: no lease
+    assert.ok(!(await call<Created>('Create', { path: '/dir/first1', mode: 0o644, wantLease: true })).firstLease);
+    const unasked = await call<Created>('Create', { path: '/dir/first2', mode: 0o644, sessionId: 'first-s' });
+    assert.ok(!unasked.firstLease);
+    await call('Release', { sessionId: 'first-s', ino: unasked.attr.ino });
+
+    // written: the chunk stays
+    const a = await call<Created>('Create', { path: '/dir/first3', mode: 0o644, sessionId: 'first-s', wantLease: true });
+    assert.ok(a.firstLease, 'a lease with the reply');
+    assert.equal(a.firstLease.chunk.index, 0);
+    assert.equal(a.firstLease.chunk.version, 1);
+    assert.ok(pooled.has(a.firstLease.chunk.handle), 'a chunk granted ahead');
+    assert.ok(a.firstLease.leaseDurationMs > config.cluster.leaseDurationMs / 2);
+    assert.equal(grants(), 0, 'no grant');
+    assert.equal(await metric('dfs_master_chunks_granted_ahead'), 2);
+    const chunksOf = async (ino: number) => (await call<{ chunks: { handle: number }[] }>('GetChunks', { ino })).chunks.map((c) => c.handle);
+    assert.deepEqual(await chunksOf(a.attr.ino), [a.firstLease.chunk.handle], 'recorded by the Create');
+    const again = await call<Lease>('GetLease', { ino: a.attr.ino, index: 0 });
+    assert.equal(again.chunk.handle, a.firstLease.chunk.handle, 'GetLease hands out the same lease');
+    await call('CommitWrite', { ino: a.attr.ino, minSize: 4096 });
+    await call('Release', { sessionId: 'first-s', ino: a.attr.ino });
+    assert.deepEqual(await chunksOf(a.attr.ino), [a.firstLease.chunk.handle], 'kept: the file has data');
+
+    // left empty: its last close gives the chunk back, and its replicas are deleted
+    const b = await call<Created>('Create', { path: '/dir/first4', mode: 0o644, sessionId: 'first-s', wantLease: true });
+    assert.ok(b.firstLease);
+    assert.deepEqual(await chunksOf(b.attr.ino), [b.firstLease.chunk.handle]);
+    await call('Release', { sessionId: 'first-s', ino: b.attr.ino });
+    assert.deepEqual(await chunksOf(b.attr.ino), [], 'given back');
+    const deleted = new Set<string>();
+    for (const [i, x] of fakes.entries()) for (const d of (await streams[i].beat()).deleteChunks) if (d.handle === b.firstLease.chunk.handle) deleted.add(x.id);
+    assert.deepEqual([...deleted].sort(), b.firstLease.chunk.replicas.map((r) => r.serverId).sort());
+  } finally {
+    config.cluster.grantAheadChunks = 0;
+    for (const st of streams) st.end();
+  }
+});
+
+test('grpc: a GetLease that granted a new chunk while a Create filled the slot leases the Create\'s chunk', async () => {
+  const streams = await fillPool(2, '/dir/race0');
+  let release!: () => void;
+  try {
+    const f = await createFile({ path: '/dir/race1', mode: 0o644 }); // empty, no chunk
+    const held = new Promise<void>((r) => { release = r; });
+    for (const x of fakes) x.holdGrants = held;
+    clearCalls();
+    // a retry (a server to avoid) never takes the pool: it grants a new chunk and waits for the grants
+    const leasing = call<{ chunk: { handle: number } }>('GetLease', { ino: f.ino, index: 0, excludeServerIds: ['no-such-server'] });
+    for (let i = 0; i < 100 && fakes.reduce((n, x) => n + x.grants.length, 0) < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    const created = await call<{ firstLease?: { chunk: { handle: number } } | null }>('Create', { path: '/dir/race1', mode: 0o644, sessionId: 'race-s', wantLease: true });
+    assert.ok(created.firstLease, 'the Create took a pooled chunk for the empty slot');
+    release();
+    const lease = await leasing;
+    assert.equal(lease.chunk.handle, created.firstLease.chunk.handle, 'the chunk in the slot, not an error');
+    const chunks = await call<{ chunks: { handle: number }[] }>('GetChunks', { ino: f.ino });
+    assert.deepEqual(chunks.chunks.map((c) => c.handle), [created.firstLease.chunk.handle]);
+  } finally {
+    release?.();
+    for (const x of fakes) x.holdGrants = undefined;
+    config.cluster.grantAheadChunks = 0;
+    for (const st of streams) st.end();
   }
 });
 

@@ -320,11 +320,20 @@ export class DataPath {
     }
     const lease = await masterCall(this.master, 'GetLease', { ino, index, excludeServerIds: exclude, leaseRefused: refused, unwrittenHandle }, this.config.client.rpcTimeoutMs);
     if (!lease.chunk) throw new DfsError('INTERNAL', `GetLease ${key}: reply without a chunk`);
-    this.leases.set(key, lease, leaseUsableUntilMs(this.clock.nowMs(), lease.leaseDurationMs));
-    const pageKey = `${ino}/p${Math.floor(index / LOCATION_PAGE_CHUNKS)}`;
-    const page = this.locations.get(pageKey);
-    if (page) page.chunks.set(index, lease.chunk);
+    this.rememberLease(ino, lease);
     return lease;
+  }
+
+  /**
+   * Caches a lease as GetLease's reply would be (Create's first_lease: the first write of a new
+   * file then asks no GetLease). Its usable time counts from now, the reply's arrival.
+   */
+  rememberLease(ino: number, lease: ChunkLease__Output): void {
+    if (!lease.chunk) return;
+    const index = lease.chunk.index;
+    this.leases.set(`${ino}/${index}`, lease, leaseUsableUntilMs(this.clock.nowMs(), lease.leaseDurationMs));
+    const page = this.locations.get(`${ino}/p${Math.floor(index / LOCATION_PAGE_CHUNKS)}`);
+    if (page) page.chunks.set(index, lease.chunk);
   }
 
   private async page(ino: number, page: number, refresh: boolean): Promise<LocationPage> {

@@ -23,7 +23,7 @@ import { logger } from '../common/logger';
 import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
 import type { ListReply__Output } from '../generated/dfs/ListReply';
 import type { DeleteKind } from '../generated/dfs/DeleteKind';
-import type { Attr, ChunkInfo, Created, DfsClientApi, DirEntry, GetOptions, MknodOptions, NodeInfo, PutOptions, StatFs, UnsyncedChunk } from './types';
+import type { Attr, ChunkInfo, Created, CreateOptions, DfsClientApi, DirEntry, GetOptions, MknodOptions, NodeInfo, PutOptions, StatFs, UnsyncedChunk } from './types';
 import { DataPath, LOCATION_PAGE_CHUNKS } from './data-path';
 import { uploadChunks } from './upload';
 import { downloadChunks } from './download';
@@ -117,15 +117,17 @@ export class DfsClient implements DfsClientApi {
 
   async create(
     path: string,
-    opts: { mode?: number; exclusive?: boolean; truncate?: boolean; uid?: number; gid?: number; chunkSizeBytes?: number; replication?: number } = {},
+    opts: CreateOptions = {},
   ): Promise<Created> {
     const reply = await this.call('Create', {
       path: normalizePath(path), mode: opts.mode ?? 0o644, exclusive: opts.exclusive ?? false, truncate: opts.truncate ?? false,
       chunkSize: opts.chunkSizeBytes ?? 0, replication: opts.replication ?? 0, sessionId: this.sessionId, ...this.owner(opts),
+      wantLease: (opts.wantLease ?? false) && this.sessionId !== '',
     });
     const attr = reply.attr;
     if (!attr) throw new DfsError('INTERNAL', `Create ${path}: reply without attributes`);
     this.data.invalidate(attr.ino);
+    if (reply.firstLease) this.data.rememberLease(attr.ino, reply.firstLease);
     if (this.sessionId !== '') this.openInos.set(attr.ino, (this.openInos.get(attr.ino) ?? 0) + 1);
     return reply.parent ? { ...attr, parent: reply.parent } : attr;
   }

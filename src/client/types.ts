@@ -66,6 +66,11 @@ export interface MknodOptions {
   gid?: number;
 }
 
+export interface CreateOptions {
+  mode?: number; exclusive?: boolean; truncate?: boolean; uid?: number; gid?: number; chunkSizeBytes?: number; replication?: number;
+  wantLease?: boolean;
+}
+
 export interface DfsClientApi {
   /** Closes every channel. Pending calls fail with CANCELLED. */
   close(): void;
@@ -80,8 +85,10 @@ export interface DfsClientApi {
   /**
    * Creates (or with truncate, empties) a regular file visible at once; used by the mount.
    * Resolves with its attributes and, when the master sent them, the folder's as the create left it.
+   * `wantLease`: the caller writes the file at once, chunk 0's lease comes with the reply when the
+   * master has a chunk granted ahead (needs a session).
    */
-  create(path: string, opts?: { mode?: number; exclusive?: boolean; truncate?: boolean; uid?: number; gid?: number; chunkSizeBytes?: number; replication?: number }): Promise<Created>;
+  create(path: string, opts?: CreateOptions): Promise<Created>;
   /** Resolves with the attributes of the folder that held the name, as the delete left it. */
   delete(path: string, opts?: { recursive?: boolean; kind?: DeleteKind }): Promise<Attr | undefined>;
   rename(src: string, dst: string, opts?: { noReplace?: boolean }): Promise<void>;

@@ -11,7 +11,7 @@
  * Leases live in memory only: after a restart, the first GetLease bumps the version.
  */
 import assert from 'node:assert';
-import { DfsError, asDfsError } from '../common/errors';
+import { DfsError, asDfsError, isDfsError } from '../common/errors';
 import { sleep, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Config } from '../common/config';
@@ -88,7 +88,7 @@ export interface ChunkManagerOptions {
 export const GRANTED_HEARTBEATS_MISSED_MAX = 3;
 
 /** A chunk granted ahead of demand (see ChunkManager.fillGranted): created empty on `servers`, `servers[0]` holds its lease. */
-interface GrantedChunk {
+export interface GrantedChunk {
   handle: number;
   servers: string[];
   /** Each server's epoch at the grant: a server that died or re-registered since lost the chunk. */
@@ -107,6 +107,11 @@ export class ChunkManager {
    */
   private readonly granted = { byGoal: new Map<number, GrantedChunk[]>(), handles: new Set<number>(), filling: new Set<number>() };
   private readonly slotLock = new KeyedLock();
+  /**
+   * Files whose chunk 0 was taken by their Create (takeFirstChunk), until their last close
+   * (firstChunksUnused): at most one entry per file created and still open.
+   */
+  private readonly firstOfCreate = new Map<number, number>();
   private nextHandle = 0;
   private handleEnd = 0;
   private reserving: Promise<void> | undefined;
@@ -295,7 +300,8 @@ export class ChunkManager {
 
   /**
    * Creates the chunk of an empty slot. Returns the lease when the designated primary accepted;
-   * undefined when the chunk exists but needs a version bump to get a primary.
+   * undefined when the chunk exists but needs a version bump to get a primary, or the slot was
+   * filled by another call meanwhile (the caller then leases the chunk that is there).
    */
   private async allocate(ino: number, index: number, goal: number, exclude: Set<string>): Promise<ChunkLease | undefined> {
     const chunkSizeBytes = this.o.ns.inode(ino).chunkSize;
@@ -334,6 +340,8 @@ export class ChunkManager {
       await this.o.store.tx(() => this.o.ns.recordNewChunk(ino, index, handle, 1));
     } catch (e) {
       for (const id of ok) this.o.deletions.add(id, handle, 0);
+      // the slot was filled meanwhile (a Create took a pooled chunk for it): use that one
+      if (isDfsError(e, 'EBUSY')) return undefined;
       throw e;
     }
     for (const id of ok) this.o.chunkMap.add(handle, id);
@@ -348,18 +356,74 @@ export class ChunkManager {
    * A pooled chunk becomes slot `index` of `ino`: one LMDB commit, no grant (its replicas hold it
    * since the pool was filled). On a failed commit the chunk is dropped as unused.
    */
-  private async allocateGranted(ino: number, index: number, p: GrantedChunk): Promise<ChunkLease> {
+  private async allocateGranted(ino: number, index: number, p: GrantedChunk): Promise<ChunkLease | undefined> {
     try {
       await this.o.store.tx(() => this.o.ns.recordNewChunk(ino, index, p.handle, 1));
     } catch (e) {
       this.dropGranted(p);
+      if (isDfsError(e, 'EBUSY')) return undefined; // filled meanwhile, as in allocate()
       throw e;
     }
+    return this.adoptGranted(ino, index, p);
+  }
+
+  /** After the commit that recorded pooled chunk `p` as slot `index` of `ino`: it is live, its lease handed out once. */
+  private adoptGranted(ino: number, index: number, p: GrantedChunk): ChunkLease {
     this.granted.handles.delete(p.handle);
     for (const id of p.servers) this.o.chunkMap.add(p.handle, id);
     this.o.log.debug({ ino, index, handle: p.handle, replicas: p.servers }, 'chunk allocated from the granted pool');
     this.leases.set(p.handle, { primaryId: p.servers[0], version: 1, expiresAtMs: p.expiresAtMs, chain: p.servers, handedOut: 1 });
     return this.leaseMessage(p.handle, index, 1, p.servers, Math.max(1, p.expiresAtMs - this.now()));
+  }
+
+  /**
+   * Create's first chunk, step 1, inside Create's transaction: an empty file with no chunk that
+   * its creator writes at once (the mount's create) takes a chunk granted ahead as chunk 0, in
+   * the same commit; its lease goes back with the Create reply, so the first write needs no
+   * GetLease (one call and one durable commit less per small file). Undefined when the file is
+   * not empty or no pooled chunk is good (the writer then asks GetLease as before). The caller
+   * passes the result to createdFirst() after the commit, or to dropTaken() if it failed.
+   */
+  takeFirstChunk(ino: number): GrantedChunk | undefined {
+    const rec = this.o.ns.inode(ino);
+    if (rec.type !== 'REGULAR' || rec.size !== 0 || rec.chunks.some((h) => h !== 0)) return undefined;
+    const goal = rec.replication || this.cluster.replication;
+    const p = this.takeGranted(goal, rec.chunkSize);
+    this.refillGranted(goal);
+    if (p) this.o.ns.recordNewChunk(ino, 0, p.handle, 1);
+    return p;
+  }
+
+  /**
+   * Create's first chunk, step 2, after the commit: the chunk is live and remembered as not
+   * written yet, so that the last close of a file that stayed empty gives it back
+   * (firstChunksUnused).
+   */
+  createdFirst(ino: number, p: GrantedChunk): ChunkLease {
+    this.firstOfCreate.set(ino, p.handle);
+    return this.adoptGranted(ino, 0, p);
+  }
+
+  /** Create's transaction failed after takeFirstChunk: the pooled chunk is dropped as unused. */
+  dropTaken(p: GrantedChunk): void {
+    this.dropGranted(p);
+  }
+
+  /**
+   * Of files whose last open just ended: those still holding the chunk their Create took and
+   * nothing committed (size 0), to be emptied with Namespace.dropUnwrittenChunk in the caller's
+   * transaction (a `touch` through the mount leaves no chunk behind). Forgets every `inos`.
+   */
+  firstChunksUnused(inos: readonly number[]): Array<{ ino: number; handle: number }> {
+    const out: Array<{ ino: number; handle: number }> = [];
+    for (const ino of inos) {
+      const handle = this.firstOfCreate.get(ino);
+      if (handle === undefined) continue;
+      this.firstOfCreate.delete(ino);
+      const rec = this.o.store.inodes.get(ino);
+      if (rec && rec.size === 0 && rec.chunks.length === 1 && rec.chunks[0] === handle) out.push({ ino, handle });
+    }
+    return out;
   }
 
   /**

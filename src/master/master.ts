@@ -29,7 +29,7 @@ import { Sessions } from './sessions';
 import { LockService, lockInfoOfHeld, lockRequestOfWire } from './lock-service';
 import { ServerRegistry, silentServers } from './server-registry';
 import { ChunkMap, DeletionQueue, GarbageTracker } from './chunk-map';
-import { ChunkManager } from './chunk-manager';
+import { ChunkManager, type GrantedChunk } from './chunk-manager';
 import { ChunkserverLink, GrpcChunkserverLink } from './chunkserver-link';
 import { Replicator } from './replicator';
 import { MasterMetrics } from './http/master-metrics';
@@ -111,11 +111,16 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
 
   async function collectOrphans(inos: readonly number[]): Promise<void> {
     if (inos.length === 0) return;
+    // files that stayed empty give back the chunk their Create took
+    const unused = chunks.firstChunksUnused(inos);
     // every last close of a file lands here: without an orphan among them (and no transaction in
     // flight that could be making one) there is nothing to write, and an empty durable commit
     // cost each close ~1 ms of the master's time
-    if (store.settled && !inos.some((ino) => store.orphans.get(ino) !== undefined)) return;
-    await mutate((fx) => { for (const ino of inos) ns.collectOrphan(ino, fx); });
+    if (unused.length === 0 && store.settled && !inos.some((ino) => store.orphans.get(ino) !== undefined)) return;
+    await mutate((fx) => {
+      for (const u of unused) ns.dropUnwrittenChunk(u.ino, 0, u.handle, fx, { onlyIfEmpty: true });
+      for (const ino of inos) ns.collectOrphan(ino, fx);
+    });
   }
 
   /** Open heartbeat and Calls streams, ended when the master stops. */
@@ -189,15 +194,22 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     Create: unary(async (req) => {
       // the folder's attributes read in the same transaction: the kernel's GETATTR of it after
       // each create costs the mount no Stat
+      let first: GrantedChunk | undefined;
       const reply = await mutate((fx) => {
         const attr = ns.create(req.path, {
           mode: req.mode, uid: req.uid, gid: req.gid, chunkSize: req.chunkSize, replication: req.replication,
           exclusive: req.exclusive, truncate: req.truncate,
         }, fx);
+        // only for a session's create: its last close gives an unwritten chunk back
+        if (req.wantLease && req.sessionId && !safeMode.on) first = chunks.takeFirstChunk(Number(attr.ino));
         return { attr, parent: ns.stat(parentOf(normalizePath(req.path))[0]) };
+      }).catch((e: unknown) => {
+        if (first) chunks.dropTaken(first);
+        throw e;
       });
-      if (req.sessionId) sessions.open(req.sessionId, Number(reply.attr.ino), clock.nowMs());
-      return reply;
+      const ino = Number(reply.attr.ino);
+      if (req.sessionId) sessions.open(req.sessionId, ino, clock.nowMs());
+      return first ? { ...reply, firstLease: chunks.createdFirst(ino, first) } : reply;
     }),
     Delete: unary(async (req) => {
       // the folder's attributes read in the same transaction, after the delete

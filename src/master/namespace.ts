@@ -589,12 +589,16 @@ export class Namespace {
 
   /**
    * Empties slot `index` of `ino` if it still holds `handle` (ChunkManager.replaceUnwritten: a
-   * new chunk given up before anything was written to it); trailing empty slots go with it, as
-   * if it had never been recorded. False when the slot holds something else now.
+   * new chunk given up before anything was written to it; the chunk a Create took for a file
+   * that stayed empty, `onlyIfEmpty`); trailing empty slots go with it, as if it had never been
+   * recorded. False when the inode is gone, not empty (`onlyIfEmpty`) or the slot holds
+   * something else now.
    */
-  dropUnwrittenChunk(ino: number, index: number, handle: number, fx: Effects): boolean {
-    const rec = { ...this.inode(ino) };
-    if (rec.type !== 'REGULAR' || rec.chunks[index] !== handle) return false;
+  dropUnwrittenChunk(ino: number, index: number, handle: number, fx: Effects, o: { onlyIfEmpty?: boolean } = {}): boolean {
+    const found = this.s.inodes.get(ino);
+    if (!found || found.type !== 'REGULAR' || found.chunks[index] !== handle) return false;
+    if (o.onlyIfEmpty && found.size !== 0) return false;
+    const rec = { ...found };
     const chunks = rec.chunks.slice();
     chunks[index] = 0;
     while (chunks.length > 0 && chunks[chunks.length - 1] === 0) chunks.pop();

@@ -238,7 +238,8 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       // Create registers the open in the session and returns the attributes: no Open RPC (it
       // took a second round trip and a second session open that the one release never undid).
       const o = ownerOf(ctx, mode);
-      const attr = await client.create(path, o);
+      // chunk 0's lease comes with the reply: a new file's first write asks no GetLease
+      const attr = await client.create(path, { ...o, wantLease: true });
       const h = files.open(path, attr, { append: false, writable: true });
       try {
         await zeroModeFixed(attr, o.mode);

@@ -1,6 +1,7 @@
 // Original file: /work/main/proto/dfs.proto
 
 import type { Attr as _dfs_Attr, Attr__Output as _dfs_Attr__Output } from '../dfs/Attr';
+import type { ChunkLease as _dfs_ChunkLease, ChunkLease__Output as _dfs_ChunkLease__Output } from '../dfs/ChunkLease';
 
 /**
  * The file, and the folder that holds it as the create left it (mtime, ctime): the mount caches
@@ -12,6 +13,10 @@ export interface CreateReply {
    */
   'attr'?: (_dfs_Attr | null);
   'parent'?: (_dfs_Attr | null);
+  /**
+   * with want_lease, when a chunk granted ahead was at hand: chunk 0's write lease
+   */
+  'firstLease'?: (_dfs_ChunkLease | null);
 }
 
 /**
@@ -24,4 +29,8 @@ export interface CreateReply__Output {
    */
   'attr': (_dfs_Attr__Output | null);
   'parent': (_dfs_Attr__Output | null);
+  /**
+   * with want_lease, when a chunk granted ahead was at hand: chunk 0's write lease
+   */
+  'firstLease': (_dfs_ChunkLease__Output | null);
 }

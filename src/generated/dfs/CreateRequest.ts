@@ -27,6 +27,12 @@ export interface CreateRequest {
    * mount session: the new file counts as open by it
    */
   'sessionId'?: (string);
+  /**
+   * The caller writes the file at once (the mount's create): an empty file takes a new chunk
+   * granted ahead as chunk 0 in the same commit, its lease in CreateReply.first_lease (needs
+   * session_id: the last close of a file that stayed empty gives the chunk back).
+   */
+  'wantLease'?: (boolean);
 }
 
 export interface CreateRequest__Output {
@@ -54,4 +60,10 @@ export interface CreateRequest__Output {
    * mount session: the new file counts as open by it
    */
   'sessionId': (string);
+  /**
+   * The caller writes the file at once (the mount's create): an empty file takes a new chunk
+   * granted ahead as chunk 0 in the same commit, its lease in CreateReply.first_lease (needs
+   * session_id: the last close of a file that stayed empty gives the chunk back).
+   */
+  'wantLease': (boolean);
 }
