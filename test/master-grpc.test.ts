@@ -670,6 +670,13 @@ test('grpc: Create with want_lease takes a chunk granted ahead as chunk 0 and re
     const deleted = new Set<string>();
     for (const [i, x] of fakes.entries()) for (const d of (await streams[i].beat()).deleteChunks) if (d.handle === b.firstLease.chunk.handle) deleted.add(x.id);
     assert.deepEqual([...deleted].sort(), b.firstLease.chunk.replicas.map((r) => r.serverId).sort());
+
+    // so does a chunk a writer got by GetLease and never committed to (it went away)
+    const c = await call<Created>('Create', { path: '/dir/first5', mode: 0o644, sessionId: 'first-s' });
+    const cl = await call<Lease>('GetLease', { ino: c.attr.ino, index: 1 });
+    assert.deepEqual(await chunksOf(c.attr.ino), [cl.chunk.handle]);
+    await call('Release', { sessionId: 'first-s', ino: c.attr.ino });
+    assert.deepEqual(await chunksOf(c.attr.ino), [], 'an empty file keeps no chunk');
   } finally {
     config.cluster.grantAheadChunks = 0;
     for (const st of streams) st.end();

@@ -107,11 +107,6 @@ export class ChunkManager {
    */
   private readonly granted = { byGoal: new Map<number, GrantedChunk[]>(), handles: new Set<number>(), filling: new Set<number>() };
   private readonly slotLock = new KeyedLock();
-  /**
-   * Files whose chunk 0 was taken by their Create (takeFirstChunk), until their last close
-   * (firstChunksUnused): at most one entry per file created and still open.
-   */
-  private readonly firstOfCreate = new Map<number, number>();
   private nextHandle = 0;
   private handleEnd = 0;
   private reserving: Promise<void> | undefined;
@@ -382,7 +377,8 @@ export class ChunkManager {
    * the same commit; its lease goes back with the Create reply, so the first write needs no
    * GetLease (one call and one durable commit less per small file). Undefined when the file is
    * not empty or no pooled chunk is good (the writer then asks GetLease as before). The caller
-   * passes the result to createdFirst() after the commit, or to dropTaken() if it failed.
+   * passes the result to createdFirst() after the commit, or to dropTaken() if it failed; a file
+   * still empty at its last close gives the chunk back (chunksOfEmptyFiles).
    */
   takeFirstChunk(ino: number): GrantedChunk | undefined {
     const rec = this.o.ns.inode(ino);
@@ -394,13 +390,8 @@ export class ChunkManager {
     return p;
   }
 
-  /**
-   * Create's first chunk, step 2, after the commit: the chunk is live and remembered as not
-   * written yet, so that the last close of a file that stayed empty gives it back
-   * (firstChunksUnused).
-   */
+  /** Create's first chunk, step 2, after the commit: the chunk is live, its lease handed out once. */
   createdFirst(ino: number, p: GrantedChunk): ChunkLease {
-    this.firstOfCreate.set(ino, p.handle);
     return this.adoptGranted(ino, 0, p);
   }
 
@@ -410,18 +401,20 @@ export class ChunkManager {
   }
 
   /**
-   * Of files whose last open just ended: those still holding the chunk their Create took and
-   * nothing committed (size 0), to be emptied with Namespace.dropUnwrittenChunk in the caller's
-   * transaction (a `touch` through the mount leaves no chunk behind). Forgets every `inos`.
+   * Of files whose last open just ended: the chunks of those still empty (size 0), to be removed
+   * with Namespace.dropUnwrittenChunk in the caller's transaction. Nothing in them is data: a
+   * writer commits its size before its close (the mount flushes first), so what is there was
+   * never acknowledged. Mostly the chunk a Create took for a file that stayed empty (`touch`
+   * through the mount leaves no chunk); also one granted to a writer that went away before its
+   * first write, which would otherwise stay, unwritten, and show as MISSING in fsck once its
+   * chunkservers restart.
    */
-  firstChunksUnused(inos: readonly number[]): Array<{ ino: number; handle: number }> {
-    const out: Array<{ ino: number; handle: number }> = [];
+  chunksOfEmptyFiles(inos: readonly number[]): Array<{ ino: number; index: number; handle: number }> {
+    const out: Array<{ ino: number; index: number; handle: number }> = [];
     for (const ino of inos) {
-      const handle = this.firstOfCreate.get(ino);
-      if (handle === undefined) continue;
-      this.firstOfCreate.delete(ino);
       const rec = this.o.store.inodes.get(ino);
-      if (rec && rec.size === 0 && rec.chunks.length === 1 && rec.chunks[0] === handle) out.push({ ino, handle });
+      if (!rec || rec.type !== 'REGULAR' || rec.size !== 0) continue;
+      rec.chunks.forEach((handle, index) => { if (handle !== 0) out.push({ ino, index, handle }); });
     }
     return out;
   }

@@ -111,14 +111,14 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
 
   async function collectOrphans(inos: readonly number[]): Promise<void> {
     if (inos.length === 0) return;
-    // files that stayed empty give back the chunk their Create took
-    const unused = chunks.firstChunksUnused(inos);
+    // files that stayed empty give back the chunks they hold (mostly the one their Create took)
+    const unused = chunks.chunksOfEmptyFiles(inos);
     // every last close of a file lands here: without an orphan among them (and no transaction in
     // flight that could be making one) there is nothing to write, and an empty durable commit
     // cost each close ~1 ms of the master's time
     if (unused.length === 0 && store.settled && !inos.some((ino) => store.orphans.get(ino) !== undefined)) return;
     await mutate((fx) => {
-      for (const u of unused) ns.dropUnwrittenChunk(u.ino, 0, u.handle, fx, { onlyIfEmpty: true });
+      for (const u of unused) ns.dropUnwrittenChunk(u.ino, u.index, u.handle, fx, { onlyIfEmpty: true });
       for (const ino of inos) ns.collectOrphan(ino, fx);
     });
   }

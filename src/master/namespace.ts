@@ -589,8 +589,8 @@ export class Namespace {
 
   /**
    * Empties slot `index` of `ino` if it still holds `handle` (ChunkManager.replaceUnwritten: a
-   * new chunk given up before anything was written to it; the chunk a Create took for a file
-   * that stayed empty, `onlyIfEmpty`); trailing empty slots go with it, as if it had never been
+   * new chunk given up before anything was written to it; a chunk of a file still empty at its
+   * last close, `onlyIfEmpty`); trailing empty slots go with it, as if it had never been
    * recorded. False when the inode is gone, not empty (`onlyIfEmpty`) or the slot holds
    * something else now.
    */
