@@ -383,16 +383,20 @@ export class ChunkManager {
   takeFirstChunk(ino: number): GrantedChunk | undefined {
     const rec = this.o.ns.inode(ino);
     if (rec.type !== 'REGULAR' || rec.size !== 0 || rec.chunks.some((h) => h !== 0)) return undefined;
-    const goal = rec.replication || this.cluster.replication;
-    const p = this.takeGranted(goal, rec.chunkSize);
-    this.refillGranted(goal);
+    const p = this.takeGranted(rec.replication || this.cluster.replication, rec.chunkSize);
     if (p) this.o.ns.recordNewChunk(ino, 0, p.handle, 1);
     return p;
   }
 
-  /** Create's first chunk, step 2, after the commit: the chunk is live, its lease handed out once. */
+  /**
+   * Create's first chunk, step 2, after the commit: the chunk is live, its lease handed out once,
+   * and the pool is topped up (not from inside the transaction: a fill may reserve handles in a
+   * transaction of its own). An empty pool is refilled by the GetLease the writer then sends.
+   */
   createdFirst(ino: number, p: GrantedChunk): ChunkLease {
-    return this.adoptGranted(ino, 0, p);
+    const lease = this.adoptGranted(ino, 0, p);
+    this.refillGranted(p.servers.length);
+    return lease;
   }
 
   /** Create's transaction failed after takeFirstChunk: the pooled chunk is dropped as unused. */
