@@ -1,9 +1,12 @@
-// Generates src/generated/ from proto/*.proto with proto-loader-gen-types.
+// Generates src/generated/ from proto/*.proto: the TypeScript types (proto-loader-gen-types) and
+// dfs.json, the schema as a protobufjs JSON descriptor, which the processes load at start-up
+// (src/common/rpc.ts) instead of parsing dfs.proto (~20 ms less per process start).
 // `node scripts/gen-proto.mjs --check` fails when the committed files are stale.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, mkdirSync, cpSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, mkdirSync, cpSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
+import protobuf from 'protobufjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, 'src/generated');
@@ -17,6 +20,10 @@ try {
   execFileSync(join(root, 'node_modules/.bin/proto-loader-gen-types'),
     ['dfs.proto', ...LOADER_FLAGS, '--includeComments', '-O', tmp, `--includeDirs=${join(root, 'proto')}`],
     { stdio: ['ignore', 'ignore', 'inherit'] });
+  // parsed as @grpc/proto-loader's loadSync parses it (field names camelCased), so that its
+  // fromJSON builds the same definitions
+  const schema = new protobuf.Root().loadSync(join(root, 'proto/dfs.proto'), { keepCase: false });
+  writeFileSync(join(tmp, 'dfs.json'), `${JSON.stringify(schema.toJSON(), null, 1)}\n`);
   const files = (dir) => readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
     return statSync(p).isDirectory() ? files(p) : [p];

@@ -8,7 +8,9 @@ import { loadConfig } from '../src/common/config';
 import { DfsError, errnoOf, asDfsError } from '../src/common/errors';
 import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
-import { toServiceError, fromServiceError, bindServer, stopServer, proto, SERVER_OPTIONS, FLOW_CONTROL_WINDOW_BYTES, WIRE_BYTES, type WireFrame } from '../src/common/rpc';
+import * as protoLoader from '@grpc/proto-loader';
+import { toServiceError, fromServiceError, bindServer, stopServer, proto, PROTO_PATH, SERVER_OPTIONS, FLOW_CONTROL_WINDOW_BYTES, WIRE_BYTES, type WireFrame } from '../src/common/rpc';
+import schemaJson from '../src/generated/dfs.json';
 import { crc32c } from '../src/common/crc32c';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -114,6 +116,28 @@ test('rpc: a decoded WriteFrame without a header keeps its encoded bytes, and th
   assert.equal(m.requestSerialize(frame[WIRE_BYTES]), bytes, 'an encoded frame is sent as it is');
   const withHeader = m.requestDeserialize(m.requestSerialize({ header: { handle: 7, version: 1, offset: 0, length: 0, chain: [] }, data: Buffer.alloc(0), crc32c: 0 })) as WireFrame;
   assert.equal(withHeader[WIRE_BYTES], undefined, 'a header frame is re-encoded (the next hop gets its own header)');
+});
+
+test('rpc: the schema processes load (src/generated/dfs.json) defines what proto/dfs.proto does, message by message and method by method', () => {
+  const opts = { longs: Number, enums: String, defaults: true, oneofs: true };
+  const parsed = protoLoader.loadSync(PROTO_PATH, opts);
+  const loaded = protoLoader.fromJSON(schemaJson as Parameters<typeof protoLoader.fromJSON>[0], opts);
+  assert.deepEqual(Object.keys(loaded).sort(), Object.keys(parsed).sort());
+  let methods = 0;
+  for (const [name, def] of Object.entries(parsed)) {
+    const other = loaded[name] as Record<string, unknown>;
+    if ('type' in def) {
+      assert.deepEqual((other as { type: unknown }).type, def.type, name);
+      continue;
+    }
+    for (const [method, m] of Object.entries(def as protoLoader.ServiceDefinition)) {
+      const o = (other as unknown as protoLoader.ServiceDefinition)[method];
+      assert.deepEqual([o.path, o.requestStream, o.responseStream, o.requestType.type, o.responseType.type],
+        [m.path, m.requestStream, m.responseStream, m.requestType.type, m.responseType.type], `${name}.${method}`);
+      methods++;
+    }
+  }
+  assert.ok(methods > 20);
 });
 
 test('crc32c: the standard check value', () => {
