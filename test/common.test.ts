@@ -9,7 +9,7 @@ import { DfsError, errnoOf, asDfsError } from '../src/common/errors';
 import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { toServiceError, fromServiceError, bindServer, stopServer, proto, PROTO_PATH, SERVER_OPTIONS, FLOW_CONTROL_WINDOW_BYTES, WIRE_BYTES, type WireFrame } from '../src/common/rpc';
+import { toServiceError, fromServiceError, bindServer, stopServer, proto, PROTO_PATH, LOADER_OPTIONS, SERVER_OPTIONS, FLOW_CONTROL_WINDOW_BYTES, WIRE_BYTES, type WireFrame } from '../src/common/rpc';
 import schemaJson from '../src/generated/dfs.json';
 import { crc32c } from '../src/common/crc32c';
 import { readFileSync } from 'node:fs';
@@ -119,9 +119,8 @@ test('rpc: a decoded WriteFrame without a header keeps its encoded bytes, and th
 });
 
 test('rpc: the schema processes load (src/generated/dfs.json) defines what proto/dfs.proto does, message by message and method by method', () => {
-  const opts = { longs: Number, enums: String, defaults: true, oneofs: true };
-  const parsed = protoLoader.loadSync(PROTO_PATH, opts);
-  const loaded = protoLoader.fromJSON(schemaJson as Parameters<typeof protoLoader.fromJSON>[0], opts);
+  const parsed = protoLoader.loadSync(PROTO_PATH, LOADER_OPTIONS);
+  const loaded = protoLoader.fromJSON(schemaJson as Parameters<typeof protoLoader.fromJSON>[0], LOADER_OPTIONS);
   assert.deepEqual(Object.keys(loaded).sort(), Object.keys(parsed).sort());
   let methods = 0;
   for (const [name, def] of Object.entries(parsed)) {

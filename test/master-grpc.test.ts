@@ -522,24 +522,41 @@ test('grpc: a chunk granted ahead on a server that registered again since is not
   }
 });
 
-test('grpc: a chunkserver whose heartbeat stream ended, or that missed heartbeats, has its chunks granted ahead taken out of the pool', async () => {
+/**
+ * Empties the pool of chunks granted ahead, opens a heartbeat stream per server (the end of one
+ * empties the pool again: the caller ends them) and fills the pool with `n` chunks on the
+ * GetLease of a new file at `path` (the fakes' grants are cleared before it: they hold that
+ * file's chunk, `firstHandle`, and the pooled ones); refilling is off again on return.
+ */
+async function fillPool(n: number, path: string): Promise<{ streams: Array<ReturnType<typeof heartbeatStream>>; firstHandle: number }> {
   clock.advance(config.cluster.leaseDurationMs / 2 + 1); // what the tests before left in the pool is dropped
   await heartbeatAll();
   await master!.maintain();
   assert.equal(await metric('dfs_master_chunks_granted_ahead'), 0);
-  assert.equal(fakes.length, 4, 'each chunk of 3 replicas leaves out one server');
   const streams = fakes.map((x) => heartbeatStream(x.id));
-  config.cluster.grantAheadChunks = 4;
+  config.cluster.grantAheadChunks = n;
   try {
     for (const st of streams) await st.beat();
     clearCalls();
-    const f0 = await createFile({ path: '/dir/gone0', mode: 0o644 });
+    const f0 = await createFile({ path, mode: 0o644 });
     const l0 = await call<{ chunk: { handle: number } }>('GetLease', { ino: f0.ino, index: 0 });
-    for (let i = 0; i < 100 && await metric('dfs_master_chunks_granted_ahead') < 4; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(await metric('dfs_master_chunks_granted_ahead'), 4);
-    config.cluster.grantAheadChunks = 0; // no refill from here
+    for (let i = 0; i < 100 && await metric('dfs_master_chunks_granted_ahead') < n; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await metric('dfs_master_chunks_granted_ahead'), n);
+    return { streams, firstHandle: l0.chunk.handle };
+  } catch (e) {
+    for (const st of streams) st.end();
+    throw e;
+  } finally {
+    config.cluster.grantAheadChunks = 0;
+  }
+}
+
+test('grpc: a chunkserver whose heartbeat stream ended, or that missed heartbeats, has its chunks granted ahead taken out of the pool', async () => {
+  assert.equal(fakes.length, 4, 'each chunk of 3 replicas leaves out one server');
+  const { streams, firstHandle } = await fillPool(4, '/dir/gone0');
+  try {
     const holders = new Map<number, string[]>();
-    for (const x of fakes) for (const g of x.grants) if (g.handle !== l0.chunk.handle) holders.set(g.handle, [...(holders.get(g.handle) ?? []), x.id]);
+    for (const x of fakes) for (const g of x.grants) if (g.handle !== firstHandle) holders.set(g.handle, [...(holders.get(g.handle) ?? []), x.id]);
     // the server on most pooled chunks stops: its heartbeat stream ends (a kill -9 closes it)
     const onCount = (id: string) => [...holders.values()].filter((ids) => ids.includes(id)).length;
     const gone = fakes.map((x, i) => ({ x, i })).sort((a, b) => onCount(b.x.id) - onCount(a.x.id))[0];
@@ -603,36 +620,10 @@ test('grpc: a new chunk whose unreachable primary got nothing from the one clien
   }
 });
 
-/**
- * Empties the pool of chunks granted ahead, opens a heartbeat stream per server (the end of one
- * empties the pool again: the caller ends them) and fills the pool with `n` chunks on the
- * GetLease of a new file at `path`; refilling is off again on return.
- */
-async function fillPool(n: number, path: string): Promise<Array<ReturnType<typeof heartbeatStream>>> {
-  clock.advance(config.cluster.leaseDurationMs / 2 + 1); // what the tests before left in the pool is dropped
-  await heartbeatAll();
-  await master!.maintain();
-  const streams = fakes.map((x) => heartbeatStream(x.id));
-  config.cluster.grantAheadChunks = n;
-  try {
-    for (const st of streams) await st.beat();
-    const f0 = await createFile({ path, mode: 0o644 });
-    await call('GetLease', { ino: f0.ino, index: 0 });
-    for (let i = 0; i < 100 && await metric('dfs_master_chunks_granted_ahead') < n; i++) await new Promise((r) => setTimeout(r, 20));
-    assert.equal(await metric('dfs_master_chunks_granted_ahead'), n);
-    return streams;
-  } catch (e) {
-    for (const st of streams) st.end();
-    throw e;
-  } finally {
-    config.cluster.grantAheadChunks = 0;
-  }
-}
-
 test('grpc: Create with want_lease takes a chunk granted ahead as chunk 0 and returns its lease; the last close of a file left empty gives it back', async () => {
   type Lease = { chunk: { index: number; handle: number; version: number; replicas: { serverId: string }[] }; primaryServerId: string; leaseDurationMs: number };
   type Created = { attr: { ino: number }; firstLease?: Lease | null };
-  const streams = await fillPool(3, '/dir/first0');
+  const { streams } = await fillPool(3, '/dir/first0');
   try {
     const pooled = new Set(fakes.flatMap((x) => x.grants.map((g) => g.handle)));
     clearCalls();
@@ -684,7 +675,7 @@ test('grpc: Create with want_lease takes a chunk granted ahead as chunk 0 and re
 });
 
 test('grpc: a GetLease that granted a new chunk while a Create filled the slot leases the Create\'s chunk', async () => {
-  const streams = await fillPool(2, '/dir/race0');
+  const { streams } = await fillPool(2, '/dir/race0');
   let release!: () => void;
   try {
     const f = await createFile({ path: '/dir/race1', mode: 0o644 }); // empty, no chunk

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as protoLoader from '@grpc/proto-loader';
-import { proto, PROTO_PATH } from '../src/common/rpc';
+import { proto, PROTO_PATH, LOADER_OPTIONS } from '../src/common/rpc';
 import { decodeHeartbeatRequest, withDirectHeartbeatDecoder, DECODED_FIELDS } from '../src/master/heartbeat-decode';
 import type { HeartbeatRequest, HeartbeatRequest__Output } from '../src/generated/dfs/HeartbeatRequest';
 
@@ -106,7 +106,7 @@ test('HeartbeatRequest decoder: unknown fields and wire types fall back to proto
 });
 
 test('HeartbeatRequest decoder: its field lists are the schema\'s (a new field needs the decoder updated)', () => {
-  const def = protoLoader.loadSync(PROTO_PATH, { longs: Number, enums: String, defaults: true, oneofs: true });
+  const def = protoLoader.loadSync(PROTO_PATH, LOADER_OPTIONS);
   for (const [name, fields] of Object.entries(DECODED_FIELDS)) {
     const type = (def[`dfs.${name}`] as { type: { field: { number: number }[] } }).type;
     assert.deepEqual(type.field.map((f) => f.number).sort((a, b) => a - b), [...fields], name);

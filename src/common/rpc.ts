@@ -27,6 +27,9 @@ export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 export const PROTO_PATH = join(__dirname, '../../../proto/dfs.proto');
 
+/** How the schema is turned into definitions: the options the generated types were made with (scripts/gen-proto.mjs). */
+export const LOADER_OPTIONS: protoLoader.Options = { longs: Number, enums: String, defaults: true, oneofs: true };
+
 let loaded: ProtoGrpcType | undefined;
 
 /**
@@ -36,7 +39,7 @@ let loaded: ProtoGrpcType | undefined;
  */
 export function proto(): ProtoGrpcType {
   if (!loaded) {
-    const def = protoLoader.fromJSON(schemaJson as protobuf.INamespace, { longs: Number, enums: String, defaults: true, oneofs: true });
+    const def = protoLoader.fromJSON(schemaJson as protobuf.INamespace, LOADER_OPTIONS);
     passWriteFramesThrough(def);
     loaded = grpc.loadPackageDefinition(def) as unknown as ProtoGrpcType;
   }

@@ -337,17 +337,17 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
           (e) => log.warn({ serverId: req.serverId, err: asDfsError(e).message }, 'heartbeat failed'),
         );
       });
-      const done = (): void => {
+      const gone = (): void => {
         streams.delete(call);
         if (serverId !== undefined) chunks.serverUnreachable(serverId);
+      };
+      const done = (): void => {
+        gone();
         if (!call.writableEnded) chain.then(() => call.end(), () => call.end());
       };
       call.on('end', done);
       call.on('error', done);
-      call.on('cancelled', () => {
-        streams.delete(call);
-        if (serverId !== undefined) chunks.serverUnreachable(serverId);
-      });
+      call.on('cancelled', gone);
     },
     ...adminHandlers(admin),
   };
