@@ -3,7 +3,7 @@
 process.env.DFS_LOG_LEVEL ??= 'silent';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readFile, writeFile, readdir, open } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, readFile, writeFile, readdir, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -451,6 +451,50 @@ describe('file chunk store', () => {
       process.env.PATH = path;
       await rm(bin, { recursive: true, force: true });
     }
+  });
+});
+
+describe('chunk files changed behind the store', () => {
+  let dir: string;
+  let store: FileChunkStore;
+  const bad: BadReplica[] = [];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dfs-cs-lost-'));
+    store = new FileChunkStore({ dataDir: dir, onBad: (b) => bad.push(b) });
+    await store.load();
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a replica whose data or meta file was deleted is reported bad on the next read or write, and can be removed', async () => {
+    const data = randomBytes(BLOCK_BYTES + 10);
+    for (const h of [11, 12, 13]) {
+      await store.create(h, 1);
+      await writeAt(store, h, 1, 0, data);
+    }
+    await rm(store.chunkPath(11));
+    await rm(store.metaPath(12));
+    await assert.rejects(readAll(store, 11, 1), (e) => isDfsError(e, 'CHUNK_NOT_FOUND') && /data file is missing/.test((e as Error).message));
+    await assert.rejects(writeAt(store, 12, 1, 0, data), (e) => isDfsError(e, 'CHUNK_NOT_FOUND') && /meta file is missing/.test((e as Error).message));
+    assert.deepEqual(bad.map((b) => b.handle), [11, 12]);
+    assert.deepEqual(store.takeChanges().bad.map((b) => b.handle), [11, 12]);
+    assert.deepEqual(await readAll(store, 13, 1), data, 'the other replicas are untouched');
+    assert.equal(await store.remove(11, 0), true);
+    assert.equal(store.get(11), undefined);
+  });
+
+  test('load skips what cannot be chunk files: a file named as a shard folder, a folder named as a chunk file', async () => {
+    await writeFile(join(dir, 'chunks', 'ab'), 'not a folder');
+    const shard = dirname(store.chunkPath(13));
+    await mkdir(join(shard, '269.meta'));
+    await writeFile(join(shard, '269.chunk'), 'orphan');
+    const again = new FileChunkStore({ dataDir: dir });
+    await again.load();
+    assert.deepEqual(await readAll(again, 13, 1), await readAll(store, 13, 1));
+    assert.equal(again.get(269), undefined);
+    assert.ok((await readdir(shard)).includes('269.meta'), 'a folder is left alone');
   });
 });
 

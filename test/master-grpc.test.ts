@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../src/common/config';
 import { proto, masterClient, callUnary, bindServer, stopServer, type MasterClient } from '../src/common/rpc';
 import { CHUNKSERVER_CALLS, serveMetaCalls } from '../src/common/meta-calls';
 import type { DfsError } from '../src/common/errors';
+import { FILE_CHUNKS_MAX } from '../src/common/limits';
 import type { GrantRequest__Output } from '../src/generated/dfs/GrantRequest';
 import type { ReplicateRequest__Output } from '../src/generated/dfs/ReplicateRequest';
 import type { HeartbeatRequest } from '../src/generated/dfs/HeartbeatRequest';
@@ -162,6 +163,13 @@ test('grpc: Create and Delete reply with the folder as they left it', async () =
   assert.equal(afterDir.parent.nlink, before.nlink - 1, 'rmdir drops the folder\'s link count');
   const top = await call<{ parent: { ino: number } }>('Delete', { path: '/del', recursive: true });
   assert.equal(top.parent.ino, (await call<{ ino: number }>('Stat', { path: '/' })).ino);
+});
+
+test('grpc: GetLease of a chunk past the largest file is EFBIG, and the master keeps serving', async () => {
+  const f = await createFile({ path: '/efbig', mode: 0o644 });
+  assert.equal(await code(call('GetLease', { ino: f.ino, index: FILE_CHUNKS_MAX })), 'EFBIG');
+  assert.equal(await code(call('GetLease', { ino: f.ino, index: 2 ** 30 })), 'EFBIG');
+  assert.equal((await call<{ size: number }>('Stat', { path: '/efbig' })).size, 0);
 });
 
 test('grpc: GetLease with no chunkserver is NO_SERVERS once cluster.deadAfterMs has passed since the start', async () => {

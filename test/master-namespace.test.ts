@@ -9,6 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ManualClock } from '../src/common/clock';
 import { DfsError } from '../src/common/errors';
+import { FILE_CHUNKS_MAX, fileBytesMax } from '../src/common/limits';
 import { MetaStore } from '../src/master/meta-store';
 import { Namespace, Effects } from '../src/master/namespace';
 
@@ -219,6 +220,18 @@ test('namespace: setattr changes mode/owner/times, truncation drops chunks past 
   const grown = await tx((f) => ns.setAttr(ino, '', { size: 10 * CHUNK }, f));
   assert.equal(grown.chunkCount, 2, 'extending leaves holes');
   assert.equal(await code(tx((f) => ns.setAttr(0, '/a', { size: 0 }, f))), 'EISDIR');
+});
+
+test('namespace: a file holds at most FILE_CHUNKS_MAX chunks: a size or a chunk past that is EFBIG, nothing changes', async () => {
+  const a = await file('/huge');
+  const ino = a.ino as number;
+  const max = fileBytesMax(CHUNK);
+  assert.equal(await code(tx((f) => ns.setAttr(ino, '', { size: max + 1 }, f))), 'EFBIG');
+  assert.equal(await code(tx((f) => ns.setAttr(ino, '', { size: 2 ** 63 }, f))), 'EFBIG');
+  assert.equal(await code(tx(() => ns.commitWrite(ino, max + 1, undefined))), 'EFBIG');
+  assert.equal(await code(tx(() => ns.recordNewChunk(ino, FILE_CHUNKS_MAX, 990, 1))), 'EFBIG');
+  assert.equal(ns.stat('/huge').size, 0);
+  assert.equal((await tx((f) => ns.setAttr(ino, '', { size: max }, f))).size, max, 'the largest size itself is fine');
 });
 
 test('namespace: symlinks store their target', async () => {

@@ -182,7 +182,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     return join(this.chunksDir, (handle % 256).toString(16).padStart(2, '0'));
   }
 
-  private metaPath(handle: number): string {
+  metaPath(handle: number): string {
     return join(this.shardDir(handle), `${handle}.meta`);
   }
 
@@ -197,10 +197,17 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       this.log.warn({ err: (e as Error).message }, 'syncfs at start failed: every chunk counts as not durable');
       return false;
     });
-    for (const shard of await fsp.readdir(this.chunksDir)) {
-      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
-      const dir = join(this.chunksDir, shard);
-      const names = new Set(await fsp.readdir(dir));
+    for (const shard of await fsp.readdir(this.chunksDir, { withFileTypes: true })) {
+      if (!/^[0-9a-f]{2}$/.test(shard.name)) continue;
+      const dir = join(this.chunksDir, shard.name);
+      if (!shard.isDirectory()) {
+        this.log.warn({ path: dir }, 'not a folder of chunks: ignored');
+        continue;
+      }
+      // only regular files can be chunk files; anything else someone put there is left alone
+      const entries = await fsp.readdir(dir, { withFileTypes: true });
+      for (const e of entries) if (!e.isFile()) this.log.warn({ path: join(dir, e.name) }, 'not a chunk file: ignored');
+      const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
       for (const name of names) {
         const path = join(dir, name);
         if (name.includes(TMP_MARK)) {
@@ -428,8 +435,12 @@ export class FileChunkStore implements ChunkStore, WriterSink {
         await this.ensureShardDir(handle);
         fh = await openChunkFile(this.chunkPath(handle), 'w+', inline);
       } else {
-        meta = await this.readMeta(handle, inline);
-        fh = await openChunkFile(this.chunkPath(handle), 'r+', inline);
+        try {
+          meta = await this.readMeta(handle, inline);
+          fh = await openChunkFile(this.chunkPath(handle), 'r+', inline);
+        } catch (e) {
+          throw await this.lostFilesLocked(handle, e);
+        }
       }
       const writer = await FileChunkWriter.open({
         store: this, st, meta, fh, offsetBytes, lengthBytes, compression: this.compression,
@@ -443,6 +454,23 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       release();
       throw e;
     }
+  }
+
+  /**
+   * The error to throw for `e`, met opening the files of a replica, with the chunk's lock held:
+   * when a file of a replica the inventory lists is gone (deleted behind the chunkserver's back)
+   * the replica is marked bad, so the master copies the chunk from another replica and drops this
+   * one, and the caller gets CHUNK_NOT_FOUND (a client tries the next replica). A delete or an
+   * install that ran meanwhile is no loss: the inventory says so.
+   */
+  private async lostFilesLocked(handle: number, e: unknown): Promise<unknown> {
+    if ((e as NodeJS.ErrnoException)?.code !== 'ENOENT') return e;
+    const st = this.chunks.get(handle);
+    if (!st || this.unmade.has(handle)) return new DfsError('CHUNK_NOT_FOUND', `chunk ${handle} is gone`);
+    const present = await Promise.all([this.chunkPath(handle), this.metaPath(handle)].map((f) => fsp.access(f).then(() => true, () => false)));
+    if (present.every(Boolean)) return e; // back already (an install renamed it in): a plain failure
+    this.markBad(handle, `its ${present[0] ? 'meta' : 'data'} file is missing`);
+    return new DfsError('CHUNK_NOT_FOUND', `chunk ${handle}: its ${present[0] ? 'meta' : 'data'} file is missing`);
   }
 
   /** Reads block `block` as `meta` describes it, decoded and checked; marks the replica bad otherwise. */
@@ -524,8 +552,14 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     if (!(pieceBytes > 0)) throw new DfsError('EINVAL', `invalid piece size ${pieceBytes}`);
     if (this.unmade.has(handle)) return; // empty, no files yet
     const inline = lengthBytes <= INLINE_READ_BYTES_MAX;
-    let meta = await this.readMeta(handle, inline);
-    const fh = await openChunkFile(this.chunkPath(handle), 'r', inline);
+    let meta: ChunkMeta;
+    let fh: ChunkFile;
+    try {
+      meta = await this.readMeta(handle, inline);
+      fh = await openChunkFile(this.chunkPath(handle), 'r', inline);
+    } catch (e) {
+      throw await this.locks.with(handle, () => this.lostFilesLocked(handle, e));
+    }
     try {
       let pos = offsetBytes;
       let end = Math.min(offsetBytes + lengthBytes, meta.lengthBytes);

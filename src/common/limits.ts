@@ -11,6 +11,28 @@ export const CHUNK_SIZE_UNIT = 64 * 1024;
 /** Largest chunk a replica accepts. */
 export const CHUNK_SIZE_MAX = 4 * 1024 * 1024 * 1024;
 
+/**
+ * Most chunks one file may have: its chunk list is one LMDB record, rewritten whole when a chunk
+ * is added (64 TiB at the default 64 MiB chunks, 64 GiB at the smallest, 64 KiB).
+ */
+export const FILE_CHUNKS_MAX = 1024 * 1024;
+
+/** The largest size of a file whose chunks are `chunkSizeBytes` long. */
+export function fileBytesMax(chunkSizeBytes: number): number {
+  return chunkSizeBytes * FILE_CHUNKS_MAX;
+}
+
+/**
+ * EFBIG when a file of `chunkSizeBytes` chunks cannot reach `sizeBytes` (as a local file system
+ * answers a write or truncate past its largest file), EINVAL when it is no size at all.
+ */
+export function checkFileSize(sizeBytes: number, chunkSizeBytes: number): void {
+  if (sizeBytes > fileBytesMax(chunkSizeBytes)) {
+    throw new DfsError('EFBIG', `size ${sizeBytes} exceeds the largest file, ${fileBytesMax(chunkSizeBytes)} bytes (${FILE_CHUNKS_MAX} chunks of ${chunkSizeBytes})`);
+  }
+  if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) throw new DfsError('EINVAL', `bad size ${sizeBytes}`);
+}
+
 /** Why `bytes` is no valid chunk size, or undefined when it is. */
 export function chunkSizeProblem(bytes: number): string | undefined {
   if (!Number.isSafeInteger(bytes) || bytes < CHUNK_SIZE_UNIT) return `at least ${CHUNK_SIZE_UNIT / 1024}K`;

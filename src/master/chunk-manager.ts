@@ -15,6 +15,7 @@ import { DfsError, asDfsError, isDfsError } from '../common/errors';
 import { sleep, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { Config } from '../common/config';
+import { FILE_CHUNKS_MAX } from '../common/limits';
 import type { ChunkInfo } from '../generated/dfs/ChunkInfo';
 import type { ChunkLease } from '../generated/dfs/ChunkLease';
 import type { ChunkReplica } from '../generated/dfs/ChunkReplica';
@@ -106,6 +107,11 @@ export class ChunkManager {
    * unknown replicas, deleted as garbage.
    */
   private readonly granted = { byGoal: new Map<number, GrantedChunk[]>(), handles: new Set<number>(), filling: new Set<number>() };
+  /**
+   * New chunks granted for a slot and not recorded yet: a replica that reports one meanwhile
+   * (a slow grant to another server can take GRANT_TIMEOUT_MS_MAX) holds no garbage.
+   */
+  private readonly allocating = new Set<number>();
   private readonly slotLock = new KeyedLock();
   private nextHandle = 0;
   private handleEnd = 0;
@@ -210,6 +216,7 @@ export class ChunkManager {
    */
   getLease(ino: number, index: number, exclude: readonly string[], refused = false, unwrittenHandle = 0): Promise<ChunkLease> {
     if (!Number.isSafeInteger(index) || index < 0) return Promise.reject(new DfsError('EINVAL', `bad chunk index ${index}`));
+    if (index >= FILE_CHUNKS_MAX) return Promise.reject(new DfsError('EFBIG', `chunk index ${index}: a file has at most ${FILE_CHUNKS_MAX} chunks`));
     return this.slotLock.run(`${ino}:${index}`, () => this.leaseLocked(ino, index, new Set(exclude), refused, unwrittenHandle));
   }
 
@@ -324,20 +331,25 @@ export class ChunkManager {
     const ok: string[] = [];
     let round = chosen;
     const target = chosen.length;
-    while (round.length > 0) {
-      ok.push(...await this.grantAll(round, (id) => ({ handle, version: 1, expectedVersion: 0, create: true, primary: id === primary })));
-      if (ok.length >= target) break;
-      round = place(withRoomFor(this.o.registry.candidates(this.now()), chunkSizeBytes), target - ok.length, tried);
-      for (const id of round) tried.add(id);
-    }
-    if (ok.length === 0) throw new DfsError('NO_SERVERS', `no chunkserver accepted chunk ${handle}`);
+    this.allocating.add(handle);
     try {
-      await this.o.store.tx(() => this.o.ns.recordNewChunk(ino, index, handle, 1));
-    } catch (e) {
-      for (const id of ok) this.o.deletions.add(id, handle, 0);
-      // the slot was filled meanwhile (a Create took a pooled chunk for it): use that one
-      if (isDfsError(e, 'EBUSY')) return undefined;
-      throw e;
+      while (round.length > 0) {
+        ok.push(...await this.grantAll(round, (id) => ({ handle, version: 1, expectedVersion: 0, create: true, primary: id === primary })));
+        if (ok.length >= target) break;
+        round = place(withRoomFor(this.o.registry.candidates(this.now()), chunkSizeBytes), target - ok.length, tried);
+        for (const id of round) tried.add(id);
+      }
+      if (ok.length === 0) throw new DfsError('NO_SERVERS', `no chunkserver accepted chunk ${handle}`);
+      try {
+        await this.o.store.tx(() => this.o.ns.recordNewChunk(ino, index, handle, 1));
+      } catch (e) {
+        for (const id of ok) this.o.deletions.add(id, handle, 0);
+        // the slot was filled meanwhile (a Create took a pooled chunk for it): use that one
+        if (isDfsError(e, 'EBUSY')) return undefined;
+        throw e;
+      }
+    } finally {
+      this.allocating.delete(handle);
     }
     for (const id of ok) this.o.chunkMap.add(handle, id);
     this.o.log.debug({ ino, index, handle, replicas: ok }, 'chunk allocated');
@@ -770,7 +782,7 @@ export class ChunkManager {
           adopt.push({ handle: r.handle, version: r.version });
           break;
         case 'garbage':
-          if (this.granted.handles.has(r.handle)) break; // granted ahead, not used yet
+          if (this.granted.handles.has(r.handle) || this.allocating.has(r.handle)) break; // granted, not recorded yet
           if (!deleting) this.o.garbage.note(serverId, r.handle, now);
           else if (this.o.garbage.isRipe(serverId, r.handle, now, this.cluster.garbageGraceMs)) {
             this.o.deletions.add(serverId, r.handle, r.version);

@@ -14,7 +14,7 @@
  * (`xattrs`) are removed with it.
  */
 import { DfsError } from '../common/errors';
-import { REPLICATION_MAX, checkLayout } from '../common/limits';
+import { FILE_CHUNKS_MAX, REPLICATION_MAX, checkFileSize, checkLayout } from '../common/limits';
 import { newInodeOwner } from '../common/inode-owner';
 import { splitPath, checkName, nameBytes } from '../common/paths';
 import type { Clock } from '../common/clock';
@@ -483,7 +483,7 @@ export class Namespace {
     if (ch.size !== undefined) {
       if (rec.type === 'DIRECTORY') throw new DfsError('EISDIR', 'cannot truncate a directory');
       if (rec.type !== 'REGULAR') throw new DfsError('EINVAL', 'cannot truncate this file type');
-      if (!Number.isSafeInteger(ch.size) || ch.size < 0) throw new DfsError('EINVAL', `bad size ${ch.size}`);
+      checkFileSize(ch.size, rec.chunkSize);
     }
     if (ch.size !== undefined && ch.size !== rec.size) {
       const keep = Math.ceil(ch.size / rec.chunkSize);
@@ -504,6 +504,7 @@ export class Namespace {
   commitWrite(ino: number, minSize: number, mtime: Ts | undefined): Attr {
     const rec = { ...this.inode(ino) };
     if (rec.type !== 'REGULAR') throw new DfsError('EINVAL', `inode ${ino} is not a regular file`);
+    checkFileSize(minSize, rec.chunkSize);
     const t = this.now();
     rec.size = Math.max(rec.size, minSize);
     rec.mtime = mtime ?? t;
@@ -542,6 +543,7 @@ export class Namespace {
   commitUpload(ino: number, path: string, size: number, sha256: Uint8Array, overwrite: boolean, fx: Effects): Attr {
     if (!this.s.uploads.get(ino)) throw new DfsError('UPLOAD_NOT_FOUND', `no upload ${ino}`);
     const rec = { ...this.inode(ino) };
+    checkFileSize(size, rec.chunkSize);
     const want = Math.ceil(size / rec.chunkSize);
     if (rec.chunks.length !== want) {
       throw new DfsError('EINVAL', `upload ${ino} has ${rec.chunks.length} chunks, size ${size} needs ${want}`);
@@ -578,6 +580,7 @@ export class Namespace {
     const rec = { ...this.inode(ino) };
     if (rec.type !== 'REGULAR') throw new DfsError('EINVAL', `inode ${ino} is not a regular file`);
     const chunks = rec.chunks.slice();
+    if (!Number.isSafeInteger(index) || index < 0 || index >= FILE_CHUNKS_MAX) throw new DfsError('EFBIG', `chunk index ${index} of ${ino}: a file has at most ${FILE_CHUNKS_MAX} chunks`);
     if ((chunks[index] ?? 0) !== 0) throw new DfsError('EBUSY', `slot ${index} of ${ino} is taken`);
     while (chunks.length < index) chunks.push(0);
     chunks[index] = handle;

@@ -17,7 +17,8 @@ import { errnoOf } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { Attr, DfsClientApi, SpecialFileType } from '../client/types';
 import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
-import { attrToStat, isWritable, O_APPEND, O_TRUNC, statFsToFuse } from './fuse-stat';
+import { attrToStat, isWritable, O_APPEND, O_EXCL, O_TRUNC, statFsToFuse } from './fuse-stat';
+import { KernelSizes } from './kernel-sizes';
 import { LOCK_UN, type MountLocks } from './locks';
 import type { OpenFiles } from './open-files';
 import { dropsSetgid } from './ownership';
@@ -61,8 +62,9 @@ function timeChange(t: FuseTimespec, key: 'atime' | 'mtime'): Record<string, unk
  * The mount's operations. `locks` (cluster-wide fcntl/flock locks through the master) adds the
  * lock and flock operations; without it the kernel keeps locks local to this machine.
  */
-export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, locks?: MountLocks): FuseOps {
+export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, locks?: MountLocks, attrTimeoutMs = 0): FuseOps {
   const hidden = new HiddenNames();
+  const kernelSizes = new KernelSizes(attrTimeoutMs);
   const dirs = new DirCursors(client, (attr) => attrToStat(attr, files.reportedSize(attr)));
   /** Runs `work`; an array result is the reply's values after code 0, a number is the code. */
   function reply(op: string, path: string, cb: Reply, work: () => Promise<unknown[] | number | void>): void {
@@ -109,6 +111,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     const ino = inoBehind(path, fd);
     const attr = ino === undefined ? await client.stat(path) : await client.statIno(ino);
     const st = attrToStat(attr, files.reportedSize(attr));
+    if (ino === undefined && attr.type === 'REGULAR') kernelSizes.saw(path, st.size);
     // libfuse takes one off st_nlink of its hidden nodes (it counts the hidden name, which the
     // master never had): an unlinked open file shows its true count, 0 when no name is left
     if (ino !== undefined) st.nlink = attr.nlink + 1;
@@ -234,13 +237,15 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       await files.truncate(files.get(fd).file.ino, size);
     }),
 
-    create: (path, mode, ctx, cb) => reply('create', path, cb, async () => {
+    create: (path, mode, flags, ctx, cb) => reply('create', path, cb, async () => {
       // Create registers the open in the session and returns the attributes: no Open RPC (it
       // took a second round trip and a second session open that the one release never undid).
       const o = ownerOf(ctx, mode);
-      // chunk 0's lease comes with the reply: a new file's first write asks no GetLease
-      const attr = await client.create(path, { ...o, wantLease: true });
-      const h = files.open(path, attr, { append: false, writable: true });
+      // The kernel sends CREATE for a name it found missing; another mount may have made it since:
+      // O_EXCL then fails with EEXIST, otherwise that file is opened (and emptied with O_TRUNC).
+      // Chunk 0's lease comes with the reply: a new file's first write asks no GetLease.
+      const attr = await client.create(path, { ...o, exclusive: (flags & O_EXCL) !== 0, truncate: (flags & O_TRUNC) !== 0, wantLease: true });
+      const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags) });
       try {
         await zeroModeFixed(attr, o.mode);
       } catch (e) {
@@ -256,6 +261,11 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       client.invalidate(ino); // close-to-open: see what other mounts committed
       files.cache.dropIno(ino);
       const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags) });
+      if (alias === undefined && kernelSizes.staleOnOpen(path, files.reportedSize(attr))) {
+        // the kernel would stop reading at the size it cached: it retries after a lookup (kernel-sizes.ts)
+        await files.close(h.fd);
+        return -os.errno.ESTALE;
+      }
       if (flags & O_TRUNC) {
         try {
           await files.truncate(ino, 0);

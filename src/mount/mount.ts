@@ -65,7 +65,7 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
   const metaTimeoutMs = Math.max(15_000, 2 * c.rpcTimeoutMs);
   const dataTimeoutMs = Math.max(metaTimeoutMs, (c.retries + 1) * (c.dataTimeoutMs + c.rpcTimeoutMs));
   const locks = new MountLocks(client, log);
-  const fuse = new FuseMount(mountpoint, buildOps(client, files, log, locks), {
+  const fuse = new FuseMount(mountpoint, buildOps(client, files, log, locks, opts.config.mount.attrTimeoutMs), {
     force: true,
     options: [
       'allow_other', 'default_permissions', 'fsname=dfs', 'subtype=dfs', 'big_writes', 'use_ino',

@@ -26,6 +26,7 @@
 import { DfsError, errnoOf } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { Config } from '../common/config';
+import { CHUNK_SIZE_MAX, checkFileSize, fileBytesMax } from '../common/limits';
 import type { Attr, DfsClientApi, UnsyncedChunk } from '../client/types';
 import { DirtyExtents, overlayPieces } from './dirty-extents';
 import { ReadCache } from './read-cache';
@@ -197,6 +198,10 @@ export class OpenFiles {
     if (f.error) throw dataError(f.error);
     // an O_APPEND handle appends, except the kernel's write-back of mapped pages through it
     const at = h.append && !writepage ? f.localSize : offset;
+    // past the largest file: EFBIG, a write across it is cut there (as a local file system does)
+    const room = fileBytesMax(f.chunkSizeBytes) - at;
+    if (room <= 0) throw new DfsError('EFBIG', `write at ${at}: past the largest file, ${fileBytesMax(f.chunkSizeBytes)} bytes`);
+    if (data.length > room) data = data.subarray(0, room);
     f.dirty.add(at, Buffer.from(data)); // copy: `data` is the kernel's buffer, gone after the reply
     this.cache.dropIno(f.ino);
     const [first, last] = f.dirty.chunkSpan(f.chunkSizeBytes);
@@ -287,6 +292,8 @@ export class OpenFiles {
   /** Truncates (or extends) an inode after draining this mount's pending writes to it. */
   async truncate(ino: number, sizeBytes: number): Promise<Attr> {
     const f = this.inodes.get(ino);
+    if (f) checkFileSize(sizeBytes, f.chunkSizeBytes); // unopened: the master checks against the file's chunk size
+    else if (sizeBytes > Number.MAX_SAFE_INTEGER) checkFileSize(sizeBytes, CHUNK_SIZE_MAX);
     if (f) await this.drain(f);
     const attr = await this.client.setAttr({ ino, size: sizeBytes });
     if (f) f.sizeBytes = Number(attr.size);

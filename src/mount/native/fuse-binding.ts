@@ -101,7 +101,8 @@ export interface FuseOps {
   write?(path: string, fd: number, buf: Buffer, len: number, pos: number, writepage: boolean, ctx: FuseContext, cb: Cb): void;
   /** `flockOwner`: set when the open file had flock locks (libfuse 2 leaves their release to us). */
   release?(path: string, fd: number, flockOwner: bigint | undefined, ctx: FuseContext, cb: Cb): void;
-  create?(path: string, mode: number, ctx: FuseContext, cb: (code: number, fd?: number) => void): void;
+  /** `flags`: the open flags (O_EXCL: the name must be new; O_TRUNC, O_APPEND...). */
+  create?(path: string, mode: number, flags: number, ctx: FuseContext, cb: (code: number, fd?: number) => void): void;
   unlink?(path: string, ctx: FuseContext, cb: Cb): void;
   rename?(src: string, dest: string, ctx: FuseContext, cb: Cb): void;
   symlink?(target: string, path: string, ctx: FuseContext, cb: Cb): void;
@@ -474,7 +475,7 @@ const OPS: Record<FuseOpName, OpSpec> = {
   },
   release: simple((o, a, c, sig) => o.release!(s(a[0]), n(a[1]), n(a[2]) !== 0 ? (a[3] as bigint) : undefined, c, sig)),
   create: {
-    call: (o, a, c, sig) => o.create!(s(a[0]), n(a[1]), c, (code, fd) => sig(code, fd ?? 0)),
+    call: (o, a, c, sig) => o.create!(s(a[0]), n(a[1]), n(a[2]), c, (code, fd) => sig(code, fd ?? 0)),
     failValues: () => [0],
   },
   unlink: simple((o, a, c, sig) => o.unlink!(s(a[0]), c, sig)),

@@ -10,6 +10,7 @@
  * - times cross in both directions as int64 seconds + nanoseconds (upstream: milliseconds), and
  *   utimens passes both atime and mtime (upstream passed the atime twice), so UTIME_NOW and
  *   UTIME_OMIT (tv_nsec values) reach JS intact; st_ino is 64-bit;
+ * - create passes the open flags (fi->flags: O_EXCL, O_TRUNC, O_APPEND...) after the mode;
  * - the `lock` (fcntl F_GETLK/F_SETLK/F_SETLKW on a struct flock) and `flock` operations, with
  *   fi->lock_owner as a BigInt;
  * - a libfuse thread waits for its JS reply on a mutex + condition variable; lock and flock
@@ -559,13 +560,14 @@ FUSE_METHOD(opendir, 3, 1, (const char *path, struct fuse_file_info *info), {
   }
 })
 
-FUSE_METHOD(create, 2, 1, (const char *path, mode_t mode, struct fuse_file_info *info), {
+FUSE_METHOD(create, 3, 1, (const char *path, mode_t mode, struct fuse_file_info *info), {
   l->path = path;
   l->mode = mode;
   l->info = info;
 }, {
   create_name_string(env, l->path, &(argv[2]));
   napi_create_uint32(env, l->mode, &(argv[3]));
+  napi_create_uint32(env, l->info->flags, &(argv[4]));
 }, {
   NAPI_ARGV_INT32(fd, 2)
   if (fd != 0) {
