@@ -363,10 +363,31 @@ function usageError(message: string, command?: string): number {
   return EXIT_USAGE;
 }
 
+/**
+ * cac 7 tells its parser (mri) the camelCased names of boolean flags, so a kebab-case boolean
+ * as typed (`--skip-trash`) was not known as one and took the next argument as its value:
+ * `dfs rm --skip-trash /a /b` removed /b only. Such flags are passed on camelCased.
+ */
+function camelCasedBooleanFlags(cli: CAC, argv: string[]): string[] {
+  const names = new Map<string, string>();
+  for (const c of [cli.globalCommand, ...cli.commands]) {
+    for (const o of c.options) {
+      if (!o.isBoolean || o.negated) continue;
+      for (const raw of o.rawName.split(',')) {
+        const flag = raw.trim().split(/\s/)[0];
+        if (/^--[a-z0-9]+(-[a-z0-9]+)+$/.test(flag)) names.set(flag, `--${o.names[0]}`);
+      }
+    }
+  }
+  const end = argv.indexOf('--');
+  return argv.map((a, i) => ((end === -1 || i < end) && i >= 2 ? names.get(a) ?? a : a));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { cli, result } = buildCli();
   try {
-    const parsed = cli.parse(argv.map((a, i) => (i < 2 ? a : a === '-' ? STDIO_ARG : a === '' ? EMPTY_ARG : a)), { run: false });
+    const args = camelCasedBooleanFlags(cli, argv.map((a, i) => (i < 2 ? a : a === '-' ? STDIO_ARG : a === '' ? EMPTY_ARG : a)));
+    const parsed = cli.parse(args, { run: false });
     if (parsed.options.help || parsed.options.version) return EXIT_OK;
     if (!cli.matchedCommand) {
       if (parsed.args.length > 0) process.stderr.write(`dfs: unknown command '${parsed.args[0]}'\n`);
@@ -387,11 +408,15 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     else if (e instanceof UsageError) return usageError(err.message, cli.matchedCommandName);
+    // a server that cannot start says why (its folder in use, its port taken), not only the errno's words
+    else if (SERVER_COMMANDS.has(cli.matchedCommandName ?? '')) process.stderr.write(`dfs: ${cli.matchedCommandName}: ${err.message}\n`);
     else process.stderr.write(errorLine(err, undefined, cli.matchedCommandName ?? 'dfs') + '\n');
     if (isTransport(err.code) && clientMasterAddress) printMasterHint(clientMasterAddress);
     return signalCount > 0 ? EXIT_INTERRUPTED : EXIT_FAIL;
   }
 }
+
+const SERVER_COMMANDS = new Set(['master', 'chunkserver', 'mount', 'local']);
 
 function printMasterHint(address: string): void {
   process.stderr.write(`dfs: is the master running at ${address}?\n`);

@@ -11,6 +11,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../common/clock';
+import { takeDataDir } from '../common/data-dir';
 import type { Config } from '../common/config';
 import { logger } from '../common/logger';
 import { SERVER_OPTIONS, bindServer, proto, stopServer, withPort } from '../common/rpc';
@@ -77,7 +78,7 @@ async function resolveServerId(opts: ChunkserverOptions): Promise<string> {
 
 /** Starts serving on `listen`; resolves once bound. The master link runs in the background. */
 export async function startChunkserver(opts: ChunkserverOptions): Promise<ChunkserverHandle> {
-  await fsp.mkdir(opts.dataDir, { recursive: true });
+  const dirLock = takeDataDir(opts.dataDir, 'chunkserver');
   const id = await resolveServerId(opts);
   const log = logger('chunkserver', { id });
   let heartbeat: HeartbeatLoop | undefined;
@@ -150,6 +151,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
       await metricsHttp?.close();
       ctx.clients.close();
       ctx.links.close();
+      dirLock.release();
       log.info('chunkserver stopped');
     })()),
   };

@@ -9,8 +9,8 @@
  * after the whole file arrived and its SHA-256 matched (a target that is no regular file, such
  * as /dev/null or a FIFO, is written in place).
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { realpath, rename, stat as statLocal, unlink } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { open, realpath, rename, stat as statLocal, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
@@ -48,10 +48,16 @@ function say(io: Io, stream: 'stdout' | 'stderr', lines: string | string[]): voi
 }
 
 /** Remote path of `name` inside `dir` when `target` is an existing directory (or ends with '/'), else target. */
-async function remoteTarget(client: DfsClient, target: string, name: string): Promise<string> {
-  if (target.endsWith('/')) return joinPath(normalizePath(target), name);
+/**
+ * Where a source called `name` goes for `target`, as cp/mv decide: into `target` when it is a
+ * folder, else `target` itself. A trailing slash asks for a folder: a missing one is ENOTDIR,
+ * except for a folder being moved (`mv /a /b/` renames /a to /b, as coreutils does).
+ */
+async function remoteTarget(client: DfsClient, target: string, name: string, sourceIsDir = false): Promise<string> {
   const attr = await client.stat(target).catch((e) => { if (isDfsError(e, 'ENOENT')) return undefined; throw e; });
-  return attr?.type === 'DIRECTORY' ? joinPath(normalizePath(target), name) : normalizePath(target);
+  if (attr?.type === 'DIRECTORY') return joinPath(normalizePath(target), name);
+  if (target.endsWith('/') && (attr !== undefined || !sourceIsDir)) throw new DfsError('ENOTDIR', `${target}: not a folder`);
+  return normalizePath(target);
 }
 
 export interface PutFlags { chunkSize?: string | number; replication?: string | number; overwrite?: boolean }
@@ -83,7 +89,14 @@ export async function cmdPut(client: DfsClient, io: Io, local: string, remote: s
       say(io, 'stderr', errorLine(e, 'stat', local));
       return EXIT_FAIL;
     }
-    source = createReadStream(local, { highWaterMark: client.frameBytes });
+    let fh: FileHandle;
+    try {
+      fh = await open(local, 'r'); // opened here, so that EACCES is this command's error, not an unhandled stream event
+    } catch (e) {
+      say(io, 'stderr', errorLine(e, 'open', local));
+      return EXIT_FAIL;
+    }
+    source = fh.createReadStream({ highWaterMark: client.frameBytes });
   }
   let target = remote;
   try {
@@ -276,7 +289,7 @@ async function moveToTrash(client: DfsClient, path: string, nowMs: number): Prom
 export async function cmdMv(client: DfsClient, io: Io, src: string, dst: string): Promise<number> {
   try {
     const [, name] = parentOf(normalizePath(src));
-    const target = await remoteTarget(client, dst, name);
+    const target = await remoteTarget(client, dst, name, (await client.stat(src)).type === 'DIRECTORY');
     await client.rename(src, target);
     return EXIT_OK;
   } catch (e) {

@@ -203,6 +203,12 @@ export class DataPath {
     for (let round = 0; round < this.config.client.retries; round++) {
       const info = await this.chunkInfo(ino, index, round > 0);
       if (!info) return this.zeros(length - progress.done, deliver);
+      if (info.replicas.length === 0) {
+        // a chunk no live server holds (not a hole): its bytes are unknown, never zeros
+        lastErr = new DfsError('UNAVAILABLE', `chunk ${index} of inode ${ino} (handle ${info.handle}): no live replica`);
+        await pause(backoffMs(round));
+        continue;
+      }
       const err = await this.readFromReplicas(ino, index, info, chunkOffset, length, progress, deliver);
       if (!err) return this.zeros(length - progress.done, deliver);
       lastErr = err;

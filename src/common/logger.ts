@@ -83,7 +83,9 @@ const destination = {
 };
 
 export function rootLogger(): pino.Logger {
-  if (!root) root = pino({ level: process.env.DFS_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, destination);
+  // a bad DFS_LOG_LEVEL is reported by the configuration check (naming it), not thrown by pino here
+  const level = process.env.DFS_LOG_LEVEL;
+  if (!root) root = pino({ level: level !== undefined && (level in pino.levels.values || level === 'silent') ? level : 'info', base: { pid: process.pid } }, destination);
   return root;
 }
 

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type * as http2 from 'node:http2';
+import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { DfsError, DfsErrorCode, asDfsError } from './errors';
@@ -187,13 +188,26 @@ export function callUnary<Req, Res>(client: grpc.Client, method: UnaryMethod<Req
 export function bindServer(server: grpc.Server, listen: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, port) => {
-      if (err) reject(new DfsError('UNAVAILABLE', `cannot listen on ${listen}: ${err.message}`));
+      // grpc-js says only "No address added out of total 1 resolved": a plain socket tells why
+      if (err) void whyNotListening(listen).then((why) => reject(new DfsError('UNAVAILABLE', `cannot listen on ${listen}: ${why ?? err.message}`)));
       else {
         widenWindows(server);
         serveDataLinks(server, http2ServersOf(server));
         resolve(port);
       }
     });
+  });
+}
+
+/** The error of a plain TCP listen on `listen` ("listen EADDRINUSE: address already in use ..."), if any. */
+function whyNotListening(listen: string): Promise<string | undefined> {
+  const i = listen.lastIndexOf(':');
+  const host = listen.slice(0, i).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(listen.slice(i + 1));
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (e) => resolve(e.message));
+    probe.listen(port, host, () => probe.close(() => resolve(undefined)));
   });
 }
 

@@ -8,10 +8,10 @@
  * delivered in heartbeat replies.
  */
 import * as grpc from '@grpc/grpc-js';
-import { mkdirSync } from 'node:fs';
 import type { Config } from '../common/config';
 import { systemClock, type Clock } from '../common/clock';
 import { logger } from '../common/logger';
+import { takeDataDir } from '../common/data-dir';
 import { DfsError, asDfsError, isDfsError } from '../common/errors';
 import { expiredTrashBuckets, TRASH_ROOT } from '../common/trash';
 import { normalizePath, parentOf } from '../common/paths';
@@ -77,7 +77,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const { config } = opts;
   const clock = opts.clock ?? systemClock;
   const log = logger('master');
-  mkdirSync(opts.metaDir, { recursive: true });
+  const dirLock = takeDataDir(opts.metaDir, 'master');
   const store = new MetaStore(opts.metaDir);
   // a KeepSession's list may predate an Open still in flight: opens younger than one keepalive
   // interval (the client sends one every sessionTimeoutMs / 3) are not dropped by it
@@ -471,6 +471,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       link.close();
       while (running) await new Promise((r) => setTimeout(r, 10));
       await store.close();
+      dirLock.release();
       log.info({ address }, 'master stopped');
     },
   };

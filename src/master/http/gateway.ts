@@ -8,13 +8,15 @@
  *   body size. Missing parent folders are created (as an object store would). Query:
  *   `replication=N`, `chunkSize=BYTES`, `overwrite=false`. 201 with the new file's size and
  *   SHA-256; the file is visible only once complete.
- * - GET of a file streams it (verified against its SHA-256: a mismatch cuts the connection,
- *   so a client never takes a bad body as complete); a Range header is served with 206 in
+ * - GET of a file streams it, verified against its SHA-256: its last piece is held back until
+ *   the whole file matched, and a mismatch (or any failure) cuts the connection short of the
+ *   Content-Length, so a client never takes a bad body as complete; a Range header is served with 206 in
  *   pieces of RANGE_PIECE_BYTES, waiting for 'drain'. GET of a folder returns its listing as JSON.
  * - DELETE removes a file (a folder with `recursive=true`); 204.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
+import { Writable } from 'node:stream';
 import { DfsError } from '../../common/errors';
 import { normalizePath, parentOf } from '../../common/paths';
 import type { DfsClient } from '../../client/dfs-client';
@@ -39,6 +41,37 @@ export function gatewayPath(urlPath: string): string {
     throw new DfsError('EINVAL', `bad escape in path: ${rest}`);
   }
   return normalizePath(decoded);
+}
+
+/**
+ * Writes to `res` every buffer but the last one, which release() sends (once the download
+ * verified). Fails when `res` closes first (the client went away).
+ */
+class HoldLast extends Writable {
+  private held: Buffer | undefined;
+
+  constructor(private readonly res: ServerResponse) {
+    super();
+    res.once('close', () => { if (!res.writableFinished) this.destroy(new DfsError('CANCELLED', 'client went away')); });
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    const previous = this.held;
+    this.held = chunk;
+    this.forward(previous).then(() => done(), done);
+  }
+
+  async release(): Promise<void> {
+    const last = this.held;
+    this.held = undefined;
+    await this.forward(last);
+  }
+
+  private async forward(data: Buffer | undefined): Promise<void> {
+    if (!data) return;
+    if (this.res.destroyed) throw new DfsError('CANCELLED', 'client went away');
+    if (!this.res.write(data)) await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
+  }
 }
 
 function intParam(q: URLSearchParams, name: string): number | undefined {
@@ -114,7 +147,9 @@ export class Gateway {
     if (range.kind === 'none') {
       res.writeHead(200, { ...headers, 'content-length': attr.size });
       if (req.method === 'HEAD') { res.end(); return 200; }
-      await this.client.get(path, res);
+      const body = new HoldLast(res);
+      await this.client.get(path, body);
+      await body.release();
       res.end();
       this.metrics.gatewayRead(attr.size);
       return 200;

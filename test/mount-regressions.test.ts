@@ -1,0 +1,315 @@
+/**
+ * Regressions found by black-box testing of the mount (commit 204615f), on a real cluster of
+ * separate processes of the built executable: a master, one chunkserver (replication 1, 1 MiB
+ * chunks) and `dfs mount` twice (mounts A and B), with the default attribute timeout (1 s), which
+ * three of the four bugs needed:
+ * - EFBIG: a file holds at most 2^20 chunks (1 TiB at 1 MiB chunks); a write at 2^50 succeeded
+ *   and then crashed the master at flush (a dense chunk array up to the index);
+ * - O_CREAT|O_EXCL raced from both mounts: both opens "won" (the mount's create ignored O_EXCL
+ *   and O_TRUNC for a name another mount made between the kernel's lookup and its create);
+ * - close-to-open: a file grown by mount A read back through B cut at the size B's kernel had
+ *   cached from a stat within the attribute timeout;
+ * - hard links: each name is a kernel inode of its own, so a file grown through one name read back
+ *   through the other cut at the size stat'ed before.
+ * The test process only starts processes: everything on the mounts runs in Python child
+ * processes under `timeout -s KILL`, one line of JSON per step, so a failure shows the transcript.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnDfs, runDfs, killAll, writeTestConfig, type Proc } from './helpers/procs';
+import { sh, q, waitMounted, abortMount } from './helpers/mounts';
+import { sleep } from '../src/common/clock';
+
+const MiB = 1024 * 1024;
+const CHUNK_BYTES = MiB;
+/** src/common/limits.ts: FILE_CHUNKS_MAX chunks of the file's chunk size (written out: the old code has no such export). */
+const FILE_BYTES_MAX = CHUNK_BYTES * 2 ** 20;
+/** A python3 outside /root (pyenv's shims work too, but this one starts faster). */
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+/** Bounds every test: the code before the fix crashed the master and then hung the mount's flush. */
+const TEST_TIMEOUT_MS = 90_000;
+
+let dir = '';
+let cfg = '';
+let masterAddress = '';
+let master: Proc | undefined;
+const mounts: { dir: string; proc: Proc }[] = [];
+let mntA = '';
+let mntB = '';
+
+/** The last lines the master and the mounts logged (for failure messages). */
+function logs(): string {
+  const tail = (p: Proc | undefined): string => (p ? p.stderr().split('\n').slice(-12).join('\n') : '');
+  return [`master (exit ${master?.child.exitCode ?? master?.child.signalCode ?? 'none'}):\n${tail(master)}`, ...mounts.map((m) => `${m.dir}:\n${tail(m.proc)}`)].join('\n---\n');
+}
+
+async function mountAt(name: string): Promise<string> {
+  const mnt = join(dir, name);
+  await mkdir(mnt);
+  const proc = spawnDfs(['mount', mnt, '--config', cfg, '--master', masterAddress]);
+  mounts.push({ dir: mnt, proc });
+  try {
+    await waitMounted(mnt, true, 30_000);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; dfs mount said:\n${proc.stderr()}`);
+  }
+  return mnt;
+}
+
+/** Python helpers shared by the scripts: `say` prints one JSON line at once (a killed script keeps its transcript). */
+const PY_PRELUDE = String.raw`
+import errno, json, os, sys
+def say(*v):
+    print(json.dumps(list(v)), flush=True)
+def en(e):
+    return errno.errorcode.get(e.errno, str(e.errno))
+def r(label, fn, *args):
+    """Calls fn; says the result (None: 'ok') or the errno name."""
+    try:
+        v = fn(*args)
+        say(label, 'ok' if v is None else v.decode() if isinstance(v, bytes) else v)
+        return v
+    except OSError as e:
+        say(label, en(e))
+def put(path, data):
+    with open(path, 'wb') as f:
+        f.write(data)
+def get(path):
+    with open(path, 'rb') as f:
+        return f.read()
+`;
+
+/** Writes `code` (after the prelude) to a script in the test folder and runs it with `args`; the output as parsed lines. */
+async function py(name: string, code: string, args: (string | number)[], timeoutS = 60): Promise<{ code: number; lines: unknown[][]; raw: string; stderr: string }> {
+  const file = join(dir, `${name}.py`);
+  await writeFile(file, PY_PRELUDE + code);
+  const r = await sh(`${PYTHON} ${q(file)} ${args.map((a) => q(String(a))).join(' ')}`, timeoutS);
+  const lines = r.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown[]);
+  return { code: r.code, lines, raw: r.stdout, stderr: r.stderr };
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dfs-regress-'));
+  // the default attribute timeout (1 s): the close-to-open and hard link bugs needed the kernel's cache
+  cfg = await writeTestConfig(dir, { 'cluster.chunkSizeBytes': CHUNK_BYTES, 'cluster.replication': 1, 'mount.attrTimeoutMs': 1000 });
+  master = spawnDfs(['master', '--config', cfg, '--listen', '127.0.0.1:0', '--meta-dir', join(dir, 'meta')]);
+  masterAddress = (await master.waitFor(/listening on (\S+)/))[1];
+  const cs = spawnDfs(['chunkserver', '--config', cfg, '--master', masterAddress, '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'cs0'), '--id', 'cs0']);
+  await cs.waitFor(/listening on/);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const r = await runDfs(['nodes', '--config', cfg, '--master', masterAddress]);
+    if (r.stdout.toString().split('\n').some((l) => /ALIVE/.test(l))) break;
+    if (Date.now() > deadline) throw new Error(`the chunkserver did not come up:\n${cs.stderr()}`);
+    await sleep(100);
+  }
+  [mntA, mntB] = await Promise.all([mountAt('a'), mountAt('b')]);
+});
+
+after(async () => {
+  for (const m of mounts) {
+    m.proc.child.kill('SIGTERM');
+    await Promise.race([m.proc.exited, sleep(5000)]);
+    await abortMount(m.dir);
+  }
+  await killAll();
+  for (const m of mounts) await abortMount(m.dir);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('Mount regressions: a write through one hard link is read whole through the other right after a stat', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const res = await py('links', String.raw`
+a = sys.argv[1]
+os.mkdir(a + '/links')
+os.chdir(a + '/links')
+for i in range(5):
+    h1, h2 = 'h1-%d' % i, 'h2-%d' % i
+    put(h1, b'hl')
+    os.link(h1, h2)
+    say(i, 'stat h1', os.stat(h1).st_size)
+    put(h2, b'changed')
+    say(i, 'grown, read h1', get(h1).decode())
+    say(i, 'stat h2', os.stat(h2).st_size)
+    put(h1, b'x')
+    say(i, 'shrunk, read h2', get(h2).decode())
+    # one pair of names, its content growing round after round
+    if i == 0:
+        put('l1', b'start')
+        os.link('l1', 'l2')
+    say(i, 'stat l1', os.stat('l1').st_size)
+    put('l2', b'%d' % i * (10 * (i + 1)))
+    say(i, 'grown, read l1', get('l1').decode())
+`, [mntA]);
+  const want: unknown[][] = [];
+  for (let i = 0; i < 5; i++) {
+    want.push([i, 'stat h1', 2], [i, 'grown, read h1', 'changed'], [i, 'stat h2', 7], [i, 'shrunk, read h2', 'x'],
+      [i, 'stat l1', i === 0 ? 5 : 10 * i], [i, 'grown, read l1', String(i).repeat(10 * (i + 1))]);
+  }
+  assert.deepEqual(res.lines, want, `exit ${res.code}: ${res.stderr}\n${logs()}`);
+});
+
+test('Mount regressions: close-to-open across two mounts: a file rewritten by A is read whole by B right after B stat\'ed or read it', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const res = await py('c2o', String.raw`
+a, b = sys.argv[1], sys.argv[2]
+os.mkdir(a + '/c2o')
+for look in ('stat', 'read', 'none'):
+    for change in ('grow', 'shrink'):
+        name = '/c2o/%s-%s' % (look, change)
+        for i in range(4):
+            first = b'short\n' if change == 'grow' else b'round %d: the long first content\n' % i
+            second = b'round %d: the longer second content\n' % i if change == 'grow' else b'%d\n' % i
+            put(a + name, first)
+            if look == 'stat':
+                size = os.stat(b + name).st_size
+                if i == 0:
+                    say(name, i, 'first stat', size)
+            elif look == 'read':
+                say(name, i, 'first read', get(b + name).decode())
+            put(a + name, second)
+            say(name, i, 'second read', get(b + name).decode())
+`, [mntA, mntB]);
+  const want: unknown[][] = [];
+  for (const look of ['stat', 'read', 'none']) {
+    for (const change of ['grow', 'shrink']) {
+      const name = `/c2o/${look}-${change}`;
+      for (let i = 0; i < 4; i++) {
+        const first = change === 'grow' ? 'short\n' : `round ${i}: the long first content\n`;
+        const second = change === 'grow' ? `round ${i}: the longer second content\n` : `${i}\n`;
+        if (look === 'stat' && i === 0) want.push([name, i, 'first stat', first.length]);
+        if (look === 'read') want.push([name, i, 'first read', first]);
+        want.push([name, i, 'second read', second]);
+      }
+    }
+  }
+  assert.deepEqual(res.lines, want, `exit ${res.code}: ${res.stderr}\n${logs()}`);
+});
+
+/**
+ * Two forked workers, one per mount, released together round after round (a byte on a pipe each),
+ * open the same new name: `excl` O_CREAT|O_EXCL, `creat` O_CREAT, `trunc` (A renames a file
+ * holding b'data' onto the name while B opens it O_CREAT|O_TRUNC). One JSON line per round:
+ * [round, [result A, inode A], [result B, inode B], inode of the name, its content].
+ */
+const RACE_PY = String.raw`
+a, b, mode, rounds = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+os.mkdir('%s/%s' % (a, mode))
+def worker(side, root, go, out):
+    for i in range(rounds):
+        os.read(go, 1)
+        name = '%s/%s/%d' % (root, mode, i)
+        try:
+            if mode == 'trunc' and side == 0:
+                os.rename('%s/%s/tmp-%d' % (root, mode, i), name)
+                res = ['ok', 0]
+            else:
+                flags = {'excl': os.O_CREAT | os.O_EXCL, 'creat': os.O_CREAT, 'trunc': os.O_CREAT | os.O_TRUNC}[mode]
+                fd = os.open(name, flags | os.O_WRONLY, 0o644)
+                res = ['ok', os.fstat(fd).st_ino]
+                os.close(fd)
+        except OSError as e:
+            res = [en(e), 0]
+        os.write(out, (json.dumps(res) + '\n').encode())
+    os._exit(0)
+pipes = []
+for side, root in enumerate((a, b)):
+    go_r, go_w = os.pipe()
+    out_r, out_w = os.pipe()
+    if os.fork() == 0:
+        worker(side, root, go_r, out_w)
+    pipes.append((go_w, os.fdopen(out_r)))
+for i in range(rounds):
+    if mode == 'trunc':
+        put('%s/%s/tmp-%d' % (a, mode, i), b'data')
+    for go, _ in pipes:
+        os.write(go, b'g')
+    res = [json.loads(out.readline()) for _, out in pipes]
+    name = '%s/%s/%d' % (a, mode, i)
+    say(i, res[0], res[1], os.stat(name).st_ino, get(name).decode())
+for _ in pipes:
+    os.wait()
+`;
+const RACE_ROUNDS = 40;
+
+test('Mount regressions: O_CREAT|O_EXCL raced from two mounts: exactly one open wins, the other gets EEXIST, every round', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const res = await py('race-excl', RACE_PY, [mntA, mntB, 'excl', RACE_ROUNDS]);
+  assert.equal(res.lines.length, RACE_ROUNDS, `exit ${res.code}: ${res.stderr}\n${res.raw}\n${logs()}`);
+  const bad = res.lines.filter((l) => {
+    const [, ra, rb, ino] = l as [number, [string, number], [string, number], number];
+    const results = [ra[0], rb[0]].sort().join(',');
+    const winner = ra[0] === 'ok' ? ra : rb;
+    return results !== 'EEXIST,ok' || winner[1] !== ino;
+  });
+  assert.deepEqual(bad, [], `rounds where not exactly one open won (the winner's inode being the name's):\n${bad.map((l) => JSON.stringify(l)).join('\n')}`);
+});
+
+test('Mount regressions: O_CREAT raced from two mounts: both opens succeed on one file; O_CREAT|O_TRUNC onto a file the other mount put there meanwhile empties it', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const creat = await py('race-creat', RACE_PY, [mntA, mntB, 'creat', RACE_ROUNDS]);
+  assert.equal(creat.lines.length, RACE_ROUNDS, `exit ${creat.code}: ${creat.stderr}\n${creat.raw}\n${logs()}`);
+  const notOne = creat.lines.filter((l) => {
+    const [, ra, rb, ino] = l as [number, [string, number], [string, number], number];
+    return ra[0] !== 'ok' || rb[0] !== 'ok' || ra[1] !== ino || rb[1] !== ino;
+  });
+  assert.deepEqual(notOne, [], `rounds where both O_CREAT opens did not open the one file:\n${notOne.map((l) => JSON.stringify(l)).join('\n')}`);
+
+  // B's open either created the name before A's rename replaced it (the name then holds 'data',
+  // another inode than B's) or opened the renamed file, which O_TRUNC must have emptied
+  const trunc = await py('race-trunc', RACE_PY, [mntA, mntB, 'trunc', RACE_ROUNDS]);
+  assert.equal(trunc.lines.length, RACE_ROUNDS, `exit ${trunc.code}: ${trunc.stderr}\n${trunc.raw}\n${logs()}`);
+  const bad = trunc.lines.filter((l) => {
+    const [, ra, rb, ino, content] = l as [number, [string, number], [string, number], number, string];
+    return ra[0] !== 'ok' || rb[0] !== 'ok' || content !== (rb[1] === ino ? '' : 'data');
+  });
+  assert.deepEqual(bad, [], `rounds where O_CREAT|O_TRUNC opened the file and left its data (or an open failed):\n${bad.map((l) => JSON.stringify(l)).join('\n')}`);
+});
+
+// Last: the code before the fix crashed the master here (the other tests need it).
+test('Mount regressions: writes and truncates past the largest file are EFBIG, a write across it is cut there; the master keeps answering', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const res = await py('efbig', String.raw`
+a, MAX = sys.argv[1], int(sys.argv[2])
+os.mkdir(a + '/efbig')
+os.chdir(a + '/efbig')
+put('big', b'hello')
+r('truncate to max+1', os.truncate, 'big', MAX + 1)
+fd = os.open('edge', os.O_CREAT | os.O_RDWR, 0o644)
+r('pwrite across the limit', os.pwrite, fd, b'abcdefgh', MAX - 3)
+r('pwrite at the limit', os.pwrite, fd, b'z', MAX)
+r('ftruncate to max+1', os.ftruncate, fd, MAX + 1)
+r('close edge', os.close, fd)
+say('edge size', os.stat('edge').st_size)
+fd = os.open('edge', os.O_RDONLY)
+r('edge tail', os.pread, fd, 16, MAX - 5)
+os.close(fd)
+fd = os.open('big', os.O_WRONLY)
+r('ftruncate to 2**63-1', os.ftruncate, fd, 2**63 - 1)
+r('pwrite at 2**50', os.pwrite, fd, b'x', 2**50)
+r('close big', os.close, fd)
+say('big size', os.stat('big').st_size)
+say('big content', get('big').decode())
+`, [mntA, FILE_BYTES_MAX], 30);
+  // the master answers afterwards: a listing through the CLI, a file through the other mount
+  const ls = await runDfs(['ls', '/efbig', '--config', cfg, '--master', masterAddress], { timeoutMs: 15_000 });
+  const other = await sh(`stat -c %s ${q(mntB + '/efbig/big')} && cat ${q(mntB + '/efbig/big')}`, 20);
+  const want = [
+    ['truncate to max+1', 'EFBIG'],
+    ['pwrite across the limit', 3],
+    ['pwrite at the limit', 'EFBIG'],
+    ['ftruncate to max+1', 'EFBIG'],
+    ['close edge', 'ok'],
+    ['edge size', FILE_BYTES_MAX],
+    ['edge tail', '\0\0abc'],
+    ['ftruncate to 2**63-1', 'EFBIG'],
+    ['pwrite at 2**50', 'EFBIG'],
+    ['close big', 'ok'],
+    ['big size', 5],
+    ['big content', 'hello'],
+  ];
+  const context = `python exit ${res.code}: ${res.stderr.slice(-2000)}\ndfs ls exit ${ls.code}: ${ls.stderr.slice(-1000)}\n${logs()}`;
+  assert.deepEqual(res.lines, want, context);
+  assert.equal(ls.code, 0, `the master answers a listing afterwards\n${context}`);
+  assert.match(ls.stdout.toString(), /\bbig\n[^]*\bedge\n|\bedge\n[^]*\bbig\n/, `the listing\n${ls.stdout.toString()}`);
+  assert.equal(other.stdout, '5\nhello', `the other mount sees big unchanged: ${other.stderr}\n${context}`);
+});
