@@ -381,6 +381,18 @@ test('Fake cluster: a corrupt replica is reported and the read fails over', asyn
   await assert.rejects(client.readRange(attr.ino, 0, 10), (e: unknown) => e instanceof DfsError && ['CHECKSUM_MISMATCH', 'UNAVAILABLE'].includes(e.code));
 });
 
+test('Fake cluster: a chunk that no live server holds fails the read with UNAVAILABLE, never reads as zeros', async () => {
+  reset();
+  const data = randomBytes(2 * CHUNK);
+  const attr = await client.put(pieces(data, 8192), '/orphaned.bin', { sizeHint: data.length });
+  master.files.get(attr.ino)!.chunks.get(1)!.servers = []; // every replica of chunk 1 lost
+  client.invalidate(attr.ino);
+  const unavailable = (e: unknown): boolean => e instanceof DfsError && e.code === 'UNAVAILABLE' && /no live replica/.test(e.message);
+  await assert.rejects(client.readRange(attr.ino, CHUNK, 100), unavailable);
+  await assert.rejects(client.get('/orphaned.bin', sink().stream), unavailable);
+  assert.ok((await client.readRange(attr.ino, 0, 100)).equals(data.subarray(0, 100)), 'chunk 0 still reads');
+});
+
 test('Fake cluster: content that does not match the stored SHA-256 fails the get', async () => {
   reset();
   const data = randomBytes(CHUNK);

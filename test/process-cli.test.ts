@@ -5,13 +5,13 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { spawnDfs, runDfs, killAll, writeTestConfig, DFS_BIN, BIN_SHIM, type Proc } from './helpers/procs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { sleep } from '../src/common/clock';
 
@@ -210,6 +210,79 @@ test('Processes: a command with no master to reach says where it looked, once', 
     const hints = r.stderr.split('\n').filter((l) => l === `dfs: is the master running at 127.0.0.1:${port}?`);
     assert.equal(hints.length, 1, `${args.join(' ')}: ${r.stderr}`);
   }
+});
+
+test('Processes: a second master or chunkserver on a folder in use is refused, naming the holder; a dead holder\'s folder is taken over', async () => {
+  let r = await runDfs(['master', '--config', cfg, '--listen', '127.0.0.1:0', '--meta-dir', join(dir, 'meta'), '--http-listen', '']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`^dfs: master: ${join(dir, 'meta')} is in use by another process \\(pid ${master.child.pid}\\)`, 'm'));
+  r = await runDfs(['chunkserver', '--config', cfg, '--master', masterAddress, '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'cs0')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^dfs: chunkserver: .*cs0 is in use by another process \(pid \d+\): one chunkserver per folder$/m);
+  await waitForAlive(3); // nothing of the refused one reached the master
+  const lone = join(dir, 'cs-lone');
+  const cs = spawnDfs(['chunkserver', '--config', cfg, '--master', masterAddress, '--listen', '127.0.0.1:0', '--data-dir', lone, '--id', 'lone']);
+  await waitForAlive(4);
+  cs.child.kill('SIGKILL');
+  await cs.exited;
+  const again = spawnDfs(['chunkserver', '--config', cfg, '--master', masterAddress, '--listen', '127.0.0.1:0', '--data-dir', lone, '--id', 'lone']);
+  try {
+    await again.waitFor(/listening on (\S+)/);
+  } finally {
+    again.child.kill('SIGKILL');
+    await again.exited;
+  }
+});
+
+test('Processes: a server that cannot start says why: its address in use, a folder that cannot be made', async () => {
+  let r = await runDfs(['master', '--config', cfg, '--listen', masterAddress, '--meta-dir', join(dir, 'meta-busy-port'), '--http-listen', '']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`^dfs: master: cannot listen on ${masterAddress}: .*EADDRINUSE`, 'm'));
+  r = await runDfs(['master', '--config', cfg, '--listen', '127.0.0.1:0', '--meta-dir', '/proc/dfs-no-such-folder', '--http-listen', ''], { timeoutMs: 20_000 });
+  assert.equal(r.code, 1, 'exits (Node\'s recursive mkdirSync spun forever on it)');
+  assert.match(r.stderr, /^dfs: master: cannot create \/proc\/dfs-no-such-folder: /m);
+});
+
+test('Processes: dfs rm --skip-trash A B removes both (a kebab-case boolean flag takes no value)', async () => {
+  const local = join(dir, 'small.txt');
+  await writeFile(local, 'x');
+  for (const p of ['/st1', '/st2']) assert.equal((await dfs('put', local, p)).code, 0);
+  const r = await dfs('rm', '--skip-trash', '/st1', '/st2');
+  assert.equal(r.code, 0, r.stderr);
+  for (const p of ['/st1', '/st2']) assert.equal((await dfs('stat', p)).code, 1, `${p} is gone`);
+  assert.doesNotMatch((await dfs('ls', '-R', '/')).stdout.toString(), /st[12]/, 'nothing went to the trash');
+});
+
+test('Processes: mv of a folder to NEW/ renames it; a file to a missing folder/ is ENOTDIR; put of an unreadable file fails cleanly', async () => {
+  assert.equal((await dfs('mkdir', '/mvs')).code, 0);
+  let r = await dfs('mv', '/mvs', '/mvd/');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await dfs('stat', '/mvd')).code, 0);
+  const open = await mkdtemp(join(tmpdir(), 'dfs-proc-open-'));
+  try {
+    await chmod(open, 0o755); // an unprivileged user gets as far as opening the file
+    const local = join(open, 'unreadable.txt');
+    await writeFile(local, 'secret', { mode: 0o600 });
+    const config = join(open, 'dfs.config.json');
+    await writeFile(config, await readFile(cfg), { mode: 0o644 });
+    assert.equal((await dfs('put', local, '/mvf')).code, 0);
+    r = await dfs('mv', '/mvf', '/nowhere/');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.trim(), "dfs: cannot move '/mvf' to '/nowhere/': Not a directory");
+    // as an unprivileged user, who cannot read it (root could): one line, no stack trace
+    const res = spawnSync(process.execPath, [DFS_BIN, 'put', local, '/unr', '--config', config, '--master', masterAddress], { uid: 65534, gid: 65534, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(res.status, 1, res.stderr);
+    assert.equal(res.stderr.trim(), `dfs: cannot open '${local}': Permission denied`);
+  } finally {
+    await rm(open, { recursive: true, force: true });
+  }
+});
+
+test('Processes: a bad DFS_LOG_LEVEL is a configuration error naming it, not a crash', async () => {
+  const r = await runDfs(['ls', '/', '--config', cfg, '--master', masterAddress], { env: { DFS_LOG_LEVEL: 'loud' } });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^dfs: bad config value at "log\.level": .*'loud'/m);
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
 });
 
 test('Processes: bin/dfs, the installed executable, runs the built CLI', () => {
