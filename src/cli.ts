@@ -342,8 +342,9 @@ function addAdminCommands(cli: CAC, act: Act): void {
 
 function runCompletion(cli: CAC, shell: string): number {
   if (shell !== 'bash' && shell !== 'zsh') throw new UsageError('EINVAL', `unsupported shell '${shell}' (expected bash or zsh)`);
-  const spec = (o: { names: string[]; rawName: string; description: string }): OptionSpec => ({
-    names: o.names.map((n) => (n.length === 1 ? `-${n}` : `--${n.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`)),
+  // the flags as typed (`--no-overwrite`, not cac's name for it, `overwrite`)
+  const spec = (o: { rawName: string; description: string }): OptionSpec => ({
+    names: o.rawName.split(',').map((part) => part.trim().split(/\s/)[0]),
     description: o.description, takesValue: /[<[]/.test(o.rawName),
   });
   const commandSpecs: CommandSpec[] = cli.commands.filter((c) => c.name !== '').map((c) => ({
@@ -388,6 +389,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = camelCasedBooleanFlags(cli, argv.map((a, i) => (i < 2 ? a : a === '-' ? STDIO_ARG : a === '' ? EMPTY_ARG : a)));
     const parsed = cli.parse(args, { run: false });
+    if (parsed.options.version && cli.matchedCommand) cli.outputVersion(); // cac prints it only without a command
     if (parsed.options.help || parsed.options.version) return EXIT_OK;
     if (!cli.matchedCommand) {
       if (parsed.args.length > 0) process.stderr.write(`dfs: unknown command '${parsed.args[0]}'\n`);

@@ -81,7 +81,7 @@ test('CLI format: nodes table and df', () => {
   assert.match(lines[1], /^cs1 +127\.0\.0\.1:7101 ALIVE +2\.0G +1\.0M +1\.0G +12 +1 0\.5s ago$/);
   assert.match(lines[2], /^cs2 .* DEAD .* 10\.0s ago$/);
   const df = formatDf({ capacityBytes: 4 * 1024 ** 3, usedBytes: 1024 ** 3, freeBytes: 3 * 1024 ** 3, files: 10, chunks: 20, liveServers: 3, safeMode: false });
-  assert.match(df[0], /CAPACITY\s+USED\s+FREE\s+USE%\s+FILES\s+CHUNKS\s+SERVERS/);
+  assert.match(df[0], /CAPACITY\s+USED\s+FREE\s+USE%\s+INODES\s+CHUNKS\s+SERVERS/);
   assert.match(df[1], /4\.0G\s+1\.0G\s+3\.0G\s+25%\s+10\s+20\s+3/);
 });
 

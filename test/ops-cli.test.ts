@@ -75,6 +75,8 @@ test('Config: wrong type, unknown key and invalid JSON each exit 2 with a clear 
     ['unknown-section.json', JSON.stringify({ dashboard: {} }), /unknown config key "dashboard"/],
     ['bad-address.json', JSON.stringify({ master: { httpListen: 'localhost' } }), /"master\.httpListen": expected HOST:PORT/],
     ['invalid.json', '{ "cluster": { "replication": 3, } ', /cannot read config .*invalid\.json/],
+    ['null.json', 'null', /bad config value at "\(root\)" in .*null\.json: expected an object/],
+    ['bad-port.json', JSON.stringify({ master: { address: '127.0.0.1:99999' } }), /"master\.address": expected HOST:PORT with a port of at most 65535/],
   ];
   for (const [name, body, message] of cases) {
     const file = join(dir, name);
@@ -111,6 +113,9 @@ test('Completion: bash and zsh scripts name every command; bash accepts the scri
   assert.equal(bash.code, 0, bash.stderr);
   const script = bash.stdout.toString();
   for (const word of ['put', 'get', 'ls', 'nodes', 'config', 'completion', '--quiet', '--master', 'complete -o default']) assert.ok(script.includes(word), word);
+  // flags as typed: put's negated flag is --no-overwrite (cac calls it "overwrite")
+  assert.match(script, /put\) opts="[^"]*--no-overwrite[^"]*"/);
+  assert.doesNotMatch(script, /put\) opts="[^"]*--overwrite[^"]*"/);
   const check = await new Promise<number>((resolve) => {
     const child = execFile('bash', ['-n'], (err) => resolve(err ? 1 : 0));
     child.stdin!.end(script);
@@ -122,6 +127,15 @@ test('Completion: bash and zsh scripts name every command; bash accepts the scri
   assert.match(zsh.stdout.toString(), /'put:Upload a file/);
   const bad = await runDfs(['completion', 'fish']);
   assert.equal(bad.code, 2);
+});
+
+test('Version: --version prints it, with or without a command, and runs nothing', async () => {
+  const plain = await runDfs(['--version']);
+  assert.equal(plain.code, 0);
+  assert.match(plain.stdout.toString(), /^dfs\/\d+\.\d+\.\d+ /);
+  const sub = await runDfs(['ls', '--version', '--master', '127.0.0.1:1']);
+  assert.equal(sub.code, 0, sub.stderr);
+  assert.equal(sub.stdout.toString(), plain.stdout.toString());
 });
 
 test('Help: every subcommand has --help with examples', async () => {

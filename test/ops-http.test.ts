@@ -69,6 +69,14 @@ describe('Ops HTTP on an in-process cluster', () => {
     return sum;
   };
 
+  test('Metrics: process metrics carry the role prefix once (dfs_master_process_cpu_..., not ..._process_process_...)', async () => {
+    const text = await scrape(cluster.httpAddress);
+    assert.match(text, /^dfs_master_process_cpu_user_seconds_total /m);
+    assert.match(text, /^dfs_master_nodejs_eventloop_lag_seconds /m);
+    assert.doesNotMatch(text, /_process_process_/);
+    assert.match(await scrape(cluster.chunkservers[0]!.httpAddress!), /^dfs_chunkserver_process_resident_memory_bytes/m);
+  });
+
   test('Metrics: RPC, byte and chunk counters rise after a put and a get', async () => {
     const before = await scrape(cluster.httpAddress);
     const csWrittenBefore = await chunkserverSum('dfs_chunkserver_bytes_written_total');

@@ -92,6 +92,17 @@ test('Processes: put/get/ls/mv/rm/stat through the CLI', async () => {
   assert.doesNotMatch(r.stdout.toString(), /docs/);
 });
 
+test('Processes: ls -R lists depth first with a blank line between sections, as coreutils', async () => {
+  assert.equal((await dfs('mkdir', '-p', '/lr/a/x', '/lr/b')).code, 0);
+  const r = await dfs('ls', '-R', '/lr');
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.toString().split('\n');
+  const headers = lines.map((l, i) => [l, i] as const).filter(([l]) => l.endsWith(':'));
+  assert.deepEqual(headers.map(([l]) => l), ['/lr:', '/lr/a:', '/lr/a/x:', '/lr/b:']);
+  for (const [, i] of headers.slice(1)) assert.equal(lines[i - 1], '', `a blank line before ${lines[i]}`);
+  assert.equal((await dfs('rm', '-r', '--skip-trash', '/lr')).code, 0);
+});
+
 test('Processes: put and get through stdin and stdout', async () => {
   const data = randomBytes(3 * 1024 * 1024);
   let r = await runDfs(['put', '-', '/stdin.bin', '--config', cfg, '--master', masterAddress], { input: data });

@@ -47,7 +47,6 @@ function say(io: Io, stream: 'stdout' | 'stderr', lines: string | string[]): voi
   io[stream].write(text.length > 0 ? text + '\n' : '');
 }
 
-/** Remote path of `name` inside `dir` when `target` is an existing directory (or ends with '/'), else target. */
 /**
  * Where a source called `name` goes for `target`, as cp/mv decide: into `target` when it is a
  * folder, else `target` itself. A trailing slash asks for a folder: a missing one is ENOTDIR,
@@ -206,12 +205,15 @@ export async function cmdLs(client: DfsClient, io: Io, path: string, flags: { lo
     return EXIT_OK;
   }
   if (!flags.recursive) return listOne(client, io, norm, flags.long, false);
+  // depth first, each folder's sections after it and a blank line between sections, as ls -R
   let status = EXIT_OK;
-  const queue = [norm];
-  for (let first = true; queue.length > 0; first = false) {
-    const dir = queue.shift()!;
-    if (!first) say(io, 'stdout', '');
-    status = Math.max(status, await listOne(client, io, dir, flags.long, true, (d) => queue.push(d)));
+  const stack = [norm];
+  for (let first = true; stack.length > 0; first = false) {
+    const dir = stack.pop()!;
+    if (!first) io.stdout.write('\n');
+    const subdirs: string[] = [];
+    status = Math.max(status, await listOne(client, io, dir, flags.long, true, (d) => subdirs.push(d)));
+    stack.push(...subdirs.reverse());
   }
   return status;
 }

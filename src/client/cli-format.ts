@@ -137,7 +137,7 @@ export function formatNodes(nodes: readonly NodeInfo[], nowMs: number): string[]
 export function formatDf(s: StatFs): string[] {
   const usePct = s.capacityBytes > 0 ? `${Math.ceil((s.usedBytes / s.capacityBytes) * 100)}%` : '-';
   return alignColumns([
-    ['CAPACITY', 'USED', 'FREE', 'USE%', 'FILES', 'CHUNKS', 'SERVERS'],
+    ['CAPACITY', 'USED', 'FREE', 'USE%', 'INODES', 'CHUNKS', 'SERVERS'],
     [formatBytes(s.capacityBytes), formatBytes(s.usedBytes), formatBytes(s.freeBytes), usePct, String(s.files), String(s.chunks), String(s.liveServers)],
   ], new Set([0, 1, 2, 3, 4, 5])).concat(s.safeMode ? ['Safe mode is ON: no re-replication or deletion yet (see dfs safemode)'] : []);
 }

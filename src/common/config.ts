@@ -12,7 +12,8 @@ import { z } from 'zod/v3';
 import { DfsError } from './errors';
 import { REPLICATION_MAX, chunkSizeProblem } from './limits';
 
-const address = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected HOST:PORT');
+const address = z.string().regex(/^[^:\s]+:\d{1,5}$/, 'expected HOST:PORT')
+  .refine((a) => Number(a.slice(a.lastIndexOf(':') + 1)) <= 65535, 'expected HOST:PORT with a port of at most 65535');
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
 /** HOST:PORT of an HTTP listener, or "" = off. */
@@ -147,6 +148,9 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : code === 'EACCES' ? 'Permission denied' : (e as Error).message;
     throw new DfsError('BAD_CONFIG', `cannot read config ${file}: ${reason}`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new DfsError('BAD_CONFIG', `bad config value at "(root)" in ${file}: expected an object`);
   }
   if (file !== DEFAULT_CONFIG_PATH) raw = deepMerge(readDefaults(), raw);
   applyEnv(raw as Record<string, unknown>, env);

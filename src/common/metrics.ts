@@ -26,7 +26,7 @@ export interface RpcMetrics {
 export function createRpcMetrics(prefix: string, labels: Record<string, string> = {}): RpcMetrics {
   const registry = new Registry();
   registry.setDefaultLabels(labels);
-  collectDefaultMetrics({ register: registry, prefix: `${prefix}_process_` });
+  collectDefaultMetrics({ register: registry, prefix: `${prefix}_` });
   const calls = new Counter({
     name: `${prefix}_rpc_total`, help: 'gRPC calls handled, by method and final status code', labelNames: ['method', 'code'], registers: [registry],
   });

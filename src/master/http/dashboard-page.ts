@@ -113,7 +113,7 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     document.getElementById('master').textContent = 'master ' + s.masterAddress;
     var items = [
       ['capacity', 'capacity', bytes(s.capacityBytes)], ['used', 'used', bytes(s.usedBytes)], ['free', 'free', bytes(s.freeBytes)],
-      ['files', 'files', s.files], ['chunks', 'chunks', s.chunks],
+      ['files', 'files and folders', s.files], ['chunks', 'chunks', s.chunks],
       ['liveServers', 'live servers', s.liveServers + ' / ' + s.servers], ['deadServers', 'dead servers', s.deadServers],
       ['underReplicated', 'under-replicated', s.underReplicated === null ? '–' : s.underReplicated],
       ['corrupt', 'corrupt', s.corrupt === null ? '–' : s.corrupt], ['missing', 'missing', s.missing === null ? '–' : s.missing],
