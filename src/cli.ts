@@ -201,6 +201,7 @@ async function runMount(mountpoint: string, flags: Flags): Promise<number> {
     m = await startMount({ config, masterAddress: config.master.address, mountpoint: resolveDir(mountpoint) });
   } catch (e) {
     process.stderr.write(`${errorLine(e, 'mount at', mountpoint)}\n`);
+    if (isTransport(asDfsError(e).code)) printMasterHint(config.master.address);
     return EXIT_FAIL;
   }
   process.stderr.write(`dfs mounted ${config.master.address} at ${m.mountpoint}; Ctrl-C to unmount\n`);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { forceUnmount, startMount } from '../src/mount/mount';
 import { isMounted, mountFake, testConfig } from './helpers/mount-harness';
 
@@ -66,6 +67,24 @@ test('Mount lifecycle: a mountpoint with files in it is refused with ENOTEMPTY (
       (e: unknown) => (e as { code?: string }).code === 'ENOTEMPTY' && /not empty/.test((e as Error).message));
     assert.equal(await isMounted(dir), false);
     assert.equal(await readFile(join(dir, 'left-here'), 'utf8'), 'x');
+  } finally {
+    await forceUnmount(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('Mount lifecycle: a master that cannot be reached fails the mount at once, and nothing is mounted', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dfs-test-'));
+  // a port that was free a moment ago: nothing listens there
+  const port = await new Promise<number>((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+  });
+  try {
+    await assert.rejects(startMount({ config: testConfig(), masterAddress: `127.0.0.1:${port}`, mountpoint: dir }), { code: 'UNAVAILABLE' });
+    assert.equal(await isMounted(dir), false);
   } finally {
     await forceUnmount(dir);
     await rm(dir, { recursive: true, force: true });

@@ -63,7 +63,7 @@ export class DfsClient implements DfsClientApi {
   /**
    * Calls wait while the master is unreachable (a restart), each until its deadline
    * (client.rpcTimeoutMs), instead of failing at once, once the master answered a first call;
-   * with `waitForMaster` from the start (the mount).
+   * with `waitForMaster` from the start.
    */
   constructor(opts: { masterAddress: string; config: Config; sessionId?: string; waitForMaster?: boolean }) {
     this.masterAddress = opts.masterAddress;
@@ -283,6 +283,7 @@ export class DfsClient implements DfsClientApi {
     try {
       await this.call('KeepSession', { sessionId: this.sessionId, openInos: this.openInodes() });
     } catch (e) {
+      if (this.sessionTimer === undefined) return; // closed meanwhile: nothing to keep
       log.warn({ session: this.sessionId, code: asDfsError(e).code }, `KeepSession failed: ${asDfsError(e).message}`);
     }
   }

@@ -376,9 +376,9 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     });
   }
 
-  async function maintain(): Promise<void> {
+  async function maintain(o: { judgeSilence?: boolean } = {}): Promise<void> {
     const now = clock.nowMs();
-    for (const id of silentServers(registry.all(), now, config.cluster.deadAfterMs)) {
+    for (const id of o.judgeSilence === false ? [] : silentServers(registry.all(), now, config.cluster.deadAfterMs)) {
       const s = registry.get(id)!;
       registry.transition(s, 'DEAD', `silent for ${now - s.lastHeartbeatMs} ms`);
       chunks.serverDead(id);
@@ -429,14 +429,22 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     port = await bindServer(server, opts.listen);
   } catch (e) {
     await store.close();
+    dirLock.release();
     throw e;
   }
   const intervalMs = opts.maintenanceIntervalMs ?? Math.max(50, Math.min(1000, Math.floor(config.cluster.deadAfterMs / 4)));
   let running = false;
+  let lastTickMs = performance.now();
   const timer = intervalMs > 0 ? setInterval(() => {
+    // A tick this late means the master itself stood still (SIGSTOP, a VM pause): the heartbeats
+    // of that time wait in its sockets, unread. Every server would look silent at once, so this
+    // round declares nobody dead; the next one judges after those heartbeats were read.
+    const t = performance.now();
+    const stalled = t - lastTickMs > intervalMs + config.cluster.deadAfterMs / 2;
+    lastTickMs = t;
     if (running) return;
     running = true;
-    maintain().catch((e) => log.error({ err: asDfsError(e).message }, 'maintenance failed')).finally(() => { running = false; });
+    maintain({ judgeSilence: !stalled }).catch((e) => log.error({ err: asDfsError(e).message }, 'maintenance failed')).finally(() => { running = false; });
   }, intervalMs) : undefined;
   timer?.unref();
   const host = opts.listen.slice(0, opts.listen.lastIndexOf(':'));

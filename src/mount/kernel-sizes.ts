@@ -18,7 +18,7 @@ export const KERNEL_SIZES_MAX = 20_000;
 
 export class KernelSizes {
   private readonly seen = new Map<string, { size: number; atMs: number }>();
-  /** Paths whose open failed with ESTALE within the window: their retry is never failed again. */
+  /** Paths whose open just failed with ESTALE: the next open (the kernel's retry) is let through. */
   private readonly retried = new Map<string, number>();
 
   constructor(private readonly windowMs: number, private readonly nowMs: () => number = () => performance.now()) {}
@@ -33,17 +33,19 @@ export class KernelSizes {
 
   /**
    * True when the kernel may hold another size than `size` for `path` (the open should fail
-   * with ESTALE); at most once per path within the window, so a file that keeps changing is
-   * opened on the retry anyway.
+   * with ESTALE). The kernel retries such an open once: that retry is never failed (a file
+   * changed again between its lookup and its open is opened all the same, not failed).
    */
   staleOnOpen(path: string, size: number): boolean {
     const now = this.nowMs();
+    const retried = this.retried.get(path);
+    if (retried !== undefined) {
+      this.retried.delete(path);
+      if (now - retried < this.windowMs) return false;
+    }
     const s = this.seen.get(path);
     if (!s || now - s.atMs >= this.windowMs || s.size === size) return false;
-    const retried = this.retried.get(path);
-    if (retried !== undefined && now - retried < this.windowMs) return false;
     this.seen.delete(path);
-    this.retried.delete(path);
     this.retried.set(path, now);
     trim(this.retried);
     return true;

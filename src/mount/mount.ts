@@ -76,6 +76,14 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
   });
 
   try {
+    // a master that cannot be reached at all fails the mount at once, as it fails any command
+    // (later, a master restart is waited out: see the README)
+    await client.stat('/');
+  } catch (e) {
+    if (ownClient) client.close();
+    throw e;
+  }
+  try {
     await fuse.mount();
   } catch (e) {
     // libfuse mounted, then failed to start (bad option): do not leave that mount behind
@@ -142,7 +150,9 @@ function createClient(opts: MountOptions): DfsClientApi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { DfsClient } = require('../client/dfs-client') as { DfsClient: new (o: { masterAddress: string; config: Config; sessionId: string; waitForMaster: boolean }) => DfsClientApi };
   // a restart of the master makes operations wait for it (up to client.rpcTimeoutMs), not fail
-  return new DfsClient({ masterAddress: opts.masterAddress, config: opts.config, sessionId: randomUUID(), waitForMaster: true });
+  // calls fail at once until the master answered the first one (the Stat before mounting), then
+  // wait out its restarts
+  return new DfsClient({ masterAddress: opts.masterAddress, config: opts.config, sessionId: randomUUID(), waitForMaster: false });
 }
 
 /**
