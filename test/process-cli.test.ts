@@ -296,6 +296,27 @@ test('Processes: a bad DFS_LOG_LEVEL is a configuration error naming it, not a c
   assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
 });
 
+test('Processes: a master that stood still longer than deadAfterMs (SIGSTOP) declares no chunkserver dead when it resumes', async () => {
+  const m = spawnDfs(['master', '--config', cfg, '--listen', '127.0.0.1:0', '--meta-dir', join(dir, 'meta-stall'), '--log-level', 'info']);
+  const address = (await m.waitFor(/listening on (\S+)/))[1];
+  const cs = spawnDfs(['chunkserver', '--config', cfg, '--master', address, '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'cs-stall'), '--id', 'stall']);
+  try {
+    await m.waitFor(/server stall: \w+ -> ALIVE/);
+    m.child.kill('SIGSTOP');
+    await sleep(4_500); // cluster.deadAfterMs is 3000 in the test configuration
+    m.child.kill('SIGCONT');
+    await sleep(1_500); // a few maintenance rounds after the heartbeats were read
+    assert.doesNotMatch(m.stderr(), /ALIVE -> DEAD/);
+    const r = await runDfs(['nodes', '--config', cfg, '--master', address]);
+    assert.match(r.stdout.toString(), /stall .* ALIVE/);
+  } finally {
+    for (const p of [cs, m]) {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  }
+});
+
 test('Processes: bin/dfs, the installed executable, runs the built CLI', () => {
   const out = execFileSync(BIN_SHIM, ['ls', '/', '--config', cfg, '--master', masterAddress], { encoding: 'utf8', timeout: 30_000 });
   assert.match(out, /partial\.bin/);
