@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { startFaultCluster, stopFaultClusters, MiB } from './helpers/fault-cluster';
 import { DFS_BIN } from './helpers/procs';
@@ -79,6 +79,32 @@ test('Faults 4: random bytes corrupted in 10 chunk files on disk → the scrubbe
     for (const copy of copies) assert.ok(copy.equals(copies[0]), `every replica of chunk ${v.handle} reads back, checksums verified, identical`);
   }
   await c.waitHealthy();
+  assert.deepEqual(await c.verifyAll(), []);
+});
+
+test('Faults 4b: chunk files deleted behind running chunkservers (a data file, a meta file) → the scrubber reports them and the chunks are copied back to 3', async () => {
+  const c = await cluster(4, { 'chunkserver.scrubBytesPerSec': 64 * MiB, 'chunkserver.scrubPassPauseMs': 300 });
+  await c.writeFiles('/s4b', 6, 2 * MiB);
+  await c.waitHealthy();
+  const [a, b] = [...(await c.chunkFiles('cs0')).entries()];
+  const metaOf = (path: string): string => path.replace(/\.chunk$/, '.meta');
+  await rm(a[1]); // the data file of one replica
+  await rm(metaOf(b[1])); // the meta file of another
+  // Nobody reads these files: the scrubber finds them, cs0 reports them bad, the master copies
+  // the chunks elsewhere (or back), and every replica it lists then really holds the chunk.
+  const readable = async (handle: number): Promise<boolean> => {
+    const version = (await c.knownHandles()).get(handle);
+    for (const p of c.files.keys()) {
+      const hit = (await c.locate(p)).find((x) => Number(x.handle) === handle);
+      if (!hit) continue;
+      if (hit.replicas.length !== 3 || version === undefined) return false;
+      const reads = await Promise.all(hit.replicas.map((r) => readReplica(r.address, handle, version).then(() => true, () => false)));
+      return reads.every(Boolean);
+    }
+    return false;
+  };
+  await c.until('both chunks back at 3 replicas that all read', async () => (await readable(a[0])) && (await readable(b[0])), 60_000);
+  await c.waitHealthy(60_000);
   assert.deepEqual(await c.verifyAll(), []);
 });
 

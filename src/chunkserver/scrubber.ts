@@ -11,6 +11,11 @@ import type { ChunkStore } from './chunk-store';
 
 /** Bytes read per step; the scrubber sleeps after each step to keep to its rate. */
 const SCRUB_STEP_BYTES = 1024 * 1024;
+/**
+ * Least pause after each chunk: a server of small chunks is not read at hundreds of files per
+ * second by a rate counted in bytes (at most 200 chunks/s; 100,000 chunks: a pass in ~8 min).
+ */
+const SCRUB_CHUNK_PAUSE_MS_MIN = 5;
 
 export class Scrubber {
   private stopped = false;
@@ -39,6 +44,8 @@ export class Scrubber {
       let bad = 0;
       const chunks = this.store.list().filter((c) => !c.bad).sort((a, b) => a.handle - b.handle);
       for (const c of chunks) {
+        if (this.stopped) return;
+        await this.sleep(SCRUB_CHUNK_PAUSE_MS_MIN);
         if (this.stopped) return;
         try {
           for await (const piece of this.store.read(c.handle, c.version, 0, c.lengthBytes, SCRUB_STEP_BYTES)) {

@@ -25,6 +25,8 @@ export const FAST_CONFIG: Record<string, unknown> = {
   'client.rpcTimeoutMs': 5_000,
   'client.dataTimeoutMs': 10_000,
   'log.level': 'warn',
+  // no background scrub unless a test asks for one: its reads would race the tests' own checks
+  'chunkserver.scrubBytesPerSec': 0,
   // Never the fixed default ports: test processes run in parallel.
   'master.httpListen': '127.0.0.1:0',
   'chunkserver.httpListen': '127.0.0.1:0',
