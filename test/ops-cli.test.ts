@@ -52,6 +52,7 @@ test('Progress: put and get show a bar with rate and ETA and a summary line on a
   const out = join(dir, 'back.bin');
   const get = await underPty(['get', '/pty.bin', out, ...cluArgs()]);
   assert.equal(get.code, 0, get.out);
+  assert.match(get.out, /get \/pty\.bin .*\d+% \| .* \/ 3\.0 MiB \| .*\/s \| ETA /, 'get\'s bar knows the size too');
   assert.match(get.out, /get \/pty\.bin: 3\.0 MiB in [\d.]+ s/);
   assert.ok((await readFile(out)).equals(await readFile(join(dir, 'data.bin'))));
 });

@@ -81,14 +81,21 @@ export function transferProgress(opts: { enabled: boolean; stream: Writable; ver
       etah: known() && r > 0 ? humanDuration((total! - done) / r) : '--',
     };
   };
-  const format = known()
-    ? `${opts.verb} ${opts.name} {bar} {percentage}% | {doneh} / {totalh} | {rateh} | ETA {etah}`
-    : `${opts.verb} ${opts.name} {doneh} | {rateh}`;
-  const bar = new SingleBar({
-    format, stream: opts.stream as NodeJS.WriteStream, fps: FPS_MAX, barsize: 30, hideCursor: true, clearOnComplete: true,
-    barCompleteChar: '█', barIncompleteChar: '░', etaBuffer: 1, noTTYOutput: false,
-  });
-  bar.start(known() ? total! : 1, 0, payload());
+  // The bar starts at the first report when the total is not known yet (a get learns it from
+  // the file's attributes): with a total it shows percentage and ETA, without one bytes and rate.
+  let bar: SingleBar | undefined;
+  const startBar = (): SingleBar => {
+    const format = known()
+      ? `${opts.verb} ${opts.name} {bar} {percentage}% | {doneh} / {totalh} | {rateh} | ETA {etah}`
+      : `${opts.verb} ${opts.name} {doneh} | {rateh}`;
+    const b = new SingleBar({
+      format, stream: opts.stream as NodeJS.WriteStream, fps: FPS_MAX, barsize: 30, hideCursor: true, clearOnComplete: true,
+      barCompleteChar: '█', barIncompleteChar: '░', etaBuffer: 1, noTTYOutput: false,
+    });
+    b.start(known() ? total! : 1, 0, payload());
+    return b;
+  };
+  if (known()) bar = startBar();
   rate.add(startMs, 0);
   let finished = false;
   return {
@@ -97,12 +104,13 @@ export function transferProgress(opts: { enabled: boolean; stream: Writable; ver
       done = p.bytesDone;
       if (p.bytesTotal !== undefined && total === undefined) total = p.bytesTotal;
       rate.add(now(), done);
+      bar ??= startBar();
       bar.update(known() ? Math.min(done, total!) : 0, payload());
     },
     finish(ok, bytes) {
       if (finished) return;
       finished = true;
-      bar.stop();
+      bar?.stop();
       if (ok) opts.stream.write(formatSummary(opts.verb, opts.name, bytes ?? done, now() - startMs) + '\n');
     },
   };
