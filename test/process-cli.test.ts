@@ -92,6 +92,17 @@ test('Processes: put/get/ls/mv/rm/stat through the CLI', async () => {
   assert.doesNotMatch(r.stdout.toString(), /docs/);
 });
 
+test('Processes: a put asking more replicas than live chunkservers succeeds and warns on stderr', async () => {
+  const local = join(dir, 'rep.txt');
+  await writeFile(local, 'x'.repeat(1000));
+  let r = await dfs('put', '--replication', '5', local, '/rep5');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr.trim(), "dfs: warning: '/rep5' is stored with 3 of 5 replicas (not enough live chunkservers); the master adds the others when servers join");
+  r = await dfs('put', '--replication', '3', local, '/rep3');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '', 'no warning at the goal');
+});
+
 test('Processes: ls -R lists depth first with a blank line between sections, as coreutils', async () => {
   assert.equal((await dfs('mkdir', '-p', '/lr/a/x', '/lr/b')).code, 0);
   const r = await dfs('ls', '-R', '/lr');

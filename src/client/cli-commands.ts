@@ -103,18 +103,34 @@ export async function cmdPut(client: DfsClient, io: Io, local: string, remote: s
     const stop = io.onInterrupt(() => source.destroy(new DfsError('CANCELLED', 'interrupted')));
     const bar = transferProgress({ enabled: io.progress, stream: io.stderr, verb: 'put', name: target, totalBytes: sizeHint });
     let size: number | undefined;
+    let goal = 0;
     try {
       const attr = await client.put(source, target, { chunkSizeBytes, replication, overwrite: flags.overwrite ?? true, sizeHint, onProgress: bar?.onProgress });
       size = attr.size;
+      goal = attr.replication;
     } finally {
       stop();
       bar?.finish(size !== undefined, size);
     }
+    await warnIfUnderReplicated(client, io, target, goal);
     return EXIT_OK;
   } catch (e) {
     say(io, 'stderr', errorLine(e, isDfsError(e, 'EEXIST') || isDfsError(e, 'ENOENT') ? 'create' : 'put', target));
     return EXIT_FAIL;
   }
+}
+
+/**
+ * The master caps a new chunk's replicas at the live chunkservers (the rest are added when
+ * servers join): a put that stored fewer copies than asked says so, as its only warning
+ * otherwise went to the master's log. Best effort: a failed check says nothing.
+ */
+async function warnIfUnderReplicated(client: DfsClient, io: Io, path: string, goal: number): Promise<void> {
+  if (goal <= 1) return;
+  const chunks = await client.locate(path).catch(() => []);
+  const fewest = Math.min(...chunks.map((c) => c.replicas.length));
+  if (chunks.length === 0 || fewest >= goal) return;
+  say(io, 'stderr', `dfs: warning: '${path}' is stored with ${fewest} of ${goal} replicas (not enough live chunkservers); the master adds the others when servers join`);
 }
 
 /** A failure to make the local file of a `get`. */
