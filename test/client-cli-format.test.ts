@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DfsError } from '../src/common/errors';
+import { normalizePath } from '../src/common/paths';
 import {
   parseSize, formatBytes, modeString, formatListing, formatStat, formatNodes, formatDf, errorLine, alignColumns, formatTime,
 } from '../src/client/cli-format';
@@ -95,6 +96,11 @@ test('CLI format: errors read like coreutils', () => {
   const fsErr = Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' });
   assert.equal(errorLine(fsErr, 'stat', 'local.txt'), "dfs: cannot stat 'local.txt': No such file or directory");
   assert.equal(errorLine(new DfsError('INTERNAL', 'disk on fire'), 'get', '/f'), "dfs: cannot get '/f': disk on fire");
+  // a path no file can have says why
+  const relative = (() => { try { normalizePath('docs'); } catch (e) { return e; } })();
+  assert.equal(errorLine(relative, 'create directory', 'docs'), "dfs: cannot create directory 'docs': Invalid argument (path is not absolute)");
+  const escaping = (() => { try { normalizePath('/a/../..'); } catch (e) { return e; } })();
+  assert.equal(errorLine(escaping, undefined, 'fsck'), 'dfs: fsck: Invalid argument (path escapes the root)');
 });
 
 test('CLI options: flags map onto config keys and win over the file', () => {

@@ -4,6 +4,7 @@
  * (test/client-cli-format.test.ts).
  */
 import { DfsError, asDfsError, describeCode } from '../common/errors';
+import { PathError } from '../common/paths';
 import type { Attr, DirEntry, NodeInfo, StatFs } from './types';
 import { msOfTimespec } from './util';
 
@@ -149,7 +150,8 @@ export function formatDf(s: StatFs): string[] {
  */
 export function errorLine(err: unknown, action: string | undefined, ...paths: string[]): string {
   const e = asDfsError(err);
-  const reason = e.code === 'INTERNAL' || e.code === 'BAD_CONFIG' ? e.message : e.code === 'CANCELLED' ? 'Interrupted' : describeCode(e.code);
+  const reason = e.code === 'INTERNAL' || e.code === 'BAD_CONFIG' ? e.message : e.code === 'CANCELLED' ? 'Interrupted'
+    : e instanceof PathError ? `${describeCode(e.code)} (${e.message.replace(/: .*$/, '')})` : describeCode(e.code);
   const quoted = paths.map((p) => `'${p}'`);
   if (action === undefined) return `dfs: ${paths.join(' ')}: ${reason}`;
   const subject = quoted.length === 2 ? `${quoted[0]} to ${quoted[1]}` : quoted.join(' ');

@@ -8,6 +8,9 @@
  */
 import { DfsError } from './errors';
 
+/** A path or name that no file can have (relative, escaping the root, empty, with a NUL): said as such. */
+export class PathError extends DfsError {}
+
 export const NAME_MAX_BYTES = 255;
 export const PATH_MAX_BYTES = 4096;
 
@@ -30,15 +33,15 @@ export function normalizePath(input: string): string {
 
 /** The components of a path ("/" → []). Same errors as normalizePath. */
 export function splitPath(input: string): string[] {
-  if (typeof input !== 'string' || input.length === 0) throw new DfsError('EINVAL', 'empty path');
-  if (input.includes('\0')) throw new DfsError('EINVAL', 'path contains a NUL byte');
-  if (!input.startsWith('/')) throw new DfsError('EINVAL', `path is not absolute: ${input}`);
+  if (typeof input !== 'string' || input.length === 0) throw new PathError('EINVAL', 'empty path');
+  if (input.includes('\0')) throw new PathError('EINVAL', 'path contains a NUL byte');
+  if (!input.startsWith('/')) throw new PathError('EINVAL', `path is not absolute: ${input}`);
   if (nameBytes(input) > PATH_MAX_BYTES) throw new DfsError('ENAMETOOLONG', 'path too long');
   const out: string[] = [];
   for (const part of input.split('/')) {
     if (part === '' || part === '.') continue;
     if (part === '..') {
-      if (out.length === 0) throw new DfsError('EINVAL', `path escapes the root: ${input}`);
+      if (out.length === 0) throw new PathError('EINVAL', `path escapes the root: ${input}`);
       out.pop();
       continue;
     }
@@ -50,16 +53,16 @@ export function splitPath(input: string): string[] {
 
 /** Throws unless `name` is a valid single directory entry name. */
 export function checkName(name: string): void {
-  if (name.length === 0) throw new DfsError('EINVAL', 'empty name');
-  if (name === '.' || name === '..') throw new DfsError('EINVAL', `invalid name: ${name}`);
-  if (name.includes('/') || name.includes('\0')) throw new DfsError('EINVAL', 'name contains "/" or NUL');
+  if (name.length === 0) throw new PathError('EINVAL', 'empty name');
+  if (name === '.' || name === '..') throw new PathError('EINVAL', `invalid name: ${name}`);
+  if (name.includes('/') || name.includes('\0')) throw new PathError('EINVAL', 'name contains "/" or NUL');
   if (nameBytes(name) > NAME_MAX_BYTES) throw new DfsError('ENAMETOOLONG', 'name too long');
 }
 
 /** [parent path, last name] of a normalized non-root path. */
 export function parentOf(path: string): [string, string] {
   const parts = splitPath(path);
-  if (parts.length === 0) throw new DfsError('EINVAL', 'the root has no parent');
+  if (parts.length === 0) throw new PathError('EINVAL', 'the root has no parent');
   const name = parts.pop()!;
   return ['/' + parts.join('/'), name];
 }
