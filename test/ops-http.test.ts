@@ -145,6 +145,17 @@ describe('Ops HTTP on an in-process cluster', () => {
     assert.equal(head.headers['accept-ranges'], 'bytes');
     const beyond = await request(cluster.httpAddress, 'GET', '/fs/gw/deep/file%201.bin', { headers: { range: `bytes=${data.length}-` } });
     assert.equal(beyond.status, 416);
+    assert.equal(JSON.parse(beyond.body.toString()).error, 'RANGE_NOT_SATISFIABLE', 'errors have a JSON body');
+    const patch = await request(cluster.httpAddress, 'PATCH', '/fs/gw/deep/file%201.bin');
+    assert.equal(patch.status, 405);
+    assert.equal(patch.headers.allow, 'GET, HEAD, PUT, DELETE');
+    assert.equal(JSON.parse(patch.body.toString()).error, 'METHOD_NOT_ALLOWED');
+    const slash = await request(cluster.httpAddress, 'GET', '/fs/gw/deep/file%201.bin/');
+    assert.equal(slash.status, 409, 'a file named as a folder (trailing slash) is ENOTDIR');
+    assert.equal(JSON.parse(slash.body.toString()).error, 'ENOTDIR');
+    const maybe = await request(cluster.httpAddress, 'PUT', '/fs/gw/maybe.bin?overwrite=maybe', { body: Buffer.from('x'), headers: { 'content-length': 1 } });
+    assert.equal(maybe.status, 400);
+    assert.match(JSON.parse(maybe.body.toString()).message, /bad overwrite: maybe \(expected true or false\)/);
     // under a file: ENOTDIR (the parent folder cannot be made), bad layout: 400 with the limit
     const under = await request(cluster.httpAddress, 'PUT', '/fs/gw/deep/file%201.bin/x', { body: Buffer.from('x'), headers: { 'content-length': 1 } });
     assert.equal(under.status, 409);

@@ -74,6 +74,14 @@ class HoldLast extends Writable {
   }
 }
 
+function boolParam(q: URLSearchParams, name: string, dflt: boolean): boolean {
+  const v = q.get(name);
+  if (v === null) return dflt;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new DfsError('EINVAL', `bad ${name}: ${v} (expected true or false)`);
+}
+
 function intParam(q: URLSearchParams, name: string): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
@@ -89,12 +97,15 @@ export class Gateway {
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<number> {
     try {
       const path = gatewayPath(url.pathname);
+      // a trailing slash names a folder, as in a local path: a file there is ENOTDIR
+      const folderOnly = url.pathname.length > GATEWAY_PREFIX.length + 1 && url.pathname.endsWith('/');
       switch (req.method) {
-        case 'GET': case 'HEAD': return await this.get(req, res, path, url.searchParams);
+        case 'GET': case 'HEAD': return await this.get(req, res, path, url.searchParams, folderOnly);
         case 'PUT': return await this.put(req, res, path, url.searchParams);
         case 'DELETE': return await this.remove(res, path, url.searchParams);
         default:
-          res.writeHead(405, { allow: 'GET, HEAD, PUT, DELETE' }).end();
+          res.setHeader('allow', 'GET, HEAD, PUT, DELETE');
+          sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED', message: `${req.method} is not served on /fs (GET, HEAD, PUT, DELETE)` });
           return 405;
       }
     } catch (e) {
@@ -107,7 +118,7 @@ export class Gateway {
     if (path === '/') throw new DfsError('EISDIR', 'cannot PUT the root');
     const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     const sizeHint = length !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
-    const opts = { replication: intParam(q, 'replication'), chunkSizeBytes: intParam(q, 'chunkSize'), overwrite: q.get('overwrite') !== 'false' };
+    const opts = { replication: intParam(q, 'replication'), chunkSizeBytes: intParam(q, 'chunkSize'), overwrite: boolParam(q, 'overwrite', true) };
     const [parent] = parentOf(path);
     if (parent !== '/') {
       await this.client.mkdir(parent, { parents: true }).catch((e: unknown) => {
@@ -124,15 +135,16 @@ export class Gateway {
 
   private async remove(res: ServerResponse, path: string, q: URLSearchParams): Promise<number> {
     if (path === '/') throw new DfsError('EPERM', 'refusing to remove the root');
-    const recursive = q.get('recursive') === 'true';
+    const recursive = boolParam(q, 'recursive', false);
     await this.client.delete(path, recursive ? { recursive: true, kind: 'ANY' } : { kind: 'FILE_ONLY' });
     res.writeHead(204).end();
     return 204;
   }
 
-  private async get(req: IncomingMessage, res: ServerResponse, path: string, q: URLSearchParams): Promise<number> {
+  private async get(req: IncomingMessage, res: ServerResponse, path: string, q: URLSearchParams, folderOnly = false): Promise<number> {
     const attr = await this.client.stat(path);
     if (attr.type === 'DIRECTORY') return this.listing(res, path, q);
+    if (folderOnly) throw new DfsError('ENOTDIR', `${path}: not a folder`);
     if (attr.type !== 'REGULAR') throw new DfsError('EINVAL', `${path}: not a regular file`);
     const headers: Record<string, string | number> = {
       'content-type': 'application/octet-stream', 'accept-ranges': 'bytes',
@@ -141,7 +153,8 @@ export class Gateway {
     if (attr.sha256.length > 0) headers.etag = `"${Buffer.from(attr.sha256).toString('hex')}"`;
     const range = parseRange(req.headers.range, attr.size);
     if (range.kind === 'unsatisfiable') {
-      res.writeHead(416, { 'content-range': `bytes */${attr.size}` }).end();
+      res.setHeader('content-range', `bytes */${attr.size}`);
+      sendJson(res, 416, { error: 'RANGE_NOT_SATISFIABLE', message: `the range asks past the end of the ${attr.size}-byte file` });
       return 416;
     }
     if (range.kind === 'none') {

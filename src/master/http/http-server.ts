@@ -107,7 +107,8 @@ export async function startMasterHttp(opts: MasterHttpOptions): Promise<MasterHt
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      res.setHeader('allow', 'GET, HEAD');
+      sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED', message: `${req.method} is not served here (GET, HEAD)` });
       return;
     }
     try {
