@@ -154,7 +154,7 @@ async function runLocal(flags: Flags): Promise<number> {
     process.stderr.write(`dfs master listening on ${master.address}\n`);
     if (master.httpAddress) process.stderr.write(`dfs master http on ${master.httpAddress} (dashboard http://${master.httpAddress}/)\n`);
     if (flags.mount !== undefined) mount = await tryMount(config, master.address, String(flags.mount));
-    printLocalHelp(master.address, config.local.chunkservers, dir, flags.mount);
+    printLocalHelp(master.address, config.local.chunkservers, dir, mount ? flags.mount : undefined); // no ls hint for a mount that failed
     await untilStopSignal();
     process.stderr.write('dfs local: stopping\n');
   } finally {
