@@ -372,17 +372,26 @@ function usageError(message: string, command?: string): number {
  */
 function camelCasedBooleanFlags(cli: CAC, argv: string[]): string[] {
   const names = new Map<string, string>();
+  const valued = new Set<string>();
   for (const c of [cli.globalCommand, ...cli.commands]) {
     for (const o of c.options) {
-      if (!o.isBoolean || o.negated) continue;
       for (const raw of o.rawName.split(',')) {
         const flag = raw.trim().split(/\s/)[0];
-        if (/^--[a-z0-9]+(-[a-z0-9]+)+$/.test(flag)) names.set(flag, `--${o.names[0]}`);
+        if (/[<[]/.test(o.rawName)) valued.add(flag);
+        else if (!o.negated && /^--[a-z0-9]+(-[a-z0-9]+)+$/.test(flag)) names.set(flag, `--${o.names[0]}`);
       }
     }
   }
   const end = argv.indexOf('--');
-  return argv.map((a, i) => ((end === -1 || i < end) && i >= 2 ? names.get(a) ?? a : a));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (i < 2 || (end !== -1 && i >= end)) out.push(a);
+    // a negative value (`--chunk-size -1`) is the option's value, not an unknown option `-1`: its check says what is wrong
+    else if (valued.has(a) && /^-\d/.test(argv[i + 1] ?? '')) out.push(`${a}=${argv[++i]}`);
+    else out.push(names.get(a) ?? a);
+  }
+  return out;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -130,6 +130,18 @@ test('Completion: bash and zsh scripts name every command; bash accepts the scri
   assert.equal(bad.code, 2);
 });
 
+test('Options: a negative value is the option\'s value, refused by its own check (not "Unknown option -1")', async () => {
+  for (const [args, message] of [
+    [['put', '/etc/hostname', '/x', '--chunk-size', '-1'], /^dfs: invalid --chunk-size: /m],
+    [['put', '/etc/hostname', '/x', '--replication', '-2'], /^dfs: invalid --replication: '-2' \(expected a positive integer\)/m],
+  ] as const) {
+    const r = await runDfs([...args, '--master', '127.0.0.1:1']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.doesNotMatch(r.stderr, /Unknown option/);
+  }
+});
+
 test('Version: --version prints it, with or without a command, and runs nothing', async () => {
   const plain = await runDfs(['--version']);
   assert.equal(plain.code, 0);
