@@ -407,6 +407,12 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
     if (cli.matchedCommandName !== 'master') tuneMalloc(); // the data path's frames (malloc-tune.ts)
+    // what follows `--` is operands, even if it starts with '-' (`dfs cat -- /-x`); cac keeps it apart
+    const operands = cli.options['--'] as string[] | undefined;
+    if (operands && operands.length > 0) {
+      cli.args = [...cli.args, ...operands];
+      delete cli.options['--'];
+    }
     cli.runMatchedCommand();
   } catch (e) {
     return usageError((e as Error).message, cli.matchedCommandName);

@@ -103,6 +103,19 @@ test('Processes: a put asking more replicas than live chunkservers succeeds and 
   assert.equal(r.stderr, '', 'no warning at the goal');
 });
 
+test('Processes: operands after -- may start with a dash (put, cat, rm)', async () => {
+  const local = join(dir, '-dashed');
+  await writeFile(local, 'dash');
+  let r = await runDfs(['put', '--config', cfg, '--master', masterAddress, '--', local, '/-dashed']);
+  assert.equal(r.code, 0, r.stderr);
+  r = await runDfs(['cat', '--config', cfg, '--master', masterAddress, '--', '/-dashed']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.toString(), 'dash');
+  r = await runDfs(['rm', '--skip-trash', '--config', cfg, '--master', masterAddress, '--', '/-dashed']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await dfs('stat', '/-dashed')).code, 1);
+});
+
 test('Processes: ls -R lists depth first with a blank line between sections, as coreutils', async () => {
   assert.equal((await dfs('mkdir', '-p', '/lr/a/x', '/lr/b')).code, 0);
   const r = await dfs('ls', '-R', '/lr');
