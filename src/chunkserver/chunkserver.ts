@@ -86,7 +86,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   const fileStore = new FileChunkStore({
     dataDir: opts.dataDir,
     compression: { mode: opts.config.chunkserver.compression, entropyMaxBitsPerByte: opts.config.chunkserver.compressionEntropyMaxBitsPerByte },
-    log: log.child({ component: 'chunk-store' }),
+    log: logger('chunk-store', { id }),
     onBad: (bad) => { metrics.checksumErrors.inc(); heartbeat?.reportBad(bad.handle, bad.reason); },
   });
   const store = metrics.store(opts.wrapStore ? opts.wrapStore(fileStore) : fileStore);
@@ -117,12 +117,12 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
 
   heartbeat = new HeartbeatLoop({
     id, address: ctx.address, masterAddress: opts.masterAddress, dataDir: opts.dataDir, config: opts.config, store,
-    log: log.child({ component: 'heartbeat' }), replicate: (task) => replicateChunk(ctx, task),
+    log: logger('heartbeat', { id }), replicate: (task) => replicateChunk(ctx, task),
   });
   heartbeat.start();
   const leaseSweep = setInterval(() => ctx.leases.sweep(), 10_000);
   leaseSweep.unref();
-  const scrubber = new Scrubber(store, opts.config.chunkserver.scrubBytesPerSec, log.child({ component: 'scrubber' }),
+  const scrubber = new Scrubber(store, opts.config.chunkserver.scrubBytesPerSec, logger('scrubber', { id }),
     opts.config.chunkserver.scrubPassPauseMs);
   scrubber.start();
   // no_sync writes (the mount's) become durable within syncIntervalMs without any fsync asked
