@@ -276,6 +276,34 @@ function noBadRounds(rounds: RaceRound[], isBad: (r: RaceRound) => boolean, what
   assert.equal(bad.length, 0, `${bad.length} of ${rounds.length} rounds ${what}, e.g.\n${bad.slice(0, 8).map(show).join('\n')}`);
 }
 
+test('Mount regressions: a read moves atime as relatime does (once after a change, not on every read); the other mount sees it', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const res = await py('atime', String.raw`
+import time
+a, b = sys.argv[1], sys.argv[2]
+f = a + '/atime.txt'
+put(f, b'abc')
+os.utime(f, (1, os.stat(f).st_mtime))   # atime long before mtime: the next read is due
+def atime_of(path, not_value, wait=10):
+    # bounded wait for the background update (and the mounts' one-second attribute caches)
+    deadline = time.time() + wait
+    while True:
+        t = os.stat(path).st_atime
+        if t != not_value or time.time() > deadline:
+            return t
+        time.sleep(0.2)
+get(f)
+t1 = atime_of(f, 1)
+say('first read moved atime', t1 > 1000)
+say('the other mount sees it', atime_of(b + '/atime.txt', 1) == t1)
+time.sleep(1.2)
+get(f)
+time.sleep(1.2)
+say('a second read (atime after mtime) leaves it', os.stat(f).st_atime == t1)
+`, [mntA, mntB]);
+  assert.deepEqual(res.lines, [['first read moved atime', true], ['the other mount sees it', true], ['a second read (atime after mtime) leaves it', true]],
+    `exit ${res.code}: ${res.stderr}\n${logs()}`);
+});
+
 test('Mount regressions: O_CREAT|O_EXCL raced from two mounts: exactly one open wins, the other gets EEXIST, every round', { timeout: TEST_TIMEOUT_MS }, async () => {
   const rounds = await race('excl');
   noBadRounds(rounds, (r) => {

@@ -228,7 +228,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
         mode: req.mode, uid: req.uid, gid: req.gid, size: req.size, replication: req.replication,
         atime: req.atime ? tsOfWire(req.atime, [0, 0]) : undefined,
         mtime: req.mtime ? tsOfWire(req.mtime, [0, 0]) : undefined,
-        atimeNow: req.atimeNow === true, mtimeNow: req.mtimeNow === true,
+        atimeNow: req.atimeNow === true, mtimeNow: req.mtimeNow === true, accessed: req.accessed === true,
       };
       return mutate((fx) => ns.setAttr(req.ino, req.path, ch, fx));
     }),

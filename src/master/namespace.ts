@@ -15,6 +15,7 @@
  */
 import { DfsError } from '../common/errors';
 import { FILE_CHUNKS_MAX, REPLICATION_MAX, checkFileSize, checkLayout } from '../common/limits';
+import { atimeDue } from '../common/relatime';
 import { newInodeOwner } from '../common/inode-owner';
 import { splitPath, checkName, nameBytes } from '../common/paths';
 import type { Clock } from '../common/clock';
@@ -47,7 +48,10 @@ export interface SetAttrChanges {
   atime?: Ts; mtime?: Ts; replication?: number;
   /** utimensat(UTIME_NOW): set to this transaction's time (the one ctime gets). */
   atimeNow?: boolean; mtimeNow?: boolean;
+  /** A read (relatime): atime = now if it is not after mtime or ctime or is a day old; ctime stays. */
+  accessed?: boolean;
 }
+
 
 export interface NewFileOptions {
   mode: number; uid: number; gid: number; chunkSize: number; replication: number;
@@ -469,6 +473,13 @@ export class Namespace {
     const f = ino ? { ino, rec: this.inode(ino) } : this.lookup(path);
     const rec: InodeRec = { ...f.rec };
     const t = this.now();
+    if (ch.accessed) {
+      if (atimeDue(rec.atime, rec.mtime, rec.ctime, t)) {
+        rec.atime = t;
+        this.s.inodes.put(f.ino, rec);
+      }
+      return this.attr(f.ino, rec);
+    }
     if (ch.mode !== undefined) rec.mode = ch.mode & 0o7777;
     if (ch.uid !== undefined) rec.uid = ch.uid;
     if (ch.gid !== undefined) rec.gid = ch.gid;

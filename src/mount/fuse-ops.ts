@@ -276,7 +276,16 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       }
       return [h.fd];
     }),
-    read: (path, fd, buf, len, pos, _ctx, cb) => reply('read', path, cb, () => files.read(files.get(fd), pos, buf.subarray(0, len))),
+    read: (path, fd, buf, len, pos, _ctx, cb) => reply('read', path, cb, () => {
+      const h = files.get(fd);
+      if (h.atimeDue) {
+        // the file was read: its atime moves (relatime), in the background, as a local disk's does
+        h.atimeDue = false;
+        client.setAttr({ ino: h.file.ino, path: '', accessed: true })
+          .catch((e) => log.debug({ ino: h.file.ino, err: (e as Error).message }, 'atime update failed'));
+      }
+      return files.read(h, pos, buf.subarray(0, len));
+    }),
     write: (path, fd, buf, len, pos, writepage, ctx, cb) => reply('write', path, cb, async () => {
       const h = files.get(fd);
       if (!writepage && !h.setgidChecked) {

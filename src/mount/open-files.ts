@@ -27,6 +27,7 @@ import { DfsError, errnoOf } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { Config } from '../common/config';
 import { CHUNK_SIZE_MAX, checkFileSize, fileBytesMax } from '../common/limits';
+import { atimeDue, type TimePair } from '../common/relatime';
 import type { Attr, DfsClientApi, UnsyncedChunk } from '../client/types';
 import { DirtyExtents, overlayPieces } from './dirty-extents';
 import { ReadCache } from './read-cache';
@@ -107,6 +108,12 @@ export interface Handle {
   /** Mode and group of the file when the handle was opened. */
   readonly openMode: number;
   readonly openGid: number;
+  /** The first read through this handle updates the file's atime (relatime.ts, judged at open). */
+  atimeDue: boolean;
+}
+
+function timePair(t: Attr['atime']): TimePair {
+  return [Number(t?.sec ?? 0), t?.nsec ?? 0];
 }
 
 /** The errno-bearing error a failed flush turns into for the application. */
@@ -160,6 +167,7 @@ export class OpenFiles {
     const h: Handle = {
       fd: this.nextFd++, file: f, append: flags.append, writable: flags.writable, path, nextReadOffset: 0, sequentialReads: 1,
       openMode: attr.mode, openGid: attr.gid,
+      atimeDue: atimeDue(timePair(attr.atime), timePair(attr.mtime), timePair(attr.ctime), [Math.floor(Date.now() / 1000), 0]),
     };
     this.handles.set(h.fd, h);
     return h;

@@ -27,6 +27,11 @@ export interface SetAttrRequest {
    * the same for mtime
    */
   'mtimeNow'?: (boolean);
+  /**
+   * A read of the file (the mount's first read through an open): atime = now as relatime does
+   * (when atime is not after mtime or ctime, or is a day old); ctime unchanged. Alone.
+   */
+  'accessed'?: (boolean);
   '_mode'?: "mode";
   '_uid'?: "uid";
   '_gid'?: "gid";
@@ -60,6 +65,11 @@ export interface SetAttrRequest__Output {
    * the same for mtime
    */
   'mtimeNow': (boolean);
+  /**
+   * A read of the file (the mount's first read through an open): atime = now as relatime does
+   * (when atime is not after mtime or ctime, or is a day old); ctime unchanged. Alone.
+   */
+  'accessed': (boolean);
   '_mode'?: "mode";
   '_uid'?: "uid";
   '_gid'?: "gid";
