@@ -9,8 +9,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnDfs, runDfs, killAll, writeTestConfig, ROOT, type Proc } from './helpers/procs';
-import { sh, q, waitMounted, abortMount, isMounted } from './helpers/mounts';
+import { spawnDfs, spawnMount, runDfs, killAll, writeTestConfig, ROOT, type Proc } from './helpers/procs';
+import { sh, q, abortMount, isMounted } from './helpers/mounts';
 import { sleep } from '../src/common/clock';
 
 const MiB = 1024 * 1024;
@@ -28,14 +28,7 @@ function mountLog(): string {
 
 async function mountAt(name: string): Promise<string> {
   const mnt = join(dir, name);
-  await mkdir(mnt);
-  const proc = spawnDfs(['mount', mnt, '--config', cfg, '--master', masterAddress]);
-  mounts.push({ dir: mnt, proc });
-  try {
-    await waitMounted(mnt, true, 30_000);
-  } catch (e) {
-    throw new Error(`${(e as Error).message}; dfs mount said:\n${proc.stderr()}`);
-  }
+  mounts.push({ dir: mnt, proc: await spawnMount(mnt, cfg, masterAddress) });
   return mnt;
 }
 

@@ -3,10 +3,11 @@
  * Every process started here is tracked and killed by PID in `killAll()` (call it in after()).
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FAST_CONFIG } from './cluster';
 import { NODE_FLAGS } from '../../src/common/node-flags';
+import { waitMounted } from './mounts';
 
 export const ROOT = resolve(__dirname, '../../..');
 /**
@@ -93,4 +94,19 @@ export async function writeTestConfig(dir: string, overrides: Record<string, unk
   const file = join(dir, 'dfs.config.json');
   await writeFile(file, JSON.stringify(base, null, 2));
   return file;
+}
+
+/**
+ * `dfs mount MNT` (MNT made here) as a process of its own; resolves once mounted, or fails with
+ * what the mount said.
+ */
+export async function spawnMount(mnt: string, cfg: string, masterAddress: string): Promise<Proc> {
+  await mkdir(mnt);
+  const proc = spawnDfs(['mount', mnt, '--config', cfg, '--master', masterAddress]);
+  try {
+    await waitMounted(mnt, true, 30_000);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; dfs mount said:\n${proc.stderr()}`);
+  }
+  return proc;
 }
