@@ -91,6 +91,7 @@ export async function downloadChunks(data: DataPath, attr: Attr__Output, dest: W
 
 /** Resolves on 'drain'; rejects when the stream errors or closes first. */
 function drained(dest: Writable): Promise<void> {
+  if (dest.destroyed) return Promise.reject(asDfsError(dest.errored ?? new DfsError('EIO', 'destination closed')));
   return new Promise((resolve, reject) => {
     const cleanup = (): void => { dest.off('drain', onDrain); dest.off('error', onError); dest.off('close', onClose); };
     const onDrain = (): void => { cleanup(); resolve(); };

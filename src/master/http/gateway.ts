@@ -15,7 +15,6 @@
  * - DELETE removes a file (a folder with `recursive=true`); 204.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { DfsError } from '../../common/errors';
 import { normalizePath, parentOf } from '../../common/paths';
@@ -36,23 +35,50 @@ export function gatewayPath(urlPath: string): string {
   const rest = urlPath.slice(GATEWAY_PREFIX.length) || '/';
   let decoded: string;
   try {
-    decoded = rest.split('/').map(decodeURIComponent).join('/');
-  } catch {
+    decoded = rest.split('/').map((part) => {
+      const name = decodeURIComponent(part);
+      // an escaped slash would become a separator: no name holds one
+      if (name.includes('/')) throw new DfsError('EINVAL', `a name cannot hold "/" (escaped in ${rest})`);
+      return name;
+    }).join('/');
+  } catch (e) {
+    if (e instanceof DfsError) throw e;
     throw new DfsError('EINVAL', `bad escape in path: ${rest}`);
   }
   return normalizePath(decoded);
 }
 
 /**
- * Writes to `res` every buffer but the last one, which release() sends (once the download
- * verified). Fails when `res` closes first (the client went away).
+ * Resolves once `res` can take more ('drain'), or once it closed (the caller then sees
+ * `res.destroyed`); every listener it added is gone when it resolves (a slow client waits
+ * here once per buffer).
+ */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * The body of a verified download: writes the headers with the first bytes (so a file that
+ * cannot be read at all is answered with a proper error status), then every buffer but the
+ * last one, which release() sends once the whole file verified. A write after the client went
+ * away fails the download (CANCELLED); it never emits 'error' into nobody's hands.
  */
 class HoldLast extends Writable {
   private held: Buffer | undefined;
 
-  constructor(private readonly res: ServerResponse) {
+  constructor(private readonly res: ServerResponse, private readonly writeHead: () => void) {
     super();
-    res.once('close', () => { if (!res.writableFinished) this.destroy(new DfsError('CANCELLED', 'client went away')); });
+    // a failed write destroys this stream with the error; the download learns it from write()
+    // and its drain wait (download.ts), so the 'error' event itself needs no one (and must not crash)
+    this.on('error', () => {});
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
@@ -64,13 +90,15 @@ class HoldLast extends Writable {
   async release(): Promise<void> {
     const last = this.held;
     this.held = undefined;
+    if (!this.res.headersSent) this.writeHead(); // an empty file
     await this.forward(last);
   }
 
   private async forward(data: Buffer | undefined): Promise<void> {
     if (!data) return;
     if (this.res.destroyed) throw new DfsError('CANCELLED', 'client went away');
-    if (!this.res.write(data)) await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
+    if (!this.res.headersSent) this.writeHead();
+    if (!this.res.write(data)) await drainedOrClosed(this.res);
   }
 }
 
@@ -102,7 +130,7 @@ export class Gateway {
       switch (req.method) {
         case 'GET': case 'HEAD': return await this.get(req, res, path, url.searchParams, folderOnly);
         case 'PUT': return await this.put(req, res, path, url.searchParams);
-        case 'DELETE': return await this.remove(res, path, url.searchParams);
+        case 'DELETE': return await this.remove(res, path, url.searchParams, folderOnly);
         default:
           res.setHeader('allow', 'GET, HEAD, PUT, DELETE');
           sendJson(res, 405, { error: 'METHOD_NOT_ALLOWED', message: `${req.method} is not served on /fs (GET, HEAD, PUT, DELETE)` });
@@ -133,9 +161,10 @@ export class Gateway {
     return 201;
   }
 
-  private async remove(res: ServerResponse, path: string, q: URLSearchParams): Promise<number> {
+  private async remove(res: ServerResponse, path: string, q: URLSearchParams, folderOnly = false): Promise<number> {
     if (path === '/') throw new DfsError('EPERM', 'refusing to remove the root');
     const recursive = boolParam(q, 'recursive', false);
+    if (folderOnly && (await this.client.stat(path)).type !== 'DIRECTORY') throw new DfsError('ENOTDIR', `${path}: not a folder`);
     await this.client.delete(path, recursive ? { recursive: true, kind: 'ANY' } : { kind: 'FILE_ONLY' });
     res.writeHead(204).end();
     return 204;
@@ -158,9 +187,9 @@ export class Gateway {
       return 416;
     }
     if (range.kind === 'none') {
-      res.writeHead(200, { ...headers, 'content-length': attr.size });
-      if (req.method === 'HEAD') { res.end(); return 200; }
-      const body = new HoldLast(res);
+      const writeHead = (): void => { res.writeHead(200, { ...headers, 'content-length': attr.size }); };
+      if (req.method === 'HEAD') { writeHead(); res.end(); return 200; }
+      const body = new HoldLast(res, writeHead);
       await this.client.get(path, body);
       await body.release();
       res.end();
@@ -168,15 +197,20 @@ export class Gateway {
       return 200;
     }
     const length = range.end - range.start + 1;
-    res.writeHead(206, { ...headers, 'content-length': length, 'content-range': `bytes ${range.start}-${range.end}/${attr.size}` });
-    if (req.method === 'HEAD') { res.end(); return 206; }
-    await this.sendRange(res, attr, range.start, length);
+    const writeHead = (): void => {
+      res.writeHead(206, { ...headers, 'content-length': length, 'content-range': `bytes ${range.start}-${range.end}/${attr.size}` });
+    };
+    if (req.method === 'HEAD') { writeHead(); res.end(); return 206; }
+    await this.sendRange(res, attr, range.start, length, writeHead);
     res.end();
     return 206;
   }
 
-  /** Streams [start, start+length) in pieces, honouring back-pressure. */
-  private async sendRange(res: ServerResponse, attr: Attr, start: number, length: number): Promise<void> {
+  /**
+   * Streams [start, start+length) in pieces, honouring back-pressure; the headers go with the
+   * first piece, so a range that cannot be read is answered with its error status.
+   */
+  private async sendRange(res: ServerResponse, attr: Attr, start: number, length: number, writeHead: () => void): Promise<void> {
     this.client.invalidate(attr.ino);
     for (let at = start; at < start + length;) {
       const piece = await this.client.readRange(attr.ino, at, Math.min(RANGE_PIECE_BYTES, start + length - at));
@@ -184,7 +218,8 @@ export class Gateway {
       at += piece.length;
       this.metrics.gatewayRead(piece.length);
       if (res.destroyed) throw new DfsError('CANCELLED', 'client went away');
-      if (!res.write(piece)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.headersSent) writeHead();
+      if (!res.write(piece)) await drainedOrClosed(res);
     }
   }
 
