@@ -297,6 +297,42 @@ say('a second read (atime after mtime) leaves it', os.stat(f).st_atime == t1)
     `exit ${res.code}: ${res.stderr}\n${logs()}`);
 });
 
+test('Mount regressions: appenders in one mount and readers in the other never see ESTALE (the open revalidation)', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const res = await py('appenders', String.raw`
+a, b = sys.argv[1], sys.argv[2]
+f = a + '/appended.log'
+put(f, b'')
+pids = []
+for w in range(3):
+    pid = os.fork()
+    if pid == 0:
+        failed = 0
+        for i in range(150):
+            try:
+                fd = os.open(f, os.O_WRONLY | os.O_APPEND)
+                os.write(fd, b'%d %d\n' % (w, i))
+                os.close(fd)
+            except OSError:
+                failed += 1
+        os._exit(min(failed, 100))
+    pids.append(pid)
+reader = os.fork()
+if reader == 0:
+    failed = 0
+    for i in range(150):
+        try:
+            get(b + '/appended.log')
+        except OSError:
+            failed += 1
+    os._exit(min(failed, 100))
+failures = [os.waitstatus_to_exitcode(os.waitpid(p, 0)[1]) for p in pids + [reader]]
+say('failed opens per appender, reader', failures)
+lines = get(f).split(b'\n')[:-1]
+say('lines', len(lines), len(set(lines)))
+`, [mntA, mntB]);
+  assert.deepEqual(res.lines, [['failed opens per appender, reader', [0, 0, 0, 0]], ['lines', 450, 450]], `exit ${res.code}: ${res.stderr}\n${logs()}`);
+});
+
 test('Mount regressions: O_CREAT|O_EXCL raced from two mounts: exactly one open wins, the other gets EEXIST, every round', { timeout: TEST_TIMEOUT_MS }, async () => {
   const rounds = await race('excl');
   noBadRounds(rounds, (r) => {

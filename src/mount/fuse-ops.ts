@@ -254,14 +254,14 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       }
       return [h.fd];
     }),
-    open: (path, flags, _ctx, cb) => reply('open', path, cb, async () => {
+    open: (path, flags, ctx, cb) => reply('open', path, cb, async () => {
       const alias = inoBehind(path); // reopened through /proc/<pid>/fd after its unlink
       const attr = alias === undefined ? await client.open(path) : await client.openIno(alias);
       const ino = Number(attr.ino);
       client.invalidate(ino); // close-to-open: see what other mounts committed
       files.cache.dropIno(ino);
       const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags) });
-      if (alias === undefined && kernelSizes.staleOnOpen(path, files.reportedSize(attr))) {
+      if (alias === undefined && kernelSizes.staleOnOpen(path, files.reportedSize(attr), ctx.pid)) {
         // the kernel would stop reading at the size it cached: it retries after a lookup (kernel-sizes.ts)
         await files.close(h.fd);
         return -os.errno.ESTALE;
@@ -293,7 +293,9 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
         // the mode and group seen at open: no round trip unless the file is setgid
         if (dropsSetgid(h.openMode, h.openGid, ctx, [])) await dropSetgidOfOutsider(path, ctx, fd);
       }
-      return files.write(h, pos, buf.subarray(0, len), writepage);
+      const written = await files.write(h, pos, buf.subarray(0, len), writepage);
+      kernelSizes.wrote(h.path, h.file.localSize);
+      return written;
     }),
     flush: (path, fd, _ctx, cb) => reply('flush', path, cb, () => files.flushHandle(files.get(fd))),
     fsync: (path, _datasync, fd, _ctx, cb) => reply('fsync', path, cb, () => files.fsyncHandle(files.get(fd))),

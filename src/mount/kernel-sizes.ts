@@ -18,7 +18,7 @@ export const KERNEL_SIZES_MAX = 20_000;
 
 export class KernelSizes {
   private readonly seen = new Map<string, { size: number; atMs: number }>();
-  /** Paths whose open just failed with ESTALE: the next open (the kernel's retry) is let through. */
+  /** `pid:path` of opens that just failed with ESTALE: that process's next open (the kernel's retry) is let through. */
   private readonly retried = new Map<string, number>();
 
   constructor(private readonly windowMs: number, private readonly nowMs: () => number = () => performance.now()) {}
@@ -32,21 +32,32 @@ export class KernelSizes {
   }
 
   /**
-   * True when the kernel may hold another size than `size` for `path` (the open should fail
-   * with ESTALE). The kernel retries such an open once: that retry is never failed (a file
-   * changed again between its lookup and its open is opened all the same, not failed).
+   * A write through a descriptor opened at `path` left the file `size` long: the kernel saw it
+   * go by (its size for that name follows its own writes), so it is no reason to look again.
    */
-  staleOnOpen(path: string, size: number): boolean {
+  wrote(path: string, size: number): void {
+    const s = this.seen.get(path);
+    if (s) s.size = size;
+  }
+
+  /**
+   * True when the kernel may hold another size than `size` for `path` (the open by process
+   * `pid` should fail with ESTALE). The kernel retries such an open once, from the same
+   * process: that retry is never failed (a file changed again between its lookup and its open,
+   * by an appender elsewhere, is opened all the same).
+   */
+  staleOnOpen(path: string, size: number, pid: number): boolean {
     const now = this.nowMs();
-    const retried = this.retried.get(path);
+    const key = `${pid}:${path}`;
+    const retried = this.retried.get(key);
     if (retried !== undefined) {
-      this.retried.delete(path);
+      this.retried.delete(key);
       if (now - retried < this.windowMs) return false;
     }
     const s = this.seen.get(path);
     if (!s || now - s.atMs >= this.windowMs || s.size === size) return false;
     this.seen.delete(path);
-    this.retried.set(path, now);
+    this.retried.set(key, now);
     trim(this.retried);
     return true;
   }
