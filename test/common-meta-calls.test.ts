@@ -121,7 +121,7 @@ test('when the master ends the stream, calls in flight fail with UNAVAILABLE and
   });
 });
 
-test('a client that waits for its server sends Open, CommitWrite and a plain Create in flight on a broken stream again; an exclusive Create fails', async () => {
+test('a client that waits for its server sends Open, CommitWrite, a plain Create and an exclusive Create with its token in flight on a broken stream again; an exclusive Create without one fails', async () => {
   const seen: string[] = [];
   const held = new Set<string>();
   /** Answers a call the second time it arrives (the first stays unanswered: its stream breaks). */
@@ -144,13 +144,16 @@ test('a client that waits for its server sends Open, CommitWrite and a plain Cre
     const create = calls.call<{ attr: { symlinkTarget: string } }>('Create', { path: '/c' }, 5_000);
     const commit = calls.call<{ symlinkTarget: string }>('CommitWrite', { ino: 7, minSize: 10 }, 5_000);
     const exclusive = calls.call('Create', { path: '/x', exclusive: true }, 5_000);
-    while (seen.length < 4) await new Promise((r) => setTimeout(r, 5));
+    const tokened = calls.call<{ attr: { symlinkTarget: string } }>('Create', { path: '/t', exclusive: true, createToken: 77 }, 5_000);
+    while (seen.length < 5) await new Promise((r) => setTimeout(r, 5));
     for (const s of srv.streams) s.end();
     await assert.rejects(exclusive, (e: DfsError) => e.code === 'UNAVAILABLE', 'EEXIST the second time: not sent twice');
     assert.equal((await open).symlinkTarget, '/f');
     assert.equal((await create).attr.symlinkTarget, '/c');
     assert.equal((await commit).symlinkTarget, '/committed');
     assert.equal(seen.filter((k) => k === 'Create /x excl').length, 1);
+    assert.equal((await tokened).attr.symlinkTarget, '/t', 'sent again: the master finds the file its token made');
+    assert.equal(seen.filter((k) => k === 'Create /t excl').length, 2);
   });
 });
 

@@ -12,10 +12,13 @@ import * as protoLoader from '@grpc/proto-loader';
 import { toServiceError, fromServiceError, bindServer, stopServer, proto, PROTO_PATH, LOADER_OPTIONS, SERVER_OPTIONS, FLOW_CONTROL_WINDOW_BYTES, WIRE_BYTES, type WireFrame } from '../src/common/rpc';
 import schemaJson from '../src/generated/dfs.json';
 import { crc32c } from '../src/common/crc32c';
-import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { NODE_FLAGS } from '../src/common/node-flags';
 import { tuneMalloc } from '../src/common/malloc-tune';
+import { once } from 'node:events';
+import { LOCK_FILE, lockDir } from '../src/common/data-dir';
+import { sleep } from '../src/common/clock';
 
 test('paths: normalization', () => {
   const cases: [string, string][] = [
@@ -175,4 +178,29 @@ test('paths: a byte that is not UTF-8 (escaped as U+F780..U+F7FF by the mount) c
 
 test('malloc tuning: the native part is built and glibc takes the settings', () => {
   assert.equal(tuneMalloc(), true, 'build/native/malloc.node (scripts/build-native.sh) applies MALLOC_TUNING with mallopt');
+});
+
+test('data folder lock: a live holder is refused (EBUSY naming its pid); a killed holder, even not yet reaped (a zombie), is taken over', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'dfs-lock-'));
+  // `sleep 0.1 &` under a shell that then execs `sleep 30`: the first sleep ends as a zombie nobody reaps
+  const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const zombie = Number((await once(parent.stdout!, 'data'))[0].toString().trim());
+    const statOf = (pid: number): string[] => { const s = readFileSync(`/proc/${pid}/stat`, 'utf8'); return s.slice(s.lastIndexOf(')') + 2).split(' '); };
+    const holder = (pid: number) => JSON.stringify({ pid, start: statOf(pid)[19], boot: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() });
+    writeFileSync(join(dir, LOCK_FILE), holder(parent.pid!));
+    assert.throws(() => lockDir(dir, 'chunkserver'), (e: unknown) => e instanceof DfsError && e.code === 'EBUSY' && e.message.includes(`pid ${parent.pid}`));
+    for (const deadline = Date.now() + 5_000; statOf(zombie)[0] !== 'Z';) {
+      assert.ok(Date.now() < deadline, 'the child became a zombie');
+      await sleep(20);
+    }
+    writeFileSync(join(dir, LOCK_FILE), holder(zombie));
+    const lock = lockDir(dir, 'chunkserver');
+    assert.equal(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid, process.pid);
+    lock.release();
+    assert.equal(existsSync(join(dir, LOCK_FILE)), false, 'released: gone');
+  } finally {
+    parent.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
 });

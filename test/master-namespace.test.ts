@@ -40,7 +40,7 @@ async function code(p: Promise<unknown>): Promise<string> {
   try { await p; } catch (e) { return (e as DfsError).code; }
   return 'OK';
 }
-const file = (path: string, extra: Partial<{ exclusive: boolean; truncate: boolean }> = {}) =>
+const file = (path: string, extra: Partial<{ exclusive: boolean; truncate: boolean; token: number }> = {}) =>
   tx((fx) => ns.create(path, { mode: 0o644, uid: 1, gid: 2, chunkSize: 0, replication: 0, exclusive: false, truncate: false, ...extra }, fx));
 const names = (path: string) => ns.list(path, '', 0).entries.map((e) => e.name);
 
@@ -232,6 +232,16 @@ test('namespace: a file holds at most FILE_CHUNKS_MAX chunks: a size or a chunk 
   assert.equal(await code(tx(() => ns.recordNewChunk(ino, FILE_CHUNKS_MAX, 990, 1))), 'EFBIG');
   assert.equal(ns.stat('/huge').size, 0);
   assert.equal((await tx((f) => ns.setAttr(ino, '', { size: max }, f))).size, max, 'the largest size itself is fine');
+});
+
+test('namespace: an exclusive create sent again with its token finds its own file until the first write; another token or none is EEXIST', async () => {
+  const a = await file('/tok', { exclusive: true, token: 41 });
+  const again = await file('/tok', { exclusive: true, token: 41 });
+  assert.equal(again.ino, a.ino, 'the same create, its reply lost: the same file');
+  assert.equal(await code(file('/tok', { exclusive: true, token: 42 })), 'EEXIST');
+  assert.equal(await code(file('/tok', { exclusive: true })), 'EEXIST');
+  await tx(() => ns.commitWrite(a.ino as number, 10, undefined));
+  assert.equal(await code(file('/tok', { exclusive: true, token: 41 })), 'EEXIST', 'written since: a new create');
 });
 
 test('namespace: symlinks store their target', async () => {

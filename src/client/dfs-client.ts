@@ -12,7 +12,7 @@
  *   (every sessionTimeoutMs / 3, unref'd) re-sends them so the master keeps unlinked files.
  *   Locks belong to the session too; endSession() (unmount) lets the master drop them at once.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../common/config';
 import { DfsError, asDfsError } from '../common/errors';
@@ -123,6 +123,8 @@ export class DfsClient implements DfsClientApi {
       path: normalizePath(path), mode: opts.mode ?? 0o644, exclusive: opts.exclusive ?? false, truncate: opts.truncate ?? false,
       chunkSize: opts.chunkSizeBytes ?? 0, replication: opts.replication ?? 0, sessionId: this.sessionId, ...this.owner(opts),
       wantLease: (opts.wantLease ?? false) && this.sessionId !== '',
+      // lets the call be sent again after a lost connection (meta-calls.ts resendable)
+      createToken: opts.exclusive ? randomInt(1, 2 ** 48) : 0,
     });
     const attr = reply.attr;
     if (!attr) throw new DfsError('INTERNAL', `Create ${path}: reply without attributes`);

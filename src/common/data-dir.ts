@@ -33,11 +33,14 @@ function bootId(): string {
   }
 }
 
+/** Start time of a running process `pid`; undefined when there is none (a zombie is none: it holds nothing). */
 function startTimeOf(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // the command name (field 2) may hold spaces and parentheses: count from the last ')'
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') return undefined; // killed, not reaped yet
+    return fields[19];
   } catch {
     return undefined;
   }

@@ -49,13 +49,18 @@ const RESENDABLE_METHODS: ReadonlySet<string> = new Set([
 
 /**
  * A call whose second arrival answers as the first would have: RESENDABLE_METHODS, a Create that
- * is not exclusive (create-or-open: the second finds the file the first made; the mount's
- * creates, as the kernel checks O_EXCL itself) and CommitWrite ("size at least", the same
- * mtime). Not an exclusive Create, Mkdir or Delete (EEXIST/ENOENT the second time).
+ * is not exclusive (create-or-open: the second finds the file the first made), an exclusive
+ * Create with its create_token (the master answers with the file that token made, until its
+ * first write: `cp`, `tar` and `mkstemp` create with O_EXCL, and failed with EIO when the master
+ * was killed under them) and CommitWrite ("size at least", the same mtime). Not Mkdir or Delete
+ * (EEXIST/ENOENT the second time).
  */
 function resendable(method: string, req: unknown): boolean {
   if (RESENDABLE_METHODS.has(method) || method === 'CommitWrite') return true;
-  return method === 'Create' && (req as { exclusive?: boolean } | undefined)?.exclusive !== true;
+  if (method !== 'Create') return false;
+  // an exclusive create is safe twice only with its token: the master then finds its own file
+  const create = req as { exclusive?: boolean; createToken?: number } | undefined;
+  return create?.exclusive !== true || Number(create.createToken ?? 0) !== 0;
 }
 
 /** A stream with no call in flight for this long is ended. */

@@ -198,7 +198,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       const reply = await mutate((fx) => {
         const attr = ns.create(req.path, {
           mode: req.mode, uid: req.uid, gid: req.gid, chunkSize: req.chunkSize, replication: req.replication,
-          exclusive: req.exclusive, truncate: req.truncate,
+          exclusive: req.exclusive, truncate: req.truncate, token: Number(req.createToken),
         }, fx);
         // only for a session's create: its last close gives an unwritten chunk back
         if (req.wantLease && req.sessionId && !safeMode.on) first = chunks.takeFirstChunk(Number(attr.ino));

@@ -36,6 +36,8 @@ export interface InodeRec {
   sha256?: Uint8Array;
   target?: string;
   rdev?: number;
+  /** The exclusive Create that made this file, until its first write (CreateRequest.create_token). */
+  createToken?: number;
 }
 
 export interface ChunkRec { ino: number; index: number; version: number }

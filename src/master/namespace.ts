@@ -283,11 +283,13 @@ export class Namespace {
   }
 
   /** open(O_CREAT): returns the new or existing inode (EEXIST when exclusive, EISDIR on a directory). */
-  create(path: string, o: NewFileOptions & { exclusive: boolean; truncate: boolean }, fx: Effects): Attr {
+  create(path: string, o: NewFileOptions & { exclusive: boolean; truncate: boolean; token?: number }, fx: Effects): Attr {
     checkLayout(o.chunkSize, o.replication);
     const p = this.parentSlot(path);
     const c = this.child(p.parentIno, p.name);
     if (c) {
+      // the same exclusive create again (its reply was lost): the file it made, not EEXIST
+      if (o.exclusive && o.token && c.rec.createToken === o.token) return this.attr(c.ino, c.rec);
       if (o.exclusive) throw new DfsError('EEXIST', `file exists: ${path}`);
       if (c.rec.type === 'DIRECTORY') throw new DfsError('EISDIR', `is a directory: ${path}`);
       if (c.rec.type !== 'REGULAR' || !o.truncate || (c.rec.size === 0 && c.rec.chunks.length === 0)) return this.attr(c.ino, c.rec);
@@ -302,6 +304,7 @@ export class Namespace {
       type: 'REGULAR', mode: own.mode, uid: own.uid, gid: own.gid, nlink: 1,
       chunkSize: o.chunkSize || p.parent.chunkSize || this.o.defaults.chunkSizeBytes,
       replication: o.replication || p.parent.replication || this.o.defaults.replication,
+      ...(o.exclusive && o.token ? { createToken: o.token } : {}),
     });
     this.s.dirents.put([p.parentIno, p.name], ino);
     this.touchDir(p.parentIno, p.parent);
@@ -521,6 +524,7 @@ export class Namespace {
     rec.mtime = mtime ?? t;
     rec.ctime = t;
     rec.sha256 = undefined;
+    delete rec.createToken; // written: a create sent again now would be another one
     this.s.inodes.put(ino, rec);
     return this.attr(ino, rec);
   }

@@ -33,6 +33,12 @@ export interface CreateRequest {
    * session_id: the last close of a file that stayed empty gives the chunk back).
    */
   'wantLease'?: (boolean);
+  /**
+   * An exclusive create's id (random, non-zero): the file keeps it until its first write, so the
+   * same create sent again after a lost connection (the master restarted meanwhile) finds its
+   * own file instead of failing with EEXIST.
+   */
+  'createToken'?: (number | string | Long);
 }
 
 export interface CreateRequest__Output {
@@ -66,4 +72,10 @@ export interface CreateRequest__Output {
    * session_id: the last close of a file that stayed empty gives the chunk back).
    */
   'wantLease': (boolean);
+  /**
+   * An exclusive create's id (random, non-zero): the file keeps it until its first write, so the
+   * same create sent again after a lost connection (the master restarted meanwhile) finds its
+   * own file instead of failing with EEXIST.
+   */
+  'createToken': (number);
 }
