@@ -205,7 +205,9 @@ async function runMount(mountpoint: string, flags: Flags): Promise<number> {
     return EXIT_FAIL;
   }
   process.stderr.write(`dfs mounted ${config.master.address} at ${m.mountpoint}; Ctrl-C to unmount\n`);
-  await untilStopSignal();
+  // ends on a signal, or when the folder was unmounted from outside (dfs umount, fusermount -u)
+  const outside = await Promise.race([untilStopSignal().then(() => false), m.gone.then(() => true)]);
+  if (outside) process.stderr.write(`dfs: ${m.mountpoint} was unmounted; stopping\n`);
   await m.unmount();
   return EXIT_OK;
 }

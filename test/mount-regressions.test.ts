@@ -17,7 +17,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnDfs, spawnMount, runDfs, killAll, writeTestConfig, type Proc } from './helpers/procs';
@@ -396,4 +396,21 @@ say('big content', get('big').decode())
   assert.equal(ls.code, 0, `the master answers a listing afterwards\n${context}`);
   assert.match(ls.stdout.toString(), /\bbig\n[^]*\bedge\n|\bedge\n[^]*\bbig\n/, `the listing\n${ls.stdout.toString()}`);
   assert.equal(other.stdout, '5\nhello', `the other mount sees big unchanged: ${other.stderr}\n${context}`);
+});
+
+test('Mount regressions: dfs mount ends when its folder is unmounted from outside, and leaves a newer mount at that folder alone', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const mnt = join(dir, 'outside');
+  const first = await spawnMount(mnt, cfg, masterAddress);
+  mounts.push({ dir: mnt, proc: first });
+  const u = await runDfs(['umount', mnt]);
+  assert.equal(u.code, 0, u.stderr);
+  // at once a second mount takes the folder, before the first noticed
+  await rmdir(mnt);
+  const second = await spawnMount(mnt, cfg, masterAddress);
+  mounts.push({ dir: mnt, proc: second });
+  const code = await Promise.race([first.exited.then(() => 'exited'), sleep(15_000).then(() => 'still running')]);
+  assert.equal(code, 'exited', `the first mount ends by itself:\n${first.stderr()}`);
+  assert.match(first.stderr(), /was unmounted; stopping/);
+  const probe = await sh(`echo second > ${q(mnt)}/probe && cat ${q(mnt)}/probe`, 20);
+  assert.equal(probe.stdout, 'second\n', `the second mount is still there: ${probe.stderr}`);
 });

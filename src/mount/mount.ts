@@ -38,7 +38,12 @@ export interface MountHandle {
   mountpoint: string;
   /** Flushes open files (best effort), unmounts, and falls back to forceUnmount. Never rejects. */
   unmount(): Promise<void>;
+  /** Resolves when this mount went away without unmount() (`dfs umount`, `fusermount -u`). */
+  gone: Promise<void>;
 }
+
+/** How often a mount checks that it is still mounted (mountinfo). */
+const GONE_POLL_MS = 1_000;
 
 const FUSE_MAX_WRITE_BYTES = 131072;
 const FUSECTL_DIR = '/sys/fs/fuse/connections';
@@ -95,14 +100,32 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
 
   const state = new MountState(log);
   state.to('MOUNTED');
+  // Mounted while libfuse's loop runs: once it returned, the folder (even mounted again, by
+  // someone else: mount ids and device numbers are reused at once) is not ours to unmount.
+  const own = (await fuseDevicesAt(mountpoint).catch(() => [])).at(-1);
+  const ours = (): boolean => !fuse.ended();
+  let stopWatching = (): void => {};
+  const gone = new Promise<void>((resolveGone) => {
+    const timer = setInterval(() => {
+      if (!fuse.ended()) return;
+      log.warn('unmounted from outside');
+      clearInterval(timer);
+      resolveGone();
+    }, GONE_POLL_MS);
+    timer.unref();
+    stopWatching = () => clearInterval(timer);
+  });
   let unmounting: Promise<void> | null = null;
   const unmount = async (): Promise<void> => {
     state.to('UNMOUNTING');
+    stopWatching();
     await files.drainAll();
     locks.close(); // lock waits end with EINTR; the session's locks go with it below
-    const err = await fuse.unmount();
-    if (err) log.warn({ err: err.message.split('\n')[0] }, 'fusermount -u failed: forcing');
-    await forceUnmount(mountpoint); // a no-op unless it is somehow still mounted
+    if (ours()) {
+      const err = await fuse.unmount();
+      if (err) log.warn({ err: err.message.split('\n')[0] }, 'fusermount -u failed: forcing');
+      await forceUnmount(mountpoint, own); // a no-op unless it is somehow still mounted
+    }
     // as umount of a local file system: what was written is durable (alongside the session's end)
     const synced = files.syncAll();
     const sessionEnd = (async () => {
@@ -124,6 +147,7 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
   return {
     mountpoint,
     unmount: () => (unmounting ??= unmount().catch((e) => log.error({ err: (e as Error).message }, 'unmount error'))),
+    gone,
   };
 }
 
@@ -160,10 +184,13 @@ function createClient(opts: MountOptions): DfsClientApi {
  * (mounting fusectl first if needed) so pending requests fail, then `umount -l`. Touches
  * nothing under the mount itself. Never throws.
  */
-export async function forceUnmount(mountpoint: string): Promise<void> {
+export async function forceUnmount(mountpoint: string, onlyDevice?: number): Promise<void> {
   const target = resolve(mountpoint);
   try {
-    const devices = await fuseDevicesAt(target);
+    // `onlyDevice`: that FUSE connection only, and the folder only while it is the top mount there
+    const at = await fuseDevicesAt(target);
+    const devices = onlyDevice === undefined ? at : at.filter((d) => d === onlyDevice);
+    if (onlyDevice !== undefined && at.at(-1) !== onlyDevice) return;
     if (devices.length > 0) await ensureFusectl();
     for (const dev of devices) await writeFile(`${FUSECTL_DIR}/${dev}/abort`, '1').catch(() => undefined);
     if (devices.length > 0) await run('umount', ['-l', target]);

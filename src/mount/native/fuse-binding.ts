@@ -139,6 +139,7 @@ interface NativeBinding {
   fuse_native_mount(mnt: string, opts: string, thread: Buffer, recv: object, malloc: (size: number) => Buffer,
     handlers: Array<(...args: unknown[]) => void>, implemented: Uint32Array, onInterrupt: (locals: Buffer) => void): void;
   fuse_native_unmount(mnt: string, thread: Buffer): void;
+  fuse_native_loop_ended(thread: Buffer): boolean;
   [name: string]: unknown;
 }
 
@@ -226,6 +227,14 @@ export class FuseMount {
         rej(e);
       }
     });
+  }
+
+  /**
+   * libfuse's loop returned: this mount went away (unmounted from outside, its connection
+   * aborted). A folder mounted again since then is someone else's.
+   */
+  ended(): boolean {
+    return this.thread !== null && this.binding.fuse_native_loop_ended(this.thread);
   }
 
   /** Unmounts with `fusermount -uz`; resolves with its error (null on success). Never rejects. */

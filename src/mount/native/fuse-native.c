@@ -11,6 +11,7 @@
  *   utimens passes both atime and mtime (upstream passed the atime twice), so UTIME_NOW and
  *   UTIME_OMIT (tv_nsec values) reach JS intact; st_ino is 64-bit;
  * - create passes the open flags (fi->flags: O_EXCL, O_TRUNC, O_APPEND...) after the mode;
+ * - fuse_native_loop_ended tells whether libfuse's loop returned (the mount went away);
  * - the `lock` (fcntl F_GETLK/F_SETLK/F_SETLKW on a struct flock) and `flock` operations, with
  *   fi->lock_owner as a BigInt;
  * - a libfuse thread waits for its JS reply on a mutex + condition variable; lock and flock
@@ -276,6 +277,9 @@ typedef struct {
   char mnt[1024];
   char mntopts[1024];
   int mounted;
+  // set by the FUSE thread when libfuse's loop returned: the mount went away (unmounted from
+  // outside, or its connection aborted); read by JS through fuse_native_loop_ended
+  volatile int loop_ended;
 
   uv_async_t async;
   uv_mutex_t mut;
@@ -1095,6 +1099,7 @@ static fuse_thread_locals_t* get_thread_locals () {
 static void* start_fuse_thread (void *data) {
   fuse_thread_t *ft = (fuse_thread_t *) data;
   fuse_loop_mt(ft->fuse);
+  __atomic_store_n(&ft->loop_ended, 1, __ATOMIC_SEQ_CST);
 
   fuse_unmount(ft->mnt, ft->ch);
   fuse_session_remove_chan(ft->ch);
@@ -1230,6 +1235,14 @@ NAPI_METHOD(fuse_native_unmount) {
   return NULL;
 }
 
+NAPI_METHOD(fuse_native_loop_ended) {
+  NAPI_ARGV(1)
+  NAPI_ARGV_BUFFER_CAST(fuse_thread_t *, ft, 0);
+  napi_value result;
+  napi_get_boolean(env, ft != NULL && __atomic_load_n(&ft->loop_ended, __ATOMIC_SEQ_CST), &result);
+  return result;
+}
+
 NAPI_INIT() {
   const napi_node_version* version;
   assert(napi_get_node_version(env, &version) == napi_ok);
@@ -1244,6 +1257,7 @@ NAPI_INIT() {
 
   NAPI_EXPORT_FUNCTION(fuse_native_mount)
   NAPI_EXPORT_FUNCTION(fuse_native_unmount)
+  NAPI_EXPORT_FUNCTION(fuse_native_loop_ended)
 
   NAPI_EXPORT_FUNCTION(fuse_native_signal_getattr)
   NAPI_EXPORT_FUNCTION(fuse_native_signal_init)
