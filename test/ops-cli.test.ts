@@ -99,6 +99,13 @@ test('Config: wrong type, unknown key and invalid JSON each exit 2 with a clear 
   assert.match(badLevel.stderr, /log\.level/);
 });
 
+test('Config: a DFS_* variable that is no configuration key is warned about (a misspelt one would leave the default silently)', async () => {
+  const r = await runDfs(['config', '--config', cfg], { env: { DFS_CHUNKSERVER_CAPACITYBYTES: '5', DFS_CLUSTER_REPLICATION: '2' } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr.trim(), 'dfs: warning: DFS_CHUNKSERVER_CAPACITYBYTES is not a configuration variable; ignored (see the configuration table in README.md)');
+  assert.equal(JSON.parse(r.stdout.toString()).cluster.replication, 2, 'the right ones still apply');
+});
+
 test('Config: dfs config prints the effective configuration (file, then DFS_* variables, then flags)', async () => {
   const r = await runDfs(['config', '--config', cfg, '--log-level', 'error'], { env: { DFS_CLUSTER_REPLICATION: '2', DFS_LOG_LEVEL: 'debug', DFS_MASTER_HTTP_LISTEN: '0.0.0.0:9999' } });
   assert.equal(r.code, 0, r.stderr);

@@ -153,7 +153,9 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
     throw new DfsError('BAD_CONFIG', `bad config value at "(root)" in ${file}: expected an object`);
   }
   if (file !== DEFAULT_CONFIG_PATH) raw = deepMerge(readDefaults(), raw);
-  applyEnv(raw as Record<string, unknown>, env);
+  const unknown = applyEnv(raw as Record<string, unknown>, env);
+  // a misspelt variable would silently leave the default in force (a file's unknown key is an error)
+  for (const name of unknown) warnOnce(`dfs: warning: ${name} is not a configuration variable; ignored (see the configuration table in README.md)`);
   for (const [key, value] of Object.entries(opts.overrides ?? {})) {
     if (value !== undefined) setKey(raw as Record<string, unknown>, key, value);
   }
@@ -187,15 +189,30 @@ function deepMerge(base: any, over: any): any {
 }
 
 /** DFS_SECTION_KEY_NAME=value → section.keyName (numbers and booleans parsed). */
-function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+/** DFS_* variables that are not configuration keys (and DFS_MODEL_*: the model test's knobs). */
+const OTHER_DFS_VARIABLES: ReadonlySet<string> = new Set(['DFS_CONFIG', 'DFS_BENCH_BIN']);
+
+/** Applies DFS_SECTION_KEY variables; returns the DFS_* names that are no configuration key. */
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
+  const known = new Set(OTHER_DFS_VARIABLES);
   for (const [section, body] of Object.entries(raw)) {
     if (typeof body !== 'object' || body === null) continue;
     for (const key of Object.keys(body)) {
       const name = `DFS_${section}_${key.replace(/[A-Z]/g, (c) => '_' + c)}`.toUpperCase();
+      known.add(name);
       const value = env[name];
       if (value !== undefined) setKey(raw, `${section}.${key}`, parseScalar(value));
     }
   }
+  return Object.keys(env).filter((name) => name.startsWith('DFS_') && !known.has(name) && !name.startsWith('DFS_MODEL_'));
+}
+
+const warned = new Set<string>();
+
+function warnOnce(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
+  process.stderr.write(`${line}\n`);
 }
 
 function parseScalar(value: string): unknown {
