@@ -116,6 +116,21 @@ test('Processes: operands after -- may start with a dash (put, cat, rm)', async 
   assert.equal((await dfs('stat', '/-dashed')).code, 1);
 });
 
+test('Processes: setrep changes a file\'s goal and -w waits for it; a goal above the live chunkservers warns, and -w then fails at once', async () => {
+  const local = join(dir, 'setrep.txt');
+  await writeFile(local, 'y'.repeat(5000));
+  assert.equal((await dfs('put', local, '/sr')).code, 0);
+  let r = await dfs('setrep', '2', '/sr', '-w');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout.toString(), /Replication 2 set: \/sr\n.*Waiting for \/sr to reach replication 2 \.\.\.\ndone/s);
+  assert.match((await dfs('stat', '/sr')).stdout.toString(), /Replication:\s+2/);
+  r = await dfs('setrep', '5', '/sr', '-w');
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), 'dfs: warning: only 3 live chunkservers: chunks stay below 5 replicas until more join');
+  r = await dfs('setrep', '3', '/sr', '-w');
+  assert.equal(r.code, 0, r.stderr);
+});
+
 test('Processes: ls -R lists depth first with a blank line between sections, as coreutils', async () => {
   assert.equal((await dfs('mkdir', '-p', '/lr/a/x', '/lr/b')).code, 0);
   const r = await dfs('ls', '-R', '/lr');

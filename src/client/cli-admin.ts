@@ -170,6 +170,12 @@ export async function cmdSetrep(client: DfsClient, admin: AdminClient, io: Io, c
     say(io, 'stderr', errorLine(e, 'set replication of', path));
     return EXIT_FAIL;
   }
+  // as put: a goal above the live chunkservers is kept, but said (the rest come when servers join)
+  const live = (await client.nodes().catch(() => undefined))?.filter((n) => String(n.state) === 'ALIVE').length;
+  if (live !== undefined && replication > live) {
+    say(io, 'stderr', `dfs: warning: only ${live} live chunkservers: chunks stay below ${replication} replicas until more join`);
+    if (flags.wait) return EXIT_FAIL; // waiting could not end
+  }
   if (!flags.wait) return EXIT_OK;
   say(io, 'stdout', `Waiting for ${root} to reach replication ${replication} ...`);
   const deadline = Date.now() + timeoutS * 1000;
