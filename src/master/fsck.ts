@@ -100,7 +100,7 @@ export async function runFsck(d: FsckDeps, path: string, problemsMax: number): P
       out.chunks++;
       const live = d.chunkMap.holders(handle).filter((id) => d.registry.isLive(id));
       const inService = live.filter((id) => d.registry.isAlive(id));
-      out.replicas += live.length;
+      out.replicas += inService.length; // as the goal counts them: a drained server's copy is no replica
       const problems = classifyChunk({ goal, inService, live, badReplicas: d.badSeen.get(handle)?.size ?? 0, hostOf, hostsInService });
       for (const problem of problems) {
         out[counters[problem]]++;

@@ -14,7 +14,7 @@ export interface FsckReply {
   'corrupt'?: (number | string | Long);
   'missing'?: (number | string | Long);
   /**
-   * total live replicas of the checked chunks
+   * total in-service replicas of the checked chunks (decommissioning or decommissioned servers not counted)
    */
   'replicas'?: (number | string | Long);
   /**
@@ -45,7 +45,7 @@ export interface FsckReply__Output {
   'corrupt': (number);
   'missing': (number);
   /**
-   * total live replicas of the checked chunks
+   * total in-service replicas of the checked chunks (decommissioning or decommissioned servers not counted)
    */
   'replicas': (number);
   /**
