@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { place, withRoomFor, PlacementCandidate } from '../src/master/placement';
 import { judgeReport, ChunkMap, DeletionQueue, GarbageTracker } from '../src/master/chunk-map';
 import { silentServers, ServerInfo } from '../src/master/server-registry';
-import { planReplication, ChunkHealth } from '../src/master/replication-plan';
+import { COPY_WEIGHT_MIN, copyWeight, planReplication, ChunkHealth } from '../src/master/replication-plan';
 import { Sessions } from '../src/master/sessions';
 
 const GiB = 1024 ** 3;
@@ -110,6 +110,22 @@ test('re-replication plan: most endangered first, bounded per server, no copy on
   assert.deepEqual(wider.copies.map((c) => [c.handle, c.target]), [[11, 'd'], [10, 'd']]);
   assert.ok(!wider.copies.some((c) => c.handle === 12), 'no source: cannot copy');
   assert.equal(planReplication(chunks, servers, new Map(), { copiesPerServerMax: 2, tasksMax: 1 }).copies.length, 1);
+});
+
+test('re-replication plan: a small chunk\'s copy weighs its share of a full chunk (at least 1/16), so a target takes many at once', () => {
+  const servers = ['a', 'b', 'c'].map((id) => cand(id, 0, 50));
+  const tiny = (handle: number, weight?: number): ChunkHealth => ({ handle, version: 1, goal: 3, holders: ['a', 'b'], leased: false, weight });
+  const limits = { copiesPerServerMax: 2, tasksMax: 100 };
+  assert.equal(copyWeight(2000, 64 * 1024 * 1024), COPY_WEIGHT_MIN);
+  assert.equal(copyWeight(16 * 1024 * 1024, 64 * 1024 * 1024), 0.25);
+  assert.equal(copyWeight(64 * 1024 * 1024, 64 * 1024 * 1024), 1);
+  const whole = planReplication(Array.from({ length: 40 }, (_, i) => tiny(100 + i)), servers, new Map(), limits, byName);
+  assert.equal(whole.copies.length, 2, 'full chunks: copiesPerServerMax copies to c');
+  const small = planReplication(Array.from({ length: 40 }, (_, i) => tiny(100 + i, COPY_WEIGHT_MIN)), servers, new Map(), limits, byName);
+  assert.equal(small.copies.length, 32, 'tiny chunks: 2 / (1/16) copies to c');
+  assert.ok(small.copies.every((c) => c.target === 'c' && c.weight === COPY_WEIGHT_MIN));
+  const loaded = planReplication(Array.from({ length: 40 }, (_, i) => tiny(100 + i, 0.25)), servers, new Map([['c', 1.5]]), limits, byName);
+  assert.equal(loaded.copies.length, 2, 'what is in flight counts by weight too: 1.5 + 2 x 0.25');
 });
 
 test('sessions: opens are counted, keep replaces the set, expiry closes', () => {

@@ -21,7 +21,7 @@ import type { ReplicateTask } from '../generated/dfs/ReplicateTask';
 import { MetaStore } from './meta-store';
 import { ServerRegistry } from './server-registry';
 import { ChunkMap, DeletionQueue } from './chunk-map';
-import { planReplication, ChunkHealth } from './replication-plan';
+import { planReplication, copyWeight, ChunkHealth } from './replication-plan';
 import { withRoomFor } from './placement';
 import { planBalance, type BalancePlan, type BalanceNode } from './balance-plan';
 
@@ -39,13 +39,20 @@ const SCAN_SLICE_CHUNKS = 1_000;
 /** Chunks per server the balancer considers per call. */
 const BALANCE_CANDIDATES_PER_SERVER_MAX = 10_000;
 
-interface InFlight { target: string; sinceMs: number; /** Balancer move: delete this replica once the copy is reported. */ moveFrom?: string }
+interface InFlight {
+  target: string; sinceMs: number;
+  /** Its share of the target's copiesPerServerMax (copyWeight). */
+  weight: number;
+  /** Balancer move: delete this replica once the copy is reported. */
+  moveFrom?: string;
+}
 
 export class Replicator {
   private cursor = 0;
   private readonly inFlight = new Map<number, InFlight>();
   private readonly outbox = new Map<string, ReplicateTask[]>();
-  private readonly goals = new Map<number, number>();
+  /** Per file, during a round: replica goal, size and chunk size. */
+  private readonly goals = new Map<number, { goal: number; size: number; chunkSize: number }>();
   private planning: Promise<void> | undefined;
   /** The current pass over the chunk records: the state it started on, and whether it found nothing to do so far. */
   private pass = { stamp: '', clean: false };
@@ -112,7 +119,7 @@ export class Replicator {
         this.inFlight.delete(handle);
         continue;
       }
-      load.set(f.target, (load.get(f.target) ?? 0) + 1);
+      load.set(f.target, (load.get(f.target) ?? 0) + f.weight);
     }
     return load;
   }
@@ -129,12 +136,12 @@ export class Replicator {
     this.o.log.info({ handle, serverId: source }, 'balancer: moved replica deleted at its source');
   }
 
-  private schedule(handle: number, version: number, target: string, sources: string[], nowMs: number, moveFrom?: string): void {
+  private schedule(handle: number, version: number, target: string, sources: string[], nowMs: number, moveFrom?: string, weight = 1): void {
     const replicas = sources.map((id) => this.o.registry.get(id)).filter((s) => s !== undefined).map((s) => ({ serverId: s.id, address: s.address }));
     const q = this.outbox.get(target) ?? [];
     q.push({ handle, version, sources: replicas });
     this.outbox.set(target, q);
-    this.inFlight.set(handle, { target, sinceMs: nowMs, moveFrom });
+    this.inFlight.set(handle, { target, sinceMs: nowMs, moveFrom, weight });
     this.o.registry.noteGrant(target, nowMs);
   }
 
@@ -169,14 +176,14 @@ export class Replicator {
     for (const c of scanned) {
       if (this.inFlight.has(c.handle)) continue;
       const h = this.health(c.handle, c.version, c.goal);
-      if (h) health.push(h);
+      if (h) health.push({ ...h, weight: copyWeight(c.bytes, this.o.config.cluster.chunkSizeBytes) });
     }
     if (health.length === 0) return;
     const plan = planReplication(health, withRoomFor(this.o.registry.candidates(now), this.o.config.cluster.chunkSizeBytes), load,
       { copiesPerServerMax: this.copiesPerServerMax, tasksMax: this.tasksPerRoundMax });
     for (const c of plan.copies) {
       if (this.o.store.chunks.get(c.handle)?.version !== c.version) continue; // deleted or bumped during the scan
-      this.schedule(c.handle, c.version, c.target, c.sources, now);
+      this.schedule(c.handle, c.version, c.target, c.sources, now, undefined, c.weight);
       this.o.log.info({ handle: c.handle, target: c.target }, 're-replicating chunk');
     }
     for (const e of plan.extras) {
@@ -208,8 +215,8 @@ export class Replicator {
    * Reads the next records from the cursor (wrapping to the start after the last one) and
    * returns those whose in-service holders differ from their goal at the time they were read.
    */
-  private async scan(): Promise<{ handle: number; version: number; goal: number }[]> {
-    const out: { handle: number; version: number; goal: number }[] = [];
+  private async scan(): Promise<{ handle: number; version: number; goal: number; bytes: number }[]> {
+    const out: { handle: number; version: number; goal: number; bytes: number }[] = [];
     let scanned = 0;
     let from = this.cursor + 1;
     for (;;) {
@@ -225,13 +232,17 @@ export class Replicator {
         }
         scanned++;
         if (this.inFlight.has(key)) continue;
-        let goal = this.goals.get(value.ino);
-        if (goal === undefined) {
-          goal = this.o.store.inodes.get(value.ino)?.replication || this.o.config.cluster.replication;
-          this.goals.set(value.ino, goal);
+        let file = this.goals.get(value.ino);
+        if (file === undefined) {
+          const rec = this.o.store.inodes.get(value.ino);
+          file = { goal: rec?.replication || this.o.config.cluster.replication, size: rec?.size ?? 0, chunkSize: rec?.chunkSize ?? 0 };
+          this.goals.set(value.ino, file);
         }
+        const goal = file.goal;
         const holders = this.o.chunkMap.holders(key).filter((id) => this.o.registry.isAlive(id));
-        if (holders.length !== goal) out.push({ handle: key, version: value.version, goal });
+        // the chunk's bytes as its file's size says (a chunk past the size, being written, counts whole)
+        const bytes = file.chunkSize > 0 ? Math.min(file.chunkSize, Math.max(0, file.size - value.index * file.chunkSize)) || file.chunkSize : 0;
+        if (holders.length !== goal) out.push({ handle: key, version: value.version, goal, bytes });
       }
       if (got < want) {
         this.cursor = 0;
