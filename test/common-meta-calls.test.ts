@@ -138,6 +138,7 @@ test('a client that waits for its server sends Open, CommitWrite, a plain Create
     Open: secondTime('Open', (req) => attr(req.path!)),
     Create: secondTime('Create', (req) => ({ attr: attr(req.path!) })),
     CommitWrite: secondTime('CommitWrite', () => attr('/committed')),
+    Mkdir: secondTime('Mkdir', (req) => attr(req.path!)),
   }, async (calls, srv) => {
     calls.waitForReady = true;
     const open = calls.call<{ symlinkTarget: string }>('Open', { path: '/f' }, 5_000);
@@ -145,7 +146,9 @@ test('a client that waits for its server sends Open, CommitWrite, a plain Create
     const commit = calls.call<{ symlinkTarget: string }>('CommitWrite', { ino: 7, minSize: 10 }, 5_000);
     const exclusive = calls.call('Create', { path: '/x', exclusive: true }, 5_000);
     const tokened = calls.call<{ attr: { symlinkTarget: string } }>('Create', { path: '/t', exclusive: true, createToken: 77 }, 5_000);
-    while (seen.length < 5) await new Promise((r) => setTimeout(r, 5));
+    const mkdir = calls.call<{ symlinkTarget: string }>('Mkdir', { path: '/m', createToken: 78 }, 5_000);
+    const bareMkdir = calls.call('Mkdir', { path: '/n' }, 5_000).then(() => undefined, (e: DfsError) => e);
+    while (seen.length < 7) await new Promise((r) => setTimeout(r, 5));
     for (const s of srv.streams) s.end();
     await assert.rejects(exclusive, (e: DfsError) => e.code === 'UNAVAILABLE', 'EEXIST the second time: not sent twice');
     assert.equal((await open).symlinkTarget, '/f');
@@ -154,6 +157,8 @@ test('a client that waits for its server sends Open, CommitWrite, a plain Create
     assert.equal(seen.filter((k) => k === 'Create /x excl').length, 1);
     assert.equal((await tokened).attr.symlinkTarget, '/t', 'sent again: the master finds the file its token made');
     assert.equal(seen.filter((k) => k === 'Create /t excl').length, 2);
+    assert.equal((await mkdir).symlinkTarget, '/m', 'a mkdir with its token is sent again');
+    assert.equal((await bareMkdir)?.code, 'UNAVAILABLE', 'a mkdir without one is not');
   });
 });
 

@@ -244,6 +244,15 @@ test('namespace: an exclusive create sent again with its token finds its own fil
   assert.equal(await code(file('/tok', { exclusive: true, token: 41 })), 'EEXIST', 'written since: a new create');
 });
 
+test('namespace: a mkdir sent again with its token finds its own folder until something is made in it; another token or none is EEXIST', async () => {
+  const d = await tx(() => ns.mkdir('/mk', 0o755, 0, 0, false, 51));
+  assert.equal((await tx(() => ns.mkdir('/mk', 0o755, 0, 0, false, 51))).ino, d.ino, 'the same mkdir, its reply lost');
+  assert.equal(await code(tx(() => ns.mkdir('/mk', 0o755, 0, 0, false, 52))), 'EEXIST');
+  assert.equal(await code(tx(() => ns.mkdir('/mk', 0o755, 0, 0, false))), 'EEXIST');
+  await file('/mk/child');
+  assert.equal(await code(tx(() => ns.mkdir('/mk', 0o755, 0, 0, false, 51))), 'EEXIST', 'changed since: a new mkdir');
+});
+
 test('namespace: symlinks store their target', async () => {
   const s = await tx(() => ns.symlink('/ln', '/some/where', 0, 0));
   assert.equal(s.type, 'SYMLINK');

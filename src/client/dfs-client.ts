@@ -112,7 +112,11 @@ export class DfsClient implements DfsClientApi {
   }
 
   async mkdir(path: string, opts: { mode?: number; parents?: boolean; uid?: number; gid?: number } = {}): Promise<Attr> {
-    return this.call('Mkdir', { path: normalizePath(path), mode: opts.mode ?? 0o755, parents: opts.parents ?? false, ...this.owner(opts) });
+    return this.call('Mkdir', {
+      path: normalizePath(path), mode: opts.mode ?? 0o755, parents: opts.parents ?? false, ...this.owner(opts),
+      // lets the call be sent again after a lost connection (meta-calls.ts resendable)
+      createToken: opts.parents ? 0 : randomInt(1, 2 ** 48),
+    });
   }
 
   async create(

@@ -52,15 +52,18 @@ const RESENDABLE_METHODS: ReadonlySet<string> = new Set([
  * is not exclusive (create-or-open: the second finds the file the first made), an exclusive
  * Create with its create_token (the master answers with the file that token made, until its
  * first write: `cp`, `tar` and `mkstemp` create with O_EXCL, and failed with EIO when the master
- * was killed under them) and CommitWrite ("size at least", the same mtime). Not Mkdir or Delete
- * (EEXIST/ENOENT the second time).
+ * was killed under them), a Mkdir with its token (likewise, until something is made in the
+ * folder) or with `parents` (mkdir -p), and CommitWrite ("size at least", the same mtime). Not
+ * Delete or Rename (ENOENT the second time).
  */
 function resendable(method: string, req: unknown): boolean {
   if (RESENDABLE_METHODS.has(method) || method === 'CommitWrite') return true;
-  if (method !== 'Create') return false;
-  // an exclusive create is safe twice only with its token: the master then finds its own file
-  const create = req as { exclusive?: boolean; createToken?: number } | undefined;
-  return create?.exclusive !== true || Number(create.createToken ?? 0) !== 0;
+  const r = req as { exclusive?: boolean; parents?: boolean; createToken?: number } | undefined;
+  const token = Number(r?.createToken ?? 0) !== 0;
+  // an exclusive create or a mkdir is safe twice only with its token: the master then finds its own
+  if (method === 'Create') return r?.exclusive !== true || token;
+  if (method === 'Mkdir') return r?.parents === true || token;
+  return false;
 }
 
 /** A stream with no call in flight for this long is ended. */

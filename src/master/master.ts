@@ -190,7 +190,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     Calls: (call) => serveMetaCalls(call, served as unknown as Record<string, unknown>, streams),
     Stat: unary(async (req) => ns.stat(req.path)),
     List: unary(async (req) => ns.list(req.path, req.startAfter, req.limit)),
-    Mkdir: unary((req) => store.tx(() => ns.mkdir(req.path, req.mode, req.uid, req.gid, req.parents))),
+    Mkdir: unary((req) => store.tx(() => ns.mkdir(req.path, req.mode, req.uid, req.gid, req.parents, Number(req.createToken)))),
     Create: unary(async (req) => {
       // the folder's attributes read in the same transaction: the kernel's GETATTR of it after
       // each create costs the mount no Stat

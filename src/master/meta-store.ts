@@ -36,7 +36,7 @@ export interface InodeRec {
   sha256?: Uint8Array;
   target?: string;
   rdev?: number;
-  /** The exclusive Create that made this file, until its first write (CreateRequest.create_token). */
+  /** The exclusive Create (or Mkdir) that made this inode, until its first write (a folder: its first entry) (create_token). */
   createToken?: number;
 }
 

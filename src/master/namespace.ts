@@ -229,7 +229,9 @@ export class Namespace {
 
   private touchDir(ino: number, rec: InodeRec, nlinkDelta = 0): void {
     const t = this.now();
-    this.s.inodes.put(ino, { ...rec, nlink: rec.nlink + nlinkDelta, mtime: t, ctime: t });
+    const next: InodeRec = { ...rec, nlink: rec.nlink + nlinkDelta, mtime: t, ctime: t };
+    delete next.createToken; // changed since its mkdir: a mkdir sent again now would be another one
+    this.s.inodes.put(ino, next);
   }
 
   private removeTree(dirIno: number, fx: Effects): void {
@@ -250,7 +252,7 @@ export class Namespace {
 
   // ------------------------------------------------------------------ mutators (inside tx)
 
-  mkdir(path: string, mode: number, uid: number, gid: number, parents: boolean): Attr {
+  mkdir(path: string, mode: number, uid: number, gid: number, parents: boolean, token = 0): Attr {
     const parts = splitPath(path);
     if (parts.length === 0) {
       if (parents) return this.stat('/');
@@ -265,6 +267,8 @@ export class Namespace {
       if (rec.type !== 'DIRECTORY') throw new DfsError('ENOTDIR', `not a directory in ${path}`);
       const c = this.child(ino, name);
       if (c) {
+        // the same mkdir again (its reply was lost): the folder it made, not EEXIST
+        if (last && !parents && token && c.rec.createToken === token) return this.attr(c.ino, c.rec);
         if (last && !parents) throw new DfsError('EEXIST', `file exists: ${path}`);
         if (c.rec.type !== 'DIRECTORY') throw new DfsError(last ? 'EEXIST' : 'ENOTDIR', last ? `file exists (not a directory): ${path}` : `not a directory in ${path}`);
         ino = c.ino; rec = c.rec;
@@ -274,6 +278,7 @@ export class Namespace {
       const own = newInodeOwner(rec, { uid, gid }, last ? (mode & 0o7777) || DIR_MODE_DEFAULT : DIR_MODE_DEFAULT, true);
       const newIno = this.newInode({
         type: 'DIRECTORY', mode: own.mode, uid: own.uid, gid: own.gid, nlink: 2, chunkSize: rec.chunkSize, replication: rec.replication,
+        ...(last && token ? { createToken: token } : {}),
       });
       this.s.dirents.put([ino, name], newIno);
       this.touchDir(ino, rec, 1);

@@ -1,5 +1,6 @@
 // Original file: /work/main/proto/dfs.proto
 
+import type { Long } from '@grpc/proto-loader';
 
 export interface MkdirRequest {
   'path'?: (string);
@@ -10,6 +11,11 @@ export interface MkdirRequest {
    * mkdir -p: create missing parents, no error when it exists as a directory
    */
   'parents'?: (boolean);
+  /**
+   * As CreateRequest.create_token: the same mkdir sent again after a lost connection finds the
+   * folder it made (until something is created in it) instead of failing with EEXIST.
+   */
+  'createToken'?: (number | string | Long);
 }
 
 export interface MkdirRequest__Output {
@@ -21,4 +27,9 @@ export interface MkdirRequest__Output {
    * mkdir -p: create missing parents, no error when it exists as a directory
    */
   'parents': (boolean);
+  /**
+   * As CreateRequest.create_token: the same mkdir sent again after a lost connection finds the
+   * folder it made (until something is created in it) instead of failing with EEXIST.
+   */
+  'createToken': (number);
 }
