@@ -9,8 +9,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnDfs, spawnMount, runDfs, killAll, writeTestConfig, ROOT, type Proc } from './helpers/procs';
-import { sh, q, abortMount, isMounted } from './helpers/mounts';
+import { spawnDfs, spawnMount, runDfs, stopMounts, waitForAlive, writeTestConfig, ROOT, type Proc } from './helpers/procs';
+import { sh, q, isMounted } from './helpers/mounts';
 import { sleep } from '../src/common/clock';
 
 const MiB = 1024 * 1024;
@@ -40,23 +40,11 @@ before(async () => {
   for (let i = 0; i < 3; i++) {
     chunkservers.push(spawnDfs(['chunkserver', '--config', cfg, '--master', masterAddress, '--listen', '127.0.0.1:0', '--data-dir', join(dir, `cs${i}`), '--id', `cs${i}`]));
   }
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const r = await runDfs(['nodes', '--config', cfg, '--master', masterAddress]);
-    if (r.stdout.toString().split('\n').filter((l) => /ALIVE/.test(l)).length >= 3) break;
-    if (Date.now() > deadline) throw new Error('chunkservers did not come up');
-    await sleep(200);
-  }
+  await waitForAlive(cfg, masterAddress, 3);
 });
 
 after(async () => {
-  for (const m of mounts) {
-    m.proc.child.kill('SIGTERM');
-    await Promise.race([m.proc.exited, sleep(5000)]);
-    await abortMount(m.dir);
-  }
-  await killAll();
-  for (const m of mounts) await abortMount(m.dir);
+  await stopMounts(mounts);
   await rm(dir, { recursive: true, force: true });
 });
 

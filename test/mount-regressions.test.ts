@@ -20,8 +20,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnDfs, spawnMount, runDfs, killAll, writeTestConfig, type Proc } from './helpers/procs';
-import { sh, q, abortMount } from './helpers/mounts';
+import { spawnDfs, spawnMount, runDfs, stopMounts, waitForAlive, writeTestConfig, type Proc } from './helpers/procs';
+import { sh, q } from './helpers/mounts';
 import { sleep } from '../src/common/clock';
 
 const MiB = 1024 * 1024;
@@ -93,24 +93,12 @@ before(async () => {
   masterAddress = (await master.waitFor(/listening on (\S+)/))[1];
   const cs = spawnDfs(['chunkserver', '--config', cfg, '--master', masterAddress, '--listen', '127.0.0.1:0', '--data-dir', join(dir, 'cs0'), '--id', 'cs0']);
   await cs.waitFor(/listening on/);
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const r = await runDfs(['nodes', '--config', cfg, '--master', masterAddress]);
-    if (r.stdout.toString().split('\n').some((l) => /ALIVE/.test(l))) break;
-    if (Date.now() > deadline) throw new Error(`the chunkserver did not come up:\n${cs.stderr()}`);
-    await sleep(100);
-  }
+  await waitForAlive(cfg, masterAddress, 1);
   [mntA, mntB] = await Promise.all([mountAt('a'), mountAt('b')]);
 });
 
 after(async () => {
-  for (const m of mounts) {
-    m.proc.child.kill('SIGTERM');
-    await Promise.race([m.proc.exited, sleep(5000)]);
-    await abortMount(m.dir);
-  }
-  await killAll();
-  for (const m of mounts) await abortMount(m.dir);
+  await stopMounts(mounts);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

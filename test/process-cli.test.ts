@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { spawnDfs, runDfs, killAll, writeTestConfig, DFS_BIN, BIN_SHIM, type Proc } from './helpers/procs';
+import { spawnDfs, runDfs, killAll, writeTestConfig, waitForAlive as waitForAliveAt, DFS_BIN, BIN_SHIM, type Proc } from './helpers/procs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { sleep } from '../src/common/clock';
@@ -26,16 +26,7 @@ async function startMaster(listen: string): Promise<void> {
   masterAddress = m[1];
 }
 
-async function waitForAlive(n: number, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await runDfs(['nodes', '--config', cfg, '--master', masterAddress]);
-    const alive = r.stdout.toString().split('\n').filter((l) => /ALIVE/.test(l)).length;
-    if (r.code === 0 && alive >= n) return;
-    if (Date.now() > deadline) throw new Error(`only ${alive} chunkservers alive:\n${r.stdout}\n${r.stderr}`);
-    await sleep(200);
-  }
-}
+const waitForAlive = (n: number): Promise<void> => waitForAliveAt(cfg, masterAddress, n);
 
 const dfs = (...args: string[]) => runDfs([...args, '--config', cfg, '--master', masterAddress]);
 

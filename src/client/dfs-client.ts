@@ -44,11 +44,17 @@ const SYNC_HANDLES_PER_CALL = 50_000;
 
 /** Entries per List page of listAll. */
 export const LIST_PAGE_ENTRIES = 1_000;
+
 /** Chunk slots per GetChunks call of locate(). */
 export const LOCATE_PAGE_CHUNKS = 1_024;
 
 const WIRE_LOCK_KIND: Record<string, LockRequest['kind']> = { FLOCK: 'LOCK_FLOCK', POSIX: 'LOCK_POSIX' };
 const WIRE_LOCK_TYPE: Record<string, LockRequest['type']> = { READ: 'LOCK_READ', WRITE: 'LOCK_WRITE', UNLOCK: 'LOCK_UNLOCK' };
+
+/** An exclusive Create's or a Mkdir's id: it lets the call be sent again after a lost connection (meta-calls.ts resendable). */
+function newCreateToken(): number {
+  return randomInt(1, 2 ** 48);
+}
 
 export class DfsClient implements DfsClientApi {
   readonly masterAddress: string;
@@ -114,8 +120,7 @@ export class DfsClient implements DfsClientApi {
   async mkdir(path: string, opts: { mode?: number; parents?: boolean; uid?: number; gid?: number } = {}): Promise<Attr> {
     return this.call('Mkdir', {
       path: normalizePath(path), mode: opts.mode ?? 0o755, parents: opts.parents ?? false, ...this.owner(opts),
-      // lets the call be sent again after a lost connection (meta-calls.ts resendable)
-      createToken: opts.parents ? 0 : randomInt(1, 2 ** 48),
+      createToken: opts.parents ? 0 : newCreateToken(),
     });
   }
 
@@ -127,8 +132,7 @@ export class DfsClient implements DfsClientApi {
       path: normalizePath(path), mode: opts.mode ?? 0o644, exclusive: opts.exclusive ?? false, truncate: opts.truncate ?? false,
       chunkSize: opts.chunkSizeBytes ?? 0, replication: opts.replication ?? 0, sessionId: this.sessionId, ...this.owner(opts),
       wantLease: (opts.wantLease ?? false) && this.sessionId !== '',
-      // lets the call be sent again after a lost connection (meta-calls.ts resendable)
-      createToken: opts.exclusive ? randomInt(1, 2 ** 48) : 0,
+      createToken: opts.exclusive ? newCreateToken() : 0,
     });
     const attr = reply.attr;
     if (!attr) throw new DfsError('INTERNAL', `Create ${path}: reply without attributes`);

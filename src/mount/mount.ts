@@ -42,7 +42,7 @@ export interface MountHandle {
   gone: Promise<void>;
 }
 
-/** How often a mount checks that it is still mounted (mountinfo). */
+/** How often a mount checks that libfuse's loop still runs (FuseMount.ended). */
 const GONE_POLL_MS = 1_000;
 
 const FUSE_MAX_WRITE_BYTES = 131072;
@@ -102,8 +102,6 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
   state.to('MOUNTED');
   // Mounted while libfuse's loop runs: once it returned, the folder (even mounted again, by
   // someone else: mount ids and device numbers are reused at once) is not ours to unmount.
-  const own = (await fuseDevicesAt(mountpoint).catch(() => [])).at(-1);
-  const ours = (): boolean => !fuse.ended();
   let stopWatching = (): void => {};
   const gone = new Promise<void>((resolveGone) => {
     const timer = setInterval(() => {
@@ -121,10 +119,10 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
     stopWatching();
     await files.drainAll();
     locks.close(); // lock waits end with EINTR; the session's locks go with it below
-    if (ours()) {
+    if (!fuse.ended()) {
       const err = await fuse.unmount();
       if (err) log.warn({ err: err.message.split('\n')[0] }, 'fusermount -u failed: forcing');
-      await forceUnmount(mountpoint, own); // a no-op unless it is somehow still mounted
+      await forceUnmount(mountpoint); // a no-op unless it is somehow still mounted
     }
     // as umount of a local file system: what was written is durable (alongside the session's end)
     const synced = files.syncAll();
@@ -184,13 +182,10 @@ function createClient(opts: MountOptions): DfsClientApi {
  * (mounting fusectl first if needed) so pending requests fail, then `umount -l`. Touches
  * nothing under the mount itself. Never throws.
  */
-export async function forceUnmount(mountpoint: string, onlyDevice?: number): Promise<void> {
+export async function forceUnmount(mountpoint: string): Promise<void> {
   const target = resolve(mountpoint);
   try {
-    // `onlyDevice`: that FUSE connection only, and the folder only while it is the top mount there
-    const at = await fuseDevicesAt(target);
-    const devices = onlyDevice === undefined ? at : at.filter((d) => d === onlyDevice);
-    if (onlyDevice !== undefined && at.at(-1) !== onlyDevice) return;
+    const devices = await fuseDevicesAt(target);
     if (devices.length > 0) await ensureFusectl();
     for (const dev of devices) await writeFile(`${FUSECTL_DIR}/${dev}/abort`, '1').catch(() => undefined);
     if (devices.length > 0) await run('umount', ['-l', target]);

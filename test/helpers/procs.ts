@@ -7,7 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FAST_CONFIG } from './cluster';
 import { NODE_FLAGS } from '../../src/common/node-flags';
-import { waitMounted } from './mounts';
+import { abortMount, waitMounted } from './mounts';
+import { sleep } from '../../src/common/clock';
 
 export const ROOT = resolve(__dirname, '../../..');
 /**
@@ -110,3 +111,27 @@ export async function spawnMount(mnt: string, cfg: string, masterAddress: string
   }
   return proc;
 }
+
+/** Waits until `dfs nodes` lists at least `n` ALIVE chunkservers (bounded by `timeoutMs`). */
+export async function waitForAlive(cfg: string, masterAddress: string, n: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await runDfs(['nodes', '--config', cfg, '--master', masterAddress]);
+    const alive = r.stdout.toString().split('\n').filter((l) => /ALIVE/.test(l)).length;
+    if (r.code === 0 && alive >= n) return;
+    if (Date.now() > deadline) throw new Error(`only ${alive} chunkservers alive:\n${r.stdout}\n${r.stderr}`);
+    await sleep(200);
+  }
+}
+
+/** Ends `dfs mount` processes (SIGTERM, at most 5 s each), then every process started here, and clears any mount left. */
+export async function stopMounts(mounts: ReadonlyArray<{ dir: string; proc: Proc }>): Promise<void> {
+  for (const m of mounts) {
+    m.proc.child.kill('SIGTERM');
+    await Promise.race([m.proc.exited, sleep(5000)]);
+    await abortMount(m.dir);
+  }
+  await killAll();
+  for (const m of mounts) await abortMount(m.dir);
+}
+
