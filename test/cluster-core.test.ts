@@ -5,8 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable, Writable, PassThrough } from 'node:stream';
-import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { TestCluster } from './helpers/cluster';
 import { DfsError } from '../src/common/errors';
 import { chunkserverClient, callUnary, fromServiceError } from '../src/common/rpc';
@@ -220,4 +220,33 @@ test('Cluster: get and cat through pipes keep memory bounded on a stream larger 
   pass.end();
   await finished;
   assert.equal(digest(), await sha256);
+});
+
+test('Cluster: a master started on another (empty) meta folder is refused by the chunkservers, which keep every chunk', async () => {
+  const c = await TestCluster.start({ chunkservers: 2, config: { 'cluster.replication': 2, 'cluster.garbageGraceMs': 200 } });
+  try {
+    const data = randomBytes(300_000);
+    await c.client().put(Readable.from([data]), '/kept');
+    const files = [...await c.chunkFiles(0), ...await c.chunkFiles(1)];
+    assert.equal(files.length, 2);
+    const first = await readFile(join(c.root, 'cs0', 'cluster-id'), 'utf8');
+    assert.match(first, /^CID-[0-9a-f]{12}\n$/);
+
+    await c.master.stop();
+    await c.startMaster('wrong-folder');
+    await sleep(2_500); // garbage grace 200 ms, heartbeats every 200 ms: time enough to delete
+    const wrong = c.client();
+    assert.equal((await wrong.nodes()).length, 0, 'no chunkserver registers with the other cluster');
+    assert.deepEqual([...await c.chunkFiles(0), ...await c.chunkFiles(1)].sort(), files.sort());
+
+    await c.master.stop();
+    await c.startMaster();
+    await c.waitForServers(2);
+    const { sink, digest } = hashSink();
+    await c.client().get('/kept', sink);
+    assert.equal(digest(), createHash('sha256').update(data).digest('hex'));
+    assert.equal(await readFile(join(c.root, 'cs1', 'cluster-id'), 'utf8'), first);
+  } finally {
+    await c.stop();
+  }
 });

@@ -11,7 +11,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../common/clock';
-import { takeDataDir } from '../common/data-dir';
+import { readLineFile, takeDataDir, writeFileAtomic } from '../common/data-dir';
 import type { Config } from '../common/config';
 import { logger } from '../common/logger';
 import { SERVER_OPTIONS, bindServer, proto, stopServer, withPort } from '../common/rpc';
@@ -63,16 +63,10 @@ async function resolveServerId(opts: ChunkserverOptions): Promise<string> {
   const given = opts.id || opts.config.chunkserver.id;
   if (given) return given;
   const file = join(opts.dataDir, SERVER_ID_FILE);
-  try {
-    const stored = (await fsp.readFile(file, 'utf8')).trim();
-    if (stored) return stored;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  const stored = await readLineFile(file);
+  if (stored) return stored;
   const id = `cs-${randomBytes(6).toString('hex')}`;
-  const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`;
-  await fsp.writeFile(tmp, `${id}\n`, { flush: true });
-  await fsp.rename(tmp, file);
+  await writeFileAtomic(file, `${id}\n`);
   return id;
 }
 

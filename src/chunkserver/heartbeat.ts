@@ -17,6 +17,8 @@ import { buildBloom } from '../common/bloom';
 import type { InventoryDigest } from '../generated/dfs/InventoryDigest';
 import type * as grpc from '@grpc/grpc-js';
 import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { readLineFile, writeFileAtomic } from '../common/data-dir';
 import { DfsError, asDfsError } from '../common/errors';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
@@ -38,6 +40,8 @@ export const REPLICATIONS_CONCURRENT_MAX = 2;
 export const REPLICATION_QUEUE_MAX = 1_000;
 /** Deadline of Register and ReportBadReplica. */
 const MASTER_RPC_TIMEOUT_MS_MAX = 5_000;
+/** DATA_DIR/cluster-id: the cluster of the first master this folder registered with. */
+export const CLUSTER_ID_FILE = 'cluster-id';
 
 type HeartbeatState = 'REGISTERING' | 'STREAMING' | 'BACKOFF' | 'STOPPED';
 
@@ -150,7 +154,9 @@ export class HeartbeatLoop {
         this.transition('STREAMING');
         outcome = await this.session(intervalMs);
       } catch (e) {
-        this.o.log.warn({ err: asDfsError(e).message, master: this.o.masterAddress }, 'master unreachable');
+        const err = asDfsError(e);
+        if (err.code === 'WRONG_CLUSTER') this.o.log.error({ err: err.message, master: this.o.masterAddress }, 'master of another cluster: not registering');
+        else this.o.log.warn({ err: err.message, master: this.o.masterAddress }, 'master unreachable');
       }
       if (this.stopped()) break;
       if (outcome === 'reregister') continue;
@@ -171,9 +177,18 @@ export class HeartbeatLoop {
   private async register(): Promise<number> {
     const space = await this.space();
     const timeoutMs = Math.min(this.o.config.client.rpcTimeoutMs, MASTER_RPC_TIMEOUT_MS_MAX);
+    const clusterFile = join(this.o.dataDir, CLUSTER_ID_FILE);
+    const clusterId = await readLineFile(clusterFile);
     const reply = await callUnary<RegisterRequest, RegisterReply__Output>(this.master, this.master.Register, {
-      serverId: this.o.id, address: this.o.address, ...space,
+      serverId: this.o.id, address: this.o.address, ...space, clusterId,
     }, timeoutMs);
+    if (clusterId === '' && reply.clusterId !== '') {
+      // the first master this folder meets: from now on only that cluster's master is served
+      await writeFileAtomic(clusterFile, `${reply.clusterId}\n`);
+      this.o.log.info({ clusterId: reply.clusterId }, 'joined cluster');
+    } else if (reply.clusterId !== clusterId) {
+      throw new DfsError('WRONG_CLUSTER', `the master is cluster ${reply.clusterId}, this data folder belongs to ${clusterId}`);
+    }
     this.o.log.info({ master: this.o.masterAddress }, 'registered');
     return reply.heartbeatIntervalMs > 0 ? reply.heartbeatIntervalMs : this.o.config.chunkserver.heartbeatIntervalMs;
   }

@@ -13,6 +13,8 @@
  * one process).
  */
 import { readFileSync, unlinkSync, renameSync, openSync, closeSync, writeSync, mkdirSync, statSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { DfsError } from './errors';
 
@@ -139,4 +141,26 @@ export function lockDir(dir: string, role: string): DirLock {
       }
     },
   };
+}
+
+/**
+ * Replaces `file` with `text` so that a crash leaves the old content or the new one, never a
+ * part: a temp file written and fsync'd, renamed over, and the folder fsync'd.
+ */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.tmp-${randomBytes(4).toString('hex')}`;
+  await fsp.writeFile(tmp, text, { flush: true });
+  await fsp.rename(tmp, file);
+  const dir = await fsp.open(dirname(file), 'r');
+  try { await dir.sync(); } finally { await dir.close(); }
+}
+
+/** A one-line file's content, '' when it does not exist. */
+export async function readLineFile(file: string): Promise<string> {
+  try {
+    return (await fsp.readFile(file, 'utf8')).trim();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw e;
+  }
 }

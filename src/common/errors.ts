@@ -16,7 +16,7 @@ export type DfsErrorCode =
   | 'EAGAIN' | 'EDEADLK' | 'ENOLCK'
   // chunks and data path
   | 'CHUNK_NOT_FOUND' | 'STALE_VERSION' | 'CHECKSUM_MISMATCH' | 'LEASE_EXPIRED' | 'NOT_PRIMARY'
-  | 'BAD_FRAME' | 'NO_SERVERS' | 'UPLOAD_NOT_FOUND' | 'NOT_REGISTERED'
+  | 'BAD_FRAME' | 'NO_SERVERS' | 'UPLOAD_NOT_FOUND' | 'NOT_REGISTERED' | 'WRONG_CLUSTER'
   // transport and process
   | 'UNAVAILABLE' | 'CANCELLED' | 'BAD_CONFIG' | 'INTERNAL';
 
@@ -68,7 +68,7 @@ const MESSAGES: Partial<Record<DfsErrorCode, string>> = {
   ENAMETOOLONG: 'File name too long', EACCES: 'Permission denied', EPERM: 'Operation not permitted',
   ENOSPC: 'No space left on device', EIO: 'Input/output error', ETIMEDOUT: 'Connection timed out',
   EBUSY: 'Device or resource busy', EFBIG: 'File too large', ENOTSUP: 'Operation not supported',
-  EXDEV: 'Invalid cross-device link', UNAVAILABLE: 'Service unavailable', NO_SERVERS: 'No chunkservers available',
+  EXDEV: 'Invalid cross-device link', UNAVAILABLE: 'Service unavailable', WRONG_CLUSTER: 'Chunkserver of another cluster', NO_SERVERS: 'No chunkservers available',
   CHECKSUM_MISMATCH: 'Checksum mismatch', EMLINK: 'Too many links', ENODATA: 'No data available',
   ERANGE: 'Numerical result out of range', E2BIG: 'Argument list too long',
   EAGAIN: 'Resource temporarily unavailable', EDEADLK: 'Resource deadlock avoided', ENOLCK: 'No locks available',

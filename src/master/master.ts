@@ -85,7 +85,8 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const locks = new LockService(); // memory only: a restart forgets every lock
   const defaults = { chunkSizeBytes: config.cluster.chunkSizeBytes, replication: config.cluster.replication };
   const ns = new Namespace({ store, clock, defaults, isOpen: (ino) => sessions.isOpen(ino) });
-  await store.tx(() => ns.ensureRoot());
+  await store.tx(() => { ns.ensureRoot(); store.ensureClusterId(); });
+  const clusterId = store.clusterId();
   const registry = new ServerRegistry(log);
   const chunkMap = new ChunkMap();
   const deletions = new DeletionQueue(DELETION_QUEUE_PER_SERVER_MAX);
@@ -320,10 +321,16 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       return {};
     }),
     Register: unary(async (req) => {
+      if (req.clusterId !== '' && req.clusterId !== clusterId) {
+        log.error({ serverId: req.serverId, address: req.address, serverCluster: req.clusterId, clusterId },
+          'chunkserver of another cluster refused');
+        throw new DfsError('WRONG_CLUSTER', `chunkserver ${req.serverId} holds chunks of cluster ${req.clusterId}, `
+          + `this master's namespace (${opts.metaDir}) is cluster ${clusterId}: is the master running on the wrong meta folder?`);
+      }
       const known = registry.get(req.serverId);
       if (known) chunks.serverDead(req.serverId); // it sends a full report next
       registry.register(req.serverId, req.address, req, clock.nowMs());
-      return { heartbeatIntervalMs: config.chunkserver.heartbeatIntervalMs };
+      return { heartbeatIntervalMs: config.chunkserver.heartbeatIntervalMs, clusterId };
     }),
     Heartbeat: (call) => {
       streams.add(call);
@@ -449,7 +456,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   timer?.unref();
   const host = opts.listen.slice(0, opts.listen.lastIndexOf(':'));
   const address = `${host === '0.0.0.0' || host === '' ? '127.0.0.1' : host}:${port}`;
-  log.info({ address, metaDir: opts.metaDir }, 'master started');
+  log.info({ address, metaDir: opts.metaDir, clusterId }, 'master started');
   let http: MasterHttp | undefined;
   try {
     http = config.master.httpListen ? await startMasterHttp({ config, listen: config.master.httpListen, masterAddress: address, metrics }) : undefined;

@@ -10,6 +10,7 @@
 import { open, RootDatabase, Database } from 'lmdb';
 import { constants as os } from 'node:os';
 import { statfs } from 'node:fs/promises';
+import { randomInt } from 'node:crypto';
 import { DfsError } from '../common/errors';
 
 /** [sec, nsec] */
@@ -44,7 +45,8 @@ export interface ChunkRec { ino: number; index: number; version: number }
 export interface UploadRec { path: string; expiresAtMs: number }
 export interface OrphanRec { sinceMs: number }
 
-export type MetaKey = 'nextIno' | 'nextHandle' | 'inodeCount' | 'chunkCount';
+/** `clusterId`: a random number drawn when the namespace is made (see clusterIdOf). */
+export type MetaKey = 'nextIno' | 'nextHandle' | 'inodeCount' | 'chunkCount' | 'clusterId';
 
 export const ROOT_INO = 1;
 
@@ -161,9 +163,28 @@ export class MetaStore {
     return before;
   }
 
+  /**
+   * Inside a transaction: draws the cluster's id if this namespace has none yet (a new one, or
+   * one made before ids existed). Chunkservers keep the id of the first master they registered
+   * with and a master of another cluster refuses them, so a master started on a fresh folder by
+   * mistake cannot take their replicas for garbage (HDFS's clusterID).
+   */
+  ensureClusterId(): void {
+    if (this.counter('clusterId') === 0) this.meta.put('clusterId', randomInt(1, 2 ** 48));
+  }
+
+  /** The cluster's id as chunkservers store and show it ("CID-" and 12 hex digits). */
+  clusterId(): string {
+    return clusterIdOf(this.counter('clusterId'));
+  }
+
   close(): Promise<void> {
     return this.root.close();
   }
+}
+
+export function clusterIdOf(n: number): string {
+  return `CID-${n.toString(16).padStart(12, '0')}`;
 }
 
 /** errno of "No space left on device" (lmdb-js reports a failed commit by its errno). */

@@ -76,11 +76,12 @@ export class TestCluster {
     return this.master.httpAddress;
   }
 
-  async startMaster(): Promise<void> {
+  /** `metaFolder`: another folder of the cluster's temp folder (a master started on the wrong one). */
+  async startMaster(metaFolder = 'master'): Promise<void> {
     this.master = await startMaster({
       config: this.config,
       listen: `127.0.0.1:${this.masterPort}`,
-      metaDir: join(this.root, 'master'),
+      metaDir: join(this.root, metaFolder),
       maintenanceIntervalMs: this.maintenanceIntervalMs,
     });
     this.masterPort = this.master.port;

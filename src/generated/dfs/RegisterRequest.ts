@@ -8,6 +8,11 @@ export interface RegisterRequest {
   'capacityBytes'?: (number | string | Long);
   'usedBytes'?: (number | string | Long);
   'freeBytes'?: (number | string | Long);
+  /**
+   * The cluster whose master this server registered with first (DATA_DIR/cluster-id); empty
+   * for a data folder that never registered. A master of another cluster refuses it.
+   */
+  'clusterId'?: (string);
 }
 
 export interface RegisterRequest__Output {
@@ -16,4 +21,9 @@ export interface RegisterRequest__Output {
   'capacityBytes': (number);
   'usedBytes': (number);
   'freeBytes': (number);
+  /**
+   * The cluster whose master this server registered with first (DATA_DIR/cluster-id); empty
+   * for a data folder that never registered. A master of another cluster refuses it.
+   */
+  'clusterId': (string);
 }
