@@ -28,6 +28,11 @@ try {
     const p = join(dir, n);
     return statSync(p).isDirectory() ? files(p) : [p];
   });
+  // the generator names the .proto by its absolute path: a checkout elsewhere would rewrite
+  // every committed file (and show them modified), so it is named from the repository instead
+  for (const f of files(tmp).filter((p) => p.endsWith('.ts'))) {
+    writeFileSync(f, readFileSync(f, 'utf8').replace(/^\/\/ Original file: .*\/proto\//m, '// Original file: proto/'));
+  }
   if (check) {
     const stale = files(tmp).filter((f) => {
       const mine = join(outDir, relative(tmp, f));

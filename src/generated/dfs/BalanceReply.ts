@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { BalanceServer as _dfs_BalanceServer, BalanceServer__Output as _dfs_BalanceServer__Output } from '../dfs/BalanceServer';
 

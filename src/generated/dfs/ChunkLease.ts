@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { ChunkInfo as _dfs_ChunkInfo, ChunkInfo__Output as _dfs_ChunkInfo__Output } from '../dfs/ChunkInfo';
 

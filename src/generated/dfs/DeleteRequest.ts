@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { DeleteKind as _dfs_DeleteKind, DeleteKind__Output as _dfs_DeleteKind__Output } from '../dfs/DeleteKind';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { ChunkProblem as _dfs_ChunkProblem, ChunkProblem__Output as _dfs_ChunkProblem__Output } from '../dfs/ChunkProblem';
 import type { Long } from '@grpc/proto-loader';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { FsckProblem as _dfs_FsckProblem, FsckProblem__Output as _dfs_FsckProblem__Output } from '../dfs/FsckProblem';
 import type { Long } from '@grpc/proto-loader';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { ChunkReport as _dfs_ChunkReport, ChunkReport__Output as _dfs_ChunkReport__Output } from '../dfs/ChunkReport';
 import type { BadReplicaReport as _dfs_BadReplicaReport, BadReplicaReport__Output as _dfs_BadReplicaReport__Output } from '../dfs/BadReplicaReport';

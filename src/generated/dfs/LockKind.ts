@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 export const LockKind = {
   LOCK_KIND_UNSPECIFIED: 'LOCK_KIND_UNSPECIFIED',

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { LockKind as _dfs_LockKind, LockKind__Output as _dfs_LockKind__Output } from '../dfs/LockKind';
 import type { LockType as _dfs_LockType, LockType__Output as _dfs_LockType__Output } from '../dfs/LockType';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { ServerState as _dfs_ServerState, ServerState__Output as _dfs_ServerState__Output } from '../dfs/ServerState';
 import type { Long } from '@grpc/proto-loader';

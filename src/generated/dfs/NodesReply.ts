@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { NodeInfo as _dfs_NodeInfo, NodeInfo__Output as _dfs_NodeInfo__Output } from '../dfs/NodeInfo';
 

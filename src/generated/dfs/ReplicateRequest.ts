@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { ReplicateTask as _dfs_ReplicateTask, ReplicateTask__Output as _dfs_ReplicateTask__Output } from '../dfs/ReplicateTask';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { SafeModeAction as _dfs_SafeModeAction, SafeModeAction__Output as _dfs_SafeModeAction__Output } from '../dfs/SafeModeAction';
 

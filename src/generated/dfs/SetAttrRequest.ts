@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { Timespec as _dfs_Timespec, Timespec__Output as _dfs_Timespec__Output } from '../dfs/Timespec';
 import type { Long } from '@grpc/proto-loader';

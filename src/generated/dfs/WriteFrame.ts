@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/dfs.proto
+// Original file: proto/dfs.proto
 
 import type { WriteHeader as _dfs_WriteHeader, WriteHeader__Output as _dfs_WriteHeader__Output } from '../dfs/WriteHeader';
 
