@@ -9,7 +9,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { TestCluster } from './helpers/cluster';
 import { DfsError } from '../src/common/errors';
-import { chunkserverClient, callUnary, fromServiceError } from '../src/common/rpc';
+import { chunkserverClient, callUnary, fromServiceError, masterClient } from '../src/common/rpc';
 import { crc32c } from '../src/common/crc32c';
 import { sleep } from '../src/common/clock';
 
@@ -249,4 +249,30 @@ test('Cluster: a master started on another (empty) meta folder is refused by the
   } finally {
     await c.stop();
   }
+});
+
+test('Cluster: every replica of a chunk reported bad (a client wrong about all three) → the last copy is kept and comes back, nothing is lost', async () => {
+  const client = cluster.client();
+  const data = randomBytes(200_000);
+  await client.put(Readable.from([data]), '/reported.bin', { replication: 3 });
+  const [chunk] = await client.locate('/reported.bin');
+  assert.equal(chunk.replicas.length, 3);
+  const master = masterClient(cluster.masterAddress);
+  try {
+    for (const r of chunk.replicas) {
+      await callUnary(master, master.ReportBadReplica, { handle: chunk.handle, serverId: r.serverId, reason: 'frame CRC32C mismatch (test)' }, 5_000);
+    }
+  } finally { master.close(); }
+  // the first two reports find a good replica elsewhere (deleted, copied again); the last copy
+  // stays on its disk, and its server's full report puts it back on the map
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const { sink, digest } = hashSink();
+    const ok = await client.get('/reported.bin', sink).then(() => true, () => false);
+    if (ok) { assert.equal(digest(), createHash('sha256').update(data).digest('hex')); break; }
+    if (Date.now() > deadline) assert.fail('the file never became readable again');
+    await sleep(200);
+  }
+  const files = (await Promise.all([0, 1, 2].map((i) => cluster.chunkFiles(i)))).flat().filter((f) => basename(f) === `${chunk.handle}.chunk`);
+  assert.ok(files.length >= 1, 'a replica is still on disk');
 });

@@ -50,6 +50,8 @@ const GRANT_ROUNDS_MAX = 4;
 const LEASE_EXPIRY_MARGIN_MS = 20;
 /** Chunks whose bad replicas are remembered for fsck. */
 const BAD_TRACKED_MAX = 100_000;
+/** "replication capped by live servers" is logged at most this often (with the count of chunks since). */
+const CAPPED_WARN_INTERVAL_MS = 10_000;
 /** Reported replicas judged between two yields to the event loop (~5-15 ms of work here). */
 export const REPORT_SLICE_CHUNKS = 1_000;
 /** Deletions delivered per heartbeat reply. */
@@ -289,13 +291,28 @@ export class ChunkManager {
     return this.o.link.grant(s.address, { ...req, leaseDurationMs: this.cluster.leaseDurationMs });
   }
 
+  /**
+   * When a grant to a server failed last (bounded by the server count). Until the server is
+   * heard from again it gets no chunks granted ahead, and its further failures are not logged
+   * one by one: a chunkserver killed and not yet declared dead made every new file try 32
+   * grants to it, each logged (3,300 warnings for 100 small files).
+   */
+  private readonly grantFailedMs = new Map<string, number>();
+
+  private failedSinceHeard(id: string): boolean {
+    const failedMs = this.grantFailedMs.get(id);
+    return failedMs !== undefined && failedMs >= (this.o.registry.get(id)?.lastHeartbeatMs ?? 0);
+  }
+
   /** Runs grants in parallel; returns the ids that accepted, in input order. */
   private async grantAll(ids: string[], make: (id: string) => Parameters<ChunkManager['grantTo']>[1]): Promise<string[]> {
     const results = await Promise.allSettled(ids.map((id) => this.grantTo(id, make(id))));
     const ok: string[] = [];
     results.forEach((r, i) => {
-      if (r.status === 'fulfilled') ok.push(ids[i]);
-      else this.o.log.warn({ serverId: ids[i], err: asDfsError(r.reason).message }, 'grant failed');
+      const id = ids[i];
+      if (r.status === 'fulfilled') { ok.push(id); return; }
+      if (!this.failedSinceHeard(id)) this.o.log.warn({ serverId: id, err: asDfsError(r.reason).message }, 'grant failed');
+      this.grantFailedMs.set(id, this.now());
     });
     return ok;
   }
@@ -319,7 +336,7 @@ export class ChunkManager {
       throw new DfsError('ENOSPC', `no live chunkserver has ${chunkSizeBytes} bytes free for a new chunk`);
     }
     if (chosen.length === 0) throw new DfsError('NO_SERVERS', 'no live chunkserver to place a chunk on');
-    if (chosen.length < goal) this.o.log.warn({ ino, index, goal, alive: chosen.length }, 'replication capped by live servers');
+    if (chosen.length < goal) this.warnCapped(ino, index, goal, chosen.length);
     if (exclude.size === 0) {
       const pooled = this.takeGranted(goal, chunkSizeBytes);
       this.refillGranted(goal);
@@ -498,6 +515,17 @@ export class ChunkManager {
     }
   }
 
+  private capped = { warnedAtMs: -Infinity, since: 0 };
+
+  /** "replication capped by live servers", at most once per CAPPED_WARN_INTERVAL_MS with the count since. */
+  private warnCapped(ino: number, index: number, goal: number, alive: number): void {
+    this.capped.since++;
+    const now = this.now();
+    if (now - this.capped.warnedAtMs < CAPPED_WARN_INTERVAL_MS) return;
+    this.o.log.warn({ ino, index, goal, alive, chunks: this.capped.since }, 'replication capped by live servers');
+    this.capped = { warnedAtMs: now, since: 0 };
+  }
+
   /** Chunks granted ahead and not used yet (tests, metrics). */
   grantedAhead(): number {
     return this.granted.handles.size;
@@ -520,7 +548,8 @@ export class ChunkManager {
    * some replica refused is dropped; only chunks with all `goal` replicas enter the pool.
    */
   private async fillGranted(goal: number, n: number): Promise<void> {
-    const candidates = withRoomFor(this.o.registry.candidates(this.now()), this.cluster.chunkSizeBytes);
+    const candidates = withRoomFor(this.o.registry.candidates(this.now()), this.cluster.chunkSizeBytes)
+      .filter((c) => !this.failedSinceHeard(c.id));
     const picks: Array<{ handle: number; servers: string[]; epochs: number[] }> = [];
     for (let i = 0; i < n; i++) {
       const servers = place(candidates, goal);
@@ -687,8 +716,9 @@ export class ChunkManager {
   freed(handles: readonly number[]): void {
     for (const h of handles) {
       this.leases.delete(h);
+      const held = new Set([...this.o.chunkMap.dropHandle(h), ...this.badSeen.get(h) ?? []]); // bad last copies kept by badReplica too
       this.badSeen.delete(h);
-      for (const id of this.o.chunkMap.dropHandle(h)) this.o.deletions.add(id, h, 0);
+      for (const id of held) this.o.deletions.add(id, h, 0);
     }
   }
 
@@ -698,17 +728,40 @@ export class ChunkManager {
    */
   readonly badSeen = new Map<number, Set<string>>();
 
-  /** A replica failed verification (client or the server itself): forget it and delete it. */
+  /**
+   * A replica failed verification (client or the server itself): it leaves the location map,
+   * and is deleted (to be copied again from a good one) only while another live replica not
+   * reported bad exists. The last copies stay on disk (HDFS keeps corrupt replicas while no good
+   * one exists): one damaged block must not cost the chunk's other blocks, and a report that was
+   * wrong (a client's view of a frame, not of the disk) must not cost the chunk. Their server is
+   * asked for a full report, which lists only replicas it holds good: a replica reported bad
+   * wrongly comes back into the map, a damaged one stays out (fsck: CORRUPT).
+   */
   badReplica(handle: number, serverId: string): void {
     if (this.o.store.chunks.get(handle) && (this.badSeen.has(handle) || this.badSeen.size < BAD_TRACKED_MAX)) {
       const set = this.badSeen.get(handle) ?? new Set<string>();
       set.add(serverId);
       this.badSeen.set(handle, set);
     }
+    const bad = this.badSeen.get(handle);
+    const good = this.o.chunkMap.holders(handle).filter((id) => id !== serverId && !bad?.has(id) && this.o.registry.isAlive(id));
     this.o.chunkMap.remove(handle, serverId);
     const l = this.leases.get(handle);
     if (l?.primaryId === serverId) this.leases.delete(handle);
-    this.o.deletions.add(serverId, handle, 0);
+    if (good.length > 0) {
+      this.o.deletions.add(serverId, handle, 0);
+      return;
+    }
+    this.o.log.error({ handle, serverId }, 'replica reported bad and no good replica is left: kept on its disk, asking its server for a full report');
+    if (this.recheck.size < BAD_TRACKED_MAX) this.recheck.add(serverId);
+  }
+
+  /** Servers whose last copy of some chunk was reported bad: the next heartbeat reply asks for a full report. */
+  private readonly recheck = new Set<string>();
+
+  /** True once per server after badReplica kept a last copy there (see badReplica). */
+  takeRecheck(serverId: string): boolean {
+    return this.recheck.delete(serverId);
   }
 
   /**

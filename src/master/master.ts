@@ -181,7 +181,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     registry.update(s, req, clock.nowMs());
     evaluateSafeMode();
     const deleteChunks = await chunks.applyReport(s.id, req, !safeMode.on);
-    const sendFullReport = inventoryDrifted(s.id, req) || wantsFullReport(s.id);
+    const sendFullReport = chunks.takeRecheck(s.id) || inventoryDrifted(s.id, req) || wantsFullReport(s.id);
     return { deleteChunks, replicate: replicator.take(s.id), sendFullReport };
   }
 
