@@ -11,7 +11,12 @@ import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Readable, Writable } from 'node:stream';
 import { TestCluster } from './helpers/cluster';
+import { AdminClient, cmdSetrep } from '../src/client/cli-admin';
+import type { Io } from '../src/client/cli-commands';
+import type { DfsClient } from '../src/client/dfs-client';
+import { DfsError } from '../src/common/errors';
 
 const CLI = join(__dirname, '../src/cli.js');
 let cluster: TestCluster;
@@ -174,4 +179,39 @@ test('CLI: nodes, df and config', async () => {
   assert.match(r.stdout.toString(), /CAPACITY +USED +FREE/);
   r = await dfs(['config']);
   assert.equal(JSON.parse(r.stdout.toString()).master.address, cluster.masterAddress, '--master shows in the effective config');
+});
+
+test('CLI: setrep -R goes on past an entry removed during the walk, and names the entry that failed', async () => {
+  const client = cluster.client();
+  await client.mkdir('/srr/sub', { parents: true });
+  for (const name of ['/srr/a', '/srr/gone', '/srr/sub/b']) await client.put(Readable.from([Buffer.from(name)]), name, { replication: 3 });
+  // stat of /srr/gone fails as it would for a file removed between the listing and the stat
+  const racing = Object.create(client) as DfsClient;
+  racing.stat = async (p: string) => {
+    if (p === '/srr/gone') throw new DfsError('ENOENT', `no such file or directory: ${p}`);
+    return client.stat(p);
+  };
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const io: Io = {
+    stdin: Readable.from([]), stdout: new Writable({ write(c, _e, cb) { out.push(c); cb(); } }),
+    stderr: new Writable({ write(c, _e, cb) { err.push(c); cb(); } }), progress: false, onInterrupt: () => () => undefined,
+  };
+  const admin = new AdminClient(cluster.masterAddress, 5_000);
+  try {
+    assert.equal(await cmdSetrep(racing, admin, io, '2', '/srr', { recursive: true }), 0, Buffer.concat(err).toString());
+  } finally { admin.close(); }
+  assert.equal((await client.stat('/srr/a')).replication, 2);
+  assert.equal((await client.stat('/srr/sub/b')).replication, 2);
+  assert.doesNotMatch(Buffer.concat(out).toString(), /gone/);
+  // any other failure names the entry, not the root
+  racing.stat = async (p: string) => {
+    if (p === '/srr/sub/b') throw new DfsError('EACCES', `permission denied: ${p}`);
+    return client.stat(p);
+  };
+  const admin2 = new AdminClient(cluster.masterAddress, 5_000);
+  try {
+    assert.equal(await cmdSetrep(racing, admin2, io, '3', '/srr', { recursive: true }), 1);
+  } finally { admin2.close(); }
+  assert.match(Buffer.concat(err).toString(), /cannot set replication of '\/srr\/sub\/b': Permission denied/);
 });

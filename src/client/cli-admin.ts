@@ -145,6 +145,8 @@ export async function cmdSetrep(client: DfsClient, admin: AdminClient, io: Io, c
   const timeoutS = flags.timeout === undefined ? WAIT_TIMEOUT_S_DEFAULT : positiveInt(flags.timeout, '--timeout');
   const root = normalizePath(path);
   let changed = 0;
+  /** The entry being changed: an error names it, not the root. */
+  let current = root;
   try {
     const attr = await client.stat(root);
     if (attr.type === 'DIRECTORY' && !flags.recursive) {
@@ -155,19 +157,24 @@ export async function cmdSetrep(client: DfsClient, admin: AdminClient, io: Io, c
     }
     const queue = [root];
     while (queue.length > 0) {
-      const p = queue.shift()!;
-      const a = p === root ? attr : await client.stat(p);
-      if (a.type === 'DIRECTORY') {
-        await client.setAttr({ path: p, replication });
-        for await (const e of client.listAll(p)) queue.push(joinPath(p, e.name));
-      } else if (a.type === 'REGULAR') {
-        await client.setAttr({ path: p, replication });
-        say(io, 'stdout', `Replication ${replication} set: ${p}`);
-        if (++changed >= SETREP_FILES_MAX) throw new DfsError('EFBIG', `more than ${SETREP_FILES_MAX} files`);
+      const p = (current = queue.shift()!);
+      try {
+        const a = p === root ? attr : await client.stat(p);
+        if (a.type === 'DIRECTORY') {
+          await client.setAttr({ path: p, replication });
+          for await (const e of client.listAll(p)) queue.push(joinPath(p, e.name));
+        } else if (a.type === 'REGULAR') {
+          await client.setAttr({ path: p, replication });
+          say(io, 'stdout', `Replication ${replication} set: ${p}`);
+          if (++changed >= SETREP_FILES_MAX) throw new DfsError('EFBIG', `more than ${SETREP_FILES_MAX} files`);
+        }
+      } catch (e) {
+        // an entry removed while the walk went on (as hdfs setrep): it needs no goal any more
+        if (p === root || !isDfsError(e, 'ENOENT')) throw e;
       }
     }
   } catch (e) {
-    say(io, 'stderr', errorLine(e, 'set replication of', path));
+    say(io, 'stderr', errorLine(e, 'set replication of', current === root ? path : current));
     return EXIT_FAIL;
   }
   // as put: a goal above the live chunkservers is kept, but said (the rest come when servers join)
