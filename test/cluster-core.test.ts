@@ -9,6 +9,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { TestCluster } from './helpers/cluster';
 import { DfsError } from '../src/common/errors';
+import { REMOVE_BATCH_ENTRIES } from '../src/master/namespace';
 import { chunkserverClient, callUnary, fromServiceError, masterClient } from '../src/common/rpc';
 import { crc32c } from '../src/common/crc32c';
 import { sleep } from '../src/common/clock';
@@ -275,4 +276,23 @@ test('Cluster: every replica of a chunk reported bad (a client wrong about all t
   }
   const files = (await Promise.all([0, 1, 2].map((i) => cluster.chunkFiles(i)))).flat().filter((f) => basename(f) === `${chunk.handle}.chunk`);
   assert.ok(files.length >= 1, 'a replica is still on disk');
+});
+
+test('Cluster: rm -r of a tree bigger than one transaction returns at once and the master removes the rest in the background', async () => {
+  const client = cluster.client();
+  const before = (await client.statFs()).files;
+  await client.mkdir('/bigtree/sub', { parents: true });
+  let next = 0;
+  const n = REMOVE_BATCH_ENTRIES + 1_500;
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (next < n) { const i = next++; await client.create(`/bigtree${i % 2 ? '/sub' : ''}/f${i}`, { exclusive: true }); }
+  }));
+  assert.equal((await client.statFs()).files, before + n + 2);
+  await client.delete('/bigtree', { recursive: true });
+  await assert.rejects(client.stat('/bigtree'), (e: DfsError) => e.code === 'ENOENT');
+  const deadline = Date.now() + 15_000;
+  while ((await client.statFs()).files !== before) {
+    if (Date.now() > deadline) assert.fail(`${(await client.statFs()).files - before} inodes of the deleted tree left`);
+    await sleep(100);
+  }
 });

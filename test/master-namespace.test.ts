@@ -343,3 +343,26 @@ test('meta store: a transaction leaves nothing behind once durable (waiting for 
   const perTx = (process.memoryUsage().heapUsed - before) / count;
   assert.ok(perTx < 100, `heap grew ${perTx.toFixed(0)} bytes per transaction`);
 });
+
+test('namespace: a recursive delete of a big tree detaches it at once and removes it in bounded transactions', async () => {
+  const small = new Namespace({ store, clock, defaults: { chunkSizeBytes: CHUNK, replication: 3 }, isOpen: (ino) => open.has(ino), removeBatchEntries: 7 });
+  const before = store.counter('inodeCount');
+  await tx(() => ns.mkdir('/doomed/a/b', 0o755, 0, 0, true));
+  await tx(() => ns.mkdir('/doomed/c', 0o755, 0, 0, false));
+  const inos: number[] = [];
+  for (const d of ['/doomed', '/doomed/a', '/doomed/a/b', '/doomed/c']) {
+    inos.push(Number(ns.stat(d).ino));
+    for (let i = 0; i < 6; i++) inos.push(Number((await file(`${d}/f${i}`)).ino));
+  }
+  assert.equal(store.counter('inodeCount'), before + 28);
+  await tx((fx) => small.delete('/doomed', true, 'ANY', fx));
+  assert.equal(await code(Promise.resolve().then(() => ns.stat('/doomed'))), 'ENOENT', 'gone from the namespace at once');
+  assert.ok(small.hasDoomed());
+  assert.ok(store.counter('inodeCount') > before, 'the rest waits for later transactions');
+  let rounds = 0;
+  while (await tx((fx) => small.reapDoomed(fx))) rounds++;
+  assert.ok(rounds >= 2, `${rounds} more rounds`);
+  assert.equal(store.counter('inodeCount'), before);
+  for (const ino of inos) assert.equal(store.inodes.get(ino), undefined, `inode ${ino} removed`);
+  assert.equal(small.hasDoomed(), false);
+});

@@ -110,6 +110,21 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     return out;
   }
 
+  /**
+   * Removes what recursive deletes left (Namespace.reapDoomed): one bounded transaction after
+   * another, the event loop free between them. Started after such a delete and by every
+   * maintenance round (so also after a restart).
+   */
+  let reaping: Promise<void> | undefined;
+  let reaperStopped = false;
+  function reapDoomed(): void {
+    if (reaping || reaperStopped || !ns.hasDoomed()) return;
+    reaping = (async () => {
+      while (!reaperStopped && await mutate((fx) => ns.reapDoomed(fx))) await new Promise((r) => setImmediate(r));
+    })().catch((e) => log.error({ err: asDfsError(e).message }, 'removing a deleted tree failed'))
+      .finally(() => { reaping = undefined; });
+  }
+
   async function collectOrphans(inos: readonly number[]): Promise<void> {
     if (inos.length === 0) return;
     // files that stayed empty give back the chunks they hold (mostly the one their Create took)
@@ -218,6 +233,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
         ns.delete(req.path, req.recursive, req.kind, fx);
         return ns.stat(parentOf(normalizePath(req.path))[0]);
       });
+      if (req.recursive) reapDoomed();
       return { parent };
     }),
     Rename: unary(async (req) => {
@@ -372,15 +388,16 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     const expired = expiredTrashBuckets(names, now, config.cluster.trashRetentionMs).slice(0, TRASH_BUCKETS_PER_ROUND_MAX);
     if (expired.length === 0) return;
     log.info({ buckets: expired }, 'trash emptied');
-    await mutate((fx) => {
-      for (const name of expired) {
+    for (const name of expired) {
+      await mutate((fx) => {
         try {
           ns.delete(`${TRASH_ROOT}/${name}`, true, 'ANY', fx);
         } catch (e) {
           if (!isDfsError(e, 'ENOENT')) throw e;
         }
-      }
-    });
+      });
+    }
+    reapDoomed();
   }
 
   async function maintain(o: { judgeSilence?: boolean } = {}): Promise<void> {
@@ -416,6 +433,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       });
     }
     await emptyTrash(now);
+    reapDoomed();
     chunks.pruneLeases();
     chunks.pruneGranted();
     garbage.prune(now, config.cluster.garbageGraceMs * 4 + config.cluster.deadAfterMs);
@@ -485,6 +503,8 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       await stopServer(server, 1000);
       link.close();
       while (running) await new Promise((r) => setTimeout(r, 10));
+      reaperStopped = true;
+      await reaping;
       await store.close();
       dirLock.release();
       log.info({ address }, 'master stopped');

@@ -57,6 +57,8 @@ export class MetaStore {
   readonly chunks: Database<ChunkRec, number>;
   readonly uploads: Database<UploadRec, number>;
   readonly orphans: Database<OrphanRec, number>;
+  /** Folders detached from the namespace by a recursive delete whose tree is still being removed (Namespace.reapDoomed). */
+  readonly doomed: Database<OrphanRec, number>;
   readonly meta: Database<number, string>;
   /** `[ino, name]` → value bytes: extended attributes, removed with their inode. */
   readonly xattrs: Database<Buffer, [number, string]>;
@@ -70,6 +72,7 @@ export class MetaStore {
     this.chunks = this.root.openDB<ChunkRec, number>({ name: 'chunks', ...opts });
     this.uploads = this.root.openDB<UploadRec, number>({ name: 'uploads', ...opts });
     this.orphans = this.root.openDB<OrphanRec, number>({ name: 'orphans', ...opts });
+    this.doomed = this.root.openDB<OrphanRec, number>({ name: 'doomed', ...opts });
     this.meta = this.root.openDB<number, string>({ name: 'meta', ...opts });
     this.xattrs = this.root.openDB<Buffer, [number, string]>({ name: 'xattrs', encoding: 'binary', keyEncoding: 'ordered-binary' });
   }
@@ -82,7 +85,7 @@ export class MetaStore {
   usedBytes(): number {
     let pages = 0;
     let pageSize = 0;
-    for (const db of [this.root, this.inodes, this.dirents, this.chunks, this.uploads, this.orphans, this.meta, this.xattrs]) {
+    for (const db of [this.root, this.inodes, this.dirents, this.chunks, this.uploads, this.orphans, this.doomed, this.meta, this.xattrs]) {
       const s = db.getStats() as { pageSize: number; treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number };
       pages += s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages;
       pageSize = s.pageSize;
