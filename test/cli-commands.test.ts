@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { TestCluster } from './helpers/cluster';
 import { AdminClient, cmdSetrep } from '../src/client/cli-admin';
 import type { Io } from '../src/client/cli-commands';
@@ -83,6 +84,34 @@ test('CLI: a failed get leaves no file, not even a temporary one', async () => {
   const r2 = await dfs(['get', '/there.bin', missing]);
   assert.equal(r2.code, 1);
   assert.equal(r2.stderr.trim(), `dfs: cannot create '${missing}': No such file or directory`);
+});
+
+test('CLI: get and cat of a file whose chunk no live server holds name the chunk and the cause', async () => {
+  const client = cluster.client();
+  try {
+    await client.put(Readable.from([randomBytes(1000)]), '/lost.bin', { replication: 1 });
+    const [chunk] = await client.locate('/lost.bin');
+    const holder = Number(chunk.replicas[0].serverId.replace(/^cs/, ''));
+    await cluster.stopChunkserver(holder);
+    try {
+      for (const deadline = Date.now() + 20_000; (await client.nodes()).find((n) => n.serverId === `cs${holder}`)?.state !== 'DEAD';) {
+        assert.ok(Date.now() < deadline, `cs${holder} never declared dead`);
+        await sleep(100);
+      }
+      const cause = `Input/output error (chunk 0 (handle ${chunk.handle}): no live replica)`;
+      let r = await dfs(['get', '/lost.bin', join(dir, 'lost.bin')]);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.trim(), `dfs: cannot get '/lost.bin': ${cause}`);
+      r = await dfs(['cat', '/lost.bin']);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.trim(), `dfs: /lost.bin: ${cause}`);
+    } finally {
+      await cluster.startChunkserver(holder);
+      await cluster.waitForServers(3);
+    }
+  } finally {
+    client.close();
+  }
 });
 
 test('CLI: get into a device or a FIFO writes in place; into a symlink replaces the file it points to', async () => {

@@ -4,6 +4,7 @@ import { DfsError } from '../src/common/errors';
 import { normalizePath } from '../src/common/paths';
 import {
   parseSize, formatBytes, modeString, formatListing, formatStat, formatNodes, formatDf, errorLine, alignColumns, formatTime,
+  transferErrorLine,
 } from '../src/client/cli-format';
 import { configOverrides, EMPTY_ARG } from '../src/client/cli-options';
 import { loadConfig } from '../src/common/config';
@@ -101,6 +102,30 @@ test('CLI format: errors read like coreutils', () => {
   assert.equal(errorLine(relative, 'create directory', 'docs'), "dfs: cannot create directory 'docs': Invalid argument (path is not absolute)");
   const escaping = (() => { try { normalizePath('/a/../..'); } catch (e) { return e; } })();
   assert.equal(errorLine(escaping, undefined, 'fsck'), 'dfs: fsck: Invalid argument (path escapes the root)');
+});
+
+test('CLI format: a data-path failure names the chunk and its cause; an unreachable master stays one short line', () => {
+  const noReplica = new DfsError('UNAVAILABLE', 'chunk 0 (handle 235): no live replica');
+  assert.equal(transferErrorLine(noReplica, false, 'get', '/f'), "dfs: cannot get '/f': Input/output error (chunk 0 (handle 235): no live replica)");
+  assert.equal(transferErrorLine(noReplica, false, undefined, '/f'), 'dfs: /f: Input/output error (chunk 0 (handle 235): no live replica)');
+  const refused = new DfsError('UNAVAILABLE', 'ReadChunk: cannot connect to 127.0.0.1:7101: connect ECONNREFUSED 127.0.0.1:7101');
+  assert.equal(transferErrorLine(refused, false, 'get', '/f'), `dfs: cannot get '/f': Input/output error (${refused.message})`);
+  const silent = new DfsError('ETIMEDOUT', 'ReadChunk: deadline exceeded');
+  assert.equal(transferErrorLine(silent, false, undefined, '/f'), 'dfs: /f: Connection timed out (ReadChunk: deadline exceeded)');
+  // the master down: the CLI adds "is the master running at …?" on its own line
+  const master = new DfsError('UNAVAILABLE', 'Stat: No connection established. Last error: connect ECONNREFUSED 127.0.0.1:7000');
+  assert.equal(transferErrorLine(master, true, 'get', '/f'), "dfs: cannot get '/f': Service unavailable");
+  assert.equal(errorLine(master, 'access', '/'), "dfs: cannot access '/': Service unavailable");
+  // a bad replica, the data's own codes: their detail everywhere
+  const bad = new DfsError('CHECKSUM_MISMATCH', 'replica of chunk 235 is bad: block 3 does not match its CRC32C');
+  assert.equal(transferErrorLine(bad, false, 'get', '/f'), `dfs: cannot get '/f': Checksum mismatch (${bad.message})`);
+  assert.equal(errorLine(new DfsError('EIO', 'the master could not write its metadata to disk: MDB_PANIC'), 'create directory', '/d'),
+    "dfs: cannot create directory '/d': Input/output error (the master could not write its metadata to disk: MDB_PANIC)");
+  // a local file's errno says no more than its code
+  const localEio = Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', syscall: 'read' });
+  assert.equal(errorLine(localEio, 'open', 'local.bin'), "dfs: cannot open 'local.bin': Input/output error");
+  // namespace errors stay terse
+  assert.equal(transferErrorLine(new DfsError('ENOENT', 'no such file or directory: /f'), false, 'get', '/f'), "dfs: cannot get '/f': No such file or directory");
 });
 
 test('CLI options: flags map onto config keys and win over the file', () => {

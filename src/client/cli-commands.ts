@@ -20,7 +20,7 @@ import { DfsError, isDfsError } from '../common/errors';
 import { joinPath, normalizePath, parentOf } from '../common/paths';
 import type { DfsClient } from './dfs-client';
 import type { Attr, DirEntry } from './types';
-import { errorLine, formatDf, formatListing, formatNodes, formatStat, parseSize } from './cli-format';
+import { errorLine, formatDf, formatListing, formatNodes, formatStat, parseSize, transferErrorLine } from './cli-format';
 import { transferProgress } from './progress';
 import { isInTrash, trashTarget, TRASH_SUFFIXES_MAX } from '../common/trash';
 
@@ -115,7 +115,7 @@ export async function cmdPut(client: DfsClient, io: Io, local: string, remote: s
     await warnIfUnderReplicated(client, io, target, goal);
     return EXIT_OK;
   } catch (e) {
-    say(io, 'stderr', errorLine(e, isDfsError(e, 'EEXIST') || isDfsError(e, 'ENOENT') ? 'create' : 'put', target));
+    say(io, 'stderr', transferErrorLine(e, client.masterUnreachable, isDfsError(e, 'EEXIST') || isDfsError(e, 'ENOENT') ? 'create' : 'put', target));
     return EXIT_FAIL;
   }
 }
@@ -180,7 +180,7 @@ export async function cmdGet(client: DfsClient, io: Io, remote: string, local: s
     bar?.finish(false);
     out.destroy();
     if (!inPlace) await unlink(temp).catch(() => {});
-    say(io, 'stderr', e instanceof LocalTargetError ? errorLine(e.cause, 'create', e.target) : errorLine(e, 'get', remote));
+    say(io, 'stderr', e instanceof LocalTargetError ? errorLine(e.cause, 'create', e.target) : transferErrorLine(e, client.masterUnreachable, 'get', remote));
     return EXIT_FAIL;
   } finally {
     stop();
@@ -194,7 +194,7 @@ export async function cmdCat(client: DfsClient, io: Io, paths: string[]): Promis
     try {
       await client.get(p, io.stdout);
     } catch (e) {
-      say(io, 'stderr', errorLine(e, undefined, p));
+      say(io, 'stderr', transferErrorLine(e, client.masterUnreachable, undefined, p));
       status = EXIT_FAIL;
     }
   }

@@ -3,7 +3,7 @@
  * coreutils-style error messages. No I/O, so every format is pinned by table tests
  * (test/client-cli-format.test.ts).
  */
-import { DfsError, asDfsError, describeCode } from '../common/errors';
+import { DfsError, asDfsError, describeCode, type DfsErrorCode } from '../common/errors';
 import { PathError } from '../common/paths';
 import type { Attr, DirEntry, NodeInfo, StatFs } from './types';
 import { msOfTimespec } from './util';
@@ -146,12 +146,44 @@ export function formatDf(s: StatFs): string[] {
 /**
  * A coreutils-style message: `dfs: cannot stat '/x': No such file or directory`.
  * `action` is the phrase after "cannot" ("stat", "create directory", "remove", …); without an
- * action the path alone leads (`dfs: /x: Is a directory`, as cat prints).
+ * action the path alone leads (`dfs: /x: Is a directory`, as cat prints). Errors of the data
+ * path (EIO, CHECKSUM_MISMATCH) add their message, which names the chunk and what went wrong.
  */
 export function errorLine(err: unknown, action: string | undefined, ...paths: string[]): string {
-  const e = asDfsError(err);
-  const reason = e.code === 'INTERNAL' || e.code === 'BAD_CONFIG' ? e.message : e.code === 'CANCELLED' ? 'Interrupted'
-    : e instanceof PathError ? `${describeCode(e.code)} (${e.message.replace(/: .*$/, '')})` : describeCode(e.code);
+  return formatErrorLine(reasonOf(asDfsError(err), false), action, paths);
+}
+
+/**
+ * errorLine of a put, get or cat. Past the master, such a command fails on the data path: a
+ * chunk no live server holds, a replica that cannot be reached or is corrupt. That reads as the
+ * mount reports it (UNAVAILABLE as "Input/output error") with the cause, as HDFS's "Could not
+ * obtain block": `dfs: cannot get '/f': Input/output error (chunk 0 (handle 235): no live replica)`.
+ * When the master itself could not be reached (`masterUnreachable`, DfsClient's flag) the line
+ * stays short: the CLI adds "is the master running at …?".
+ */
+export function transferErrorLine(err: unknown, masterUnreachable: boolean, action: string | undefined, ...paths: string[]): string {
+  return formatErrorLine(reasonOf(asDfsError(err), !masterUnreachable), action, paths);
+}
+
+/** Codes only chunk reads and writes (or the master's own disk) raise: the code alone does not say which chunk or why. */
+const DATA_PATH_CODES: ReadonlySet<DfsErrorCode> = new Set(['EIO', 'CHECKSUM_MISMATCH']);
+/** Codes of a server that could not be reached: on the data path, a chunkserver. */
+const TRANSPORT_CODES: ReadonlySet<DfsErrorCode> = new Set(['UNAVAILABLE', 'ETIMEDOUT']);
+
+/** The text after the colon; `dataPath`: transport failures are a chunkserver's, worth their detail. */
+function reasonOf(e: DfsError, dataPath: boolean): string {
+  if (e.code === 'INTERNAL' || e.code === 'BAD_CONFIG') return e.message;
+  if (e.code === 'CANCELLED') return 'Interrupted';
+  if (e instanceof PathError) return `${describeCode(e.code)} (${e.message.replace(/: .*$/, '')})`;
+  // a local file's errno (Node's "EIO: i/o error, read") says no more than its code
+  const local = typeof (e.cause as NodeJS.ErrnoException | undefined)?.syscall === 'string';
+  const detail = e.message.length > 0 && !local ? ` (${e.message})` : '';
+  if (DATA_PATH_CODES.has(e.code)) return describeCode(e.code) + detail;
+  if (dataPath && TRANSPORT_CODES.has(e.code)) return describeCode(e.code === 'UNAVAILABLE' ? 'EIO' : e.code) + detail;
+  return describeCode(e.code);
+}
+
+function formatErrorLine(reason: string, action: string | undefined, paths: string[]): string {
   const quoted = paths.map((p) => `'${p}'`);
   if (action === undefined) return `dfs: ${paths.join(' ')}: ${reason}`;
   const subject = quoted.length === 2 ? `${quoted[0]} to ${quoted[1]}` : quoted.join(' ');

@@ -205,7 +205,7 @@ export class DataPath {
       if (!info) return this.zeros(length - progress.done, deliver);
       if (info.replicas.length === 0) {
         // a chunk no live server holds (not a hole): its bytes are unknown, never zeros
-        lastErr = new DfsError('UNAVAILABLE', `chunk ${index} of inode ${ino} (handle ${info.handle}): no live replica`);
+        lastErr = new DfsError('UNAVAILABLE', `chunk ${index} (handle ${info.handle}): no live replica`);
         await pause(backoffMs(round));
         continue;
       }
