@@ -295,9 +295,9 @@ function addClientCommands(cli: CAC, act: Act): void {
     .action(act((r: string, l: string, f: Flags) => withClient(f, (c) => commands.cmdGet(c, io(!f.quiet), arg(r), arg(l)))));
   cli.command('cat <...paths>', 'Print files').example('dfs cat /notes.txt')
     .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdCat(c, io(false), p.map(arg)))));
-  cli.command('ls [path]', 'List a directory: mode, replication, size, mtime, name').option('-l, --long', 'Also show uid and gid')
-    .option('-R, --recursive', 'List subdirectories recursively').example('dfs ls -R /photos')
-    .action(act((p: string | undefined, f: Flags) => withClient(f, (c) => commands.cmdLs(c, io(false), p === undefined ? '/' : arg(p), { long: f.long, recursive: f.recursive }))));
+  cli.command('ls [...paths]', 'List directories (default /) and files: mode, replication, size, mtime, name').option('-l, --long', 'Also show uid and gid')
+    .option('-R, --recursive', 'List subdirectories recursively').example('dfs ls -R /photos').example('dfs ls -l /photos /logs/app.log')
+    .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdLs(c, io(false), p.length === 0 ? ['/'] : p.map(arg), { long: f.long, recursive: f.recursive }))));
   cli.command('mkdir <...paths>', 'Create directories').option('-p, --parents', 'Create missing parents; no error if it exists').example('dfs mkdir -p /a/b/c')
     .action(act((p: string[], f: Flags) => withClient(f, (c) => commands.cmdMkdir(c, io(false), p.map(arg), { parents: f.parents }))));
   cli.command('rm <...paths>', 'Remove files (and directories with -r)').option('-r, --recursive', 'Remove directories and their contents')

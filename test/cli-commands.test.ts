@@ -200,6 +200,24 @@ test('CLI: usage errors exit 2 with a hint; unknown commands print help', async 
   assert.match(r.stdout.toString(), /Examples:/);
 });
 
+test('CLI: ls of several operands lists files first by name, then each folder under a PATH: header; a missing one fails, the others are listed', async () => {
+  assert.equal((await dfs(['mkdir', '-p', '/lsm/a', '/lsm/b/sub'])).code, 0);
+  for (const p of ['/lsm/a/one.txt', '/lsm/f.txt']) assert.equal((await dfs(['put', '-', p], Buffer.from('12345'))).code, 0);
+  const names = (text: string): string[] => text.split('\n').map((l) => (l.includes(' ') ? l.slice(l.lastIndexOf(' ') + 1) : l));
+  let r = await dfs(['ls', '/lsm/a', '/lsm/f.txt', '/lsm/b']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(names(r.stdout.toString()), ['/lsm/f.txt', '', '/lsm/a:', 'one.txt', '', '/lsm/b:', 'sub', '']);
+  r = await dfs(['ls', '/lsm/a', '/lsm/nope', '/lsm/b']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr.trim(), "dfs: cannot access '/lsm/nope': No such file or directory");
+  assert.deepEqual(names(r.stdout.toString()), ['/lsm/a:', 'one.txt', '', '/lsm/b:', 'sub', '']);
+  // one folder: no header, as before; -R over two operands: each tree in turn
+  r = await dfs(['ls', '/lsm/a']);
+  assert.deepEqual(names(r.stdout.toString()), ['one.txt', '']);
+  r = await dfs(['ls', '-R', '/lsm/b', '/lsm/a']);
+  assert.deepEqual(names(r.stdout.toString()), ['/lsm/b:', 'sub', '', '/lsm/b/sub:', '', '/lsm/a:', 'one.txt', '']);
+});
+
 test('CLI: nodes, df and config', async () => {
   let r = await dfs(['nodes']);
   assert.equal(r.code, 0, r.stderr);

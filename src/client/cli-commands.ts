@@ -207,36 +207,57 @@ async function collect(client: DfsClient, path: string): Promise<DirEntry[]> {
   return out;
 }
 
-export async function cmdLs(client: DfsClient, io: Io, path: string, flags: { long?: boolean; recursive?: boolean }): Promise<number> {
-  let attr: Attr;
-  try {
-    attr = await client.stat(path);
-  } catch (e) {
-    say(io, 'stderr', errorLine(e, 'access', path));
-    return EXIT_FAIL;
-  }
-  const norm = normalizePath(path);
-  if (attr.type !== 'DIRECTORY') {
-    say(io, 'stdout', formatListing([{ name: path, attr }], { long: flags.long }));
-    return EXIT_OK;
-  }
-  if (!flags.recursive) return listOne(client, io, norm, flags.long, false);
-  // depth first, each folder's sections after it and a blank line between sections, as ls -R
+/**
+ * `dfs ls [PATH...]` as coreutils lists its operands: those that are no folder first, in one
+ * table named as typed, then each folder, under a `PATH:` header when there is more than one
+ * operand (or with -R), a blank line between sections. An operand that cannot be listed is
+ * reported and the others are listed still; the status is then 1. Operands keep their order.
+ */
+export async function cmdLs(client: DfsClient, io: Io, paths: string[], flags: { long?: boolean; recursive?: boolean }): Promise<number> {
   let status = EXIT_OK;
-  const stack = [norm];
-  for (let first = true; stack.length > 0; first = false) {
-    const dir = stack.pop()!;
-    if (!first) io.stdout.write('\n');
+  const files: DirEntry[] = [];
+  const dirs: string[] = [];
+  for (const path of paths) {
+    try {
+      const attr = await client.stat(path);
+      if (attr.type === 'DIRECTORY') dirs.push(normalizePath(path));
+      else files.push({ name: path, attr });
+    } catch (e) {
+      say(io, 'stderr', errorLine(e, 'access', path));
+      status = EXIT_FAIL;
+    }
+  }
+  const out = { sections: 0 };
+  if (files.length > 0) {
+    say(io, 'stdout', formatListing(files, { long: flags.long }));
+    out.sections++;
+  }
+  const header = paths.length > 1 || flags.recursive === true;
+  for (const dir of dirs) status = Math.max(status, await listTree(client, io, dir, flags, header, out));
+  return status;
+}
+
+/** One folder operand of ls: the folder, and with -R every folder below it, depth first, as ls -R. */
+async function listTree(
+  client: DfsClient, io: Io, dir: string, flags: { long?: boolean; recursive?: boolean }, header: boolean, out: { sections: number },
+): Promise<number> {
+  let status = EXIT_OK;
+  const stack = [dir];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
     const subdirs: string[] = [];
-    status = Math.max(status, await listOne(client, io, dir, flags.long, true, (d) => subdirs.push(d)));
+    status = Math.max(status, await listOne(client, io, next, flags.long, header, out, flags.recursive ? (d) => subdirs.push(d) : undefined));
     stack.push(...subdirs.reverse());
   }
   return status;
 }
 
-async function listOne(client: DfsClient, io: Io, dir: string, long: boolean | undefined, header: boolean, onDir?: (path: string) => void): Promise<number> {
+async function listOne(
+  client: DfsClient, io: Io, dir: string, long: boolean | undefined, header: boolean, out: { sections: number }, onDir?: (path: string) => void,
+): Promise<number> {
   try {
     const entries = await collect(client, dir);
+    if (out.sections++ > 0) io.stdout.write('\n');
     if (header) say(io, 'stdout', `${dir}:`);
     if (entries.length > 0) say(io, 'stdout', formatListing(entries, { long }));
     for (const e of entries) if (e.attr?.type === 'DIRECTORY') onDir?.(joinPath(dir, e.name));
