@@ -396,9 +396,35 @@ function camelCasedBooleanFlags(cli: CAC, argv: string[]): string[] {
   return out;
 }
 
+/**
+ * mri gives an option it does not know the next word as its value: `dfs --bogus ls /` took `ls`
+ * for the value of --bogus and `/` for the command. An option before the command that neither
+ * the globals nor any command has is refused here, as cac refuses one after the command.
+ */
+function checkOptionsBeforeCommand(cli: CAC, argv: string[]): void {
+  const takesValue = new Map<string, boolean>(); // a flag as typed, and as cac names it (camelCased)
+  for (const c of [cli.globalCommand, ...cli.commands]) {
+    for (const o of c.options) {
+      const valued = /[<[]/.test(o.rawName);
+      for (const raw of o.rawName.split(',')) takesValue.set(raw.trim().split(/\s/)[0], valued);
+      for (const name of o.names) takesValue.set(name.length === 1 ? `-${name}` : `--${name}`, valued);
+    }
+  }
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--' || !a.startsWith('-') || a === '-') return; // the command (or operands) from here
+    if (a.startsWith('--') && a.includes('=')) continue; // carries its value: cac checks the name
+    const flags = a.startsWith('--') ? [a] : [...a.slice(1)].map((c) => `-${c}`);
+    const unknown = flags.find((f) => !takesValue.has(f));
+    if (unknown !== undefined) throw new Error(`Unknown option \`${unknown}\``);
+    if (takesValue.get(flags[flags.length - 1])) i++;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { cli, result } = buildCli();
   try {
+    checkOptionsBeforeCommand(cli, argv);
     const args = camelCasedBooleanFlags(cli, argv.map((a, i) => (i < 2 ? a : a === '-' ? STDIO_ARG : a === '' ? EMPTY_ARG : a)));
     const parsed = cli.parse(args, { run: false });
     if (parsed.options.version && cli.matchedCommand) cli.outputVersion(); // cac prints it only without a command

@@ -188,6 +188,14 @@ test('CLI: usage errors exit 2 with a hint; unknown commands print help', async 
   r = await dfs(['ls', '--bogus-flag', '/']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /Unknown option `--bogus-flag`/, 'named as typed, not camelCased');
+  // before the command too: the unknown option does not take the command for its value
+  for (const flag of ['--bogus', '-x']) {
+    r = await dfs([flag, 'ls', '/']);
+    assert.equal(r.code, 2, flag);
+    assert.equal(r.stderr, `dfs: Unknown option \`${flag}\`\nTry 'dfs --help' for more information.\n`);
+  }
+  r = await dfs(['--log-format', 'json', '-l', 'ls', '/']);
+  assert.equal(r.code, 0, `known options before the command still work: ${r.stderr}`);
   r = await dfs(['decommission', 'no-such-node']);
   assert.equal(r.code, 1);
   assert.equal(r.stderr.trim(), "dfs: cannot decommission 'no-such-node': no such chunkserver (see 'dfs nodes')");
