@@ -174,6 +174,7 @@ test('CLI: usage errors exit 2 with a hint; unknown commands print help', async 
   // a chunk size or replica count the master would refuse is a usage error, with the limit
   for (const [flag, value, expected] of [
     ['--chunk-size', '1000', 'at least 64K'], ['--chunk-size', '100K', 'a multiple of 64K'], ['--chunk-size', '8G', 'at most 4G'],
+    ['--chunk-size', '0', 'at least 64K'],
     ['--replication', '33', 'at most 32'], ['--replication', '0', 'a positive integer'],
   ]) {
     r = await dfs(['put', flag, value, '-', '/limits.bin'], Buffer.from('x'));

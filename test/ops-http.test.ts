@@ -168,9 +168,16 @@ describe('Ops HTTP on an in-process cluster', () => {
     const under = await request(cluster.httpAddress, 'PUT', '/fs/gw/deep/file%201.bin/x', { body: Buffer.from('x'), headers: { 'content-length': 1 } });
     assert.equal(under.status, 409);
     assert.equal(JSON.parse(under.body.toString()).error, 'ENOTDIR');
-    const tiny = await request(cluster.httpAddress, 'PUT', '/fs/gw/tiny.bin?chunkSize=1000', { body: Buffer.from('x'), headers: { 'content-length': 1 } });
-    assert.equal(tiny.status, 400);
-    assert.match(JSON.parse(tiny.body.toString()).message, /at least 64K/);
+    for (const [query, expected] of [
+      ['chunkSize=1000', 'bad chunkSize: 1000 (expected at least 64K)'], ['chunkSize=0', 'bad chunkSize: 0 (expected at least 64K)'],
+      ['chunkSize=1M', 'bad chunkSize: 1M (expected a positive integer)'], ['replication=0', 'bad replication: 0 (expected a positive integer)'],
+      ['replication=33', 'bad replication: 33 (expected at most 32)'],
+    ]) {
+      const bad = await request(cluster.httpAddress, 'PUT', `/fs/gw/tiny.bin?${query}`, { body: Buffer.from('x'), headers: { 'content-length': 1 } });
+      assert.equal(bad.status, 400, query);
+      assert.deepEqual(JSON.parse(bad.body.toString()), { error: 'EINVAL', message: expected });
+    }
+    assert.equal((await request(cluster.httpAddress, 'GET', '/fs/gw/tiny.bin')).status, 404, 'no file from a refused PUT');
     assert.equal((await request(cluster.httpAddress, 'DELETE', '/fs/gw/deep/file%201.bin')).status, 204);
     assert.equal((await request(cluster.httpAddress, 'GET', '/fs/gw/deep/file%201.bin')).status, 404);
   });

@@ -68,7 +68,7 @@ export async function cmdPut(client: DfsClient, io: Io, local: string, remote: s
   } catch (e) {
     throw new UsageError('EINVAL', `invalid --chunk-size: ${(e as Error).message}`);
   }
-  const chunkProblem = chunkSizeBytes === undefined || chunkSizeBytes === 0 ? undefined : chunkSizeProblem(chunkSizeBytes);
+  const chunkProblem = chunkSizeBytes === undefined ? undefined : chunkSizeProblem(chunkSizeBytes);
   if (chunkProblem) throw new UsageError('EINVAL', `invalid --chunk-size: '${flags.chunkSize}' (expected ${chunkProblem})`);
   const replication = flags.replication === undefined ? undefined : Number(flags.replication);
   const replicationBad = replication === undefined ? undefined : replicationProblem(replication);

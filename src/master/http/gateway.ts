@@ -17,6 +17,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { DfsError } from '../../common/errors';
+import { chunkSizeProblem, replicationProblem } from '../../common/limits';
 import { normalizePath, parentOf } from '../../common/paths';
 import type { DfsClient } from '../../client/dfs-client';
 import type { Attr } from '../../client/types';
@@ -110,11 +111,17 @@ function boolParam(q: URLSearchParams, name: string, dflt: boolean): boolean {
   throw new DfsError('EINVAL', `bad ${name}: ${v} (expected true or false)`);
 }
 
-function intParam(q: URLSearchParams, name: string): number | undefined {
+/**
+ * A layout parameter of a PUT (chunkSize, replication): absent or empty = the folder's or the
+ * cluster's; anything else must pass `problemOf` (src/common/limits.ts), else EINVAL saying what
+ * is expected (0 is no "default" here: `dfs put --chunk-size 0` is refused alike).
+ */
+function layoutParam(q: URLSearchParams, name: string, problemOf: (n: number) => string | undefined): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new DfsError('EINVAL', `bad ${name}: ${v}`);
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
+  const problem = Number.isSafeInteger(n) ? problemOf(n) : 'a positive integer';
+  if (problem) throw new DfsError('EINVAL', `bad ${name}: ${v} (expected ${problem})`);
   return n;
 }
 
@@ -146,7 +153,10 @@ export class Gateway {
     if (path === '/') throw new DfsError('EISDIR', 'cannot PUT the root');
     const length = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
     const sizeHint = length !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : undefined;
-    const opts = { replication: intParam(q, 'replication'), chunkSizeBytes: intParam(q, 'chunkSize'), overwrite: boolParam(q, 'overwrite', true) };
+    const opts = {
+      replication: layoutParam(q, 'replication', replicationProblem), chunkSizeBytes: layoutParam(q, 'chunkSize', chunkSizeProblem),
+      overwrite: boolParam(q, 'overwrite', true),
+    };
     const [parent] = parentOf(path);
     if (parent !== '/') {
       await this.client.mkdir(parent, { parents: true }).catch((e: unknown) => {
