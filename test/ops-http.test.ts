@@ -182,6 +182,27 @@ describe('Ops HTTP on an in-process cluster', () => {
     assert.equal((await request(cluster.httpAddress, 'GET', '/fs/gw/deep/file%201.bin')).status, 404);
   });
 
+  test('Gateway: DELETE of a folder is rmdir: an empty one goes, a non-empty one is 409 ENOTEMPTY unless recursive=true', async () => {
+    const put = await request(cluster.httpAddress, 'PUT', '/fs/gw-del/full/a.bin', { body: Buffer.from('x'), headers: { 'content-length': 1 } });
+    assert.equal(put.status, 201);
+    for (const path of ['/fs/gw-del/full', '/fs/gw-del/full/']) {
+      const full = await request(cluster.httpAddress, 'DELETE', path);
+      assert.equal(full.status, 409, path);
+      assert.deepEqual(JSON.parse(full.body.toString()), { error: 'ENOTEMPTY', message: 'directory not empty: /gw-del/full' });
+    }
+    const client = cluster.client();
+    try {
+      await client.mkdir('/gw-del/empty');
+      assert.equal((await request(cluster.httpAddress, 'DELETE', '/fs/gw-del/empty')).status, 204);
+      await assert.rejects(client.stat('/gw-del/empty'), { code: 'ENOENT' });
+    } finally {
+      client.close();
+    }
+    assert.equal((await request(cluster.httpAddress, 'DELETE', '/fs/gw-del/full/a.bin/')).status, 409, 'a file named as a folder is ENOTDIR');
+    assert.equal((await request(cluster.httpAddress, 'DELETE', '/fs/gw-del?recursive=true')).status, 204);
+    assert.equal((await request(cluster.httpAddress, 'GET', '/fs/gw-del/full/a.bin')).status, 404);
+  });
+
   test('Gateway: a client leaving in the middle of downloads costs nothing; a file whose chunk no live server holds is a JSON 503, not an empty reply; the master keeps serving', async () => {
     const data = randomBytes(12 * MiB);
     const client = cluster.client();

@@ -12,7 +12,8 @@
  *   the whole file matched, and a mismatch (or any failure) cuts the connection short of the
  *   Content-Length, so a client never takes a bad body as complete; a Range header is served with 206 in
  *   pieces of RANGE_PIECE_BYTES, waiting for 'drain'. GET of a folder returns its listing as JSON.
- * - DELETE removes a file (a folder with `recursive=true`); 204.
+ * - DELETE removes a file or an empty folder, as rm and rmdir (a folder and all in it with
+ *   `recursive=true`; a non-empty one without is ENOTEMPTY); 204.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
@@ -175,7 +176,7 @@ export class Gateway {
     if (path === '/') throw new DfsError('EPERM', 'refusing to remove the root');
     const recursive = boolParam(q, 'recursive', false);
     if (folderOnly && (await this.client.stat(path)).type !== 'DIRECTORY') throw new DfsError('ENOTDIR', `${path}: not a folder`);
-    await this.client.delete(path, recursive ? { recursive: true, kind: 'ANY' } : { kind: 'FILE_ONLY' });
+    await this.client.delete(path, { recursive, kind: 'ANY' });
     res.writeHead(204).end();
     return 204;
   }
