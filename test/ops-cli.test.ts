@@ -106,6 +106,19 @@ test('Config: a DFS_* variable that is no configuration key is warned about (a m
   assert.equal(JSON.parse(r.stdout.toString()).cluster.replication, 2, 'the right ones still apply');
 });
 
+test('Config: a bad value set by a DFS_* variable names the variable; a flag over it is what gets checked', async () => {
+  let r = await runDfs(['ls', '/', '--config', cfg], { env: { DFS_CLUSTER_REPLICATION: 'abc' } });
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim(), 'dfs: bad config value at "cluster.replication": expected number, received string (from DFS_CLUSTER_REPLICATION)');
+  r = await runDfs(['config', '--config', cfg], { env: { DFS_MASTER_ADDRESS: 'nowhere' } });
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim(), 'dfs: bad config value at "master.address": expected HOST:PORT (from DFS_MASTER_ADDRESS)');
+  r = await runDfs(['config', '--config', cfg, '--master', 'nowhere'], { env: { DFS_MASTER_ADDRESS: '127.0.0.1:7000' } });
+  assert.equal(r.stderr.trim(), 'dfs: bad config value at "master.address": expected HOST:PORT', 'the flag\'s value, not the variable\'s');
+  r = await runDfs(['config', '--config', cfg, '--master', '127.0.0.1:7000'], { env: { DFS_MASTER_ADDRESS: 'nowhere' } });
+  assert.equal(r.code, 0, r.stderr);
+});
+
 test('Config: dfs config prints the effective configuration (file, then DFS_* variables, then flags)', async () => {
   const r = await runDfs(['config', '--config', cfg, '--log-level', 'error'], { env: { DFS_CLUSTER_REPLICATION: '2', DFS_LOG_LEVEL: 'debug', DFS_MASTER_HTTP_LISTEN: '0.0.0.0:9999' } });
   assert.equal(r.code, 0, r.stderr);

@@ -153,16 +153,22 @@ export function loadConfig(opts: { file?: string; env?: NodeJS.ProcessEnv; overr
     throw new DfsError('BAD_CONFIG', `bad config value at "(root)" in ${file}: expected an object`);
   }
   if (file !== DEFAULT_CONFIG_PATH) raw = deepMerge(readDefaults(), raw);
-  const unknown = applyEnv(raw as Record<string, unknown>, env);
+  const { unknown, variables } = applyEnv(raw as Record<string, unknown>, env);
   // a misspelt variable would silently leave the default in force (a file's unknown key is an error)
   for (const name of unknown) warnOnce(`dfs: warning: ${name} is not a configuration variable; ignored (see the configuration table in README.md)`);
   for (const [key, value] of Object.entries(opts.overrides ?? {})) {
-    if (value !== undefined) setKey(raw as Record<string, unknown>, key, value);
+    if (value === undefined) continue;
+    setKey(raw as Record<string, unknown>, key, value);
+    variables.delete(key); // the flag's value is the one checked
   }
-  return validateConfig(raw);
+  return validateConfig(raw, variables);
 }
 
-export function validateConfig(raw: unknown): Config {
+/**
+ * The configuration `raw` checked against the schema; BAD_CONFIG naming the first bad key and
+ * what it expects, and the variable it came from when `variables` (key → DFS_* name) has it.
+ */
+export function validateConfig(raw: unknown, variables: ReadonlyMap<string, string> = new Map()): Config {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -172,7 +178,8 @@ export function validateConfig(raw: unknown): Config {
       throw new DfsError('BAD_CONFIG', `unknown config key${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')} (see the configuration table in README.md)`);
     }
     const what = issue.message.replace(/^Invalid input: /, '');
-    throw new DfsError('BAD_CONFIG', `bad config value at "${key}": ${what.charAt(0).toLowerCase()}${what.slice(1)}`);
+    const from = variables.has(key) ? ` (from ${variables.get(key)})` : '';
+    throw new DfsError('BAD_CONFIG', `bad config value at "${key}": ${what.charAt(0).toLowerCase()}${what.slice(1)}${from}`);
   }
   return parsed.data;
 }
@@ -188,23 +195,29 @@ function deepMerge(base: any, over: any): any {
   return out;
 }
 
-/** DFS_SECTION_KEY_NAME=value → section.keyName (numbers and booleans parsed). */
 /** DFS_* variables that are not configuration keys (and DFS_MODEL_*: the model test's knobs). */
 const OTHER_DFS_VARIABLES: ReadonlySet<string> = new Set(['DFS_CONFIG', 'DFS_BENCH_BIN']);
 
-/** Applies DFS_SECTION_KEY variables; returns the DFS_* names that are no configuration key. */
-function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): string[] {
+/**
+ * Applies DFS_SECTION_KEY_NAME=value as section.keyName (numbers and booleans parsed); returns the DFS_* names that are no configuration key
+ * (`unknown`) and the variable each key it set came from (`variables`, for the error message).
+ */
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): { unknown: string[]; variables: Map<string, string> } {
   const known = new Set(OTHER_DFS_VARIABLES);
+  const variables = new Map<string, string>();
   for (const [section, body] of Object.entries(raw)) {
     if (typeof body !== 'object' || body === null) continue;
     for (const key of Object.keys(body)) {
       const name = `DFS_${section}_${key.replace(/[A-Z]/g, (c) => '_' + c)}`.toUpperCase();
       known.add(name);
       const value = env[name];
-      if (value !== undefined) setKey(raw, `${section}.${key}`, parseScalar(value));
+      if (value === undefined) continue;
+      setKey(raw, `${section}.${key}`, parseScalar(value));
+      variables.set(`${section}.${key}`, name);
     }
   }
-  return Object.keys(env).filter((name) => name.startsWith('DFS_') && !known.has(name) && !name.startsWith('DFS_MODEL_'));
+  const unknown = Object.keys(env).filter((name) => name.startsWith('DFS_') && !known.has(name) && !name.startsWith('DFS_MODEL_'));
+  return { unknown, variables };
 }
 
 const warned = new Set<string>();
