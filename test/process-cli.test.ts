@@ -279,6 +279,12 @@ test('Processes: a server that cannot start says why: its address in use, a fold
   let r = await runDfs(['master', '--config', cfg, '--listen', masterAddress, '--meta-dir', join(dir, 'meta-busy-port'), '--http-listen', '']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`^dfs: master: cannot listen on ${masterAddress}: .*EADDRINUSE`, 'm'));
+  // grpc-js's own line for it ("E No address added out of total 1 resolved") is not printed too
+  assert.doesNotMatch(r.stderr, /No address added|^E /m);
+  r = await runDfs(['chunkserver', '--config', cfg, '--master', masterAddress, '--listen', masterAddress, '--data-dir', join(dir, 'cs-busy-port'), '--http-listen', '']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`^dfs: chunkserver: cannot listen on ${masterAddress}: .*EADDRINUSE`, 'm'));
+  assert.doesNotMatch(r.stderr, /No address added|^E /m);
   r = await runDfs(['master', '--config', cfg, '--listen', '127.0.0.1:0', '--meta-dir', '/proc/dfs-no-such-folder', '--http-listen', ''], { timeoutMs: 20_000 });
   assert.equal(r.code, 1, 'exits (Node\'s recursive mkdirSync spun forever on it)');
   assert.match(r.stderr, /^dfs: master: cannot create \/proc\/dfs-no-such-folder: /m);

@@ -182,10 +182,26 @@ export function callUnary<Req, Res>(client: grpc.Client, method: UnaryMethod<Req
 }
 
 /**
- * Starts a grpc-js server on `listen` (HOST:PORT, port 0 = any) and resolves with the bound port.
+ * grpc-js's default logger (its logging.ts: console.error with a severity letter) less the one
+ * line a failed bind logs before calling back ("E No address added out of total 1 resolved",
+ * its server.ts): bindServer rejects with the reason instead. Every other line, and
+ * GRPC_VERBOSITY / GRPC_TRACE, work as before (dfs sets no other grpc-js logger).
+ */
+const BIND_QUIET_LOGGER: Partial<Console> = {
+  error: (message?: unknown, ...rest: unknown[]) => {
+    if (!String(message).startsWith('No address added out of total')) console.error(`E ${String(message)}`, ...rest);
+  },
+  info: (message?: unknown, ...rest: unknown[]) => console.error(`I ${String(message)}`, ...rest),
+  debug: (message?: unknown, ...rest: unknown[]) => console.error(`D ${String(message)}`, ...rest),
+};
+
+/**
+ * Starts a grpc-js server on `listen` (HOST:PORT, port 0 = any) and resolves with the bound port;
+ * rejects with UNAVAILABLE "cannot listen on HOST:PORT: <why>" (nothing of grpc-js's on stderr).
  * Every session it accepts gets the FLOW_CONTROL_WINDOW_BYTES window (widenWindows).
  */
 export function bindServer(server: grpc.Server, listen: string): Promise<number> {
+  grpc.setLogger(BIND_QUIET_LOGGER);
   return new Promise((resolve, reject) => {
     server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, port) => {
       // grpc-js says only "No address added out of total 1 resolved": a plain socket tells why
