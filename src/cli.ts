@@ -282,7 +282,7 @@ function buildCli(): { cli: CAC; result: { promise?: Promise<number> } } {
 type Act = (fn: (...args: any[]) => Promise<number> | number) => (...args: any[]) => void;
 
 function addClientCommands(cli: CAC, act: Act): void {
-  const put = cli.command('put <local> <remote>', 'Upload a file (- = stdin); visible only once complete')
+  const put = cli.command('put <local> <remote>', 'Upload a file (- = stdin); visible only once complete (alias: upload)').alias('upload')
     .option('--chunk-size <size>', 'Chunk size of the new file (K/M/G suffixes)').option('--replication <n>', 'Replica count of the new file')
     .option('--no-overwrite', 'Fail when the remote file exists (default: replace it)').option('-q, --quiet', 'No progress bar or summary line (they show on a terminal only)')
     .example('dfs put ./photo.jpg /photos/').example('tar c dir | dfs put - /backups/dir.tar')
@@ -290,7 +290,7 @@ function addClientCommands(cli: CAC, act: Act): void {
   // cac prints a --no-X flag's implied default as "(default: true)", which reads as if the flag
   // were on by default; absent, the flag is undefined and put overwrites (PutFlags.overwrite)
   for (const o of put.options) if (o.negated) o.config.default = undefined;
-  cli.command('get <remote> <local>', 'Download a file (- = stdout), verified against its SHA-256')
+  cli.command('get <remote> <local>', 'Download a file (- = stdout), verified against its SHA-256 (alias: download)').alias('download')
     .option('-q, --quiet', 'No progress bar or summary line (they show on a terminal only)').example('dfs get /photos/photo.jpg .').example('dfs get -q /logs/app.log - | grep ERROR')
     .action(act((r: string, l: string, f: Flags) => withClient(f, (c) => commands.cmdGet(c, io(!f.quiet), arg(r), arg(l)))));
   cli.command('cat <...paths>', 'Print files').example('dfs cat /notes.txt')
@@ -351,7 +351,7 @@ function runCompletion(cli: CAC, shell: string): number {
     description: o.description, takesValue: /[<[]/.test(o.rawName),
   });
   const commandSpecs: CommandSpec[] = cli.commands.filter((c) => c.name !== '').map((c) => ({
-    name: c.name, description: c.description, options: c.options.filter((o) => o.name !== 'help').map(spec),
+    name: c.name, description: c.description, options: c.options.filter((o) => o.name !== 'help').map(spec), aliases: c.aliasNames,
   }));
   const globals = cli.globalCommand.options.filter((o) => o.name !== 'help').map(spec);
   process.stdout.write(completionScript(shell, commandSpecs, globals));

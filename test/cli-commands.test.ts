@@ -227,6 +227,25 @@ test('CLI: ls of several operands lists files first by name, then each folder un
   assert.deepEqual(names(r.stdout.toString()), ['/lsm/b:', 'sub', '', '/lsm/b/sub:', '', '/lsm/a:', 'one.txt', '']);
 });
 
+test('CLI: upload and download are put and get by other names, listed as such in --help', async () => {
+  const data = randomBytes(70_000);
+  const local = join(dir, 'upload-src.bin');
+  await writeFile(local, data);
+  let r = await dfs(['upload', '--replication', '2', local, '/uploaded.bin']);
+  assert.equal(r.code, 0, r.stderr);
+  r = await dfs(['download', '/uploaded.bin', join(dir, 'downloaded.bin')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((await readFile(join(dir, 'downloaded.bin'))).equals(data));
+  r = await dfs(['download', '-q', '/uploaded.bin', '-']);
+  assert.ok(r.stdout.equals(data));
+  r = await dfs(['upload', 'only-one']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Try 'dfs upload --help'/);
+  const help = (await dfs(['--help'])).stdout.toString();
+  assert.match(help, /^ {2}put <local> <remote> .*\(alias: upload\)$/m);
+  assert.match(help, /^ {2}get <remote> <local> .*\(alias: download\)$/m);
+});
+
 test('CLI: nodes, df and config', async () => {
   let r = await dfs(['nodes']);
   assert.equal(r.code, 0, r.stderr);

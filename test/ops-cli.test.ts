@@ -135,8 +135,10 @@ test('Completion: bash and zsh scripts name every command; bash accepts the scri
   const script = bash.stdout.toString();
   for (const word of ['put', 'get', 'ls', 'nodes', 'config', 'completion', '--quiet', '--master', 'complete -o default']) assert.ok(script.includes(word), word);
   // flags as typed: put's negated flag is --no-overwrite (cac calls it "overwrite")
-  assert.match(script, /put\) opts="[^"]*--no-overwrite[^"]*"/);
-  assert.doesNotMatch(script, /put\) opts="[^"]*--overwrite[^"]*"/);
+  assert.match(script, /put\|upload\) opts="[^"]*--no-overwrite[^"]*"/);
+  assert.doesNotMatch(script, /put\|upload\) opts="[^"]*--overwrite[^"]*"/);
+  // aliases complete as commands, with their command's flags
+  assert.match(script, /compgen -W "[^"]* put upload get download /);
   const check = await new Promise<number>((resolve) => {
     const child = execFile('bash', ['-n'], (err) => resolve(err ? 1 : 0));
     child.stdin!.end(script);
@@ -146,6 +148,8 @@ test('Completion: bash and zsh scripts name every command; bash accepts the scri
   assert.equal(zsh.code, 0);
   assert.match(zsh.stdout.toString(), /^#compdef dfs/);
   assert.match(zsh.stdout.toString(), /'put:Upload a file/);
+  assert.match(zsh.stdout.toString(), /'download:alias of get'/);
+  assert.match(zsh.stdout.toString(), /\(get\|download\) _arguments/);
   const bad = await runDfs(['completion', 'fish']);
   assert.equal(bad.code, 2);
 });
