@@ -133,6 +133,23 @@ test('Processes: ls -R lists depth first with a blank line between sections, as 
   assert.equal((await dfs('rm', '-r', '--skip-trash', '/lr')).code, 0);
 });
 
+test('Processes: rm of a path too long for the trash says so and creates nothing in the trash; --skip-trash removes it', async () => {
+  const dirs = Array.from({ length: 19 }, (_, i) => `${String.fromCharCode(97 + i)}`.repeat(200));
+  const parent = `/longp/${dirs.join('/')}`;
+  const file = `${parent}/${'c'.repeat(255)}`;
+  assert.ok(Buffer.byteLength(file) > 4096 - 25 && Buffer.byteLength(file) <= 4096);
+  assert.equal((await dfs('mkdir', '-p', parent)).code, 0);
+  assert.equal((await runDfs(['put', '-', file, '--config', cfg, '--master', masterAddress], { input: 'x' })).code, 0);
+  const trashBefore = (await dfs('ls', '-R', '/.trash')).stdout.toString();
+  let r = await dfs('rm', file);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /File name too long \(its path in the trash would be over 4096 bytes, use --skip-trash\)/);
+  assert.equal((await dfs('ls', '-R', '/.trash')).stdout.toString(), trashBefore, 'no bucket folders made');
+  r = await dfs('rm', '--skip-trash', file);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((await dfs('rm', '-r', '--skip-trash', '/longp')).code, 0);
+});
+
 test('Processes: put and get through stdin and stdout', async () => {
   const data = randomBytes(3 * 1024 * 1024);
   let r = await runDfs(['put', '-', '/stdin.bin', '--config', cfg, '--master', masterAddress], { input: data });

@@ -17,7 +17,7 @@ import type { Readable, Writable } from 'node:stream';
 import { chunkSizeProblem, replicationProblem } from '../common/limits';
 import { finished } from 'node:stream/promises';
 import { DfsError, isDfsError } from '../common/errors';
-import { joinPath, normalizePath, parentOf } from '../common/paths';
+import { joinPath, nameBytes, normalizePath, parentOf, PathError, PATH_MAX_BYTES } from '../common/paths';
 import type { DfsClient } from './dfs-client';
 import type { Attr, DirEntry } from './types';
 import { errorLine, formatDf, formatListing, formatNodes, formatStat, parseSize, transferErrorLine } from './cli-format';
@@ -316,8 +316,12 @@ export async function cmdRm(
 
 /** Renames PATH into its trash bucket, creating the bucket's parents; a name collision gets a suffix. */
 async function moveToTrash(client: DfsClient, path: string, nowMs: number): Promise<void> {
-  const [parent] = parentOf(trashTarget(path, nowMs));
   await client.stat(path); // ENOENT before any folder is created
+  if (nameBytes(trashTarget(path, nowMs, TRASH_SUFFIXES_MAX)) > PATH_MAX_BYTES) {
+    // a name near PATH_MAX: its trash path (/.trash/<ms>/PATH) could not exist
+    throw new PathError('ENAMETOOLONG', `its path in the trash would be over ${PATH_MAX_BYTES} bytes, use --skip-trash`);
+  }
+  const [parent] = parentOf(trashTarget(path, nowMs));
   await client.mkdir(parent, { parents: true, mode: 0o700 });
   for (let attempt = 0; attempt <= TRASH_SUFFIXES_MAX; attempt++) {
     try {
