@@ -150,6 +150,28 @@ test('Processes: rm of a path too long for the trash says so and creates nothing
   assert.equal((await dfs('rm', '-r', '--skip-trash', '/longp')).code, 0);
 });
 
+test('Processes: safe mode entered by hand makes the namespace read-only (EROFS), as HDFS; reads go on; leave ends it', async () => {
+  assert.equal((await runDfs(['put', '-', '/ro-before', '--config', cfg, '--master', masterAddress], { input: 'kept' })).code, 0);
+  let r = await dfs('safemode', 'enter');
+  assert.equal(r.code, 0, r.stderr);
+  try {
+    r = await runDfs(['put', '-', '/ro-new', '--config', cfg, '--master', masterAddress], { input: 'x' });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot put '\/ro-new': Read-only file system/);
+    r = await dfs('mkdir', '/ro-dir');
+    assert.match(r.stderr, /cannot create directory '\/ro-dir': Read-only file system/);
+    assert.equal((await dfs('rm', '--skip-trash', '/ro-before')).code, 1);
+    r = await dfs('cat', '/ro-before');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.toString(), 'kept');
+  } finally {
+    r = await dfs('safemode', 'leave');
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.equal((await runDfs(['put', '-', '/ro-new', '--config', cfg, '--master', masterAddress], { input: 'x' })).code, 0);
+  assert.equal((await dfs('rm', '--skip-trash', '/ro-before', '/ro-new')).code, 0);
+});
+
 test('Processes: put and get through stdin and stdout', async () => {
   const data = randomBytes(3 * 1024 * 1024);
   let r = await runDfs(['put', '-', '/stdin.bin', '--config', cfg, '--master', masterAddress], { input: data });

@@ -11,7 +11,7 @@ export type DfsErrorCode =
   // namespace (POSIX)
   | 'ENOENT' | 'EEXIST' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EINVAL' | 'ENAMETOOLONG'
   | 'EACCES' | 'EPERM' | 'ENOSPC' | 'EIO' | 'ETIMEDOUT' | 'EBUSY' | 'EFBIG' | 'ENOTSUP' | 'EXDEV'
-  | 'EMLINK' | 'ENODATA' | 'ERANGE' | 'E2BIG'
+  | 'EMLINK' | 'ENODATA' | 'ERANGE' | 'E2BIG' | 'EROFS'
   // locks (EAGAIN is EWOULDBLOCK on Linux)
   | 'EAGAIN' | 'EDEADLK' | 'ENOLCK'
   // chunks and data path
@@ -49,7 +49,7 @@ const ERRNO: Record<string, number> = {
   EACCES: os.errno.EACCES, EPERM: os.errno.EPERM, ENOSPC: os.errno.ENOSPC, EIO: os.errno.EIO,
   ETIMEDOUT: os.errno.ETIMEDOUT, EBUSY: os.errno.EBUSY, EFBIG: os.errno.EFBIG, ENOTSUP: os.errno.ENOTSUP,
   EXDEV: os.errno.EXDEV, EMLINK: os.errno.EMLINK, ENODATA: os.errno.ENODATA, ERANGE: os.errno.ERANGE,
-  E2BIG: os.errno.E2BIG, EAGAIN: os.errno.EAGAIN, EDEADLK: os.errno.EDEADLK, ENOLCK: os.errno.ENOLCK,
+  E2BIG: os.errno.E2BIG, EROFS: os.errno.EROFS, EAGAIN: os.errno.EAGAIN, EDEADLK: os.errno.EDEADLK, ENOLCK: os.errno.ENOLCK,
 };
 
 /** The positive errno a local file system would return for this error (EIO for data-path failures). */
@@ -70,7 +70,7 @@ const MESSAGES: Partial<Record<DfsErrorCode, string>> = {
   EBUSY: 'Device or resource busy', EFBIG: 'File too large', ENOTSUP: 'Operation not supported',
   EXDEV: 'Invalid cross-device link', UNAVAILABLE: 'Service unavailable', WRONG_CLUSTER: 'Chunkserver of another cluster', NO_SERVERS: 'No chunkservers available',
   CHECKSUM_MISMATCH: 'Checksum mismatch', EMLINK: 'Too many links', ENODATA: 'No data available',
-  ERANGE: 'Numerical result out of range', E2BIG: 'Argument list too long',
+  ERANGE: 'Numerical result out of range', E2BIG: 'Argument list too long', EROFS: 'Read-only file system',
   EAGAIN: 'Resource temporarily unavailable', EDEADLK: 'Resource deadlock avoided', ENOLCK: 'No locks available',
 };
 

@@ -17,7 +17,7 @@ import { expiredTrashBuckets, TRASH_ROOT } from '../common/trash';
 import { normalizePath, parentOf } from '../common/paths';
 import type { BloomDigest } from '../common/bloom';
 import { mayHold, missingFromDigest, driftCheckRedundant, sameDriftInput, DRIFT_CHECK_HANDLES_MAX, type DriftState } from './inventory-drift';
-import { proto, unary, bindServer, stopServer, SERVER_OPTIONS } from '../common/rpc';
+import { proto, unary, bindServer, stopServer, SERVER_OPTIONS, toServiceError } from '../common/rpc';
 import type { MasterHandlers } from '../generated/dfs/Master';
 import type { HeartbeatRequest__Output } from '../generated/dfs/HeartbeatRequest';
 import type { HeartbeatReply } from '../generated/dfs/HeartbeatReply';
@@ -447,6 +447,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   metrics.countTransactions(() => store.writes);
   metrics.measureStore(() => store.usedBytes());
   metrics.countGrantedAhead(() => chunks.grantedAhead());
+  refuseInManualSafeMode(handlers, () => safeMode.manual);
   served = metrics.handlers(handlers);
   server.addService(withDirectHeartbeatDecoder(proto().dfs.Master.service), served);
   let port: number;
@@ -510,4 +511,25 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       log.info({ address }, 'master stopped');
     },
   };
+}
+
+/**
+ * The calls that change the namespace or chunk data. A safe mode an operator entered
+ * (`dfs safemode enter`) makes the namespace read-only, as HDFS's does: they fail with EROFS
+ * until `dfs safemode leave`. The safe mode of a start only holds repairs and deletions back
+ * (the writes wait for the chunkservers instead: ChunkManager.awaitServers).
+ */
+const CHANGES: readonly (keyof MasterHandlers)[] = [
+  'Mkdir', 'Create', 'Delete', 'Rename', 'SetAttr', 'Symlink', 'Link', 'Mknod', 'SetXattr', 'RemoveXattr',
+  'GetLease', 'CommitWrite', 'BeginUpload', 'CommitUpload',
+];
+
+function refuseInManualSafeMode(handlers: MasterHandlers, manual: () => boolean): void {
+  for (const name of CHANGES) {
+    const handler = handlers[name] as unknown as grpc.handleUnaryCall<unknown, unknown>;
+    (handlers as unknown as Record<string, grpc.handleUnaryCall<unknown, unknown>>)[name] = (call, callback) => {
+      if (!manual()) return handler(call, callback);
+      callback(toServiceError(new DfsError('EROFS', `${name}: the master is in safe mode, the namespace is read-only until 'dfs safemode leave'`)) as grpc.ServiceError);
+    };
+  }
 }
