@@ -4,7 +4,7 @@
 process.env.DFS_LOG_LEVEL ??= 'silent';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, open } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -336,6 +336,47 @@ describe('chunkserver chain (3 servers, fake master)', () => {
     assert.ok(err.message.includes(servers[2].address), err.message);
     assert.equal((err.cause as grpc.ServiceError).metadata.get(FAILED_SERVER_KEY)[0], servers[2].id);
     const ok = await small(0, { ...h, handle: 107, length: 10, chain: [replica(1)] }, randomBytes(10));
+    assert.equal(ok.replicasWritten, 2, 'the primary is not wedged');
+  });
+
+  test('a replica whose disk refuses its chunk file fails the write with DISK_ERROR naming itself, primary or secondary, WriteSmall or WriteChunk, and is reported bad', async () => {
+    const small = (header: WriteHeader, payload: Buffer) =>
+      chunkserverCallsOf(clients[0]).call<WriteReply__Output>('WriteSmall', { header, data: payload, crc32c: crc32c(payload) }, 5000);
+    const old = randomBytes(300 * 1024);
+    for (const handle of [110, 111]) {
+      for (let i = 0; i < 3; i++) await grant(clients[i], { handle, version: 1, create: true, primary: i === 0, leaseDurationMs: 60_000 });
+      await writeChunk(clients[0], { handle, version: 1, offset: 0, length: old.length, chain: [replica(1), replica(2)] }, old);
+    }
+    // `rm X.chunk; mkdir X.chunk` (a black-box tester used chattr +i): opening it for a write fails with EISDIR
+    const refuse = async (i: number, handle: number) => {
+      await rm(servers[i].chunkPath(handle));
+      await mkdir(servers[i].chunkPath(handle));
+    };
+    // the primary, in a small write: the others write at the same time (fan-out)
+    await refuse(0, 110);
+    const patch = Buffer.from('new bytes');
+    const h = { handle: 110, version: 1, offset: 1000, length: patch.length, chain: [replica(1), replica(2)] };
+    const err = await small(h, patch).catch((e) => e) as DfsError;
+    assert.equal(err.code, 'DISK_ERROR', err.message);
+    assert.match(err.message, /EISDIR/);
+    assert.ok(err.message.includes(servers[0].address), err.message);
+    assert.equal((err.cause as grpc.ServiceError).metadata.get(FAILED_SERVER_KEY)[0], servers[0].id, 'the client retries without it');
+    await waitFor('ReportBadReplica of the primary', () => master.badReports.some((r) => r.handle === 110 && r.serverId === servers[0].id));
+    // So the others hold bytes the failed one lacks, at the same version: the client's retry
+    // gets a lease without it and a new version (test/faults-repair.test.ts), and this one,
+    // bad and behind, is dropped.
+    for (const i of [1, 2]) assert.ok((await readChunk(clients[i], { handle: 110, version: 1, offset: 1000, length: patch.length })).equals(patch), `replica ${i}`);
+    assert.equal(codeOf(await readChunk(clients[0], { handle: 110, version: 1, offset: 0, length: 10 }).catch((e) => e)), 'CHECKSUM_MISMATCH', 'never served again');
+
+    // a secondary, in a streamed write down the chain
+    await refuse(2, 111);
+    const big = randomBytes(300 * 1024);
+    const err2 = await writeChunk(clients[0], { handle: 111, version: 1, offset: 0, length: big.length, chain: [replica(1), replica(2)] }, big)
+      .catch((e) => e) as DfsError;
+    assert.equal(err2.code, 'DISK_ERROR', err2.message);
+    assert.equal((err2.cause as grpc.ServiceError).metadata.get(FAILED_SERVER_KEY)[0], servers[2].id);
+    await waitFor('ReportBadReplica of the secondary', () => master.badReports.some((r) => r.handle === 111 && r.serverId === servers[2].id));
+    const ok = await writeChunk(clients[0], { handle: 111, version: 1, offset: 0, length: 10, chain: [replica(1)] }, randomBytes(10));
     assert.equal(ok.replicasWritten, 2, 'the primary is not wedged');
   });
 

@@ -14,6 +14,10 @@ import { isDfsError } from '../src/common/errors';
 import { readAll, writeAt } from './helpers/chunk-store-io';
 import { checkRanges, RangesWriter } from '../src/chunkserver/ranges-writer';
 import { INLINE_IO_BYTES_MAX, InlineFile, writeNewFile } from '../src/chunkserver/chunk-file-io';
+import { blamesReplica, diskError } from '../src/chunkserver/disk-errors';
+import { Scrubber } from '../src/chunkserver/scrubber';
+import { logger } from '../src/common/logger';
+import { sleep } from '../src/common/clock';
 
 
 function code(e: unknown): string {
@@ -485,6 +489,67 @@ describe('chunk files changed behind the store', () => {
     assert.equal(store.get(11), undefined);
   });
 
+  test('any failure of a replica\'s files marks it bad and is never a bare errno: a meta that does not decode, a folder for the data file, a shard folder that is a file', async () => {
+    const data = randomBytes(BLOCK_BYTES + 10);
+    for (const h of [21, 22, 23]) {
+      await store.create(h, 1);
+      await writeAt(store, h, 1, 0, data);
+    }
+    bad.length = 0;
+    store.takeChanges();
+    // what a black-box tester did: bytes of the meta overwritten (`dd seek=20 conv=notrunc`), `rm X.chunk; mkdir X.chunk`
+    const fh = await open(store.metaPath(21), 'r+');
+    await fh.write(Buffer.from('XXXX'), 0, 4, 20);
+    await fh.close();
+    for (const h of [22, 23]) {
+      await rm(store.chunkPath(h));
+      await mkdir(store.chunkPath(h));
+    }
+    await assert.rejects(readAll(store, 21, 1), (e) => isDfsError(e, 'CHECKSUM_MISMATCH'));
+    await assert.rejects(readAll(store, 22, 1), (e) => isDfsError(e, 'DISK_ERROR') && /EISDIR/.test((e as Error).message));
+    await assert.rejects(writeAt(store, 23, 1, 0, data), (e) => isDfsError(e, 'DISK_ERROR') && /EISDIR/.test((e as Error).message));
+    // a new chunk whose shard folder is a file: the first write cannot make its data file
+    const h = 0xcd;
+    await writeFile(dirname(store.chunkPath(h)), 'not a folder');
+    await store.create(h, 1);
+    await assert.rejects(writeAt(store, h, 1, 0, data), (e) => isDfsError(e, 'DISK_ERROR') && /ENOTDIR|EEXIST/.test((e as Error).message));
+    assert.deepEqual(bad.map((b) => b.handle), [21, 22, 23, h]);
+    assert.deepEqual(store.takeChanges().bad.map((b) => b.handle), [21, 22, 23, h], 'reported to the master');
+    for (const x of [21, 22, 23, h]) {
+      assert.equal(store.get(x)!.bad, true);
+      await assert.rejects(readAll(store, x, 1), (e) => isDfsError(e, 'CHECKSUM_MISMATCH'), 'a bad replica is never served');
+    }
+    // the master then deletes them: a folder that cannot be removed is left on disk, the replica goes all the same
+    assert.equal(await store.remove(22, 0), true);
+    assert.equal(store.get(22), undefined);
+    await rm(dirname(store.chunkPath(h)));
+  });
+
+  test('the scrubber reports a replica whose meta does not decode or whose data file is a folder', async () => {
+    const data = randomBytes(2 * BLOCK_BYTES);
+    for (const h of [31, 32, 33]) {
+      await store.create(h, 1);
+      await writeAt(store, h, 1, 0, data);
+    }
+    bad.length = 0;
+    const fh = await open(store.metaPath(31), 'r+');
+    await fh.write(Buffer.from('XXXX'), 0, 4, 20);
+    await fh.close();
+    await rm(store.chunkPath(32));
+    await mkdir(store.chunkPath(32));
+    const scrubber = new Scrubber(store, 256 * 1024 * 1024, logger('scrubber-test'), 20);
+    scrubber.start();
+    try {
+      for (let i = 0; i < 250 && bad.length < 2; i++) await sleep(20);
+    } finally {
+      await scrubber.stop();
+    }
+    assert.deepEqual(bad.map((b) => b.handle).sort(), [31, 32]);
+    assert.match(bad.find((b) => b.handle === 31)!.reason, /meta checksum mismatch/);
+    assert.match(bad.find((b) => b.handle === 32)!.reason, /EISDIR/);
+    assert.deepEqual(await readAll(store, 33, 1), data, 'the good replica is untouched');
+  });
+
   test('load skips what cannot be chunk files: a file named as a shard folder, a folder named as a chunk file', async () => {
     await writeFile(join(dir, 'chunks', 'ab'), 'not a folder');
     const shard = dirname(store.chunkPath(13));
@@ -495,6 +560,31 @@ describe('chunk files changed behind the store', () => {
     assert.deepEqual(await readAll(again, 13, 1), await readAll(store, 13, 1));
     assert.equal(again.get(269), undefined);
     assert.ok((await readdir(shard)).includes('269.meta'), 'a folder is left alone');
+  });
+});
+
+describe('disk errors (pure)', () => {
+  const errno = (code: string, syscall = 'open'): NodeJS.ErrnoException => Object.assign(new Error(`${code}: x, ${syscall} '/d/chunks/01/1.chunk'`), { code, syscall });
+
+  test('a chunkserver\'s file-system errors become DISK_ERROR (ENOSPC stays), other errors are left alone', () => {
+    for (const c of ['ENOENT', 'EPERM', 'EACCES', 'EISDIR', 'ENOTDIR', 'EROFS', 'EIO']) {
+      const e = diskError(errno(c), 'chunk 1');
+      assert.ok(isDfsError(e, 'DISK_ERROR'), c);
+      assert.match((e as Error).message, new RegExp(`^chunk 1: ${c}`));
+    }
+    assert.ok(isDfsError(diskError(errno('ENOSPC', 'write'), 'chunk 1'), 'ENOSPC'));
+    assert.ok(isDfsError(diskError(errno('EDQUOT', 'write'), 'chunk 1'), 'ENOSPC'));
+    const stale = new (class extends Error { code = 'STALE_VERSION'; })('x');
+    assert.equal(diskError(stale, 'chunk 1'), stale, 'not a system call error');
+    const bug = new TypeError('x');
+    assert.equal(diskError(bug, 'chunk 1'), bug);
+  });
+
+  test('which failures condemn a replica: its files\' errors, not the process\'s', () => {
+    for (const c of ['ENOENT', 'EPERM', 'EISDIR', 'EIO']) assert.equal(blamesReplica(errno(c)), true, c);
+    for (const c of ['EMFILE', 'ENFILE', 'ENOMEM', 'EAGAIN', 'ENOSPC']) assert.equal(blamesReplica(errno(c)), false, c);
+    assert.equal(blamesReplica(diskError(errno('EMFILE'), 'chunk 1')), false);
+    assert.equal(blamesReplica(diskError(errno('EIO'), 'chunk 1')), true);
   });
 });
 

@@ -54,3 +54,20 @@ test('Write retry: namespace errors, a failing source and a closed client are fi
     assert.equal(isRetryableWrite(new DfsError(code, 'x')), true, code);
   }
 });
+
+test('Write retry: a chunkserver\'s disk failure (DISK_ERROR naming it) is retried without that server', () => {
+  const err = wireError(grpc.status.INTERNAL, 'replica cs-b at 127.0.0.1:7102 failed: chunk 9: EPERM: operation not permitted, open \'/d/chunks/09/9.chunk\'',
+    { 'dfs-code': 'DISK_ERROR', [FAILED_SERVER_METADATA_KEY]: 'cs-b' });
+  assert.equal(isRetryableWrite(err), true);
+  assert.equal(failedServerOf(err, replicas), 'cs-b');
+});
+
+test('Write retry: an errno code that names a failed server is that server\'s, not the file\'s (chunkservers before DISK_ERROR sent their disk\'s errno)', () => {
+  for (const code of ['EPERM', 'ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR'] as const) {
+    const named = wireError(grpc.status.PERMISSION_DENIED, `chain replica cs-c at 127.0.0.1:7103 failed: ${code}: open '/d/chunks/4c/9548.chunk'`,
+      { 'dfs-code': code, [FAILED_SERVER_METADATA_KEY]: 'cs-c' });
+    assert.equal(isRetryableWrite(named), true, code);
+    assert.equal(failedServerOf(named, replicas), 'cs-c', code);
+    assert.equal(isRetryableWrite(wireError(grpc.status.PERMISSION_DENIED, 'x', { 'dfs-code': code })), false, `${code} naming nobody stays final`);
+  }
+});

@@ -7,7 +7,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { startFaultCluster, stopFaultClusters, MiB } from './helpers/fault-cluster';
 import { DFS_BIN } from './helpers/procs';
@@ -104,6 +105,68 @@ test('Faults 4b: chunk files deleted behind running chunkservers (a data file, a
     return false;
   };
   await c.until('both chunks back at 3 replicas that all read', async () => (await readable(a[0])) && (await readable(b[0])), 60_000);
+  await c.waitHealthy(60_000);
+  assert.deepEqual(await c.verifyAll(), []);
+});
+
+/** The replicas the master lists for `handle` (of a remembered file), primary first while a lease runs. */
+async function replicasOf(c: Awaited<ReturnType<typeof cluster>>, handle: number): Promise<{ serverId: string; address: string }[]> {
+  for (const p of c.files.keys()) {
+    const hit = (await c.locate(p)).find((x) => Number(x.handle) === handle);
+    if (hit) return hit.replicas.map((r) => ({ serverId: r.serverId, address: r.address }));
+  }
+  return [];
+}
+
+/** Whether every replica the master lists for `handle` reads back (checksums verified there) with the same bytes. */
+async function replicasAgree(c: Awaited<ReturnType<typeof cluster>>, handle: number, count = 3): Promise<boolean> {
+  const version = (await c.knownHandles()).get(handle);
+  const replicas = await replicasOf(c, handle);
+  if (version === undefined || replicas.length !== count) return false;
+  const copies = await Promise.all(replicas.map((r) => readReplica(r.address, handle, version).catch(() => undefined)));
+  return copies.every((x) => x !== undefined && x.equals(copies[0]!));
+}
+
+function chunkPathOn(c: Awaited<ReturnType<typeof cluster>>, id: string, handle: number): string {
+  return join(c.dataDir(id), 'chunks', (handle % 256).toString(16).padStart(2, '0'), `${handle}.chunk`);
+}
+
+test('Faults 4c: a meta file damaged and a data file replaced by a folder, behind running chunkservers → the scrubber reports both and the chunks are copied back to 3', async () => {
+  const c = await cluster(4, { 'chunkserver.scrubBytesPerSec': 64 * MiB, 'chunkserver.scrubPassPauseMs': 300 });
+  await c.writeFiles('/s4c', 6, 2 * MiB);
+  await c.waitHealthy();
+  const [a, b] = [...(await c.chunkFiles('cs1')).entries()];
+  // as a black-box tester did: `printf XXXX | dd of=X.meta bs=1 seek=20 conv=notrunc`, `rm X.chunk; mkdir X.chunk`
+  const fh = await open(a[1].replace(/\.chunk$/, '.meta'), 'r+');
+  await fh.write(Buffer.from('XXXX'), 0, 4, 20);
+  await fh.close();
+  await rm(b[1]);
+  await mkdir(b[1]);
+  // Nobody reads them: only the scrubber can find them (before, it logged EISDIR at every pass
+  // and counted the meta's mismatch without telling anyone, and fsck stayed HEALTHY).
+  await c.until('both chunks back at 3 replicas that all read alike', async () => (await replicasAgree(c, a[0])) && (await replicasAgree(c, b[0])), 60_000);
+  await c.waitHealthy(60_000);
+  assert.deepEqual(await c.verifyAll(), []);
+});
+
+test('Faults 4d: the primary cannot open its replica during an in-place write (a folder in place of its data file) → the write succeeds on the others at a new version, the failed replica is dropped and the chunk copied back to 3, every replica alike', async () => {
+  const c = await cluster(4);
+  const data = randomBytes(100_000);
+  await c.putBytes('/s4d.bin', data);
+  const [chunk] = await c.locate('/s4d.bin');
+  const handle = Number(chunk.handle);
+  const before = Number(chunk.version);
+  const primary = chunk.replicas[0].serverId; // the put's lease still runs: its primary comes first
+  await rm(chunkPathOn(c, primary, handle));
+  await mkdir(chunkPathOn(c, primary, handle));
+  // A small write: the primary sends it to the other replicas while it writes its own, so they
+  // applied it when the primary failed to open its file. Before, the primary's EISDIR was final
+  // for the client (the write failed) and the replicas were left different at one version.
+  await c.writeInPlace('/s4d.bin', 1000, Buffer.from('patched through the other replicas'));
+  const [after] = await c.locate('/s4d.bin');
+  assert.ok(Number(after.version) > before, `a new version (${before} -> ${after.version}): the failed replica is stale`);
+  assert.ok(!after.replicas.some((r) => r.serverId === primary), 'the failed replica is not listed');
+  await c.until('the chunk back at 3 replicas that all read alike', () => replicasAgree(c, handle), 60_000);
   await c.waitHealthy(60_000);
   assert.deepEqual(await c.verifyAll(), []);
 });

@@ -24,6 +24,11 @@
  * - A failed write (client gone, downstream failure) still writes the block it was gathering
  *   and persists a meta that matches the file, so the replica stays self-consistent (its
  *   content in that range is undefined, as in GFS); only a failed block write marks it bad.
+ * - Any failure to open or read a replica's files (a file deleted, a meta that does not decode,
+ *   a folder where a file should be, EACCES, EIO …) marks that replica bad, unless the replica
+ *   was deleted meanwhile or the failure is the process's (EMFILE …, disk-errors.ts). The
+ *   store's own file-system errors leave it as DISK_ERROR (ENOSPC when full), never as a bare
+ *   errno a client would take for an answer about its path.
  * - A write committed without fsync (WriteHeader.no_sync: the mount's writes) leaves its chunk
  *   in `unsynced`: safe from a crash of this process (the bytes are in the page cache), not
  *   from a crash of the machine, until `syncChunks` (an application's fsync) fsyncs its data,
@@ -36,7 +41,7 @@ import { promises as fsp, readFileSync, renameSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { crc32c } from '../common/crc32c';
-import { DfsError } from '../common/errors';
+import { DfsError, isDfsError } from '../common/errors';
 import { logger, type Logger } from '../common/logger';
 import { KeyLock } from './key-lock';
 import { BLOCK_BYTES, CHUNK_BYTES_MAX, type ChunkMeta, blockCountOf, checkHandle, decodeMeta, encodeMeta, storedBytesOfMeta } from './chunk-meta';
@@ -47,6 +52,7 @@ import {
 import { FileChunkWriter, type WriterSink } from './chunk-writer';
 import { BlockAssembler, type WholeBlock } from './block-assembler';
 import { COMPRESSION_OFF, encodeBlock, type CompressionPolicy } from './block-codec';
+import { blamesReplica, diskError, isFsError } from './disk-errors';
 
 export interface ChunkState {
   handle: number;
@@ -134,6 +140,11 @@ export interface FileChunkStoreOptions {
 
 const TMP_MARK = '.tmp-';
 const EMPTY = Buffer.alloc(0);
+
+/** A failure met on a replica's files that may condemn it (failedFilesLocked decides). */
+function condemns(e: unknown): boolean {
+  return isFsError(e) || isDfsError(e, 'CHECKSUM_MISMATCH');
+}
 
 export class FileChunkStore implements ChunkStore, WriterSink {
   readonly dataDir: string;
@@ -408,10 +419,15 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       if (st.version !== expectedVersion || version < st.version) {
         throw new DfsError('STALE_VERSION', `chunk ${handle} is at version ${st.version}, expected ${expectedVersion}`);
       }
-      if (this.unmade.has(handle)) await this.materialize(handle, st.version);
-      const meta = await this.readMeta(handle);
+      let meta: ChunkMeta;
+      try {
+        if (this.unmade.has(handle)) await this.materialize(handle, st.version);
+        meta = await this.readMeta(handle);
+      } catch (e) {
+        throw await this.failedFilesLocked(handle, e);
+      }
       meta.version = version;
-      await this.writeMeta(handle, meta);
+      await this.writeMeta(handle, meta).catch((e) => { throw diskError(e, `new version of chunk ${handle}`); });
       st.version = version;
       this.touch(st);
       return { ...st };
@@ -428,25 +444,25 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     const inline = lengthBytes <= INLINE_IO_BYTES_MAX;
     try {
       const st = this.requireGood(handle, version); // again: it may have changed while we waited
-      let meta: ChunkMeta;
-      if (this.unmade.has(handle)) {
-        // the first write of a new chunk makes its data file; its meta comes with the commit
-        meta = { version: st.version, lengthBytes: 0, crcs: [] };
-        await this.ensureShardDir(handle);
-        fh = await openChunkFile(this.chunkPath(handle), 'w+', inline);
-      } else {
-        try {
+      let writer: FileChunkWriter;
+      try {
+        let meta: ChunkMeta;
+        if (this.unmade.has(handle)) {
+          // the first write of a new chunk makes its data file; its meta comes with the commit
+          meta = { version: st.version, lengthBytes: 0, crcs: [] };
+          fh = await this.createDataFile(handle, inline);
+        } else {
           meta = await this.readMeta(handle, inline);
           fh = await openChunkFile(this.chunkPath(handle), 'r+', inline);
-        } catch (e) {
-          throw await this.lostFilesLocked(handle, e);
         }
+        writer = await FileChunkWriter.open({
+          store: this, st, meta, fh, offsetBytes, lengthBytes, compression: this.compression,
+          readVerifiedBlock: (current, block) => this.readVerifiedBlock(fh!, st, current, block),
+          done: () => { this.writers--; release(); },
+        });
+      } catch (e) {
+        throw await this.failedFilesLocked(handle, e);
       }
-      const writer = await FileChunkWriter.open({
-        store: this, st, meta, fh, offsetBytes, lengthBytes, compression: this.compression,
-        readVerifiedBlock: (current, block) => this.readVerifiedBlock(fh!, st, current, block),
-        done: () => { this.writers--; release(); },
-      });
       this.writers++;
       return writer;
     } catch (e) {
@@ -457,20 +473,44 @@ export class FileChunkStore implements ChunkStore, WriterSink {
   }
 
   /**
-   * The error to throw for `e`, met opening the files of a replica, with the chunk's lock held:
-   * when a file of a replica the inventory lists is gone (deleted behind the chunkserver's back)
-   * the replica is marked bad, so the master copies the chunk from another replica and drops this
-   * one, and the caller gets CHUNK_NOT_FOUND (a client tries the next replica). A delete or an
-   * install that ran meanwhile is no loss: the inventory says so.
+   * The data file of an `unmade` chunk, created. A shard folder removed behind our back is made
+   * again once (its replicas are lost; each is found bad when used).
    */
-  private async lostFilesLocked(handle: number, e: unknown): Promise<unknown> {
-    if ((e as NodeJS.ErrnoException)?.code !== 'ENOENT') return e;
-    const st = this.chunks.get(handle);
-    if (!st || this.unmade.has(handle)) return new DfsError('CHUNK_NOT_FOUND', `chunk ${handle} is gone`);
-    const present = await Promise.all([this.chunkPath(handle), this.metaPath(handle)].map((f) => fsp.access(f).then(() => true, () => false)));
-    if (present.every(Boolean)) return e; // back already (an install renamed it in): a plain failure
-    this.markBad(handle, `its ${present[0] ? 'meta' : 'data'} file is missing`);
-    return new DfsError('CHUNK_NOT_FOUND', `chunk ${handle}: its ${present[0] ? 'meta' : 'data'} file is missing`);
+  private async createDataFile(handle: number, inline: boolean): Promise<ChunkFile> {
+    await this.ensureShardDir(handle);
+    try {
+      return await openChunkFile(this.chunkPath(handle), 'w+', inline);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      this.shardDirsMade.delete(this.shardDir(handle));
+      await this.ensureShardDir(handle);
+      return openChunkFile(this.chunkPath(handle), 'w+', inline);
+    }
+  }
+
+  /**
+   * The error to throw for `e`, met opening or reading the files of a replica, with the chunk's
+   * lock held. A replica the inventory no longer lists was deleted meanwhile: CHUNK_NOT_FOUND,
+   * no loss. Otherwise the replica is marked bad (reported: the master copies the chunk from
+   * another replica and drops this one) when the failure is the replica's (blamesReplica):
+   * - a file deleted behind the chunkserver's back: CHUNK_NOT_FOUND (a client tries the next
+   *   replica), unless both files are there again (an install renamed them in: a plain failure);
+   * - a meta that does not decode: its CHECKSUM_MISMATCH;
+   * - any other errno (a folder where a file should be, EACCES, EPERM, EIO …): DISK_ERROR.
+   * A failure of the process (EMFILE …) is DISK_ERROR and marks nothing.
+   */
+  private async failedFilesLocked(handle: number, e: unknown): Promise<unknown> {
+    if (!condemns(e)) return e;
+    if (!this.chunks.has(handle)) return new DfsError('CHUNK_NOT_FOUND', `chunk ${handle} is gone`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !this.unmade.has(handle)) {
+      const present = await Promise.all([this.chunkPath(handle), this.metaPath(handle)].map((f) => fsp.access(f).then(() => true, () => false)));
+      if (present.every(Boolean)) return diskError(e, `chunk ${handle}`); // back already: a plain failure
+      this.markBad(handle, `its ${present[0] ? 'meta' : 'data'} file is missing`);
+      return new DfsError('CHUNK_NOT_FOUND', `chunk ${handle}: its ${present[0] ? 'meta' : 'data'} file is missing`);
+    }
+    const err = diskError(e, `chunk ${handle}`) as DfsError;
+    if (blamesReplica(e)) this.markBad(handle, err.message);
+    return err;
   }
 
   /** Reads block `block` as `meta` describes it, decoded and checked; marks the replica bad otherwise. */
@@ -558,7 +598,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       meta = await this.readMeta(handle, inline);
       fh = await openChunkFile(this.chunkPath(handle), 'r', inline);
     } catch (e) {
-      throw await this.locks.with(handle, () => this.lostFilesLocked(handle, e));
+      throw await this.locks.with(handle, () => this.failedFilesLocked(handle, e));
     }
     try {
       let pos = offsetBytes;
@@ -584,6 +624,10 @@ export class FileChunkStore implements ChunkStore, WriterSink {
         pos += got.data.length;
         if (got.data.length === 0) break;
       }
+    } catch (e) {
+      // a read that failed (EIO; a folder opened as the data file: EISDIR; a meta re-read that
+      // does not decode) condemns the replica
+      throw condemns(e) ? await this.locks.with(handle, () => this.failedFilesLocked(handle, e)) : e;
     } finally {
       await fh.close();
     }
@@ -593,44 +637,48 @@ export class FileChunkStore implements ChunkStore, WriterSink {
 
   async install(handle: number, version: number, source: AsyncIterable<Buffer>): Promise<ChunkState> {
     checkHandle(handle);
-    return this.locks.with(handle, async () => {
-      await fsp.mkdir(this.shardDir(handle), { recursive: true });
-      const suffix = `${TMP_MARK}${randomBytes(4).toString('hex')}`;
-      const tmpData = `${this.chunkPath(handle)}${suffix}`;
-      const fh = await fsp.open(tmpData, 'w');
-      const meta: Required<ChunkMeta> = { version, lengthBytes: 0, crcs: [], stored: [] };
+    return this.locks.with(handle, () => this.installLocked(handle, version, source).catch((e) => {
+      throw diskError(e, `copy of chunk ${handle}`);
+    }));
+  }
+
+  private async installLocked(handle: number, version: number, source: AsyncIterable<Buffer>): Promise<ChunkState> {
+    await fsp.mkdir(this.shardDir(handle), { recursive: true });
+    const suffix = `${TMP_MARK}${randomBytes(4).toString('hex')}`;
+    const tmpData = `${this.chunkPath(handle)}${suffix}`;
+    const fh = await fsp.open(tmpData, 'w');
+    const meta: Required<ChunkMeta> = { version, lengthBytes: 0, crcs: [], stored: [] };
+    try {
       try {
-        try {
-          const blocks = new BlockAssembler(0);
-          for await (const piece of source) {
-            if (blocks.positionBytes + piece.length > CHUNK_BYTES_MAX) throw new DfsError('EFBIG', `chunk ${handle} exceeds ${CHUNK_BYTES_MAX} bytes`);
-            await this.installBlocks(fh, meta, blocks.push(piece));
-          }
-          const last = blocks.unfinished();
-          if (last) await this.installBlocks(fh, meta, [{ index: last.index, content: last.buffer.subarray(0, last.knownBytes) }]);
-          await fh.truncate(meta.lengthBytes); // a compressed last block leaves it short
-          await fh.sync();
-        } finally {
-          await fh.close();
+        const blocks = new BlockAssembler(0);
+        for await (const piece of source) {
+          if (blocks.positionBytes + piece.length > CHUNK_BYTES_MAX) throw new DfsError('EFBIG', `chunk ${handle} exceeds ${CHUNK_BYTES_MAX} bytes`);
+          await this.installBlocks(fh, meta, blocks.push(piece));
         }
-        // data first, then meta: a crash between the renames leaves a mismatch, never a silent error
-        const tmpMeta = `${this.metaPath(handle)}${suffix}`;
-        await writeFileSynced(tmpMeta, encodeMeta(meta));
-        await fsp.rename(tmpData, this.chunkPath(handle));
-        await fsp.rename(tmpMeta, this.metaPath(handle));
-        await fsyncDir(this.shardDir(handle));
-      } catch (e) {
-        await fsp.rm(tmpData, { force: true });
-        await fsp.rm(`${this.metaPath(handle)}${suffix}`, { force: true });
-        throw e;
+        const last = blocks.unfinished();
+        if (last) await this.installBlocks(fh, meta, [{ index: last.index, content: last.buffer.subarray(0, last.knownBytes) }]);
+        await fh.truncate(meta.lengthBytes); // a compressed last block leaves it short
+        await fh.sync();
+      } finally {
+        await fh.close();
       }
-      this.unmade.delete(handle);
-      if (this.badReasons.delete(handle)) this.log.info({ handle }, 'replica state BAD -> GOOD (reinstalled)');
-      const st: ChunkState = { handle, version, lengthBytes: meta.lengthBytes, bad: false };
-      this.touch(st);
-      this.storedBytesByHandle.set(handle, storedBytesOfMeta(meta));
-      return { ...st };
-    });
+      // data first, then meta: a crash between the renames leaves a mismatch, never a silent error
+      const tmpMeta = `${this.metaPath(handle)}${suffix}`;
+      await writeFileSynced(tmpMeta, encodeMeta(meta));
+      await fsp.rename(tmpData, this.chunkPath(handle));
+      await fsp.rename(tmpMeta, this.metaPath(handle));
+      await fsyncDir(this.shardDir(handle));
+    } catch (e) {
+      await fsp.rm(tmpData, { force: true }).catch(() => undefined);
+      await fsp.rm(`${this.metaPath(handle)}${suffix}`, { force: true }).catch(() => undefined);
+      throw e;
+    }
+    this.unmade.delete(handle);
+    if (this.badReasons.delete(handle)) this.log.info({ handle }, 'replica state BAD -> GOOD (reinstalled)');
+    const st: ChunkState = { handle, version, lengthBytes: meta.lengthBytes, bad: false };
+    this.touch(st);
+    this.storedBytesByHandle.set(handle, storedBytesOfMeta(meta));
+    return { ...st };
   }
 
   /** Appends whole blocks (and at the end the partial last one) to a chunk being installed. */
@@ -652,8 +700,12 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       const st = this.chunks.get(handle);
       if (!st) return false;
       if (maxVersion !== 0 && st.version > maxVersion) return false;
-      await fsp.rm(this.metaPath(handle), { force: true });
-      await fsp.rm(this.chunkPath(handle), { force: true });
+      // A file that cannot be removed (a folder in its place, an immutable file) is left behind
+      // and logged; the replica leaves the inventory anyway, as a bad or unwanted replica must
+      // (the master would ask for the delete at every report). load() skips such leftovers.
+      for (const path of [this.metaPath(handle), this.chunkPath(handle)]) {
+        await fsp.rm(path, { force: true }).catch((e) => this.log.error({ handle, path, err: (e as Error).message }, 'cannot delete a replica file: left on disk'));
+      }
       this.chunks.delete(handle);
       this.unsynced.delete(handle);
       this.unmade.delete(handle);

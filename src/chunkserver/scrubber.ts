@@ -1,7 +1,8 @@
 /**
  * Background scrubber: re-reads every replica at `scrubBytesPerSec` (0 = off) so that silent
  * corruption of data nobody reads is found and reported (the store marks the replica bad and
- * tells the master, which re-replicates it). One pass after another, in handle order; a chunk
+ * tells the master, which re-replicates it; a data or meta file that cannot be read at all, or
+ * is gone, counts as corrupt: ChunkStore.read). One pass after another, in handle order; a chunk
  * that changes or disappears during its pass is simply skipped.
  */
 import { Napper } from '../common/clock';
@@ -53,7 +54,11 @@ export class Scrubber {
             await this.sleep((piece.length / this.bytesPerSec) * 1000);
           }
         } catch (e) {
-          if (isDfsError(e, 'CHECKSUM_MISMATCH')) bad++;
+          // The store marks the replica bad (and reports it) for whatever its files did wrong:
+          // a block or a meta that does not verify, a file gone, EISDIR, EIO … So a failure
+          // here is either a bad replica found, a chunk that changed or went meanwhile, or a
+          // failure of the process (EMFILE …), which the next pass tries again.
+          if (this.store.get(c.handle)?.bad) bad++;
           else if (!isDfsError(e, 'STALE_VERSION') && !isDfsError(e, 'CHUNK_NOT_FOUND')) {
             this.log.warn({ handle: c.handle, err: asDfsError(e).message }, 'scrub read failed');
           }

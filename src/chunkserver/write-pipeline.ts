@@ -19,8 +19,11 @@
  *   fewer at the end); nothing is acknowledged for a failed write.
  * - A failure of the downstream fails this call with an error that names the failed server, in
  *   the message and in the `dfs-failed-server` / `dfs-failed-address` metadata (the innermost
- *   failed server is kept when the chain is longer), so the client can exclude it. Local I/O
- *   failures name this server.
+ *   failed server is kept when the chain is longer), so the client can exclude it. Local
+ *   failures (the chunk cannot be opened, read or written here) name this server, and this
+ *   server's file-system errors go out as DISK_ERROR, never as the bare errno (disk-errors.ts).
+ *   So a replica that cannot take a write is left out of the retry, whose new lease bumps the
+ *   version: the failed replica, which may now differ from the others, is stale.
  * - A downstream that takes no frame and gives no reply for `chainStallMs` (shorter the nearer
  *   the tail) fails the write naming it: a hung replica (stopped process, black-holed link) is
  *   named by the replica before it, before the client's own no-progress timeout blames the head.
@@ -36,6 +39,7 @@ import type { ChunkWriter } from './chunk-store';
 import { checkHandle } from './chunk-meta';
 import { checkFrameCrc } from './verified-crcs';
 import { checkRanges, RangesWriter } from './ranges-writer';
+import { diskError } from './disk-errors';
 import { FRAME_BYTES_MAX, type ChunkserverContext } from './context';
 import type { LinkWriteCall } from '../common/data-link';
 
@@ -200,7 +204,7 @@ class WritePipeline {
   private async open(): Promise<void> {
     const ranges = checkWriteHeader(this.ctx, this.header);
     if (this.header.chain.length > 0) this.openDownstream();
-    const writer = await openChunkWriter(this.ctx, this.header, ranges);
+    const writer = await openChunkWriter(this.ctx, this.header, ranges).catch((e) => { throw localFailure(this.ctx, e); });
     this.writer = writer;
     this.writerOwned = true;
     if (this.state !== 'OPENING') {
@@ -275,7 +279,7 @@ class WritePipeline {
         this.progress();
       }
     } catch (e) {
-      this.fail(new ChainFailure(asDfsError(e), { id: this.ctx.id, address: this.ctx.address }));
+      this.fail(localFailure(this.ctx, e));
     } finally {
       this.diskBusy = false;
     }
@@ -379,10 +383,16 @@ export function forwardedHeader(h: WriteHeader__Output): WriteHeader {
   };
 }
 
-/** A failure of this replica's own write: its fault, unless the request was wrong. */
+/**
+ * A failure of this replica's own open, write or commit: its fault, unless the request was
+ * wrong. A file-system error is DISK_ERROR (or ENOSPC), never its bare errno.
+ */
 export function localFailure(ctx: ChunkserverContext, e: unknown): ChainFailure {
-  const err = asDfsError(e);
-  return new ChainFailure(err, isRequestError(err) ? undefined : { id: ctx.id, address: ctx.address });
+  if (e instanceof ChainFailure) return e;
+  const err = asDfsError(diskError(e, 'disk error'));
+  if (isRequestError(err)) return new ChainFailure(err, undefined);
+  const named = new DfsError(err.code, `replica ${ctx.id || '?'} at ${ctx.address} failed: ${err.message}`, { cause: err });
+  return new ChainFailure(named, { id: ctx.id, address: ctx.address });
 }
 
 /** A chain failure as the error a handler replies with, naming the failed server in its metadata. */

@@ -92,12 +92,14 @@ async function fanOut(ctx: ChunkserverContext, frame: WriteFrame__Output, h: Wri
 
 /**
  * This replica's part: open (the chunk's lock), write, commit; returns the chunk length. As in
- * WriteChunk, a refused open (missing chunk, version) names nobody here (the upstream replica
- * names this one); a failed write or commit names this server.
+ * WriteChunk, a failed open, write or commit names this server (localFailure), unless the
+ * request was wrong (a version or lease refused). That matters most here: the other replicas
+ * write at the same time, so when this one cannot (its disk refuses the file), they hold bytes
+ * it lacks at the same version until the client's retry, without this server, bumps it.
  */
 async function writeLocal(ctx: ChunkserverContext, frame: WriteFrame__Output, ranges: Array<{ offset: number; length: number }>): Promise<number> {
   const h = frame.header!;
-  const writer = await openChunkWriter(ctx, h, ranges).catch((e) => { throw new ChainFailure(asDfsError(e), undefined); });
+  const writer = await openChunkWriter(ctx, h, ranges).catch((e) => { throw localFailure(ctx, e); });
   try {
     if (frame.data.length > 0) await writer.write(frame.data);
   } catch (e) {

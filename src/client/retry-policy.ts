@@ -1,6 +1,8 @@
 /**
  * What a failed chunk write means for the next attempt (pure, table-tested):
- * - whether to retry at all (namespace errors, a failing source and a closed client are final);
+ * - whether to retry at all (namespace errors, a failing source and a closed client are final;
+ *   an error that names a failed server is that server's, whatever its code: chunkservers
+ *   before DISK_ERROR sent their own disk's errno, e.g. EPERM, which read as final);
  * - which replica to leave out of the next lease.
  *
  * Which server failed: a chunkserver that fails because of a server down its chain should name
@@ -28,7 +30,8 @@ export function isLeaseError(err: DfsError): boolean {
 }
 
 export function isRetryableWrite(err: DfsError): boolean {
-  return !(err instanceof SourceError) && !FINAL_CODES.has(err.code);
+  if (err instanceof SourceError) return false;
+  return !FINAL_CODES.has(err.code) || namedServerOf(err) !== undefined;
 }
 
 export interface ReplicaRef {
@@ -40,12 +43,19 @@ interface MetadataLike {
   get(key: string): unknown[];
 }
 
+/** The server a chunkserver named in the `dfs-failed-server` metadata of `err`, if any. */
+function namedServerOf(err: DfsError): string | undefined {
+  const metadata = (err.cause as { metadata?: MetadataLike } | undefined)?.metadata;
+  const named = metadata?.get?.(FAILED_SERVER_METADATA_KEY)?.[0];
+  return typeof named === 'string' && named !== '' ? named : undefined;
+}
+
 /** The server id to exclude from the next lease after `err`, or undefined. `replicas[0]` is the primary. */
 export function failedServerOf(err: DfsError, replicas: readonly ReplicaRef[]): string | undefined {
   if (LEASE_CODES.has(err.code) || replicas.length === 0) return undefined;
   const metadata = (err.cause as { metadata?: MetadataLike } | undefined)?.metadata;
-  const named = metadata?.get?.(FAILED_SERVER_METADATA_KEY)?.[0];
-  if (typeof named === 'string' && named !== '') {
+  const named = namedServerOf(err);
+  if (named !== undefined) {
     return replicas.find((r) => r.serverId === named || r.address === named)?.serverId ?? named;
   }
   const fromServer = typeof metadata?.get?.('dfs-code')?.[0] === 'string';
