@@ -131,9 +131,12 @@ async function runChunkserver(flags: Flags): Promise<number> {
   });
   process.stderr.write(`dfs chunkserver ${cs.id} listening on ${cs.address} (data in ${cs.dataDir})\n`);
   if (cs.httpAddress) process.stderr.write(`dfs chunkserver ${cs.id} metrics on http://${cs.httpAddress}/metrics\n`);
-  await untilStopSignal();
+  // ends on a signal, or when the server stopped itself (its data folder gone): exit status 1
+  const failure = await Promise.race([untilStopSignal().then(() => undefined), cs.failed]);
   await cs.stop();
-  return EXIT_OK;
+  if (!failure) return EXIT_OK;
+  process.stderr.write(`dfs: chunkserver: ${failure.message}; stopped\n`);
+  return EXIT_FAIL;
 }
 
 async function runLocal(flags: Flags): Promise<number> {
@@ -146,10 +149,13 @@ async function runLocal(flags: Flags): Promise<number> {
   let mount: { unmount(): Promise<void> } | undefined;
   try {
     for (let i = 1; i <= config.local.chunkservers; i++) {
-      servers.push(await startChunkserver({
+      const cs = await startChunkserver({
         config, masterAddress: master.address, listen: config.chunkserver.listen,
         dataDir: join(dir, `cs${i}`), id: `cs${i}`, advertise: config.chunkserver.advertise,
-      }));
+      });
+      // one chunkserver that lost its folder stops; the others and the master go on
+      void cs.failed.then((e) => process.stderr.write(`dfs local: chunkserver ${cs.id} stopped: ${e.message}\n`));
+      servers.push(cs);
     }
     process.stderr.write(`dfs master listening on ${master.address}\n`);
     if (master.httpAddress) process.stderr.write(`dfs master http on ${master.httpAddress} (dashboard http://${master.httpAddress}/)\n`);

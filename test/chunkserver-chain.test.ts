@@ -5,6 +5,7 @@ process.env.DFS_LOG_LEVEL ??= 'silent';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, open } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -424,6 +425,39 @@ describe('chunkserver chain (3 servers, fake master)', () => {
     const last = master.heartbeats.filter((h) => h.serverId === servers[0].id && h.fullReport).at(-1)!;
     assert.ok(last.chunks.some((c) => c.handle === 100));
     assert.ok(!last.chunks.some((c) => c.handle === 101), 'chunk 101 was deleted');
+  });
+});
+
+describe('a chunkserver whose data folder goes away', () => {
+  const master = new FakeMaster();
+  let dir = '';
+  let cs: ChunkserverHandle | undefined;
+
+  after(async () => {
+    await cs?.stop();
+    await master.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('stops itself and says why (its folder deleted while it runs), and does not make the folder again', async () => {
+    await master.start();
+    dir = await mkdtemp(join(tmpdir(), 'dfs-cs-gone-'));
+    const config = loadConfig({ env: {}, overrides: { 'chunkserver.heartbeatIntervalMs': 100 } });
+    cs = await startChunkserver({ config, masterAddress: master.address, listen: '127.0.0.1:0', dataDir: dir });
+    await waitFor('registered', () => master.registers.length > 0);
+    await rm(dir, { recursive: true });
+    const why = await Promise.race([cs.failed, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
+    assert.ok(why, 'the server stopped itself');
+    assert.equal(why.code, 'DISK_ERROR');
+    assert.match(why.message, /in_use\.lock is gone/);
+    const client = chunkserverClient(cs.address);
+    try {
+      const e = await callUnary(client, client.Grant, { handle: 1, version: 1, create: true }, 2000).catch((x) => x);
+      assert.ok(e instanceof DfsError && ['UNAVAILABLE', 'ETIMEDOUT'].includes(e.code), `no longer serving: ${String(e)}`);
+    } finally {
+      closeCallsClient(client);
+    }
+    assert.equal(existsSync(dir), false, 'the folder was not made again');
   });
 });
 

@@ -18,6 +18,7 @@ import { blamesReplica, diskError } from '../src/chunkserver/disk-errors';
 import { Scrubber } from '../src/chunkserver/scrubber';
 import { logger } from '../src/common/logger';
 import { sleep } from '../src/common/clock';
+import { existsSync } from 'node:fs';
 
 
 function code(e: unknown): string {
@@ -548,6 +549,23 @@ describe('chunk files changed behind the store', () => {
     assert.match(bad.find((b) => b.handle === 31)!.reason, /meta checksum mismatch/);
     assert.match(bad.find((b) => b.handle === 32)!.reason, /EISDIR/);
     assert.deepEqual(await readAll(store, 33, 1), data, 'the good replica is untouched');
+  });
+
+  test('a data folder deleted behind the store is not made again by a write or a copy: DISK_ERROR', async () => {
+    const gone = await mkdtemp(join(tmpdir(), 'dfs-cs-gone-'));
+    const s = new FileChunkStore({ dataDir: gone });
+    await s.load();
+    await s.create(7, 1);
+    await writeAt(s, 7, 1, 0, randomBytes(100)); // its shard folder made, and remembered
+    await s.create(8, 1);
+    await s.create(7 + 256, 1); // the same shard as 7
+    await s.create(10, 1);
+    await rm(gone, { recursive: true });
+    await assert.rejects(writeAt(s, 8, 1, 0, randomBytes(100)), (e) => isDfsError(e, 'DISK_ERROR') && /ENOENT/.test((e as Error).message));
+    await assert.rejects(writeAt(s, 7 + 256, 1, 0, randomBytes(100)), (e) => isDfsError(e, 'DISK_ERROR') && /ENOENT/.test((e as Error).message));
+    await assert.rejects(s.install(9, 1, (async function* () { yield randomBytes(100); })()), (e) => isDfsError(e, 'DISK_ERROR'));
+    await assert.rejects(s.setVersion(10, 1, 2), (e) => isDfsError(e, 'DISK_ERROR'));
+    assert.equal(existsSync(gone), false, 'the data folder stays gone');
   });
 
   test('load skips what cannot be chunk files: a file named as a shard folder, a folder named as a chunk file', async () => {

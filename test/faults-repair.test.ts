@@ -8,6 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { startFaultCluster, stopFaultClusters, MiB } from './helpers/fault-cluster';
@@ -167,6 +168,24 @@ test('Faults 4d: the primary cannot open its replica during an in-place write (a
   assert.ok(Number(after.version) > before, `a new version (${before} -> ${after.version}): the failed replica is stale`);
   assert.ok(!after.replicas.some((r) => r.serverId === primary), 'the failed replica is not listed');
   await c.until('the chunk back at 3 replicas that all read alike', () => replicasAgree(c, handle), 60_000);
+  await c.waitHealthy(60_000);
+  assert.deepEqual(await c.verifyAll(), []);
+});
+
+test('Faults 4e: a chunkserver\'s data folder deleted while it runs → writes go on without it, it stops with exit status 1 saying why, and its chunks are copied back to 3', async () => {
+  const c = await cluster(4);
+  await c.writeFiles('/s4e', 6, 2 * MiB);
+  await c.waitHealthy();
+  const victim = c.servers.get('cs2')!;
+  await rm(c.dataDir('cs2'), { recursive: true });
+  // Before: "dfs: cannot create ...: No such file or directory" (its ENOENT reached the user as
+  // final), and the server went on without a folder, made chunks/ again for copies it was sent.
+  for (let i = 0; i < 6; i++) await c.putBytes(`/s4e/after-${i}.bin`, randomBytes(MiB + 4096 * i));
+  const code = await Promise.race([victim.exited, sleep(10_000).then(() => 'still running')]);
+  assert.equal(code, 1, `exit status (stderr: ${victim.stderr().slice(-2000)})`);
+  assert.match(victim.stderr(), /dfs: chunkserver: data folder \S+ is no longer usable: \S+in_use\.lock is gone/);
+  assert.equal(existsSync(c.dataDir('cs2')), false, 'the folder was not made again');
+  c.servers.delete('cs2');
   await c.waitHealthy(60_000);
   assert.deepEqual(await c.verifyAll(), []);
 });

@@ -29,6 +29,9 @@
  *   was deleted meanwhile or the failure is the process's (EMFILE …, disk-errors.ts). The
  *   store's own file-system errors leave it as DISK_ERROR (ENOSPC when full), never as a bare
  *   errno a client would take for an answer about its path.
+ * - Folders are only ever made one level below `chunks/`, which load() made: a data folder
+ *   deleted behind the running server is not made again by a write or a copy (the server
+ *   notices it is gone and stops, chunkserver.ts).
  * - A write committed without fsync (WriteHeader.no_sync: the mount's writes) leaves its chunk
  *   in `unsynced`: safe from a crash of this process (the bytes are in the page cache), not
  *   from a crash of the machine, until `syncChunks` (an application's fsync) fsyncs its data,
@@ -181,11 +184,14 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     return join(this.shardDir(handle), `${handle}.chunk`);
   }
 
-  /** Creates the shard folder of `handle` once per process (mkdir is a syscall per create otherwise). */
+  /**
+   * Creates the shard folder of `handle` once per process (mkdir is a syscall per create
+   * otherwise). Never `chunks/` itself: without it the data folder is gone (ENOENT).
+   */
   private async ensureShardDir(handle: number): Promise<void> {
     const dir = this.shardDir(handle);
     if (this.shardDirsMade.has(dir)) return;
-    await fsp.mkdir(dir, { recursive: true });
+    await fsp.mkdir(dir).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'EEXIST') throw e; });
     this.shardDirsMade.add(dir);
   }
 
@@ -474,7 +480,7 @@ export class FileChunkStore implements ChunkStore, WriterSink {
 
   /**
    * The data file of an `unmade` chunk, created. A shard folder removed behind our back is made
-   * again once (its replicas are lost; each is found bad when used).
+   * again once (its replicas are lost; each is found bad when used), never `chunks/` itself.
    */
   private async createDataFile(handle: number, inline: boolean): Promise<ChunkFile> {
     await this.ensureShardDir(handle);
@@ -643,7 +649,8 @@ export class FileChunkStore implements ChunkStore, WriterSink {
   }
 
   private async installLocked(handle: number, version: number, source: AsyncIterable<Buffer>): Promise<ChunkState> {
-    await fsp.mkdir(this.shardDir(handle), { recursive: true });
+    this.shardDirsMade.delete(this.shardDir(handle)); // a copy is rare: its folder is made when it is missing
+    await this.ensureShardDir(handle);
     const suffix = `${TMP_MARK}${randomBytes(4).toString('hex')}`;
     const tmpData = `${this.chunkPath(handle)}${suffix}`;
     const fh = await fsp.open(tmpData, 'w');

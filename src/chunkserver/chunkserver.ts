@@ -5,6 +5,10 @@
  * Startup order: identity, inventory scan (temp files cleaned), gRPC server bound, THEN the
  * master link started in the background. The master being down never fails startup: the link
  * keeps retrying with backoff while reads and writes are served.
+ *
+ * A data folder that is no longer this server's (deleted, its lock gone or taken: checked every
+ * heartbeat interval, data-dir-check.ts) is fatal: the server logs why and stops itself, and
+ * `failed` resolves with the reason (`dfs chunkserver` then exits with status 1).
  */
 import * as grpc from '@grpc/grpc-js';
 import { promises as fsp } from 'node:fs';
@@ -14,6 +18,8 @@ import { systemClock, type Clock } from '../common/clock';
 import { readLineFile, takeDataDir, writeFileAtomic } from '../common/data-dir';
 import type { Config } from '../common/config';
 import { logger } from '../common/logger';
+import { DfsError } from '../common/errors';
+import { dataDirProblem } from './data-dir-check';
 import { SERVER_OPTIONS, bindServer, proto, stopServer, withPort } from '../common/rpc';
 import { FileChunkStore, type ChunkStore } from './chunk-store';
 import { chunkserverHandlers } from './chunkserver-service';
@@ -54,6 +60,8 @@ export interface ChunkserverHandle {
   /** The data file of a chunk, for fault-injection tests. */
   chunkPath(handle: number): string;
   stop(): Promise<void>;
+  /** Resolves when the server stopped itself on a fatal error (its data folder gone); stop() was called. */
+  failed: Promise<DfsError>;
 }
 
 const SERVER_ID_FILE = 'server-id';
@@ -127,13 +135,33 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   backgroundSync?.unref();
 
   let stopping: Promise<void> | undefined;
-  return {
+  let fail!: (e: DfsError) => void;
+  const failed = new Promise<DfsError>((resolve) => { fail = resolve; });
+  let checking = false; // one check at a time: a hung disk must not pile them up
+  const dirCheck = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    void dataDirProblem(opts.dataDir).then((problem) => {
+      checking = false;
+      if (!problem || stopping) return;
+      const err = new DfsError('DISK_ERROR', `data folder ${opts.dataDir} is no longer usable: ${problem}`);
+      log.fatal({ dataDir: opts.dataDir, problem }, 'data folder lost: stopping the chunkserver');
+      handle.stop()
+        .catch((e) => log.error({ err: (e as Error).message }, 'stop after a fatal error failed'))
+        .finally(() => fail(err));
+    });
+  }, opts.config.chunkserver.heartbeatIntervalMs);
+  dirCheck.unref();
+
+  const handle: ChunkserverHandle = {
     id,
     address: ctx.address,
     httpAddress: metricsHttp?.address,
     dataDir: opts.dataDir,
-    chunkPath: (handle) => store.chunkPath(handle),
+    chunkPath: (h) => store.chunkPath(h),
+    failed,
     stop: () => (stopping ??= (async () => {
+      clearInterval(dirCheck);
       clearInterval(leaseSweep);
       await scrubber.stop();
       await heartbeat!.stop();
@@ -149,4 +177,5 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
       log.info('chunkserver stopped');
     })()),
   };
+  return handle;
 }

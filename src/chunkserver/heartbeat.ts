@@ -29,6 +29,7 @@ import type { RegisterRequest } from '../generated/dfs/RegisterRequest';
 import type { RegisterReply__Output } from '../generated/dfs/RegisterReply';
 import type { ReplicateTask__Output } from '../generated/dfs/ReplicateTask';
 import type { ChunkStore } from './chunk-store';
+import { diskError } from './disk-errors';
 
 export const BACKOFF_MIN_MS = 200;
 export const BACKOFF_MAX_MS = 2_000;
@@ -156,6 +157,8 @@ export class HeartbeatLoop {
       } catch (e) {
         const err = asDfsError(e);
         if (err.code === 'WRONG_CLUSTER') this.o.log.error({ err: err.message, master: this.o.masterAddress }, 'master of another cluster: not registering');
+        // a local failure (the data folder's statfs) is not the master's: say which it is
+        else if (err.code === 'DISK_ERROR') this.o.log.error({ err: err.message, dataDir: this.o.dataDir }, 'cannot read the data folder');
         else this.o.log.warn({ err: err.message, master: this.o.masterAddress }, 'master unreachable');
       }
       if (this.stopped()) break;
@@ -170,8 +173,10 @@ export class HeartbeatLoop {
     return this.napper.sleep(ms);
   }
 
+  /** This server's space; DISK_ERROR when its data folder cannot be asked (deleted: chunkserver.ts stops). */
   private async space(): Promise<DiskSpace> {
-    return diskSpace(this.o.dataDir, this.o.config.chunkserver.capacityBytes, this.o.store.usedBytes());
+    return diskSpace(this.o.dataDir, this.o.config.chunkserver.capacityBytes, this.o.store.usedBytes())
+      .catch((e) => { throw diskError(e, `statfs of the data folder ${this.o.dataDir}`); });
   }
 
   private async register(): Promise<number> {
