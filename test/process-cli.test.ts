@@ -172,6 +172,21 @@ test('Processes: safe mode entered by hand makes the namespace read-only (EROFS)
   assert.equal((await dfs('rm', '--skip-trash', '/ro-before', '/ro-new')).code, 0);
 });
 
+test('Processes: a trailing slash names a folder: rm, mv, cat, stat and get of file/ fail with ENOTDIR and leave the file', async () => {
+  assert.equal((await runDfs(['put', '-', '/slashf', '--config', cfg, '--master', masterAddress], { input: 'data' })).code, 0);
+  for (const [args, action] of [[['rm', '/slashf/'], "cannot remove '/slashf/'"], [['rm', '--skip-trash', '/slashf/'], "cannot remove '/slashf/'"],
+    [['mv', '/slashf/', '/slashg'], "cannot move '/slashf/'"], [['cat', '/slashf/'], '/slashf/'], [['stat', '/slashf/'], "cannot stat '/slashf/'"],
+    [['get', '/slashf/', '-'], '/slashf/']] as const) {
+    const r = await dfs(...args);
+    assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+    assert.ok(r.stderr.includes(action) && r.stderr.includes('Not a directory'), `${args.join(' ')}: ${r.stderr}`);
+  }
+  assert.equal((await dfs('cat', '/slashf')).stdout.toString(), 'data');
+  assert.equal((await dfs('mkdir', '/slashd')).code, 0);
+  assert.equal((await dfs('ls', '/slashd/')).code, 0);
+  assert.equal((await dfs('rm', '-r', '--skip-trash', '/slashd/', '/slashf')).code, 0);
+});
+
 test('Processes: put and get through stdin and stdout', async () => {
   const data = randomBytes(3 * 1024 * 1024);
   let r = await runDfs(['put', '-', '/stdin.bin', '--config', cfg, '--master', masterAddress], { input: data });

@@ -100,7 +100,9 @@ export class DfsClient implements DfsClientApi {
   // ------------------------------------------------------------------ namespace
 
   async stat(path: string): Promise<Attr> {
-    return this.call('Stat', { path: normalizePath(path) });
+    const attr = await this.call('Stat', { path: normalizePath(path) });
+    if (namesFolder(path) && attr.type !== 'DIRECTORY') throw new DfsError('ENOTDIR', `not a directory: ${path}`);
+    return attr;
   }
 
   async list(path: string, opts: { startAfter?: string; limit?: number } = {}): Promise<ListReply__Output> {
@@ -143,11 +145,13 @@ export class DfsClient implements DfsClientApi {
   }
 
   async delete(path: string, opts: { recursive?: boolean; kind?: DeleteKind } = {}): Promise<Attr | undefined> {
+    if (namesFolder(path)) await this.stat(path); // `rm file/` is ENOTDIR, as on a local disk
     const reply = await this.call('Delete', { path: normalizePath(path), recursive: opts.recursive ?? false, kind: opts.kind ?? 'ANY', sessionId: this.sessionId });
     return reply.parent ?? undefined;
   }
 
   async rename(src: string, dst: string, opts: { noReplace?: boolean } = {}): Promise<void> {
+    if (namesFolder(src)) await this.stat(src);
     await this.call('Rename', { src: normalizePath(src), dst: normalizePath(dst), noReplace: opts.noReplace ?? false, sessionId: this.sessionId });
   }
 
@@ -484,4 +488,13 @@ export class DfsClient implements DfsClientApi {
     const attr = ino > 0 ? await this.data.fileAttr(ino) : await this.stat(String(req.path));
     return attr.type === 'REGULAR' ? attr : undefined;
   }
+}
+
+/**
+ * A path written with a trailing `/` (or `/.`) names a folder, as POSIX resolves it: a file
+ * there is ENOTDIR (`rm file/`, `cat file/`). normalizePath drops the slash, so it is checked
+ * on the path as given.
+ */
+function namesFolder(path: string): boolean {
+  return path.length > 1 && (path.endsWith('/') || path.endsWith('/.'));
 }
