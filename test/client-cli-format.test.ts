@@ -9,6 +9,8 @@ import {
 import { configOverrides, EMPTY_ARG } from '../src/client/cli-options';
 import { loadConfig } from '../src/common/config';
 import type { Attr } from '../src/client/types';
+import { formatFsck } from '../src/client/cli-admin';
+import type { FsckReply__Output } from '../src/generated/dfs/FsckReply';
 
 function attr(over: Partial<Attr>): Attr {
   return {
@@ -147,4 +149,14 @@ test('an empty option value (--http-listen "", documented as off) reaches the co
   // cac parses "" as the number 0; the CLI carries it past the parser as EMPTY_ARG
   assert.deepEqual(configOverrides('master', { httpListen: EMPTY_ARG }), { 'master.httpListen': '' });
   assert.equal(loadConfig({ env: {}, overrides: configOverrides('chunkserver', { httpListen: EMPTY_ARG }) }).chunkserver.httpListen, '');
+});
+
+test('fsck report: missing chunks while in safe mode carry a hint that the reports may still be arriving', () => {
+  const base = {
+    problems: [], truncated: false, bytes: 10, directories: 1, files: 1, chunks: 1, replicas: 0, underReplicated: 0, overReplicated: 0,
+    misReplicated: 0, corrupt: 0, missing: 1, liveServers: 3, decommissioningServers: 0, pendingCopies: 0, safeMode: true,
+  } as unknown as FsckReply__Output;
+  assert.match(formatFsck('/', base).at(-1)!, /^Safe mode is ON: chunkservers may not have reported all their chunks yet/);
+  assert.match(formatFsck('/', { ...base, safeMode: false }).at(-1)!, /is CORRUPT$/);
+  assert.match(formatFsck('/', { ...base, missing: 0 }).at(-1)!, /is HEALTHY$/);
 });

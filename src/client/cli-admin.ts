@@ -100,6 +100,8 @@ export function formatFsck(path: string, r: FsckReply__Output): string[] {
     '',
     `The filesystem under path '${path}' is ${fsckCorrupt(r) ? 'CORRUPT' : 'HEALTHY'}`,
   );
+  // after a master start the chunkservers' reports are still arriving: "missing" may only be unreported
+  if (r.safeMode && r.missing > 0) lines.push('Safe mode is ON: chunkservers may not have reported all their chunks yet; `dfs safemode wait`, then check again');
   return lines;
 }
 
