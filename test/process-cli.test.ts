@@ -187,6 +187,18 @@ test('Processes: a trailing slash names a folder: rm, mv, cat, stat and get of f
   assert.equal((await dfs('rm', '-r', '--skip-trash', '/slashd/', '/slashf')).code, 0);
 });
 
+test('Processes: a decommission that leaves fewer servers in service than the replication goal warns that it cannot finish', async () => {
+  let r = await dfs('decommission', 'cs2');
+  try {
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: only 2 chunkservers stay in service, fewer than the replication goal 3/);
+  } finally {
+    r = await dfs('recommission', 'cs2');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  }
+});
+
 test('Processes: put and get through stdin and stdout', async () => {
   const data = randomBytes(3 * 1024 * 1024);
   let r = await runDfs(['put', '-', '/stdin.bin', '--config', cfg, '--master', masterAddress], { input: data });

@@ -225,7 +225,7 @@ export async function cmdSafeMode(admin: AdminClient, io: Io, action: string | u
   }
 }
 
-export async function cmdDecommission(admin: AdminClient, io: Io, nodes: string[], recommission: boolean): Promise<number> {
+export async function cmdDecommission(admin: AdminClient, io: Io, nodes: string[], recommission: boolean, replication = 0): Promise<number> {
   let status = EXIT_OK;
   for (const node of nodes) {
     try {
@@ -238,6 +238,14 @@ export async function cmdDecommission(admin: AdminClient, io: Io, nodes: string[
       // ENOENT here is about the node, not a file
       say(io, 'stderr', isDfsError(e, 'ENOENT') ? line.replace(/No such file or directory$/, "no such chunkserver (see 'dfs nodes')") : line);
       status = EXIT_FAIL;
+    }
+  }
+  if (!recommission && status === EXIT_OK && replication > 1) {
+    // a drain copies each replica to a server in service: fewer of them than the goal and it never ends
+    const inService = (await admin.call('Nodes', {}).catch(() => undefined))?.nodes.filter((x) => String(x.state) === 'ALIVE').length;
+    if (inService !== undefined && inService < replication) {
+      say(io, 'stderr', `dfs: warning: only ${inService} chunkservers stay in service, fewer than the replication goal ${replication}: `
+        + 'chunks with that goal cannot all be copied off, and the drain will not finish until servers join or the goal is lowered (dfs setrep)');
     }
   }
   return status;

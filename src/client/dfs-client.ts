@@ -71,6 +71,11 @@ export class DfsClient implements DfsClientApi {
    * (client.rpcTimeoutMs), instead of failing at once, once the master answered a first call;
    * with `waitForMaster` from the start.
    */
+  /** The default replica goal of this client's configuration. */
+  get replication(): number {
+    return this.config.cluster.replication;
+  }
+
   constructor(opts: { masterAddress: string; config: Config; sessionId?: string; waitForMaster?: boolean }) {
     this.masterAddress = opts.masterAddress;
     this.config = opts.config;
