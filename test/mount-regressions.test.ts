@@ -10,7 +10,9 @@
  * - close-to-open: a file grown by mount A read back through B cut at the size B's kernel had
  *   cached from a stat within the attribute timeout;
  * - hard links: each name is a kernel inode of its own, so a file grown through one name read back
- *   through the other cut at the size stat'ed before.
+ *   through the other cut at the size stat'ed before;
+ * - a descriptor open in B whose name A renamed another file over, put a file over (CLI) or
+ *   unlinked stopped short (or failed with ENOENT): the mount answered fgetattr from the path.
  * The test process only starts processes: everything on the mounts runs in Python child
  * processes under `timeout -s KILL`, one line of JSON per step, so a failure shows the transcript.
  */
@@ -20,7 +22,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnDfs, spawnMount, runDfs, stopMounts, waitForAlive, writeTestConfig, type Proc } from './helpers/procs';
+import { DFS_BIN, spawnDfs, spawnMount, runDfs, stopMounts, waitForAlive, writeTestConfig, type Proc } from './helpers/procs';
+import { NODE_FLAGS } from '../src/common/node-flags';
 import { sh, q } from './helpers/mounts';
 import { sleep } from '../src/common/clock';
 
@@ -336,6 +339,66 @@ test('Mount regressions: O_CREAT raced from two mounts: both opens succeed on on
   // another inode than B's) or opened the renamed file, which O_TRUNC must have emptied
   noBadRounds(await race('trunc'), (r) => r.a[0] !== 'ok' || r.b[0] !== 'ok' || r.content !== (r.b[1] === r.ino ? '' : 'data'),
     'opened the renamed file with O_CREAT|O_TRUNC and left its data (or an open failed)');
+});
+
+/**
+ * A descriptor open in mount B keeps reading the file it opened while A (or the CLI) replaces or
+ * removes its name: a read past the size the kernel cached asks for the attributes with the
+ * file handle (fgetattr), which must be those of the open file, not of what the name holds now.
+ */
+const OLD_DESCRIPTOR_PY = String.raw`
+import hashlib, subprocess, time
+a, b, dfs, scratch = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+os.mkdir(a + '/rnfd')
+def digest(d):
+    return hashlib.sha256(d).hexdigest()[:16]
+def read_all(fd):
+    got = b''
+    try:
+        while True:
+            block = os.read(fd, 8 << 20)   # more than the file: the first read passes its size
+            if not block:
+                return got
+            got += block
+    except OSError as e:
+        return en(e)
+for case in ('rename', 'put', 'unlink', 'rename-grow'):
+    name = '/rnfd/' + case
+    old = os.urandom(5000 if case == 'rename-grow' else 4 << 20)
+    new = os.urandom(3 << 20 if case == 'rename-grow' else 5000)
+    put(a + name, old)
+    time.sleep(1.5)   # B's kernel looks the name up afresh
+    fd = os.open(b + name, os.O_RDONLY)
+    if case.startswith('rename'):
+        put(a + name + '.tmp', new)
+        os.rename(a + name + '.tmp', a + name)
+    elif case == 'put':
+        put(scratch, new)
+        subprocess.run(dfs + ['put', '-q', scratch, name], check=True, timeout=30, stdout=subprocess.DEVNULL)
+    else:
+        os.unlink(a + name)
+    time.sleep(1.5)   # past the attribute timeout: a read past the size B's kernel holds asks again
+    got = read_all(fd)
+    say(case, 'old descriptor reads', len(got) if isinstance(got, bytes) else got, digest(got) == digest(old) if isinstance(got, bytes) else False)
+    if case != 'unlink':
+        say(case, 'a new open in B reads', digest(get(b + name)) == digest(new))
+    os.close(fd)
+    if case != 'unlink':
+        say(case, 'then again', digest(get(b + name)) == digest(new))
+`;
+
+// Failed before the fix: fgetattr stat'ed the path, so B's reader got 5000 bytes of the old 4 MiB
+// after the rename and after the put, and ENOENT after the unlink.
+test('Mount regressions: a descriptor open in B reads the whole file it opened after A renames another file over it, the CLI puts over it or A unlinks it', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const dfs = [process.execPath, ...NODE_FLAGS, DFS_BIN, '--config', cfg, '--master', masterAddress];
+  const res = await py('old-descriptor', OLD_DESCRIPTOR_PY, [mntA, mntB, JSON.stringify(dfs), join(dir, 'new-content')]);
+  const want: unknown[][] = [];
+  for (const c of ['rename', 'put', 'unlink', 'rename-grow']) {
+    const size = c === 'rename-grow' ? 5000 : 4 * MiB;
+    want.push([c, 'old descriptor reads', size, true]);
+    if (c !== 'unlink') want.push([c, 'a new open in B reads', true], [c, 'then again', true]);
+  }
+  assert.deepEqual(res.lines, want, `exit ${res.code}: ${res.stderr}\n${logs()}`);
 });
 
 // Last: the code before the fix crashed the master here (the other tests need it).

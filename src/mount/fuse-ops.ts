@@ -66,6 +66,12 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
   const hidden = new HiddenNames();
   const kernelSizes = new KernelSizes(attrTimeoutMs);
   const dirs = new DirCursors(client, (attr) => attrToStat(attr, files.reportedSize(attr)));
+  /**
+   * What Create answered, by the handle it opened: libfuse asks for the new file's attributes
+   * with that handle (fgetattr) before it replies to the kernel, and gets these, with no round
+   * trip. One entry per handle at most, gone at that fgetattr (or the release).
+   */
+  const createdAttrs = new Map<number, Attr>();
   /** Runs `work`; an array result is the reply's values after code 0, a number is the code. */
   function reply(op: string, path: string, cb: Reply, work: () => Promise<unknown[] | number | void>): void {
     work().then(
@@ -107,14 +113,25 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     return client.setAttr(ino === undefined ? { ...change, path } : { ...change, ino, path: '' });
   }
 
+  /**
+   * getattr, and fgetattr with the handle `fd`: the attributes of the open file itself, which
+   * need not be what its path names now (another mount or the CLI renamed a file over it, put
+   * one, or unlinked it: the kernel asks with the handle when a read passes the size it cached,
+   * and that reader must go on to the end of the file it opened).
+   */
   async function statOf(path: string, fd?: number): Promise<FuseStat> {
-    const ino = inoBehind(path, fd);
-    const attr = ino === undefined ? await client.stat(path) : await client.statIno(ino);
+    const ino = fd !== undefined ? files.get(fd).file.ino : inoBehind(path);
+    const created = fd !== undefined ? createdAttrs.get(fd) : undefined;
+    if (fd !== undefined) createdAttrs.delete(fd);
+    const attr = created ?? (ino === undefined ? await client.stat(path) : await client.statIno(ino));
     const st = attrToStat(attr, files.reportedSize(attr));
-    if (ino === undefined && attr.type === 'REGULAR') kernelSizes.saw(path, st.size);
+    const alias = path === '' || hidden.inoOf(path) !== undefined;
+    // the kernel keeps these attributes for the node libfuse calls `path`, whichever inode they
+    // are of: an open of `path` that finds another size must make it look again (kernel-sizes.ts)
+    if (!alias && attr.type === 'REGULAR') kernelSizes.saw(path, st.size);
     // libfuse takes one off st_nlink of its hidden nodes (it counts the hidden name, which the
     // master never had): an unlinked open file shows its true count, 0 when no name is left
-    if (ino !== undefined) st.nlink = attr.nlink + 1;
+    if (alias) st.nlink = attr.nlink + 1;
     return st;
   }
 
@@ -127,12 +144,13 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
   /**
    * The master reads mode 0 as "the default" (0644/0755); open(O_CREAT, 0) and mkdir(p, 0) mean
    * no permission at all (a directory keeps the S_ISGID it inherited), so such an inode gets
-   * its mode set explicitly.
+   * its mode set explicitly. Returns the inode's attributes, changed or not.
    */
-  async function zeroModeFixed(attr: Attr, mode: number): Promise<void> {
-    if ((mode & PERMISSION_BITS) !== 0) return;
+  async function zeroModeFixed(attr: Attr, mode: number): Promise<Attr> {
+    if ((mode & PERMISSION_BITS) !== 0) return attr;
     const want = attr.type === 'DIRECTORY' ? attr.mode & S_ISGID : 0;
-    if ((attr.mode & PERMISSION_BITS) !== want) await client.setAttr({ ino: attr.ino, path: '', mode: want });
+    if ((attr.mode & PERMISSION_BITS) === want) return attr;
+    return client.setAttr({ ino: attr.ino, path: '', mode: want });
   }
 
   /** Clears S_ISGID where FUSE's own clearing misses it (ownership.ts, dropsSetgid). */
@@ -247,7 +265,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       const attr = await client.create(path, { ...o, exclusive: (flags & O_EXCL) !== 0, truncate: (flags & O_TRUNC) !== 0, wantLease: true });
       const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags) });
       try {
-        await zeroModeFixed(attr, o.mode);
+        createdAttrs.set(h.fd, await zeroModeFixed(attr, o.mode));
       } catch (e) {
         await files.close(h.fd).catch(() => undefined);
         throw e;
@@ -301,6 +319,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     fsync: (path, _datasync, fd, _ctx, cb) => reply('fsync', path, cb, () => files.fsyncHandle(files.get(fd))),
     release: (path, fd, flockOwner, _ctx, cb) => reply('release', path, cb, async () => {
       const ino = files.get(fd).file.ino;
+      createdAttrs.delete(fd);
       if (flockOwner !== undefined && locks) await locks.flock(ino, LOCK_UN, flockOwner);
       try {
         await files.close(fd);
