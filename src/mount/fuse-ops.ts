@@ -191,12 +191,23 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     unlink: (path, _ctx, cb) => reply('unlink', path, cb, async () => {
       if (!hidden.remove(path)) await client.delete(path, { kind: 'FILE_ONLY' });
     }),
-    rename: (src, dest, _ctx, cb) => reply('rename', src, cb, async () => {
+    rename: (src, dest, ctx, cb) => reply('rename', src, cb, async () => {
       if (isHiddenName(dest) && hidden.inoOf(dest) === undefined) {
+        const alias = hidden.inoOf(src);
+        if (alias !== undefined) {
+          // a hidden node hidden again (its hidden name was looked up and unlinked or renamed
+          // over): no name in the master either way, the alias moves
+          hidden.remove(src);
+          hidden.add(dest, alias);
+          return;
+        }
         const ino = Number((await client.stat(src)).ino);
         if (files.inode(ino)) {
-          // libfuse hides an open file it was asked to unlink or to replace: the name goes now
-          await client.delete(src, { kind: 'FILE_ONLY' });
+          // libfuse hides an open file it was asked to unlink or to replace (hidden-names.ts).
+          // An unlink: the name goes now. A rename over it: the name stays until the rename
+          // libfuse sends next replaces it in one step, so no other process ever finds it missing
+          // (and a rename that fails leaves it in place).
+          if (!(await callerInRename(ctx.pid))) await client.delete(src, { kind: 'FILE_ONLY' });
           hidden.add(dest, ino);
           return;
         }
@@ -274,7 +285,20 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     }),
     open: (path, flags, ctx, cb) => reply('open', path, cb, async () => {
       const alias = inoBehind(path); // reopened through /proc/<pid>/fd after its unlink
-      const attr = alias === undefined ? await client.open(path) : await client.openIno(alias);
+      let attr: Attr;
+      try {
+        attr = alias === undefined ? await client.open(path) : await client.openIno(alias);
+      } catch (e) {
+        if (isHiddenName(path) && errnoOf(e) === os.errno.ENOENT) {
+          // The caller's lookup found the node of a file renamed over (or unlinked) here, whose
+          // last descriptor closed before this open: libfuse names it by its hidden name, whose
+          // inode is gone (its alias too, or soon). The kernel walks the path again after ESTALE.
+          log.debug({ path, callerPid: ctx.pid }, 'open of a released hidden node: ESTALE, the kernel looks again');
+          kernelSizes.failedStale(ctx.pid);
+          return -os.errno.ESTALE;
+        }
+        throw e;
+      }
       const ino = Number(attr.ino);
       client.invalidate(ino); // close-to-open: see what other mounts committed
       files.cache.dropIno(ino);
@@ -360,6 +384,28 @@ function lockOps(locks: MountLocks, files: OpenFiles, log: Logger): Pick<FuseOps
       locks.flock(ino, op, owner, ctx, ctx.signal).then((code) => cb(code), (e) => cb(failed('flock', path, e)));
     },
   };
+}
+
+/** rename(2), renameat(2) and renameat2(2) by architecture (process.arch); aarch64 has no rename(2). */
+const RENAME_SYSCALLS: Readonly<Record<string, readonly number[]>> = { x64: [82, 264, 316], arm64: [38, 276] };
+
+/**
+ * True when thread `tid` (a FUSE request's caller: the kernel sends the thread's id) is inside a
+ * rename system call, from /proc/<tid>/syscall (its first field is the number of the call the
+ * thread is blocked in). False when that cannot be known (another architecture, a thread of
+ * another pid namespace (tid 0), a kernel thread, no permission to read it): the caller is
+ * then taken for an unlink (for a rename, its destination is then missing in the master
+ * between libfuse's two steps, and gone for good if the second one fails).
+ */
+async function callerInRename(tid: number): Promise<boolean> {
+  const numbers = RENAME_SYSCALLS[process.arch];
+  if (!numbers || tid <= 0) return false;
+  try {
+    const line = await readFile(`/proc/${tid}/syscall`, 'utf8');
+    return numbers.includes(Number(line.split(' ', 1)[0]));
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -9,11 +9,19 @@
  * leaves such a file with no path at all, and libfuse then answers fstat(2) with ENOENT before
  * asking the file system.)
  *
- * So the mount turns that rename into what it stands for: the master unlinks the name (the
- * inode stays while this mount's session holds it open, as an orphan with st_nlink 0), and the
- * hidden path is remembered here as an alias of the inode for the operations libfuse still
- * sends with it (getattr, setattr, truncate); its final unlink only forgets the alias. libfuse
- * also takes one off st_nlink of a hidden node, which the getattr handler adds back.
+ * So the mount turns that rename into what it stands for, and the hidden path is remembered
+ * here as an alias of the inode for the operations libfuse still sends with it (getattr,
+ * setattr, truncate); its final unlink only forgets the alias. For an unlink, the master
+ * unlinks the name at once (the inode stays while this mount's session holds it open, as an
+ * orphan with st_nlink 0). For a rename over the open file (the caller is inside a rename
+ * system call: fuse-ops.ts reads /proc/<tid>/syscall), the master is not told: libfuse's next
+ * call, the rename itself, replaces the name in one master transaction (the replaced inode
+ * becomes the orphan then), so the name never goes missing for other processes and mounts,
+ * and a rename that fails leaves it where it was (the alias then stands for an inode that
+ * still has its name; nothing deletes it). libfuse also takes one off st_nlink of a hidden
+ * node, which the getattr handler adds back. An open of a hidden path whose inode is gone (a
+ * lookup made before the rename, the open after the last release) fails with ESTALE: the kernel
+ * then looks the name up again.
  *
  * Left: once the folder of such a file is removed too, libfuse has no path for it and answers
  * fstat(2) with ENOENT itself (read, write, ftruncate and close still work from the handle).

@@ -15,6 +15,8 @@
 
 /** Paths remembered (oldest forgotten first); a forgotten path's open costs nothing extra. */
 export const KERNEL_SIZES_MAX = 20_000;
+/** The key of a retry let through whatever path it opens (no real path is empty). */
+const ANY_PATH = '';
 
 export class KernelSizes {
   private readonly seen = new Map<string, { size: number; atMs: number }>();
@@ -49,17 +51,31 @@ export class KernelSizes {
   staleOnOpen(path: string, size: number, pid: number): boolean {
     const now = this.nowMs();
     const key = `${pid}:${path}`;
-    const retried = this.retried.get(key);
-    if (retried !== undefined) {
-      this.retried.delete(key);
-      if (now - retried < this.windowMs) return false;
+    let retry = false;
+    for (const k of [key, `${pid}:${ANY_PATH}`]) {
+      const atMs = this.retried.get(k);
+      if (atMs === undefined) continue;
+      this.retried.delete(k);
+      if (now - atMs < this.windowMs) retry = true;
     }
+    if (retry) return false;
     const s = this.seen.get(path);
     if (!s || now - s.atMs >= this.windowMs || s.size === size) return false;
     this.seen.delete(path);
     this.retried.set(key, now);
     trim(this.retried);
     return true;
+  }
+
+  /**
+   * An open by process `pid` failed with ESTALE for a reason of its own (fuse-ops.ts: the
+   * hidden node it found was released meanwhile): the kernel's retry walks the path again and
+   * may reach any name, and is let through as above (a second ESTALE would reach the caller).
+   */
+  failedStale(pid: number): void {
+    if (this.windowMs <= 0) return;
+    this.retried.set(`${pid}:${ANY_PATH}`, this.nowMs());
+    trim(this.retried);
   }
 }
 

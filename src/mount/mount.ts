@@ -7,8 +7,8 @@
  * `cp -a` and `rsync -H` find them), attribute/entry timeouts from `mount.attrTimeoutMs`, `default_permissions` (the
  * kernel checks modes), `allow_other`. Not `hard_remove`: libfuse 2 then answers fstat(2) of an
  * unlinked open file with ENOENT itself; without it libfuse renames such a file to
- * `.fuse_hidden*`, which the mount turns into an unlink in the master plus a local alias of the
- * inode (hidden-names.ts), so no such name shows. The master's session keeps an unlinked inode
+ * `.fuse_hidden*`, which the mount turns into an unlink in the master (nothing, when a rename
+ * over the file follows) plus a local alias of the inode (hidden-names.ts), so no such name shows. The master's session keeps an unlinked inode
  * alive (an orphan) until `client.release`, whichever mount unlinked it.
  */
 import assert from 'node:assert';

@@ -208,7 +208,7 @@ def fds(i):
 # that is still open becomes a hidden node.
 node_at = {}        # path -> node id
 node_ids = [0]
-known_skips = {'one page cache per name (libfuse 2)': 0, 'rename onto an open link of the same inode (libfuse 2)': 0}
+known_skips = {'one page cache per name (libfuse 2)': 0}
 
 
 def node_for(p):
@@ -441,12 +441,9 @@ def op_mmap_read():
 def op_rename():
     names_changed[0] = True
     a, b = pick_path(), pick_path()
-    # libfuse 2 first renames an open destination to .fuse_hidden*, then moves the source: for
-    # two names of one inode (a no-op in POSIX) the source name disappears. KNOWN LIMIT.
-    if a != b and local_ino(a) is not None and local_ino(a) == local_ino(b) and any(sl['node'] == node_at.get(b) for sl in slots):
-        known_skips['rename onto an open link of the same inode (libfuse 2)'] += 1
-        return None
 
+    # libfuse 2 first renames an open destination to .fuse_hidden* (a new node), then moves the
+    # source's node to the name (for two names of one inode too: the master keeps both names)
     def after(results):
         if results[1][0] == 'ok' and a != b:
             node_at.pop(b, None)
