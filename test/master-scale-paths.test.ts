@@ -166,3 +166,20 @@ test('holder table: behaves as a Map of insertion-ordered Sets under 20,000 rand
   assert.equal(t.remove(999, 'zz'), false);
   assert.deepEqual(t.list(999), []);
 });
+
+test('bad replicas: the last copy is kept and its server asked for one full report, not one per report of it', async () => {
+  const s = await setup(1);
+  s.manager.badReplica(1, 's0');
+  s.manager.badReplica(1, 's1');
+  assert.deepEqual(s.chunkMap.holders(1), ['s2']);
+  assert.equal(s.manager.takeRecheck('s0') || s.manager.takeRecheck('s1'), false, 'another good copy: deleted, no recheck');
+  s.manager.badReplica(1, 's2');
+  assert.deepEqual(s.chunkMap.holders(1), [], 'out of the map');
+  assert.equal(s.manager.takeRecheck('s2'), true, 'its server is asked for a full report');
+  // that full report lists the bad replica again (as every later one does): no new request
+  for (let i = 0; i < 3; i++) {
+    await s.manager.applyReport('s2', { ...fullReport('s2', []), bad: [{ handle: 1, serverId: 's2', reason: 'block 0 does not match its checksum' }] });
+    assert.equal(s.manager.takeRecheck('s2'), false, `report ${i}: no full report asked again`);
+  }
+  await s.close();
+});

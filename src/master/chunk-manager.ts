@@ -738,6 +738,9 @@ export class ChunkManager {
    * wrongly comes back into the map, a damaged one stays out (fsck: CORRUPT).
    */
   badReplica(handle: number, serverId: string): void {
+    // known already and out of the map: a full report lists its server's bad replicas each
+    // time, and judging one again would ask for another full report, and so on without end
+    if (this.badSeen.get(handle)?.has(serverId) && !this.o.chunkMap.holders(handle).includes(serverId)) return;
     if (this.o.store.chunks.get(handle) && (this.badSeen.has(handle) || this.badSeen.size < BAD_TRACKED_MAX)) {
       const set = this.badSeen.get(handle) ?? new Set<string>();
       set.add(serverId);
