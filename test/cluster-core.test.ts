@@ -8,6 +8,7 @@ import { Readable, Writable, PassThrough } from 'node:stream';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { TestCluster } from './helpers/cluster';
+import { DfsClient } from '../src/client/dfs-client';
 import { DfsError } from '../src/common/errors';
 import { REMOVE_BATCH_ENTRIES } from '../src/master/namespace';
 import { chunkserverClient, callUnary, fromServiceError, masterClient } from '../src/common/rpc';
@@ -295,4 +296,20 @@ test('Cluster: rm -r of a tree bigger than one transaction returns at once and t
     if (Date.now() > deadline) assert.fail(`${(await client.statFs()).files - before} inodes of the deleted tree left`);
     await sleep(100);
   }
+});
+
+test('Cluster: a file deleted by another client while its Create commits stays open for its creator (an orphan), never dropped under it', async () => {
+  const creator = new DfsClient({ masterAddress: cluster.masterAddress, config: cluster.config, sessionId: `race-${Date.now()}` });
+  const other = cluster.client();
+  let lost = 0;
+  try {
+    for (let round = 0; round < 30; round++) {
+      const path = `/crrace${round}`;
+      const [created] = await Promise.all([creator.create(path, { truncate: true }), other.delete(path).catch(() => undefined)]);
+      await other.delete(path).catch(() => undefined); // deleted now in any case: only the creator's open keeps it
+      const still = await creator.statIno(created.ino).then(() => true, () => false);
+      if (!still) lost++;
+    }
+  } finally { creator.close(); }
+  assert.equal(lost, 0, `${lost} of 30 new files dropped while their creator had them open`);
 });

@@ -211,6 +211,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       // the folder's attributes read in the same transaction: the kernel's GETATTR of it after
       // each create costs the mount no Stat
       let first: GrantedChunk | undefined;
+      let opened: number | undefined;
       const reply = await mutate((fx) => {
         const attr = ns.create(req.path, {
           mode: req.mode, uid: req.uid, gid: req.gid, chunkSize: req.chunkSize, replication: req.replication,
@@ -218,13 +219,17 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
         }, fx);
         // only for a session's create: its last close gives an unwritten chunk back
         if (req.wantLease && req.sessionId && !safeMode.on) first = chunks.takeFirstChunk(Number(attr.ino));
+        // open from the transaction on, not from after its flush: a delete or a rename over the
+        // name committed in between found the new inode closed and dropped it under its
+        // creator, whose writes then failed (an O_CREAT|O_TRUNC race, 17 in 40 rounds)
+        if (req.sessionId) { sessions.open(req.sessionId, Number(attr.ino), clock.nowMs()); opened = Number(attr.ino); }
         return { attr, parent: ns.stat(parentOf(normalizePath(req.path))[0]) };
       }).catch((e: unknown) => {
         if (first) chunks.dropTaken(first);
+        if (opened !== undefined) sessions.release(req.sessionId, opened, clock.nowMs());
         throw e;
       });
       const ino = Number(reply.attr.ino);
-      if (req.sessionId) sessions.open(req.sessionId, ino, clock.nowMs());
       return first ? { ...reply, firstLease: chunks.createdFirst(ino, first) } : reply;
     }),
     Delete: unary(async (req) => {
