@@ -160,6 +160,13 @@ test('Processes: safe mode entered by hand makes the namespace read-only (EROFS)
     assert.match(r.stderr, /cannot put '\/ro-new': Read-only file system/);
     r = await dfs('mkdir', '/ro-dir');
     assert.match(r.stderr, /cannot create directory '\/ro-dir': Read-only file system/);
+    // a put of several chunks names the refusal too (the failed chunk's error, not 'Interrupted'), at once
+    const big = join(dir, 'ro-big');
+    await writeFile(big, Buffer.alloc(5 * 1024 * 1024));
+    r = await dfs('put', '--chunk-size', '1M', big, '/ro-big');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot put '\/ro-big': Read-only file system/);
+    assert.doesNotMatch(r.stderr, /retrying/);
     assert.equal((await dfs('rm', '--skip-trash', '/ro-before')).code, 1);
     r = await dfs('cat', '/ro-before');
     assert.equal(r.code, 0, r.stderr);
@@ -176,7 +183,7 @@ test('Processes: a trailing slash names a folder: rm, mv, cat, stat and get of f
   assert.equal((await runDfs(['put', '-', '/slashf', '--config', cfg, '--master', masterAddress], { input: 'data' })).code, 0);
   for (const [args, action] of [[['rm', '/slashf/'], "cannot remove '/slashf/'"], [['rm', '--skip-trash', '/slashf/'], "cannot remove '/slashf/'"],
     [['mv', '/slashf/', '/slashg'], "cannot move '/slashf/'"], [['cat', '/slashf/'], '/slashf/'], [['stat', '/slashf/'], "cannot stat '/slashf/'"],
-    [['get', '/slashf/', '-'], '/slashf/']] as const) {
+    [['get', '/slashf/', '-'], '/slashf/'], [['setrep', '2', '/slashf/'], "cannot set replication of '/slashf/'"]] as const) {
     const r = await dfs(...args);
     assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
     assert.ok(r.stderr.includes(action) && r.stderr.includes('Not a directory'), `${args.join(' ')}: ${r.stderr}`);

@@ -150,7 +150,7 @@ export async function cmdSetrep(client: DfsClient, admin: AdminClient, io: Io, c
   /** The entry being changed: an error names it, not the root. */
   let current = root;
   try {
-    const attr = await client.stat(root);
+    const attr = await client.stat(path); // as given: `file/` is ENOTDIR
     if (attr.type === 'DIRECTORY' && !flags.recursive) {
       // As hdfs: on a directory without -R, the default of new files below it.
       await client.setAttr({ path: root, replication });

@@ -165,6 +165,7 @@ export class DfsClient implements DfsClientApi {
    * by a lease write (set_length) so a later extension reads zeros, as POSIX requires.
    */
   async setAttr(req: SetAttrRequest): Promise<Attr> {
+    if (req.path && namesFolder(req.path)) await this.stat(req.path); // `setrep 2 file/` is ENOTDIR
     const request = { ...req, path: req.path ? normalizePath(req.path) : '' };
     const newSize = req.size === undefined || req.size === null ? undefined : Number(req.size);
     const before = newSize === undefined ? undefined : await this.attrForTruncate(request);

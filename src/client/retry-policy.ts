@@ -19,7 +19,7 @@ export const FAILED_SERVER_METADATA_KEY = 'dfs-failed-server';
 
 const FINAL_CODES = new Set<DfsErrorCode>([
   'ENOENT', 'EINVAL', 'ENOTDIR', 'EISDIR', 'EFBIG', 'EACCES', 'EPERM', 'ENAMETOOLONG',
-  'UPLOAD_NOT_FOUND', 'CANCELLED', 'BAD_CONFIG',
+  'UPLOAD_NOT_FOUND', 'CANCELLED', 'BAD_CONFIG', 'EROFS',
 ]);
 
 const LEASE_CODES = new Set<DfsErrorCode>(['LEASE_EXPIRED', 'STALE_VERSION', 'NOT_PRIMARY']);

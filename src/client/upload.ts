@@ -92,7 +92,8 @@ export async function uploadChunks(data: DataPath, source: Readable, plan: Uploa
     }
     return { sizeBytes: total, sha256: hash.digest() };
   } catch (e) {
-    const err = asDfsError(e);
+    // the failed chunk's own error, not the CANCELLED its abort gave the slot this loop waited on
+    const err = failure ?? asDfsError(e);
     for (const s of inflight.keys()) s.abort(new SourceError('CANCELLED', `upload stopped: ${err.message}`));
     await Promise.allSettled(inflight.values());
     throw err;

@@ -119,7 +119,7 @@ function timePair(t: Attr['atime']): TimePair {
 /** The errno-bearing error a failed flush turns into for the application. */
 function dataError(e: unknown): DfsError {
   const errno = errnoOf(e);
-  const code = errno === os.errno.ENOSPC ? 'ENOSPC' : errno === os.errno.EFBIG ? 'EFBIG' : 'EIO';
+  const code = errno === os.errno.ENOSPC ? 'ENOSPC' : errno === os.errno.EFBIG ? 'EFBIG' : errno === os.errno.EROFS ? 'EROFS' : 'EIO';
   return new DfsError(code, `write failed earlier: ${(e as Error)?.message ?? String(e)}`, { cause: e });
 }
 
