@@ -239,6 +239,9 @@ test('Cluster: a master started on another (empty) meta folder is refused by the
     await sleep(2_500); // garbage grace 200 ms, heartbeats every 200 ms: time enough to delete
     const wrong = c.client();
     assert.equal((await wrong.nodes()).length, 0, 'no chunkserver registers with the other cluster');
+    const seen = await wrong.nodesReply();
+    assert.deepEqual(seen.refused.map((r) => `${r.serverId} ${r.clusterId}`).sort(), [`cs0 ${first.trim()}`, `cs1 ${first.trim()}`], 'dfs nodes shows whom it refused');
+    assert.notEqual(seen.clusterId, first.trim());
     assert.deepEqual([...await c.chunkFiles(0), ...await c.chunkFiles(1)].sort(), files.sort());
 
     await c.master.stop();

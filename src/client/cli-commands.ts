@@ -365,7 +365,12 @@ export async function cmdStat(client: DfsClient, io: Io, paths: string[]): Promi
 }
 
 export async function cmdNodes(client: DfsClient, io: Io): Promise<number> {
-  say(io, 'stdout', formatNodes(await client.nodes(), Date.now()));
+  const r = await client.nodesReply();
+  say(io, 'stdout', formatNodes(r.nodes, Date.now()));
+  for (const x of r.refused) {
+    say(io, 'stderr', `dfs: warning: chunkserver ${x.serverId} at ${x.address} was refused: its data belongs to cluster ${x.clusterId}, `
+      + `this master's namespace is cluster ${r.clusterId} (is the master running on the wrong meta folder?)`);
+  }
   return EXIT_OK;
 }
 

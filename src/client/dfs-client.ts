@@ -35,6 +35,7 @@ import { masterCall } from './master-call';
 import { LOCK_WAIT_MS_MAX, type LockInfo, type LockSpec } from '../common/locks';
 import type { LockRequest } from '../generated/dfs/LockRequest';
 import type { MasterMethod, ReplyOf, RequestOf } from './master-call';
+import type { NodesReply__Output } from '../generated/dfs/NodesReply';
 
 const log = logger('client');
 /** Errors of a replica that could not be asked (down, partitioned, too slow), not of its disk. */
@@ -215,7 +216,12 @@ export class DfsClient implements DfsClientApi {
   }
 
   async nodes(): Promise<NodeInfo[]> {
-    return (await this.call('Nodes', {})).nodes;
+    return (await this.nodesReply()).nodes;
+  }
+
+  /** The chunkservers, the master's cluster id and the chunkservers of another cluster it refused lately. */
+  async nodesReply(): Promise<NodesReply__Output> {
+    return this.call('Nodes', {});
   }
 
   async locate(path: string): Promise<ChunkInfo[]> {

@@ -56,6 +56,7 @@ import type { NodesReply as _dfs_NodesReply, NodesReply__Output as _dfs_NodesRep
 import type { OpenRequest as _dfs_OpenRequest, OpenRequest__Output as _dfs_OpenRequest__Output } from './dfs/OpenRequest';
 import type { PathRequest as _dfs_PathRequest, PathRequest__Output as _dfs_PathRequest__Output } from './dfs/PathRequest';
 import type { ReadRequest as _dfs_ReadRequest, ReadRequest__Output as _dfs_ReadRequest__Output } from './dfs/ReadRequest';
+import type { RefusedServer as _dfs_RefusedServer, RefusedServer__Output as _dfs_RefusedServer__Output } from './dfs/RefusedServer';
 import type { RegisterReply as _dfs_RegisterReply, RegisterReply__Output as _dfs_RegisterReply__Output } from './dfs/RegisterReply';
 import type { RegisterRequest as _dfs_RegisterRequest, RegisterRequest__Output as _dfs_RegisterRequest__Output } from './dfs/RegisterRequest';
 import type { ReleaseRequest as _dfs_ReleaseRequest, ReleaseRequest__Output as _dfs_ReleaseRequest__Output } from './dfs/ReleaseRequest';
@@ -145,6 +146,7 @@ export interface ProtoGrpcType {
     OpenRequest: MessageTypeDefinition<_dfs_OpenRequest, _dfs_OpenRequest__Output>
     PathRequest: MessageTypeDefinition<_dfs_PathRequest, _dfs_PathRequest__Output>
     ReadRequest: MessageTypeDefinition<_dfs_ReadRequest, _dfs_ReadRequest__Output>
+    RefusedServer: MessageTypeDefinition<_dfs_RefusedServer, _dfs_RefusedServer__Output>
     RegisterReply: MessageTypeDefinition<_dfs_RegisterReply, _dfs_RegisterReply__Output>
     RegisterRequest: MessageTypeDefinition<_dfs_RegisterRequest, _dfs_RegisterRequest__Output>
     ReleaseRequest: MessageTypeDefinition<_dfs_ReleaseRequest, _dfs_ReleaseRequest__Output>

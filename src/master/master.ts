@@ -22,6 +22,7 @@ import type { MasterHandlers } from '../generated/dfs/Master';
 import type { HeartbeatRequest__Output } from '../generated/dfs/HeartbeatRequest';
 import type { HeartbeatReply } from '../generated/dfs/HeartbeatReply';
 import type { NodeInfo } from '../generated/dfs/NodeInfo';
+import type { RefusedServer } from '../generated/dfs/RefusedServer';
 import { MetaStore } from './meta-store';
 import { Namespace, Effects, SetAttrChanges } from './namespace';
 import { tsOfWire } from './attr';
@@ -141,6 +142,9 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
 
   /** Open heartbeat and Calls streams, ended when the master stops. */
   const streams = new Set<{ end(): void }>();
+
+  /** Chunkservers of another cluster refused lately (dfs nodes shows them), bounded by REFUSED_SHOWN_MAX. */
+  const refused = new Map<string, RefusedServer>();
 
   /** When a server asked for a full report last (garbage re-check), bounded by the server count. */
   const fullReportAskedMs = new Map<string, number>();
@@ -323,7 +327,11 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       await mutate((fx) => ns.abortUpload(req.ino, fx));
       return {};
     }),
-    Nodes: unary(async () => ({ nodes: registry.all().map((s): NodeInfo => nodeInfo(admin, s)) })),
+    Nodes: unary(async () => {
+      const now = clock.nowMs();
+      for (const [id, r] of refused) if (now - Number(r.lastSeenUnixMs) > REFUSED_SHOWN_MS) refused.delete(id);
+      return { nodes: registry.all().map((s): NodeInfo => nodeInfo(admin, s)), clusterId, refused: [...refused.values()] };
+    }),
     StatFs: unary(async () => {
       const alive = registry.alive();
       return {
@@ -343,11 +351,15 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     }),
     Register: unary(async (req) => {
       if (req.clusterId !== '' && req.clusterId !== clusterId) {
+        if (refused.size < REFUSED_SHOWN_MAX || refused.has(req.serverId)) {
+          refused.set(req.serverId, { serverId: req.serverId, address: req.address, clusterId: req.clusterId, lastSeenUnixMs: clock.nowMs() });
+        }
         log.error({ serverId: req.serverId, address: req.address, serverCluster: req.clusterId, clusterId },
           'chunkserver of another cluster refused');
         throw new DfsError('WRONG_CLUSTER', `chunkserver ${req.serverId} holds chunks of cluster ${req.clusterId}, `
           + `this master's namespace (${opts.metaDir}) is cluster ${clusterId}: is the master running on the wrong meta folder?`);
       }
+      refused.delete(req.serverId);
       const known = registry.get(req.serverId);
       if (known) chunks.serverDead(req.serverId); // it sends a full report next
       registry.register(req.serverId, req.address, req, clock.nowMs());
@@ -517,6 +529,10 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     },
   };
 }
+
+/** A refused chunkserver is shown by `dfs nodes` until it has not tried for this long. */
+const REFUSED_SHOWN_MS = 60_000;
+const REFUSED_SHOWN_MAX = 1_000;
 
 /**
  * The calls that change the namespace or chunk data. A safe mode an operator entered
