@@ -669,3 +669,23 @@ test('Mount regressions: dfs mount ends when its folder is unmounted from outsid
   const probe = await sh(`echo second > ${q(mnt)}/probe && cat ${q(mnt)}/probe`, 20);
   assert.equal(probe.stdout, 'second\n', `the second mount is still there: ${probe.stderr}`);
 });
+
+test('Mount regressions: in a safe mode entered by hand an open for writing fails at once with EROFS; reads go on', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const dfs = (...args: string[]) => runDfs([...args, '--config', cfg, '--master', masterAddress]);
+  const pre = await py('ro-prep', `put(sys.argv[1] + '/ro.txt', b'abc')\n`, [mntA]);
+  assert.equal(pre.code, 0, pre.stderr);
+  assert.equal((await dfs('safemode', 'enter')).code, 0);
+  try {
+    const res = await py('ro', String.raw`
+import time
+f = sys.argv[1] + '/ro.txt'
+time.sleep(1.2)   # past the attribute cache
+r('append', lambda: os.close(os.open(f, os.O_WRONLY | os.O_APPEND)))
+r('read', get, f)
+r('create', put, sys.argv[1] + '/ro-new.txt', b'x')
+`, [mntA]);
+    assert.deepEqual(res.lines, [['append', 'EROFS'], ['read', 'abc'], ['create', 'EROFS']], `exit ${res.code}: ${res.stderr}\n${logs()}`);
+  } finally {
+    assert.equal((await dfs('safemode', 'leave')).code, 0);
+  }
+});

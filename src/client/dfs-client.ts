@@ -236,14 +236,14 @@ export class DfsClient implements DfsClientApi {
 
   // ------------------------------------------------------------------ sessions
 
-  async open(path: string): Promise<Attr> {
-    const attr = await this.call('Open', { path: normalizePath(path), sessionId: this.sessionId });
+  async open(path: string, opts: { writable?: boolean } = {}): Promise<Attr> {
+    const attr = await this.call('Open', { path: normalizePath(path), sessionId: this.sessionId, writable: opts.writable ?? false });
     if (this.sessionId !== '') this.openInos.set(attr.ino, (this.openInos.get(attr.ino) ?? 0) + 1);
     return attr;
   }
 
-  async openIno(ino: number): Promise<Attr> {
-    const attr = await this.call('Open', { path: '', ino, sessionId: this.sessionId });
+  async openIno(ino: number, opts: { writable?: boolean } = {}): Promise<Attr> {
+    const attr = await this.call('Open', { path: '', ino, sessionId: this.sessionId, writable: opts.writable ?? false });
     if (this.sessionId !== '') this.openInos.set(attr.ino, (this.openInos.get(attr.ino) ?? 0) + 1);
     return attr;
   }

@@ -112,10 +112,10 @@ export interface DfsClientApi {
 
   // --- sessions (the mount): open files survive unlink/rename-over until released
   /** Stat + register an open handle of this client's session on the inode. */
-  open(path: string): Promise<Attr>;
+  open(path: string, opts?: { writable?: boolean }): Promise<Attr>;
   release(ino: number): Promise<void>;
   /** open() of inode `ino`, which may have no name left (one unlinked while open in this session). */
-  openIno(ino: number): Promise<Attr>;
+  openIno(ino: number, opts?: { writable?: boolean }): Promise<Attr>;
   /** Fresh attributes of inode `ino` (also of one unlinked while open in this session). */
   statIno(ino: number): Promise<Attr>;
   /**

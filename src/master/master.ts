@@ -272,6 +272,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       return {};
     }),
     Open: unary(async (req) => {
+      if (req.writable && safeMode.manual) throw new DfsError('EROFS', "Open for writing: the master is in safe mode, the namespace is read-only until 'dfs safemode leave'");
       for (let attempt = 0; ; attempt++) {
         const ino = Number(req.ino);
         const f = req.path === '' && ino > 0 ? { ino, rec: ns.inode(ino) } : ns.lookup(req.path);

@@ -250,8 +250,8 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
       if (parent && p !== undefined && p !== '/') cache.put(parentOf(p), parent);
       return attr;
     },
-    async open(path) {
-      const attr = await client.open(path);
+    async open(path, opts) {
+      const attr = await client.open(path, opts);
       const p = key(path);
       if (p) {
         cache.dropIno(Number(attr.ino));

@@ -287,7 +287,8 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       const alias = inoBehind(path); // reopened through /proc/<pid>/fd after its unlink
       let attr: Attr;
       try {
-        attr = alias === undefined ? await client.open(path) : await client.openIno(alias);
+        const writable = isWritable(flags); // refused at once in a read-only (safe mode) namespace
+        attr = alias === undefined ? await client.open(path, { writable }) : await client.openIno(alias, { writable });
       } catch (e) {
         if (isHiddenName(path) && errnoOf(e) === os.errno.ENOENT) {
           // The caller's lookup found the node of a file renamed over (or unlinked) here, whose

@@ -12,6 +12,10 @@ export interface OpenRequest {
    * used when path is empty: an inode that may have no name left
    */
   'ino'?: (number | string | Long);
+  /**
+   * opened for writing: refused (EROFS) in a safe mode entered by hand
+   */
+  'writable'?: (boolean);
 }
 
 export interface OpenRequest__Output {
@@ -24,4 +28,8 @@ export interface OpenRequest__Output {
    * used when path is empty: an inode that may have no name left
    */
   'ino': (number);
+  /**
+   * opened for writing: refused (EROFS) in a safe mode entered by hand
+   */
+  'writable': (boolean);
 }
