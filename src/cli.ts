@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cac } from 'cac';
-import type { CAC } from 'cac';
+import type { CAC, Command } from 'cac';
 import { loadConfig, resolveDir } from './common/config';
 import type { Config } from './common/config';
 import { asDfsError } from './common/errors';
@@ -408,20 +408,28 @@ function camelCasedBooleanFlags(cli: CAC, argv: string[]): string[] {
  * the globals nor any command has is refused here, as cac refuses one after the command.
  */
 function checkOptionsBeforeCommand(cli: CAC, argv: string[]): void {
-  const takesValue = new Map<string, boolean>(); // a flag as typed, and as cac names it (camelCased)
-  for (const c of [cli.globalCommand, ...cli.commands]) {
-    for (const o of c.options) {
-      const valued = /[<[]/.test(o.rawName);
-      for (const raw of o.rawName.split(',')) takesValue.set(raw.trim().split(/\s/)[0], valued);
-      for (const name of o.names) takesValue.set(name.length === 1 ? `-${name}` : `--${name}`, valued);
+  const flagsOf = (commands: Command[]): Map<string, boolean> => {
+    const takesValue = new Map<string, boolean>(); // a flag as typed, and as cac names it (camelCased)
+    for (const c of commands) {
+      for (const o of c.options) {
+        const valued = /[<[]/.test(o.rawName);
+        for (const raw of o.rawName.split(',')) takesValue.set(raw.trim().split(/\s/)[0], valued);
+        for (const name of o.names) takesValue.set(name.length === 1 ? `-${name}` : `--${name}`, valued);
+      }
     }
-  }
+    return takesValue;
+  };
+  // only the global options go before the command: cac does not know a command's boolean flags
+  // there, so `dfs -q ls /x` gave -q the word `ls` and said "unknown command '/x'"
+  const takesValue = flagsOf([cli.globalCommand]);
+  const ofCommands = flagsOf(cli.commands);
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--' || !a.startsWith('-') || a === '-') return; // the command (or operands) from here
     if (a.startsWith('--') && a.includes('=')) continue; // carries its value: cac checks the name
     const flags = a.startsWith('--') ? [a] : [...a.slice(1)].map((c) => `-${c}`);
     const unknown = flags.find((f) => !takesValue.has(f));
+    if (unknown !== undefined && ofCommands.has(unknown)) throw new Error(`Option \`${unknown}\` goes after the command (dfs COMMAND ${unknown} ...)`);
     if (unknown !== undefined) throw new Error(`Unknown option \`${unknown}\``);
     if (takesValue.get(flags[flags.length - 1])) i++;
   }

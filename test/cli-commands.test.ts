@@ -195,8 +195,14 @@ test('CLI: usage errors exit 2 with a hint; unknown commands print help', async 
     assert.equal(r.code, 2, flag);
     assert.equal(r.stderr, `dfs: Unknown option \`${flag}\`\nTry 'dfs --help' for more information.\n`);
   }
-  r = await dfs(['--log-format', 'json', '-l', 'ls', '/']);
-  assert.equal(r.code, 0, `known options before the command still work: ${r.stderr}`);
+  r = await dfs(['--log-format', 'json', 'ls', '-l', '/']);
+  assert.equal(r.code, 0, `global options before the command still work: ${r.stderr}`);
+  // a command's own option before the command is named (cac would give it the command word as value)
+  for (const flag of ['-q', '-l', '--skip-trash']) {
+    r = await dfs([flag, 'ls', '/']);
+    assert.equal(r.code, 2, flag);
+    assert.match(r.stderr, new RegExp(`^dfs: Option \`${flag}\` goes after the command`), flag);
+  }
   r = await dfs(['decommission', 'no-such-node']);
   assert.equal(r.code, 1);
   assert.equal(r.stderr.trim(), "dfs: cannot decommission 'no-such-node': no such chunkserver (see 'dfs nodes')");
