@@ -13,6 +13,7 @@ function cand(id: string, pendingWrites: number, freeGiB: number, alive = true, 
   return { id, alive, pendingWrites, freeBytes: freeGiB * GiB, capacityBytes: capacityGiB * GiB };
 }
 const byName = (id: string) => id.charCodeAt(id.length - 1);
+const onHost = (c: PlacementCandidate, host: string): PlacementCandidate => ({ ...c, host });
 
 test('placement: table', () => {
   const cases: { name: string; servers: PlacementCandidate[]; count: number; exclude?: string[]; want: string[] }[] = [
@@ -26,6 +27,10 @@ test('placement: table', () => {
     { name: 'duplicates counted once', servers: [cand('a', 0, 90), cand('a', 0, 90), cand('b', 0, 10)], count: 3, want: ['a', 'b'] },
     { name: 'near-equal free fractions: tie-break decides', servers: [cand('b', 0, 50.2), cand('a', 0, 50)], count: 2, want: ['a', 'b'] },
     { name: 'zero capacity counts as full', servers: [cand('a', 0, 0, true, 0), cand('b', 0, 1)], count: 1, want: ['b'] },
+    { name: 'one replica per host first', servers: [onHost(cand('a1', 0, 90), 'A'), onHost(cand('a2', 0, 80), 'A'), onHost(cand('b1', 0, 20), 'B'), onHost(cand('c1', 0, 10), 'C')],
+      count: 3, want: ['a1', 'b1', 'c1'] },
+    { name: 'fewer hosts than replicas: the rest in order', servers: [onHost(cand('a1', 0, 90), 'A'), onHost(cand('a2', 0, 80), 'A'), onHost(cand('b1', 0, 20), 'B')],
+      count: 3, want: ['a1', 'b1', 'a2'] },
   ];
   for (const c of cases) {
     assert.deepEqual(place(c.servers, c.count, new Set(c.exclude ?? []), byName), c.want, c.name);

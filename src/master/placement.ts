@@ -2,7 +2,10 @@
  * Replica placement, pure: which servers get the replicas of a chunk.
  *
  * Contract: returns at most `count` distinct ids of ALIVE candidates that are not excluded,
- * ordered by (pending writes ascending, free fraction descending, tie-break ascending).
+ * ordered by (pending writes ascending, free fraction descending, tie-break ascending), one per
+ * host first: a server on a host not used yet goes before a better one on a host already
+ * chosen (the host is the failure domain, as HDFS's rack; fsck calls a chunk on fewer hosts
+ * than there are MIS_REPLICATED).
  * Fewer than `count` when there are not enough candidates; the caller decides whether that
  * is a warning (replication capped) or an error (NO_SERVERS when empty).
  */
@@ -14,6 +17,8 @@ export interface PlacementCandidate {
   pendingWrites: number;
   freeBytes: number;
   capacityBytes: number;
+  /** The machine it runs on (its address without the port); absent = a host of its own. */
+  host?: string;
 }
 
 export function freeFraction(c: PlacementCandidate): number {
@@ -50,5 +55,18 @@ export function place(
     a.c.pendingWrites - b.c.pendingWrites
     || (Math.abs(a.free - b.free) >= FREE_FRACTION_EPSILON ? b.free - a.free : 0)
     || a.tie - b.tie);
-  return eligible.slice(0, count).map((e) => e.c.id);
+  const chosen: PlacementCandidate[] = [];
+  const hosts = new Set<string>();
+  for (const e of eligible) {
+    if (chosen.length === count) break;
+    if (e.c.host !== undefined && hosts.has(e.c.host)) continue;
+    chosen.push(e.c);
+    if (e.c.host !== undefined) hosts.add(e.c.host);
+  }
+  // fewer hosts than replicas: the rest on hosts already used, in the same order
+  for (const e of eligible) {
+    if (chosen.length === count) break;
+    if (!chosen.includes(e.c)) chosen.push(e.c);
+  }
+  return chosen.map((c) => c.id);
 }

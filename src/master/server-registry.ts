@@ -174,6 +174,7 @@ export class ServerRegistry {
   candidates(nowMs: number): PlacementCandidate[] {
     return this.alive().map((s) => ({
       id: s.id, alive: true, pendingWrites: this.pendingWrites(s, nowMs), freeBytes: s.freeBytes, capacityBytes: s.capacityBytes,
+      host: s.address.slice(0, s.address.lastIndexOf(':')),
     }));
   }
 }
