@@ -171,3 +171,13 @@ test('Placement: a server with less than one chunk free is left out (disk full)'
   assert.deepEqual(place(withRoomFor(servers, MiB), 3, new Set(), (id) => id.length).sort(), ['exact', 'roomy']);
   assert.deepEqual(withRoomFor(servers, 64 * MiB).map((s) => s.id), ['roomy']);
 });
+
+test('placement: a copy goes to a host that holds no replica yet, and to a used one only when no other is left', () => {
+  const a1 = onHost(cand('a1', 0, 90), 'A');
+  const b1 = onHost(cand('b1', 0, 10), 'B');
+  assert.deepEqual(place([a1, b1], 1, new Set(), byName, ['A']), ['b1']);
+  assert.deepEqual(place([a1, b1], 1, new Set(), byName, ['A', 'B']), ['a1'], 'every host used: the best one');
+  const plan = planReplication([{ handle: 7, version: 1, goal: 3, holders: ['a2', 'c1'], leased: false }],
+    [a1, onHost(cand('a2', 0, 50), 'A'), b1, onHost(cand('c1', 0, 50), 'C')], new Map(), { copiesPerServerMax: 2, tasksMax: 10 }, byName);
+  assert.deepEqual(plan.copies.map((t) => t.target), ['b1'], 'not a1, on the host of a2, though it has more room');
+});

@@ -691,7 +691,8 @@ export class ChunkManager {
   private async repair(handle: number, version: number, goal: number, have: string[], exclude: Set<string>): Promise<string[]> {
     if (have.length >= goal) return have;
     const roomy = withRoomFor(this.o.registry.candidates(this.now()), this.cluster.chunkSizeBytes);
-    const targets = place(roomy, goal - have.length, new Set([...exclude, ...have]));
+    const hostOf = new Map(roomy.map((c) => [c.id, c.host]));
+    const targets = place(roomy, goal - have.length, new Set([...exclude, ...have]), undefined, have.flatMap((id) => hostOf.get(id) ?? []));
     if (targets.length === 0) return have;
     const sources = have.map((id) => this.replicaOf(id)).filter((r): r is ChunkReplica => !!r);
     const results = await Promise.allSettled(targets.map((id) => {

@@ -42,6 +42,8 @@ export function place(
   count: number,
   exclude: ReadonlySet<string> = new Set(),
   tieBreak: (id: string) => number = () => Math.random(),
+  /** Hosts that already hold a replica (a copy made for a chunk goes to another host first). */
+  usedHosts: Iterable<string> = [],
 ): string[] {
   if (count <= 0) return [];
   const seen = new Set<string>();
@@ -56,7 +58,7 @@ export function place(
     || (Math.abs(a.free - b.free) >= FREE_FRACTION_EPSILON ? b.free - a.free : 0)
     || a.tie - b.tie);
   const chosen: PlacementCandidate[] = [];
-  const hosts = new Set<string>();
+  const hosts = new Set<string>(usedHosts);
   for (const e of eligible) {
     if (chosen.length === count) break;
     if (e.c.host !== undefined && hosts.has(e.c.host)) continue;

@@ -54,6 +54,8 @@ export function planReplication(
   tieBreak?: (id: string) => number,
 ): { copies: CopyTask[]; extras: ExtraReplica[] } {
   const load = new Map(inFlight);
+  const byId = new Map(servers.map((s) => [s.id, s]));
+  const hostsOf = (ids: readonly string[]): string[] => ids.flatMap((id) => byId.get(id)?.host ?? []);
   const copies: CopyTask[] = [];
   const extras: ExtraReplica[] = [];
   const sourcesOf = (c: ChunkHealth): string[] => c.sources ?? c.holders;
@@ -66,13 +68,12 @@ export function planReplication(
     for (const s of servers) if ((load.get(s.id) ?? 0) + w > limits.copiesPerServerMax) busy.add(s.id);
     const sources = sourcesOf(c).filter((id) => (load.get(id) ?? 0) + w <= limits.copiesPerServerMax * 2);
     if (sources.length === 0) continue;
-    const [target] = place(servers, 1, busy, tieBreak);
+    const [target] = place(servers, 1, busy, tieBreak, hostsOf(c.holders));
     if (!target) continue;
     load.set(target, (load.get(target) ?? 0) + w);
     for (const id of sources.slice(0, 1)) load.set(id, (load.get(id) ?? 0) + w);
     copies.push({ handle: c.handle, version: c.version, target, sources, weight: w });
   }
-  const byId = new Map(servers.map((s) => [s.id, s]));
   for (const c of chunks) {
     if (c.leased || c.holders.length <= c.goal) continue;
     const ranked = [...c.holders].sort((a, b) => freeOf(byId.get(a)) - freeOf(byId.get(b)) || (a < b ? -1 : 1));
