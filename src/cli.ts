@@ -341,9 +341,9 @@ function addAdminCommands(cli: CAC, act: Act): void {
     .option('--timeout <s>', 'Bound of wait in seconds (default 600)').example('dfs safemode wait')
     .action(act((x: string | undefined, f: Flags) => withAdmin(f, (a) => admin.cmdSafeMode(a, io(false), x === undefined ? undefined : arg(x), f))));
   cli.command('decommission <...nodes>', 'Drain chunkservers (by id or address): their replicas are copied elsewhere')
-    .example('dfs decommission cs3').action(act((n: string[], f: Flags) => withAdmin(f, (a, c) => admin.cmdDecommission(a, io(false), n.map(arg), false, c.replication))));
+    .example('dfs decommission cs3').action(act((n: string[], f: Flags) => withAdmin(f, (a, c) => admin.cmdDecommission(a, c, io(false), n.map(arg), false))));
   cli.command('recommission <...nodes>', 'Put drained chunkservers back in service')
-    .example('dfs recommission cs3').action(act((n: string[], f: Flags) => withAdmin(f, (a) => admin.cmdDecommission(a, io(false), n.map(arg), true))));
+    .example('dfs recommission cs3').action(act((n: string[], f: Flags) => withAdmin(f, (a, c) => admin.cmdDecommission(a, c, io(false), n.map(arg), true))));
   cli.command('balance', 'Move replicas from fuller to emptier chunkservers until all are within the threshold of the mean')
     .option('--threshold <pct>', 'Percentage points from the mean utilisation (default 10)').option('--timeout <s>', 'Give up after this many seconds (default 600)')
     .example('dfs balance --threshold 5').action(act((f: Flags) => withAdmin(f, (a) => admin.cmdBalance(a, io(false), f))));

@@ -180,7 +180,7 @@ export async function cmdSetrep(client: DfsClient, admin: AdminClient, io: Io, c
     return EXIT_FAIL;
   }
   // as put: a goal above the live chunkservers is kept, but said (the rest come when servers join)
-  const live = (await client.nodes().catch(() => undefined))?.filter((n) => String(n.state) === 'ALIVE').length;
+  const live = await client.aliveServers();
   if (live !== undefined && replication > live) {
     say(io, 'stderr', `dfs: warning: only ${live} live chunkservers: chunks stay below ${replication} replicas until more join`);
     if (flags.wait) return EXIT_FAIL; // waiting could not end
@@ -225,7 +225,7 @@ export async function cmdSafeMode(admin: AdminClient, io: Io, action: string | u
   }
 }
 
-export async function cmdDecommission(admin: AdminClient, io: Io, nodes: string[], recommission: boolean, replication = 0): Promise<number> {
+export async function cmdDecommission(admin: AdminClient, client: DfsClient, io: Io, nodes: string[], recommission: boolean): Promise<number> {
   let status = EXIT_OK;
   for (const node of nodes) {
     try {
@@ -240,9 +240,10 @@ export async function cmdDecommission(admin: AdminClient, io: Io, nodes: string[
       status = EXIT_FAIL;
     }
   }
+  const replication = client.replication;
   if (!recommission && status === EXIT_OK && replication > 1) {
     // a drain copies each replica to a server in service: fewer of them than the goal and it never ends
-    const inService = (await admin.call('Nodes', {}).catch(() => undefined))?.nodes.filter((x) => String(x.state) === 'ALIVE').length;
+    const inService = await client.aliveServers();
     if (inService !== undefined && inService < replication) {
       say(io, 'stderr', `dfs: warning: only ${inService} chunkservers stay in service, fewer than the replication goal ${replication}: `
         + 'chunks with that goal cannot all be copied off, and the drain will not finish until servers join or the goal is lowered (dfs setrep)');

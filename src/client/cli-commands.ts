@@ -132,7 +132,7 @@ async function warnIfUnderReplicated(client: DfsClient, io: Io, path: string, go
   if (chunks.length === 0 || fewest >= goal) return;
   // a master restarted during the put lists replicas as their servers report them again: with
   // enough servers alive the copies are there (or being added), no warning
-  const live = (await client.nodes().catch(() => undefined))?.filter((n) => String(n.state) === 'ALIVE').length;
+  const live = await client.aliveServers();
   if (live === undefined || live >= goal) return;
   say(io, 'stderr', `dfs: warning: '${path}' is stored with ${fewest} of ${goal} replicas (not enough live chunkservers); the master adds the others when servers join`);
 }

@@ -67,16 +67,16 @@ export class DfsClient implements DfsClientApi {
   private readonly openInos = new Map<number, number>();
   private sessionTimer: NodeJS.Timeout | undefined;
 
-  /**
-   * Calls wait while the master is unreachable (a restart), each until its deadline
-   * (client.rpcTimeoutMs), instead of failing at once, once the master answered a first call;
-   * with `waitForMaster` from the start.
-   */
   /** The default replica goal of this client's configuration. */
   get replication(): number {
     return this.config.cluster.replication;
   }
 
+  /**
+   * Calls wait while the master is unreachable (a restart), each until its deadline
+   * (client.rpcTimeoutMs), instead of failing at once, once the master answered a first call;
+   * with `waitForMaster` from the start.
+   */
   constructor(opts: { masterAddress: string; config: Config; sessionId?: string; waitForMaster?: boolean }) {
     this.masterAddress = opts.masterAddress;
     this.config = opts.config;
@@ -217,6 +217,11 @@ export class DfsClient implements DfsClientApi {
 
   async nodes(): Promise<NodeInfo[]> {
     return (await this.nodesReply()).nodes;
+  }
+
+  /** Chunkservers ALIVE (in service, not draining); undefined when the master cannot say. */
+  async aliveServers(): Promise<number | undefined> {
+    return (await this.nodes().catch(() => undefined))?.filter((n) => String(n.state) === 'ALIVE').length;
   }
 
   /** The chunkservers, the master's cluster id and the chunkservers of another cluster it refused lately. */

@@ -28,7 +28,7 @@ import { ServerRegistry } from './server-registry';
 import { ChunkMap, DeletionQueue, GarbageTracker, judgeReport } from './chunk-map';
 import { ChunkserverLink } from './chunkserver-link';
 import { KeyedLock } from './keyed-lock';
-import { place, withRoomFor } from './placement';
+import { hostOfAddress, place, withRoomFor } from './placement';
 
 export interface Lease {
   primaryId: string; version: number; expiresAtMs: number;
@@ -691,8 +691,8 @@ export class ChunkManager {
   private async repair(handle: number, version: number, goal: number, have: string[], exclude: Set<string>): Promise<string[]> {
     if (have.length >= goal) return have;
     const roomy = withRoomFor(this.o.registry.candidates(this.now()), this.cluster.chunkSizeBytes);
-    const hostOf = new Map(roomy.map((c) => [c.id, c.host]));
-    const targets = place(roomy, goal - have.length, new Set([...exclude, ...have]), undefined, have.flatMap((id) => hostOf.get(id) ?? []));
+    const haveHosts = have.flatMap((id) => { const s = this.o.registry.get(id); return s ? [hostOfAddress(s.address)] : []; });
+    const targets = place(roomy, goal - have.length, new Set([...exclude, ...have]), undefined, haveHosts);
     if (targets.length === 0) return have;
     const sources = have.map((id) => this.replicaOf(id)).filter((r): r is ChunkReplica => !!r);
     const results = await Promise.allSettled(targets.map((id) => {

@@ -19,6 +19,7 @@ import { Namespace } from './namespace';
 import { ServerRegistry } from './server-registry';
 import { ChunkMap } from './chunk-map';
 import { joinPath, normalizePath } from '../common/paths';
+import { hostOfAddress } from './placement';
 
 export const FSCK_PROBLEMS_DEFAULT = 1000;
 export const FSCK_PROBLEMS_MAX = 100_000;
@@ -57,7 +58,6 @@ export interface FsckDeps {
   defaultReplication: number;
 }
 
-const hostOfAddress = (address: string): string => address.slice(0, address.lastIndexOf(':'));
 
 /** Checks the subtree at `path` (symlinks are not followed). Errors: ENOENT (no such path). */
 export async function runFsck(d: FsckDeps, path: string, problemsMax: number): Promise<Omit<FsckReply, 'safeMode' | 'pendingCopies'>> {

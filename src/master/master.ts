@@ -272,7 +272,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       return {};
     }),
     Open: unary(async (req) => {
-      if (req.writable && safeMode.manual) throw new DfsError('EROFS', "Open for writing: the master is in safe mode, the namespace is read-only until 'dfs safemode leave'");
+      if (req.writable && safeMode.manual) throw readOnlyError('Open for writing');
       for (let attempt = 0; ; attempt++) {
         const ino = Number(req.ino);
         const f = req.path === '' && ino > 0 ? { ino, rec: ns.inode(ino) } : ns.lookup(req.path);
@@ -415,7 +415,6 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
         }
       });
     }
-    reapDoomed();
   }
 
   async function maintain(o: { judgeSilence?: boolean } = {}): Promise<void> {
@@ -551,7 +550,11 @@ function refuseInManualSafeMode(handlers: MasterHandlers, manual: () => boolean)
     const handler = handlers[name] as unknown as grpc.handleUnaryCall<unknown, unknown>;
     (handlers as unknown as Record<string, grpc.handleUnaryCall<unknown, unknown>>)[name] = (call, callback) => {
       if (!manual()) return handler(call, callback);
-      callback(toServiceError(new DfsError('EROFS', `${name}: the master is in safe mode, the namespace is read-only until 'dfs safemode leave'`)) as grpc.ServiceError);
+      callback(toServiceError(readOnlyError(String(name))) as grpc.ServiceError);
     };
   }
+}
+
+function readOnlyError(what: string): DfsError {
+  return new DfsError('EROFS', `${what}: the master is in safe mode, the namespace is read-only until 'dfs safemode leave'`);
 }

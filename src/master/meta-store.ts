@@ -186,7 +186,7 @@ export class MetaStore {
   }
 }
 
-export function clusterIdOf(n: number): string {
+function clusterIdOf(n: number): string {
   return `CID-${n.toString(16).padStart(12, '0')}`;
 }
 

@@ -21,6 +21,11 @@ export interface PlacementCandidate {
   host?: string;
 }
 
+/** The machine of a chunkserver: its address without the port (the failure domain, as HDFS's rack). */
+export function hostOfAddress(address: string): string {
+  return address.slice(0, address.lastIndexOf(':'));
+}
+
 export function freeFraction(c: PlacementCandidate): number {
   return c.capacityBytes > 0 ? Math.max(0, Math.min(1, c.freeBytes / c.capacityBytes)) : 0;
 }

@@ -14,7 +14,7 @@
  */
 import assert from 'node:assert';
 import type { Logger } from '../common/logger';
-import type { PlacementCandidate } from './placement';
+import { hostOfAddress, type PlacementCandidate } from './placement';
 
 export type ServerState = 'ALIVE' | 'DEAD' | 'DECOMMISSIONING' | 'DECOMMISSIONED';
 
@@ -174,7 +174,7 @@ export class ServerRegistry {
   candidates(nowMs: number): PlacementCandidate[] {
     return this.alive().map((s) => ({
       id: s.id, alive: true, pendingWrites: this.pendingWrites(s, nowMs), freeBytes: s.freeBytes, capacityBytes: s.capacityBytes,
-      host: s.address.slice(0, s.address.lastIndexOf(':')),
+      host: hostOfAddress(s.address),
     }));
   }
 }
