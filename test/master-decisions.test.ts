@@ -181,3 +181,31 @@ test('placement: a copy goes to a host that holds no replica yet, and to a used 
     [a1, onHost(cand('a2', 0, 50), 'A'), b1, onHost(cand('c1', 0, 50), 'C')], new Map(), { copiesPerServerMax: 2, tasksMax: 10 }, byName);
   assert.deepEqual(plan.copies.map((t) => t.target), ['b1'], 'not a1, on the host of a2, though it has more room');
 });
+
+test('re-replication plan: a chunk on fewer hosts than it could span moves a replica off a doubled host; extras go from doubled hosts first', () => {
+  const a1 = onHost(cand('a1', 0, 30), 'A');
+  const a2 = onHost(cand('a2', 0, 60), 'A');
+  const b1 = onHost(cand('b1', 0, 50), 'B');
+  const c1 = onHost(cand('c1', 0, 50), 'C');
+  const servers = [a1, a2, b1, c1];
+  const limits = { copiesPerServerMax: 2, tasksMax: 10 };
+  const spread = (handle: number, holders: string[], hostsWanted: number): ChunkHealth =>
+    ({ handle, version: 1, goal: 3, holders, leased: false, holderHosts: holders.map((id) => id[0].toUpperCase()), hostsWanted });
+  const plan = planReplication([spread(1, ['a1', 'a2', 'b1'], 3)], servers, new Map(), limits, byName);
+  assert.deepEqual(plan.copies, []);
+  assert.deepEqual(plan.moves.map((m) => [m.source, m.target]), [['a1', 'c1']], 'from the fuller server of host A to host C');
+  assert.equal(plan.moves[0].sources[0], 'a1');
+  assert.deepEqual(planReplication([spread(1, ['a1', 'a2', 'b1'], 2)], servers, new Map(), limits, byName).moves, [], 'two hosts wanted, two spanned');
+  assert.deepEqual(planReplication([{ ...spread(1, ['a1', 'a2', 'b1'], 3), leased: true }], servers, new Map(), limits, byName).moves, [], 'leased: left alone');
+  assert.deepEqual(planReplication([spread(1, ['a1', 'a2', 'b1'], 3)], [a1, a2, b1, onHost(cand('a3', 0, 90), 'A')], new Map(), limits, byName).moves, [],
+    'no server on a new host: no move onto a host already used');
+  assert.deepEqual(planReplication([spread(1, ['a1', 'a2', 'b1'], 3)], servers, new Map([['c1', 2]]), limits, byName).moves, [], 'the only target is busy');
+  // under-replicated chunks go first within tasksMax
+  const both = planReplication([spread(1, ['a1', 'a2', 'b1'], 3), spread(2, ['a1'], 3)], servers, new Map(), { ...limits, tasksMax: 1 }, byName);
+  assert.deepEqual([both.copies.length, both.moves.length], [1, 0]);
+  // an over-replicated chunk loses the replica on a doubled host, even when a single-host one is fuller
+  const over = planReplication([spread(3, ['a1', 'a2', 'b1', 'c1'], 3)], [a1, a2, onHost(cand('b1', 0, 1), 'B'), c1], new Map(), limits, byName);
+  assert.deepEqual(over.extras.map((e) => e.server), ['a1']);
+  const twoExtra = planReplication([{ ...spread(4, ['a1', 'a2', 'b1', 'c1'], 3), goal: 2 }], servers, new Map(), limits, byName);
+  assert.deepEqual(twoExtra.extras.map((e) => e.server).sort(), ['a1', 'b1'], 'then the fullest of the rest; host A keeps a2');
+});

@@ -66,6 +66,27 @@ test('balancer: moves from the fullest to the emptiest, never to a holder, and s
   assert.equal(planBalance(nodes, 5, 3, 1000).moves.length, 3, 'bounded by movesMax');
 });
 
+test('balancer: a move never leaves its chunk on fewer hosts', () => {
+  const MiB = 1024 * 1024;
+  // b (host B) full of chunks also on a (host A, whose own chunks may not move); the empty
+  // server a2 is on host A, c on host C
+  const nodes = [
+    { id: 'a', usedBytes: 40 * MiB, capacityBytes: 100 * MiB, chunks: [] },
+    { id: 'b', usedBytes: 40 * MiB, capacityBytes: 100 * MiB, chunks: Array.from({ length: 40 }, (_, i) => ({ handle: 1000 + i, version: 1, holders: ['b', 'a'] })) },
+    { id: 'a2', usedBytes: 0, capacityBytes: 100 * MiB, chunks: [] },
+  ];
+  const hostOf = (id: string) => (id.startsWith('a') ? 'A' : 'B');
+  assert.ok(planBalance(nodes, 5, 1000, 1000).moves.length > 0, 'without hosts a2 takes them');
+  assert.deepEqual(planBalance(nodes, 5, 1000, 1000, hostOf).moves, [], 'b to a2 would leave the chunks on host A alone');
+  const withC = [...nodes, { id: 'c', usedBytes: 0, capacityBytes: 100 * MiB, chunks: [] }];
+  const plan = planBalance(withC, 5, 1000, 1000, (id) => (id === 'c' ? 'C' : hostOf(id)));
+  assert.ok(plan.moves.length > 0);
+  for (const m of plan.moves) {
+    const holders = ['a', 'b'].filter((id) => id !== m.source).concat(m.target);
+    assert.equal(new Set(holders.map((id) => (id === 'c' ? 'C' : hostOf(id)))).size, 2, `${m.source} -> ${m.target}`);
+  }
+});
+
 test('balancer: an empty server below the band is filled even when no server is above it', () => {
   const MiB = 1024 * 1024;
   const chunks = (id: string, n: number) => Array.from({ length: n }, (_, i) => ({ handle: id.charCodeAt(0) * 1000 + i, version: 1, holders: [id] }));

@@ -7,7 +7,8 @@
  * deleted only after the copy is reported (by the caller), so no chunk drops below its goal
  * during a move. Moves are planned from the fullest source to the emptiest target, with
  * projected utilisations updated as moves are planned, so one round never overshoots the
- * mean; at most `movesMax` moves and `perTargetMax` per target.
+ * mean; at most `movesMax` moves and `perTargetMax` per target; a move never leaves its chunk
+ * on fewer hosts than before (`hostOf`: the host is the failure domain, as in placement.ts).
  */
 
 export interface BalanceNode {
@@ -26,7 +27,10 @@ export function usedPct(usedBytes: number, capacityBytes: number): number {
   return capacityBytes > 0 ? (usedBytes / capacityBytes) * 100 : 0;
 }
 
-export function planBalance(nodes: readonly BalanceNode[], thresholdPct: number, movesMax: number, perTargetMax: number): BalancePlan {
+export function planBalance(
+  nodes: readonly BalanceNode[], thresholdPct: number, movesMax: number, perTargetMax: number,
+  hostOf: (id: string) => string = (id) => id,
+): BalancePlan {
   const capacity = nodes.reduce((n, s) => n + s.capacityBytes, 0);
   const used = nodes.reduce((n, s) => n + s.usedBytes, 0);
   const meanPct = usedPct(used, capacity);
@@ -51,9 +55,12 @@ export function planBalance(nodes: readonly BalanceNode[], thresholdPct: number,
       if (moves.length >= movesMax) return { balanced, meanPct, usedPct: pct, moves };
       if (usedPct(projected.get(src.id)!, src.capacityBytes) <= sourceStopPct) break;
       if (moved.has(c.handle)) continue;
+      const hostsBefore = new Set(c.holders.map(hostOf)).size;
+      const others = c.holders.filter((id) => id !== src.id).map(hostOf);
       const targets = nodes
         .filter((t) => t.id !== src.id && !c.holders.includes(t.id) && (perTarget.get(t.id) ?? 0) < perTargetMax
-          && usedPct(projected.get(t.id)! + chunkBytes, t.capacityBytes) <= targetCapPct)
+          && usedPct(projected.get(t.id)! + chunkBytes, t.capacityBytes) <= targetCapPct
+          && new Set([...others, hostOf(t.id)]).size >= hostsBefore)
         .sort((a, b) => usedPct(projected.get(a.id)!, a.capacityBytes) - usedPct(projected.get(b.id)!, b.capacityBytes) || (a.id < b.id ? -1 : 1));
       const target = targets[0];
       if (!target) continue;

@@ -4,8 +4,9 @@
  * heartbeat reply. A copy is done when the target reports the chunk (its location appears);
  * one that does not appear within `copyTimeoutMs` is forgotten and planned again.
  *
- * Also the balancer's moves (balance-plan.ts): a move is a copy with a designated source whose
- * replica is deleted only once the target reported the copy, and the decommission progress
+ * Also the moves (the balancer's, balance-plan.ts, and those of chunks on too few hosts): a
+ * move is a copy with a designated source whose replica is deleted only once the target
+ * reported the copy; and the decommission progress
  * (chunks on a draining server that are still below their goal on in-service servers).
  *
  * Throttling: at most `cluster.replicationCopiesPerServerMax` copies in flight per target
@@ -22,7 +23,7 @@ import { MetaStore } from './meta-store';
 import { ServerRegistry } from './server-registry';
 import { ChunkMap, DeletionQueue } from './chunk-map';
 import { planReplication, copyWeight, ChunkHealth } from './replication-plan';
-import { withRoomFor } from './placement';
+import { hostOfAddress, withRoomFor } from './placement';
 import { planBalance, type BalancePlan, type BalanceNode } from './balance-plan';
 
 export interface ReplicatorOptions {
@@ -43,9 +44,14 @@ interface InFlight {
   target: string; sinceMs: number;
   /** Its share of the target's copiesPerServerMax (copyWeight). */
   weight: number;
-  /** Balancer move: delete this replica once the copy is reported. */
+  /** A move: delete this replica once the copy is reported. */
   moveFrom?: string;
+  /** The balancer's move (pendingMoves), not a spread move. */
+  balancer?: boolean;
 }
+
+/** Per round: the host of each server, and how many hosts have a server in service. */
+interface Hosts { of: (id: string) => string; inService: number }
 
 export class Replicator {
   private cursor = 0;
@@ -83,7 +89,7 @@ export class Replicator {
   /** Balancer moves scheduled and not yet done. */
   get pendingMoves(): number {
     let n = 0;
-    for (const f of this.inFlight.values()) if (f.moveFrom) n++;
+    for (const f of this.inFlight.values()) if (f.balancer) n++;
     return n;
   }
 
@@ -124,7 +130,7 @@ export class Replicator {
     return load;
   }
 
-  /** A balancer copy arrived: the source's replica goes, unless that would leave the chunk below its goal. */
+  /** A move's copy arrived: the source's replica goes, unless that would leave the chunk below its goal. */
   private finishMove(handle: number, source: string): void {
     const goal = this.goalOf(handle);
     const rec = this.o.store.chunks.get(handle);
@@ -133,15 +139,18 @@ export class Replicator {
     if (inService.filter((id) => id !== source).length < goal) return;
     this.o.chunkMap.remove(handle, source);
     this.o.deletions.add(source, handle, rec.version);
-    this.o.log.info({ handle, serverId: source }, 'balancer: moved replica deleted at its source');
+    this.o.log.info({ handle, serverId: source }, 'moved replica deleted at its source');
   }
 
-  private schedule(handle: number, version: number, target: string, sources: string[], nowMs: number, moveFrom?: string, weight = 1): void {
+  private schedule(
+    handle: number, version: number, target: string, sources: string[], nowMs: number,
+    move?: { from: string; balancer: boolean }, weight = 1,
+  ): void {
     const replicas = sources.map((id) => this.o.registry.get(id)).filter((s) => s !== undefined).map((s) => ({ serverId: s.id, address: s.address }));
     const q = this.outbox.get(target) ?? [];
     q.push({ handle, version, sources: replicas });
     this.outbox.set(target, q);
-    this.inFlight.set(handle, { target, sinceMs: nowMs, moveFrom, weight });
+    this.inFlight.set(handle, { target, sinceMs: nowMs, moveFrom: move?.from, balancer: move?.balancer, weight });
     this.o.registry.noteGrant(target, nowMs);
   }
 
@@ -167,15 +176,17 @@ export class Replicator {
     this.quietStamp = undefined;
     if (this.cursor === 0) this.pass = { stamp, clean: true };
     this.goals.clear();
-    const scanned = await this.scan();
+    const hosts = this.hosts();
+    const scanned = await this.scan(hosts);
     if (scanned.length > 0 || this.inFlight.size > 0) this.pass.clean = false;
     if (this.cursor === 0 && this.pass.clean && this.pass.stamp === this.stamp()) this.quietStamp = this.pass.stamp;
     const now = this.o.clock.nowMs();
     const load = this.settle(now);
     const health: ChunkHealth[] = [];
+    const hostsNow = this.hosts();
     for (const c of scanned) {
       if (this.inFlight.has(c.handle)) continue;
-      const h = this.health(c.handle, c.version, c.goal);
+      const h = this.health(c.handle, c.version, c.goal, hostsNow);
       if (h) health.push({ ...h, weight: copyWeight(c.bytes, this.o.config.cluster.chunkSizeBytes) });
     }
     if (health.length === 0) return;
@@ -185,6 +196,11 @@ export class Replicator {
       if (this.o.store.chunks.get(c.handle)?.version !== c.version) continue; // deleted or bumped during the scan
       this.schedule(c.handle, c.version, c.target, c.sources, now, undefined, c.weight);
       this.o.log.info({ handle: c.handle, target: c.target }, 're-replicating chunk');
+    }
+    for (const m of plan.moves) {
+      if (this.o.store.chunks.get(m.handle)?.version !== m.version) continue;
+      this.schedule(m.handle, m.version, m.target, m.sources, now, { from: m.source, balancer: false }, m.weight);
+      this.o.log.info({ handle: m.handle, from: m.source, to: m.target }, 'moving replica to another host (the chunk was on too few hosts)');
     }
     for (const e of plan.extras) {
       if (this.o.store.chunks.get(e.handle)?.version !== e.version) continue;
@@ -202,20 +218,42 @@ export class Replicator {
     return `${this.o.store.writes}:${this.o.chunkMap.totalChanges}:${this.o.registry.stateChanges}:${this.inFlight.size}`;
   }
 
-  /** The chunk's health now, or undefined when its in-service holders match its goal. */
-  private health(handle: number, version: number, goal: number): ChunkHealth | undefined {
+  /** The host of every registered server, and how many hosts have one in service (ALIVE). */
+  private hosts(): Hosts {
+    const byId = new Map<string, string>();
+    const inService = new Set<string>();
+    for (const srv of this.o.registry.all()) {
+      const host = hostOfAddress(srv.address);
+      byId.set(srv.id, host);
+      if (this.o.registry.isAlive(srv.id)) inService.add(host);
+    }
+    return { of: (id) => byId.get(id) ?? `server:${id}`, inService: inService.size };
+  }
+
+  /** Whether in-service holders on `hostsOfHolders` need a move: fewer hosts than min(goal, hosts in service). */
+  private static tooFewHosts(hostsOfHolders: readonly string[], goal: number, hosts: Hosts): boolean {
+    return new Set(hostsOfHolders).size < Math.min(goal, hosts.inService);
+  }
+
+  /** The chunk's health now, or undefined when its in-service holders match its goal and span enough hosts. */
+  private health(handle: number, version: number, goal: number, hosts: Hosts): ChunkHealth | undefined {
     const all = this.o.chunkMap.holders(handle);
     const holders = all.filter((id) => this.o.registry.isAlive(id));
-    if (holders.length === goal) return undefined;
+    const holderHosts = holders.map(hosts.of);
+    if (holders.length === goal && !Replicator.tooFewHosts(holderHosts, goal, hosts)) return undefined;
     const sources = [...holders, ...all.filter((id) => !holders.includes(id) && this.o.registry.isLive(id))];
-    return { handle, version, goal, holders, sources, leased: this.o.isLeased?.(handle) ?? false };
+    return {
+      handle, version, goal, holders, sources, leased: this.o.isLeased?.(handle) ?? false,
+      holderHosts, hostsWanted: Math.min(goal, hosts.inService),
+    };
   }
 
   /**
    * Reads the next records from the cursor (wrapping to the start after the last one) and
-   * returns those whose in-service holders differ from their goal at the time they were read.
+   * returns those whose in-service holders differ from their goal, or span too few hosts, at
+   * the time they were read.
    */
-  private async scan(): Promise<{ handle: number; version: number; goal: number; bytes: number }[]> {
+  private async scan(hosts: Hosts): Promise<{ handle: number; version: number; goal: number; bytes: number }[]> {
     const out: { handle: number; version: number; goal: number; bytes: number }[] = [];
     let scanned = 0;
     let from = this.cursor + 1;
@@ -242,7 +280,9 @@ export class Replicator {
         const holders = this.o.chunkMap.holders(key).filter((id) => this.o.registry.isAlive(id));
         // the chunk's bytes as its file's size says (a chunk past the size, being written, counts whole)
         const bytes = file.chunkSize > 0 ? Math.min(file.chunkSize, Math.max(0, file.size - value.index * file.chunkSize)) || file.chunkSize : 0;
-        if (holders.length !== goal) out.push({ handle: key, version: value.version, goal, bytes });
+        if (holders.length !== goal || Replicator.tooFewHosts(holders.map(hosts.of), goal, hosts)) {
+          out.push({ handle: key, version: value.version, goal, bytes });
+        }
       }
       if (got < want) {
         this.cursor = 0;
@@ -270,13 +310,13 @@ export class Replicator {
       return { id: s.id, usedBytes: s.usedBytes, capacityBytes: s.capacityBytes, chunks };
     });
     const busy = this.pendingMoves > 0;
-    const plan = planBalance(nodes, thresholdPct, busy ? 0 : this.tasksPerRoundMax, this.copiesPerServerMax);
+    const plan = planBalance(nodes, thresholdPct, busy ? 0 : this.tasksPerRoundMax, this.copiesPerServerMax, this.hosts().of);
     let scheduled = 0;
     for (const m of plan.moves) {
       if ((load.get(m.target) ?? 0) >= this.copiesPerServerMax) continue;
       load.set(m.target, (load.get(m.target) ?? 0) + 1);
       const others = this.o.chunkMap.holders(m.handle).filter((id) => id !== m.source && this.o.registry.isLive(id));
-      this.schedule(m.handle, m.version, m.target, [m.source, ...others], now, m.source);
+      this.schedule(m.handle, m.version, m.target, [m.source, ...others], now, { from: m.source, balancer: true });
       scheduled++;
       this.o.log.info({ handle: m.handle, from: m.source, to: m.target }, 'balancer: moving replica');
     }
