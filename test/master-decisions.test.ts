@@ -56,7 +56,7 @@ test('report verdicts: table', () => {
 
 test('dead servers: silent for deadAfterMs, only ALIVE ones', () => {
   const s = (id: string, state: ServerInfo['state'], last: number): ServerInfo => ({
-    id, address: 'x:1', state, capacityBytes: 0, usedBytes: 0, freeBytes: 0, activeWrites: 0, chunkCount: 0, lastHeartbeatMs: last, recentGrantsMs: [],
+    id, address: 'x:1', state, capacityBytes: 0, usedBytes: 0, freeBytes: 0, activeWrites: 0, chunkCount: 0, lastHeartbeatMs: last, recentGrantsMs: [], instance: '',
   });
   const servers = [s('fresh', 'ALIVE', 9_500), s('edge', 'ALIVE', 0), s('old', 'ALIVE', -5), s('dead', 'DEAD', 0)];
   assert.deepEqual(silentServers(servers, 10_000, 10_000), ['edge', 'old']);

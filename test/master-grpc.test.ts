@@ -739,3 +739,31 @@ test('grpc: a server a client failed to write to takes its chunks granted ahead 
     config.cluster.grantAheadChunks = 0;
   }
 });
+
+test('grpc: a second process registering under the id of a running one is refused (DUPLICATE_ID); its heartbeats neither keep the id alive nor end it', async () => {
+  const dup = await startFake('dup');
+  fakes.push(dup);
+  const reg = (instanceId: string, address: string) => call('Register', {
+    serverId: 'dup', address, capacityBytes: 100 * 2 ** 30, usedBytes: 0, freeBytes: 50 * 2 ** 30, instanceId,
+  });
+  await reg('first', dup.address);
+  const first = heartbeatStream('dup');
+  assert.equal((await first.beat({ instanceId: 'first', fullReport: true, lastPage: true })).reregister, false);
+  assert.equal(await code(reg('second', '127.0.0.9:1')), 'DUPLICATE_ID');
+  const nodes = await call<{ nodes: { serverId: string; address: string }[]; refused: { serverId: string; inUseBy: string }[] }>('Nodes', {});
+  assert.equal(nodes.nodes.find((n) => n.serverId === 'dup')?.address, dup.address, 'the running one keeps its address');
+  assert.deepEqual(nodes.refused.filter((r) => r.serverId === 'dup').map((r) => r.inUseBy), [dup.address]);
+  const second = heartbeatStream('dup');
+  assert.equal((await second.beat({ instanceId: 'second' })).reregister, true, 'not the registered process');
+  second.end();
+  assert.equal((await first.beat({ instanceId: 'first' })).reregister, false, 'the end of the other stream did not end this one');
+  // a restart: the first process's stream ended, so a new process gets the id at once
+  first.end();
+  for (let i = 0; i < 50 && (await code(reg('third', dup.address))) === 'DUPLICATE_ID'; i++) await new Promise((r) => setTimeout(r, 20));
+  const third = heartbeatStream('dup');
+  assert.equal((await third.beat({ instanceId: 'third', fullReport: true, lastPage: true })).reregister, false);
+  const late = heartbeatStream('dup');
+  assert.equal((await late.beat({ instanceId: 'first' })).reregister, true, 'the old process is told to register again');
+  late.end();
+  third.end();
+});

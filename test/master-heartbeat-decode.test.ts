@@ -46,6 +46,7 @@ function randomMessage(r: () => number): HeartbeatRequest {
   if (r() < 0.5) m.removed = Array.from({ length: Math.floor(r() * 20) }, u64);
   if (r() < 0.3) m.bad = Array.from({ length: Math.floor(r() * 3) }, () => ({ handle: u64(), serverId: text(), reason: text() }));
   if (r() < 0.6) m.digest = { bits: Buffer.from(Array.from({ length: Math.floor(r() * 40) }, () => Math.floor(r() * 256))), hashes: Math.floor(r() * 10), count: u64() };
+  if (r() < 0.7) m.instanceId = text();
   return m;
 }
 
@@ -92,7 +93,7 @@ test('HeartbeatRequest decoder: unknown fields and wire types fall back to proto
   const base = encode({ serverId: 'cs-1', chunks: [{ handle: 5, version: 2, length: 3 }] });
   let fallbacks = 0;
   const counting = (b: Buffer): HeartbeatRequest__Output => { fallbacks++; return generic(b); };
-  for (const extra of [[...key(99, 0), 1], [...key(13, 2), 1, 65], [...key(1, 0), 1]]) {
+  for (const extra of [[...key(99, 0), 1], [...key(14, 2), 1, 65], [...key(1, 0), 1]]) {
     const buf = Buffer.concat([base, Buffer.from(extra)]);
     let want: unknown;
     try { want = generic(buf); } catch (e) { want = e; }

@@ -96,7 +96,7 @@ test('re-replication scan: a server state change or a namespace write starts a n
 function fullReport(server: string, handles: number[]): HeartbeatRequest__Output {
   return {
     serverId: server, capacityBytes: 0, usedBytes: 0, freeBytes: 0, activeWrites: 0, chunkCount: handles.length,
-    fullReport: true, lastPage: true, chunks: handles.map((h) => ({ handle: h, version: 1, length: 0 })), removed: [], bad: [], digest: null,
+    fullReport: true, lastPage: true, chunks: handles.map((h) => ({ handle: h, version: 1, length: 0 })), removed: [], bad: [], digest: null, instanceId: '',
   };
 }
 

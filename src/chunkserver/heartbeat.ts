@@ -17,6 +17,7 @@ import { buildBloom } from '../common/bloom';
 import type { InventoryDigest } from '../generated/dfs/InventoryDigest';
 import type * as grpc from '@grpc/grpc-js';
 import { promises as fsp } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { readLineFile, writeFileAtomic } from '../common/data-dir';
 import { DfsError, asDfsError } from '../common/errors';
@@ -92,6 +93,8 @@ export function fullReportPages(base: HeartbeatRequest, chunks: { handle: number
 
 export class HeartbeatLoop {
   private state: HeartbeatState = 'BACKOFF';
+  /** This process's RegisterRequest.instance_id: two processes with one id are told apart. */
+  private readonly instanceId = randomBytes(8).toString('hex');
   private readonly master: MasterClient;
   private stream: grpc.ClientDuplexStream<HeartbeatRequest, HeartbeatReply__Output> | undefined;
   private readonly napper = new Napper();
@@ -157,6 +160,7 @@ export class HeartbeatLoop {
       } catch (e) {
         const err = asDfsError(e);
         if (err.code === 'WRONG_CLUSTER') this.o.log.error({ err: err.message, master: this.o.masterAddress }, 'master of another cluster: not registering');
+        else if (err.code === 'DUPLICATE_ID') this.o.log.error({ err: err.message, id: this.o.id }, 'another chunkserver runs with this id: not registered');
         // a local failure (the data folder's statfs) is not the master's: say which it is
         else if (err.code === 'DISK_ERROR') this.o.log.error({ err: err.message, dataDir: this.o.dataDir }, 'cannot read the data folder');
         else this.o.log.warn({ err: err.message, master: this.o.masterAddress }, 'master unreachable');
@@ -185,7 +189,7 @@ export class HeartbeatLoop {
     const clusterFile = join(this.o.dataDir, CLUSTER_ID_FILE);
     const clusterId = await readLineFile(clusterFile);
     const reply = await callUnary<RegisterRequest, RegisterReply__Output>(this.master, this.master.Register, {
-      serverId: this.o.id, address: this.o.address, ...space, clusterId,
+      serverId: this.o.id, address: this.o.address, ...space, clusterId, instanceId: this.instanceId,
     }, timeoutMs);
     if (clusterId === '' && reply.clusterId !== '') {
       // the first master this folder meets: from now on only that cluster's master is served
@@ -248,7 +252,7 @@ export class HeartbeatLoop {
     const space = await this.space();
     const store = this.o.store;
     const base: HeartbeatRequest = {
-      serverId: this.o.id, ...space, activeWrites: store.activeWrites(), chunkCount: store.count(),
+      serverId: this.o.id, ...space, activeWrites: store.activeWrites(), chunkCount: store.count(), instanceId: this.instanceId,
     };
     if (full) {
       store.takeChanges(); // the full report supersedes them

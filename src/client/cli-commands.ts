@@ -368,6 +368,11 @@ export async function cmdNodes(client: DfsClient, io: Io): Promise<number> {
   const r = await client.nodesReply();
   say(io, 'stdout', formatNodes(r.nodes, Date.now()));
   for (const x of r.refused) {
+    if (x.inUseBy !== '') {
+      say(io, 'stderr', `dfs: warning: chunkserver ${x.serverId} at ${x.address} was refused: a running chunkserver at ${x.inUseBy} `
+        + 'has the same id (give each chunkserver its own --id and data folder)');
+      continue;
+    }
     say(io, 'stderr', `dfs: warning: chunkserver ${x.serverId} at ${x.address} was refused: its data belongs to cluster ${x.clusterId}, `
       + `this master's namespace is cluster ${r.clusterId} (is the master running on the wrong meta folder?)`);
   }

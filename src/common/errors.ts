@@ -17,6 +17,7 @@ export type DfsErrorCode =
   // chunks and data path
   | 'CHUNK_NOT_FOUND' | 'STALE_VERSION' | 'CHECKSUM_MISMATCH' | 'LEASE_EXPIRED' | 'NOT_PRIMARY'
   | 'BAD_FRAME' | 'NO_SERVERS' | 'UPLOAD_NOT_FOUND' | 'NOT_REGISTERED' | 'WRONG_CLUSTER'
+  | 'DUPLICATE_ID'
   // a chunkserver's own file system failed (its errno is in the message, never the code): EIO
   | 'DISK_ERROR'
   // transport and process
@@ -70,7 +71,7 @@ const MESSAGES: Partial<Record<DfsErrorCode, string>> = {
   ENAMETOOLONG: 'File name too long', EACCES: 'Permission denied', EPERM: 'Operation not permitted',
   ENOSPC: 'No space left on device', EIO: 'Input/output error', ETIMEDOUT: 'Connection timed out',
   EBUSY: 'Device or resource busy', EFBIG: 'File too large', ENOTSUP: 'Operation not supported',
-  EXDEV: 'Invalid cross-device link', DISK_ERROR: 'Input/output error', UNAVAILABLE: 'Service unavailable', WRONG_CLUSTER: 'Chunkserver of another cluster', NO_SERVERS: 'No chunkservers available',
+  EXDEV: 'Invalid cross-device link', DISK_ERROR: 'Input/output error', UNAVAILABLE: 'Service unavailable', WRONG_CLUSTER: 'Chunkserver of another cluster', DUPLICATE_ID: 'Chunkserver id in use', NO_SERVERS: 'No chunkservers available',
   CHECKSUM_MISMATCH: 'Checksum mismatch', EMLINK: 'Too many links', ENODATA: 'No data available',
   ERANGE: 'Numerical result out of range', E2BIG: 'Argument list too long', EROFS: 'Read-only file system',
   EAGAIN: 'Resource temporarily unavailable', EDEADLK: 'Resource deadlock avoided', ENOLCK: 'No locks available',

@@ -22,7 +22,7 @@ import type { InventoryDigest__Output } from '../generated/dfs/InventoryDigest';
 
 /** Field numbers decoded here, per message (checked against the schema by the test). */
 export const DECODED_FIELDS = {
-  HeartbeatRequest: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+  HeartbeatRequest: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
   ChunkReport: [1, 2, 3],
   BadReplicaReport: [1, 2, 3],
   InventoryDigest: [1, 2, 3],
@@ -150,7 +150,7 @@ function decodeFast(buf: Buffer): HeartbeatRequest__Output {
   const r = new Reader(buf, 0, buf.length);
   const out: HeartbeatRequest__Output = {
     chunks: [], removed: [], bad: [], serverId: '', capacityBytes: 0, usedBytes: 0, freeBytes: 0,
-    activeWrites: 0, chunkCount: 0, fullReport: false, lastPage: false, digest: null,
+    activeWrites: 0, chunkCount: 0, fullReport: false, lastPage: false, digest: null, instanceId: '',
   };
   while (r.pos < r.end) {
     const [field, wire] = r.key();
@@ -176,6 +176,7 @@ function decodeFast(buf: Buffer): HeartbeatRequest__Output {
         break;
       case 11: expect(wire, 2); out.bad.push(badReplica(r)); break;
       case 12: expect(wire, 2); out.digest = digest(r); break;
+      case 13: expect(wire, 2); out.instanceId = r.string(); break;
       default: throw new NotHandled('field');
     }
   }

@@ -28,7 +28,7 @@ import { Namespace, Effects, SetAttrChanges } from './namespace';
 import { tsOfWire } from './attr';
 import { Sessions } from './sessions';
 import { LockService, lockInfoOfHeld, lockRequestOfWire } from './lock-service';
-import { ServerRegistry, silentServers } from './server-registry';
+import { ServerRegistry, silentServers, type ServerInfo } from './server-registry';
 import { ChunkMap, DeletionQueue, GarbageTracker } from './chunk-map';
 import { ChunkManager, type GrantedChunk } from './chunk-manager';
 import { ChunkserverLink, GrpcChunkserverLink } from './chunkserver-link';
@@ -143,8 +143,12 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   /** Open heartbeat and Calls streams, ended when the master stops. */
   const streams = new Set<{ end(): void }>();
 
-  /** Chunkservers of another cluster refused lately (dfs nodes shows them), bounded by REFUSED_SHOWN_MAX. */
+  /** Chunkservers refused lately (of another cluster, or an id in use; dfs nodes shows them), bounded by REFUSED_SHOWN_MAX. */
   const refused = new Map<string, RefusedServer>();
+  /** Per server id, the heartbeat stream of its registered process. */
+  const heartbeatCalls = new Map<string, unknown>();
+  /** Whether `instance` (a Register's or a heartbeat's) is the process registered as `s`; '' (not sent) matches any. */
+  const isRegisteredInstance = (s: ServerInfo, instance: string): boolean => instance === '' || s.instance === '' || s.instance === instance;
 
   /** When a server asked for a full report last (garbage re-check), bounded by the server count. */
   const fullReportAskedMs = new Map<string, number>();
@@ -196,7 +200,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
 
   async function heartbeat(req: HeartbeatRequest__Output): Promise<HeartbeatReply> {
     const s = registry.get(req.serverId);
-    if (!s || !registry.isLive(s.id)) return { reregister: true };
+    if (!s || !registry.isLive(s.id) || !isRegisteredInstance(s, req.instanceId)) return { reregister: true };
     registry.update(s, req, clock.nowMs());
     evaluateSafeMode();
     const deleteChunks = await chunks.applyReport(s.id, req, !safeMode.on);
@@ -360,10 +364,21 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
         throw new DfsError('WRONG_CLUSTER', `chunkserver ${req.serverId} holds chunks of cluster ${req.clusterId}, `
           + `this master's namespace (${opts.metaDir}) is cluster ${clusterId}: is the master running on the wrong meta folder?`);
       }
-      refused.delete(req.serverId);
       const known = registry.get(req.serverId);
+      const now = clock.nowMs();
+      if (known && !isRegisteredInstance(known, req.instanceId) && heartbeatCalls.has(known.id) && registry.isLive(known.id)
+        && now - known.lastHeartbeatMs <= DUPLICATE_HEARD_INTERVALS * config.chunkserver.heartbeatIntervalMs) {
+        // another process registered under this id is heartbeating: two servers, one id
+        if (refused.size < REFUSED_SHOWN_MAX || refused.has(req.serverId)) {
+          refused.set(req.serverId, { serverId: req.serverId, address: req.address, clusterId: req.clusterId, lastSeenUnixMs: now, inUseBy: known.address });
+        }
+        log.error({ serverId: req.serverId, address: req.address, inUseBy: known.address }, 'chunkserver id in use by a running server: refused');
+        throw new DfsError('DUPLICATE_ID', `chunkserver id ${req.serverId} is in use by a running chunkserver at ${known.address}: `
+          + 'give each chunkserver its own --id (or leave it out: each data folder keeps its own) and its own data folder');
+      }
+      refused.delete(req.serverId);
       if (known) chunks.serverDead(req.serverId); // it sends a full report next
-      registry.register(req.serverId, req.address, req, clock.nowMs());
+      registry.register(req.serverId, req.address, req, now, req.instanceId);
       return { heartbeatIntervalMs: config.chunkserver.heartbeatIntervalMs, clusterId };
     }),
     Heartbeat: (call) => {
@@ -371,8 +386,13 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       let chain = Promise.resolve();
       let serverId: string | undefined;
       call.on('data', (req: HeartbeatRequest__Output) => {
-        serverId = req.serverId;
-        registry.heard(req.serverId, clock.nowMs()); // alive, even while its report waits in the chain
+        const s = registry.get(req.serverId);
+        if (s && isRegisteredInstance(s, req.instanceId)) {
+          // the registered process's stream: a stale one of the same id neither keeps it alive nor ends it
+          serverId = req.serverId;
+          heartbeatCalls.set(serverId, call);
+          registry.heard(req.serverId, clock.nowMs()); // alive, even while its report waits in the chain
+        }
         chain = chain.then(() => heartbeat(req)).then(
           (reply) => { if (!call.writableEnded && !call.destroyed) call.write(reply); },
           (e) => log.warn({ serverId: req.serverId, err: asDfsError(e).message }, 'heartbeat failed'),
@@ -380,7 +400,10 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       });
       const gone = (): void => {
         streams.delete(call);
-        if (serverId !== undefined) chunks.serverUnreachable(serverId);
+        if (serverId !== undefined && heartbeatCalls.get(serverId) === call) {
+          heartbeatCalls.delete(serverId);
+          chunks.serverUnreachable(serverId);
+        }
       };
       const done = (): void => {
         gone();
@@ -532,6 +555,12 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
 
 /** A refused chunkserver is shown by `dfs nodes` until it has not tried for this long. */
 const REFUSED_SHOWN_MS = 60_000;
+/**
+ * A Register under an id whose process heartbeated within this many intervals, on a stream still
+ * open, is refused (DUPLICATE_ID). A restarted process gets in at once when its predecessor's
+ * stream ended (killed, stopped), and after this long when it did not (its machine rebooted).
+ */
+const DUPLICATE_HEARD_INTERVALS = 3;
 const REFUSED_SHOWN_MAX = 1_000;
 
 /**

@@ -30,6 +30,8 @@ export interface ServerInfo {
   lastHeartbeatMs: number;
   /** Times of recent grants, counted as pending writes for placement (bounded). */
   recentGrantsMs: number[];
+  /** RegisterRequest.instance_id of the process registered under this id ('' = not sent). */
+  instance: string;
 }
 
 export interface ServerStats {
@@ -126,16 +128,17 @@ export class ServerRegistry {
     if (s.state === 'DECOMMISSIONING' || s.state === 'DECOMMISSIONED') this.transition(s, 'ALIVE', 'recommission requested');
   }
 
-  register(id: string, address: string, stats: ServerStats, nowMs: number): ServerInfo {
+  register(id: string, address: string, stats: ServerStats, nowMs: number, instance = ''): ServerInfo {
     let s = this.servers.get(id);
     if (!s) {
       s = {
         id, address, state: 'DEAD', capacityBytes: 0, usedBytes: 0, freeBytes: 0, activeWrites: 0,
-        chunkCount: 0, lastHeartbeatMs: nowMs, recentGrantsMs: [],
+        chunkCount: 0, lastHeartbeatMs: nowMs, recentGrantsMs: [], instance,
       };
       this.servers.set(id, s);
     }
     s.address = address;
+    s.instance = instance;
     this.update(s, stats, nowMs);
     this.transition(s, this.drained.has(id) ? 'DECOMMISSIONING' : 'ALIVE', 'registered');
     return s;

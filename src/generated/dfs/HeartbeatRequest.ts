@@ -39,6 +39,10 @@ export interface HeartbeatRequest {
    * Bloom filter of every handle held here (src/common/bloom.ts); absent = none
    */
   'digest'?: (_dfs_InventoryDigest | null);
+  /**
+   * RegisterRequest.instance_id of this process
+   */
+  'instanceId'?: (string);
 }
 
 /**
@@ -75,4 +79,8 @@ export interface HeartbeatRequest__Output {
    * Bloom filter of every handle held here (src/common/bloom.ts); absent = none
    */
   'digest': (_dfs_InventoryDigest__Output | null);
+  /**
+   * RegisterRequest.instance_id of this process
+   */
+  'instanceId': (string);
 }

@@ -8,8 +8,15 @@ import type { Long } from '@grpc/proto-loader';
 export interface RefusedServer {
   'serverId'?: (string);
   'address'?: (string);
+  /**
+   * of another cluster (WRONG_CLUSTER), or this cluster's
+   */
   'clusterId'?: (string);
   'lastSeenUnixMs'?: (number | string | Long);
+  /**
+   * DUPLICATE_ID: the address of the running server with this id
+   */
+  'inUseBy'?: (string);
 }
 
 /**
@@ -18,6 +25,13 @@ export interface RefusedServer {
 export interface RefusedServer__Output {
   'serverId': (string);
   'address': (string);
+  /**
+   * of another cluster (WRONG_CLUSTER), or this cluster's
+   */
   'clusterId': (string);
   'lastSeenUnixMs': (number);
+  /**
+   * DUPLICATE_ID: the address of the running server with this id
+   */
+  'inUseBy': (string);
 }

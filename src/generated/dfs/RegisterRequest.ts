@@ -13,6 +13,12 @@ export interface RegisterRequest {
    * for a data folder that never registered. A master of another cluster refuses it.
    */
   'clusterId'?: (string);
+  /**
+   * Drawn at each start of the chunkserver process: while one process of an id is registered
+   * and heartbeating, another process with the same id is refused (DUPLICATE_ID), and
+   * heartbeats of a process that is not the registered one are answered `reregister`.
+   */
+  'instanceId'?: (string);
 }
 
 export interface RegisterRequest__Output {
@@ -26,4 +32,10 @@ export interface RegisterRequest__Output {
    * for a data folder that never registered. A master of another cluster refuses it.
    */
   'clusterId': (string);
+  /**
+   * Drawn at each start of the chunkserver process: while one process of an id is registered
+   * and heartbeating, another process with the same id is refused (DUPLICATE_ID), and
+   * heartbeats of a process that is not the registered one are answered `reregister`.
+   */
+  'instanceId': (string);
 }
