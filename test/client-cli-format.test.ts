@@ -77,10 +77,12 @@ test('CLI format: stat prints every attribute, chunk count and sha256', () => {
 
 test('CLI format: nodes table and df', () => {
   const lines = formatNodes([
-    { serverId: 'cs2', address: '127.0.0.1:7102', state: 'DEAD', capacityBytes: 1024 ** 3, usedBytes: 0, freeBytes: 1024 ** 3, chunkCount: 0, lastHeartbeatUnixMs: 1_000, activeWrites: 0, replicasToMove: 0 },
-    { serverId: 'cs1', address: '127.0.0.1:7101', state: 'ALIVE', capacityBytes: 2 * 1024 ** 3, usedBytes: 1024 ** 2, freeBytes: 1024 ** 3, chunkCount: 12, lastHeartbeatUnixMs: 10_500, activeWrites: 1, replicasToMove: 0 },
+    { serverId: 'cs2', address: '127.0.0.1:7102', state: 'DEAD', capacityBytes: 1024 ** 3, usedBytes: 0, freeBytes: 1024 ** 3, chunkCount: 0, lastHeartbeatUnixMs: 1_000, activeWrites: 0, replicasToMove: 0, unreachable: true },
+    { serverId: 'cs1', address: '127.0.0.1:7101', state: 'ALIVE', capacityBytes: 2 * 1024 ** 3, usedBytes: 1024 ** 2, freeBytes: 1024 ** 3, chunkCount: 12, lastHeartbeatUnixMs: 10_500, activeWrites: 1, replicasToMove: 0, unreachable: false },
+    { serverId: 'cs3', address: '10.0.0.1:7100', state: 'ALIVE', capacityBytes: 1024 ** 3, usedBytes: 0, freeBytes: 1024 ** 3, chunkCount: 0, lastHeartbeatUnixMs: 10_500, activeWrites: 0, replicasToMove: 0, unreachable: true },
   ], 11_000);
-  assert.equal(lines.length, 3);
+  assert.equal(lines.length, 4);
+  assert.match(lines[3], /^cs3 +10\.0\.0\.1:7100 +UNREACHABLE /);
   assert.match(lines[0], /^ID\s+ADDRESS\s+STATE\s+CAPACITY\s+USED\s+FREE\s+CHUNKS\s+WRITES\s+HEARTBEAT$/);
   assert.match(lines[1], /^cs1 +127\.0\.0\.1:7101 ALIVE +2\.0G +1\.0M +1\.0G +12 +1 0\.5s ago$/);
   assert.match(lines[2], /^cs2 .* DEAD .* 10\.0s ago$/);

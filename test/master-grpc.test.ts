@@ -767,3 +767,25 @@ test('grpc: a second process registering under the id of a running one is refuse
   late.end();
   third.end();
 });
+
+test('grpc: a chunkserver registered at an address the master cannot connect to shows UNREACHABLE and gets no new chunks until a probe connects', async () => {
+  // a port nobody listens on: bound, then closed
+  const closed = new grpc.Server();
+  const port = await bindServer(closed, '127.0.0.1:0');
+  await stopServer(closed, 0);
+  await call('Register', { serverId: 'lost', address: `127.0.0.1:${port}`, capacityBytes: 100 * 2 ** 30, usedBytes: 0, freeBytes: 99 * 2 ** 30, instanceId: 'l1' });
+  const lostNode = async () => (await call<{ nodes: { serverId: string; unreachable: boolean; address: string }[] }>('Nodes', {})).nodes.find((n) => n.serverId === 'lost')!;
+  for (let i = 0; i < 100 && !(await lostNode()).unreachable; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal((await lostNode()).unreachable, true);
+  for (let i = 0; i < 8; i++) {
+    const f = await createFile({ path: `/dir/unreach${i}`, mode: 0o644 });
+    const lease = await call<{ chunk: { replicas: { serverId: string }[] } }>('GetLease', { ino: f.ino, index: 0 });
+    assert.ok(!lease.chunk.replicas.some((r) => r.serverId === 'lost'), 'the emptiest server, but unreachable');
+  }
+  // registered again at an address that answers: reachable once its probe connected
+  const back = await startFake('lost');
+  fakes.push(back);
+  await call('Register', { serverId: 'lost', address: back.address, capacityBytes: 100 * 2 ** 30, usedBytes: 0, freeBytes: 99 * 2 ** 30, instanceId: 'l2' });
+  for (let i = 0; i < 100 && (await lostNode()).unreachable; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal((await lostNode()).unreachable, false);
+});

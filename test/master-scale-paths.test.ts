@@ -49,7 +49,7 @@ async function setup(chunks: number) {
   for (let h = 1; h <= chunks; h++) for (const id of SERVERS.slice(0, 3)) chunkMap.add(h, id);
   const deletions = new DeletionQueue(100_000);
   const garbage = new GarbageTracker(100_000);
-  const link: ChunkserverLink = { grant: async () => {}, replicate: async () => {}, close: () => {} };
+  const link: ChunkserverLink = { grant: async () => {}, replicate: async () => {}, reachable: async () => true, close: () => {} };
   const replicator = new Replicator({ store, registry, chunkMap, deletions, clock, config, log, isLeased: () => false });
   const manager = new ChunkManager({ store, ns, registry, chunkMap, deletions, garbage, link, clock, config, log });
   // Counts the chunk records the replicator reads.

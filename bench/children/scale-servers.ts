@@ -125,9 +125,13 @@ class SimServer {
     this.fullPages = fullReportPages(this.base, chunks, [], this.base.serverId!).map((p) => HEARTBEAT.requestSerialize(p));
   }
 
-  /** The address announced: never dialed in a healthy cluster (no grants, no copies), so a reserved name. */
+  /**
+   * The address announced: the master's own, which accepts connections, so the master's probe
+   * of a new server's address (master.ts, probe) finds it reachable; never dialed otherwise in
+   * a healthy cluster (no grants, no copies).
+   */
   private address(): string {
-    return `${this.base.serverId}.invalid:7100`;
+    return this.a.masterAddress;
   }
 
   /** Registers and opens the stream, whose first message is the full report. */

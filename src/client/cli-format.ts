@@ -127,7 +127,8 @@ export function formatNodes(nodes: readonly NodeInfo[], nowMs: number): string[]
   const rows = [['ID', 'ADDRESS', 'STATE', 'CAPACITY', 'USED', 'FREE', 'CHUNKS', 'WRITES', 'HEARTBEAT']];
   for (const n of [...nodes].sort((a, b) => a.serverId.localeCompare(b.serverId))) {
     const age = n.lastHeartbeatUnixMs > 0 ? `${((nowMs - n.lastHeartbeatUnixMs) / 1000).toFixed(1)}s ago` : 'never';
-    const state = n.state === 'DECOMMISSIONING' ? `DECOMMISSIONING (${n.replicasToMove} to copy)` : n.state;
+    const state = n.state === 'DECOMMISSIONING' ? `DECOMMISSIONING (${n.replicasToMove} to copy)`
+      : n.unreachable && n.state === 'ALIVE' ? 'UNREACHABLE' : n.state;
     rows.push([n.serverId, n.address, state, formatBytes(n.capacityBytes), formatBytes(n.usedBytes), formatBytes(n.freeBytes),
       String(n.chunkCount), String(n.activeWrites), age]);
   }

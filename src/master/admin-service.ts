@@ -32,6 +32,7 @@ export function nodeInfo(d: Pick<AdminDeps, 'chunkMap' | 'replicator'>, s: Serve
     freeBytes: s.freeBytes, chunkCount: s.chunkCount || d.chunkMap.countOn(s.id), lastHeartbeatUnixMs: s.lastHeartbeatMs,
     activeWrites: s.activeWrites,
     replicasToMove: s.state === 'DECOMMISSIONING' ? d.replicator.replicasToMove(s.id) : 0,
+    unreachable: s.unreachable === true,
   };
 }
 

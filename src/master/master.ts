@@ -379,6 +379,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       refused.delete(req.serverId);
       if (known) chunks.serverDead(req.serverId); // it sends a full report next
       registry.register(req.serverId, req.address, req, now, req.instanceId);
+      probe(req.serverId);
       return { heartbeatIntervalMs: config.chunkserver.heartbeatIntervalMs, clusterId };
     }),
     Heartbeat: (call) => {
@@ -440,8 +441,50 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     }
   }
 
+  /**
+   * Per server registered, the probe of its address: a chunkserver heartbeats over a connection
+   * it opened, so an address the master (and so, most likely, clients and other chunkservers)
+   * cannot connect to — a wrong --advertise, a firewall — showed ALIVE while every grant, copy
+   * and write to it failed after a time-out. An unreachable one gets no new chunks or copies
+   * (registry.candidates), `dfs nodes` shows UNREACHABLE, and it is probed again with a
+   * doubling pause (maintain) until a connection succeeds.
+   */
+  const probes = new Map<string, { address: string; nextMs: number; waitMs: number; running: boolean }>();
+
+  function probe(id: string): void {
+    const address = registry.get(id)?.address;
+    if (address === undefined) return;
+    let p = probes.get(id);
+    if (!p || p.address !== address) probes.set(id, (p = { address, nextMs: 0, waitMs: PROBE_RETRY_MIN_MS, running: false }));
+    if (p.running) return;
+    const state = p;
+    state.running = true;
+    void link.reachable(address, PROBE_TIMEOUT_MS).then((ok) => {
+      state.running = false;
+      const s = registry.get(id);
+      if (!s || s.address !== address || probes.get(id) !== state) return; // registered again meanwhile: its own probe decides
+      if (ok) {
+        if (s.unreachable) log.info({ serverId: id, address }, 'chunkserver reachable again');
+        s.unreachable = false;
+        probes.delete(id);
+        return;
+      }
+      if (!s.unreachable) {
+        log.error({ serverId: id, address }, `the master cannot connect to chunkserver ${id} at ${address} `
+          + '(check its --listen and --advertise): no new chunks or copies go to it until it can');
+      }
+      s.unreachable = true;
+      state.nextMs = clock.nowMs() + state.waitMs;
+      state.waitMs = Math.min(state.waitMs * 2, PROBE_RETRY_MAX_MS);
+    });
+  }
+
   async function maintain(o: { judgeSilence?: boolean } = {}): Promise<void> {
     const now = clock.nowMs();
+    for (const [id, p] of probes) {
+      if (!registry.isLive(id)) probes.delete(id);
+      else if (!p.running && now >= p.nextMs) probe(id);
+    }
     for (const id of o.judgeSilence === false ? [] : silentServers(registry.all(), now, config.cluster.deadAfterMs)) {
       const s = registry.get(id)!;
       registry.transition(s, 'DEAD', `silent for ${now - s.lastHeartbeatMs} ms`);
@@ -555,6 +598,10 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
 
 /** A refused chunkserver is shown by `dfs nodes` until it has not tried for this long. */
 const REFUSED_SHOWN_MS = 60_000;
+/** How long a probe of a chunkserver's address waits for a connection, and the pauses between probes of an unreachable one. */
+const PROBE_TIMEOUT_MS = 5_000;
+const PROBE_RETRY_MIN_MS = 5_000;
+const PROBE_RETRY_MAX_MS = 60_000;
 /**
  * A Register under an id whose process heartbeated within this many intervals, on a stream still
  * open, is refused (DUPLICATE_ID). A restarted process gets in at once when its predecessor's

@@ -32,6 +32,8 @@ export interface ServerInfo {
   recentGrantsMs: number[];
   /** RegisterRequest.instance_id of the process registered under this id ('' = not sent). */
   instance: string;
+  /** The master could not connect to `address` at its last probe: no new chunks or copies go to it. */
+  unreachable?: boolean;
 }
 
 export interface ServerStats {
@@ -137,6 +139,7 @@ export class ServerRegistry {
       };
       this.servers.set(id, s);
     }
+    if (s.address !== address) s.unreachable = undefined; // a new address: unknown until probed
     s.address = address;
     s.instance = instance;
     this.update(s, stats, nowMs);
@@ -174,8 +177,9 @@ export class ServerRegistry {
     return s.activeWrites + s.recentGrantsMs.length;
   }
 
+  /** The ALIVE servers the master can connect to, as placement candidates. */
   candidates(nowMs: number): PlacementCandidate[] {
-    return this.alive().map((s) => ({
+    return this.alive().filter((s) => !s.unreachable).map((s) => ({
       id: s.id, alive: true, pendingWrites: this.pendingWrites(s, nowMs), freeBytes: s.freeBytes, capacityBytes: s.capacityBytes,
       host: hostOfAddress(s.address),
     }));

@@ -17,6 +17,11 @@ export interface NodeInfo {
    * DECOMMISSIONING: chunks on it still below their goal elsewhere
    */
   'replicasToMove'?: (number | string | Long);
+  /**
+   * The master cannot connect to `address` (a wrong --advertise, a firewall): it heartbeats but
+   * gets no new chunks or copies until a later probe connects.
+   */
+  'unreachable'?: (boolean);
 }
 
 export interface NodeInfo__Output {
@@ -33,4 +38,9 @@ export interface NodeInfo__Output {
    * DECOMMISSIONING: chunks on it still below their goal elsewhere
    */
   'replicasToMove': (number);
+  /**
+   * The master cannot connect to `address` (a wrong --advertise, a firewall): it heartbeats but
+   * gets no new chunks or copies until a later probe connects.
+   */
+  'unreachable': (boolean);
 }
