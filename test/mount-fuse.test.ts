@@ -299,3 +299,36 @@ os.close(fd)"`);
   for (const off of [0, 300000, 600000]) assert.equal(data.subarray(off, off + 4096).toString(), 'x'.repeat(4096));
   assert.equal(data.length, 900000);
 });
+
+test('Mount: fallocate: larger than the cluster\'s free space (× replication) is ENOSPC and leaves the file alone', async () => {
+  // the fake cluster: 1 TiB capacity, replication 3; 400 GiB × 3 does not fit, 4 MiB does
+  await m.ok('printf abc > "$M/falloc-room"');
+  const r = await m.sh('fallocate -l 400G "$M/falloc-room"');
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /No space left on device/);
+  assert.equal(await m.ok('stat -c %s "$M/falloc-room"'), '3\n');
+  await m.ok('fallocate -l 4M "$M/falloc-room"');
+  assert.equal(await m.ok('stat -c %s "$M/falloc-room"'), `${4 * MiB}\n`);
+});
+
+test('Mount: fallocate: a punched hole writes zeros only into chunks the file holds, after its unflushed writes', async () => {
+  // 1 MiB chunks: data in chunks 0 and 3 (buffered, not flushed at the punch), chunks 1-2 and 4-7 holes
+  const before = m.client.writeSizes.length;
+  await m.ok(`python3 -c "
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+os.ftruncate(fd, 8 << 20)
+os.pwrite(fd, b'a' * 100000, 0)
+os.pwrite(fd, b'b' * 100000, 3 << 20)
+assert libc.fallocate(fd, 3, ctypes.c_long(50000), ctypes.c_long(8 << 20)) == 0, os.strerror(ctypes.get_errno())
+os.close(fd)" "$M/falloc-punch"`);
+  const content = m.client.contentOf('/falloc-punch');
+  assert.equal(content.length, 8 * MiB);
+  const expected = Buffer.alloc(8 * MiB);
+  expected.fill('a', 0, 50000);
+  assert.ok(content.equals(expected), 'the range reads as zeros, the bytes before it are kept');
+  const written = m.client.writeSizes.slice(before).reduce((n, x) => n + x, 0);
+  // the two writes (200,000 bytes) and zeros over chunks 0 and 3 from the punch (< 2 MiB); not 8 MiB
+  assert.ok(written <= 200_000 + 2 * MiB, `bytes written: ${written}`);
+});

@@ -471,6 +471,10 @@ export class DfsClient implements DfsClientApi {
     }));
   }
 
+  async chunkStored(ino: number, index: number): Promise<boolean> {
+    return (await this.data.chunkInfo(ino, index)) !== undefined;
+  }
+
   async commitWrite(ino: number, minSize: number, mtimeMs?: number): Promise<Attr> {
     const mtime = mtimeMs === undefined ? null : timespecOfMs(mtimeMs);
     const attr = await this.call('CommitWrite', { ino, minSize, mtime });

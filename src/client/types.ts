@@ -173,6 +173,12 @@ export interface DfsClientApi {
    * caller's; `timeoutMs` bounds each call (default `client.dataTimeoutMs`).
    */
   syncEverywhere(handles: number[], timeoutMs?: number): Promise<void>;
+  /**
+   * Whether slot `index` of file `ino` holds a chunk (false: a hole, or past its last chunk), from
+   * the cached chunk locations (one GetChunks per page of slots not cached; after `invalidate`,
+   * the master's view now).
+   */
+  chunkStored(ino: number, index: number): Promise<boolean>;
   /** size = max(size, minSize), mtime = given or now. */
   commitWrite(ino: number, minSize: number, mtimeMs?: number): Promise<Attr>;
   /** Forgets cached chunk locations and attributes of an inode (close-to-open: called on open). */

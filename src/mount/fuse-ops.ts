@@ -340,6 +340,11 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       kernelSizes.wrote(h.path, h.file.localSize);
       return written;
     }),
+    fallocate: (path, fd, mode, offset, length, _ctx, cb) => reply('fallocate', path, cb, async () => {
+      const h = files.get(fd);
+      await files.fallocate(h, mode, offset, length);
+      kernelSizes.wrote(h.path, h.file.localSize); // the kernel sets the size it grew to itself
+    }),
     flush: (path, fd, _ctx, cb) => reply('flush', path, cb, () => files.flushHandle(files.get(fd))),
     fsync: (path, _datasync, fd, _ctx, cb) => reply('fsync', path, cb, () => files.fsyncHandle(files.get(fd))),
     release: (path, fd, flockOwner, _ctx, cb) => reply('release', path, cb, async () => {

@@ -77,7 +77,7 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
       `max_write=${FUSE_MAX_WRITE_BYTES}`, `attr_timeout=${timeoutSec}`, `entry_timeout=${timeoutSec}`,
     ],
     // a safety net only: the client's own deadlines fail a call first (lock/flock: none, they wait)
-    timeoutsMs: { default: metaTimeoutMs, read: dataTimeoutMs, write: dataTimeoutMs, flush: dataTimeoutMs, fsync: dataTimeoutMs, release: dataTimeoutMs, truncate: dataTimeoutMs, ftruncate: dataTimeoutMs, utimens: dataTimeoutMs },
+    timeoutsMs: { default: metaTimeoutMs, read: dataTimeoutMs, write: dataTimeoutMs, flush: dataTimeoutMs, fsync: dataTimeoutMs, release: dataTimeoutMs, truncate: dataTimeoutMs, ftruncate: dataTimeoutMs, utimens: dataTimeoutMs, fallocate: dataTimeoutMs },
   });
 
   try {

@@ -30,6 +30,7 @@ import { CHUNK_SIZE_MAX, checkFileSize, fileBytesMax } from '../common/limits';
 import { atimeDue, type TimePair } from '../common/relatime';
 import type { Attr, DfsClientApi, UnsyncedChunk } from '../client/types';
 import { DirtyExtents, overlayPieces } from './dirty-extents';
+import { planFallocate } from './fallocate-plan';
 import { ReadCache } from './read-cache';
 import { copyParts, partsLength, sliceParts, type Parts } from '../common/byte-parts';
 import { constants as os } from 'node:os';
@@ -50,6 +51,8 @@ const UNSYNCED_INODES_MAX = 100_000;
  * unmount for a whole data timeout.
  */
 const UNMOUNT_SYNC_TIMEOUT_MS = 5000;
+/** Zeros of a punched or zeroed range go into the write buffer as views of one buffer this long. */
+const ZERO_PIECE_BYTES = 1024 * 1024;
 
 /** The state of one inode open in this mount. */
 export class OpenInode {
@@ -66,11 +69,14 @@ export class OpenInode {
   readonly chunkSizeBytes: number;
   /** The master's chunk size of the file, 0 when the attributes did not say (then writeRange asks). */
   readonly knownChunkSizeBytes: number;
+  /** The file's replication goal at open (1 when the attributes did not say). */
+  readonly replication: number;
 
   constructor(readonly ino: number, attr: Attr) {
     this.sizeBytes = Number(attr.size);
     this.knownChunkSizeBytes = Number(attr.chunkSize) || 0;
     this.chunkSizeBytes = this.knownChunkSizeBytes || DEFAULT_CHUNK_SIZE_BYTES;
+    this.replication = Number(attr.replication) || 1;
   }
 
   /** End of the bytes written locally and not yet committed (0 when none). */
@@ -307,6 +313,55 @@ export class OpenFiles {
     if (f) f.sizeBytes = Number(attr.size);
     this.cache.dropIno(ino);
     return attr;
+  }
+
+  /**
+   * fallocate(2) of an open inode (fallocate-plan.ts decides): ENOSPC when the cluster's free
+   * space cannot hold the range at the file's replication; a punched or zeroed range is written
+   * with zeros through the write buffer (so it overlays this mount's unflushed writes, which go
+   * out first), chunk by chunk, skipping chunks the file does not hold (holes read as zeros
+   * already); a growing size is set like a truncate. Resolves once every replica holds the zeros
+   * and the master the size. Rejects with the inode's sticky error, or EINVAL/EFBIG/ENOTSUP.
+   */
+  async fallocate(h: Handle, mode: number, offset: number, length: number): Promise<void> {
+    const f = h.file;
+    if (f.error) throw dataError(f.error);
+    const plan = planFallocate(mode, offset, length, f.localSize, fileBytesMax(f.chunkSizeBytes));
+    if (plan.reserveBytes > 0) await this.checkRoom(f, plan.reserveBytes);
+    if (plan.zeroTo > plan.zeroFrom) await this.zeroRange(f, plan.zeroFrom, plan.zeroTo);
+    if (plan.growToBytes !== undefined && plan.growToBytes > f.localSize) await this.truncate(f.ino, plan.growToBytes);
+  }
+
+  /** ENOSPC when `bytes` more at the file's replication (capped by the live servers) exceed the cluster's free space. */
+  private async checkRoom(f: OpenInode, bytes: number): Promise<void> {
+    const st = await this.client.statFs();
+    const copies = Math.min(f.replication, Number(st.liveServers) || f.replication);
+    const free = Number(st.freeBytes);
+    if (bytes * copies > free) {
+      throw new DfsError('ENOSPC', `fallocate of ${bytes} bytes × ${copies} replicas: the cluster has ${free} bytes free`);
+    }
+  }
+
+  /** Writes zeros over [from, to) of every chunk the file holds there (see fallocate), then drains. */
+  private async zeroRange(f: OpenInode, from: number, to: number): Promise<void> {
+    await this.drain(f);
+    this.client.invalidate(f.ino); // the master knows every chunk this mount wrote: its locations are asked again
+    const zeros = Buffer.alloc(Math.min(ZERO_PIECE_BYTES, to - from));
+    const chunkBytes = f.chunkSizeBytes;
+    for (let pos = from; pos < to;) {
+      const index = Math.floor(pos / chunkBytes);
+      const chunkEnd = Math.min(to, (index + 1) * chunkBytes);
+      // a file of unknown chunk size is taken as holding every chunk (zeros written throughout)
+      const stored = f.knownChunkSizeBytes === 0 || await this.client.chunkStored(f.ino, index);
+      for (; stored && pos < chunkEnd; pos += Math.min(zeros.length, chunkEnd - pos)) {
+        if (f.error) throw dataError(f.error);
+        f.dirty.add(pos, zeros.subarray(0, Math.min(zeros.length, chunkEnd - pos)));
+        if (f.dirty.bytes >= this.limits.writeBufferBytes) await this.startFlush(f);
+      }
+      pos = chunkEnd;
+    }
+    this.cache.dropIno(f.ino);
+    await this.drain(f);
   }
 
   /** Starts a background flush of the dirty buffer once no other flush of the inode is in flight. */

@@ -28,6 +28,8 @@ interface Inode {
   size: number;
   /** Written bytes, with spare capacity (may extend past `size` until commitWrite; zeros elsewhere). */
   data: Buffer;
+  /** Indexes of the chunks written (the others are holes); those past a shrinking size go. */
+  chunks?: Set<number>;
   nlink: number;
   atimeMs: number;
   mtimeMs: number;
@@ -249,6 +251,7 @@ export class FakeClient implements DfsClientApi {
 
   private resize(n: Inode, size: number): void {
     if (size < n.data.length) n.data.fill(0, size); // what is cut reads as zeros if the file grows again
+    for (const i of n.chunks ?? []) if (i * this.chunkSizeBytes >= size) n.chunks!.delete(i);
     n.size = size;
     n.mtimeMs = n.ctimeMs = Date.now();
   }
@@ -415,6 +418,7 @@ export class FakeClient implements DfsClientApi {
     const n = this.inodes.get(Number(attr.ino))!;
     n.data = Buffer.concat(parts);
     n.size = n.data.length;
+    n.chunks = new Set(Array.from({ length: Math.ceil(n.size / this.chunkSizeBytes) }, (_, i) => i));
     return this.attrOf(n);
   }
 
@@ -495,6 +499,13 @@ export class FakeClient implements DfsClientApi {
       n.data = grown;
     }
     data.copy(n.data, offset);
+    n.chunks ??= new Set();
+    for (let i = Math.floor(offset / this.chunkSizeBytes); i * this.chunkSizeBytes < end; i++) n.chunks.add(i);
+  }
+
+  async chunkStored(ino: number, index: number): Promise<boolean> {
+    this.count('chunkStored');
+    return this.fileByIno(ino).chunks?.has(index) ?? false;
   }
 
   async commitWrite(ino: number, minSize: number, mtimeMs?: number): Promise<Attr> {

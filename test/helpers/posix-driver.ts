@@ -13,7 +13,7 @@
  * Usage: posix-driver.py CASE_DIR CODE [UID GID GROUPS(comma-separated)]
  */
 export const POSIX_DRIVER_PY = String.raw`
-import ctypes, errno, json, os, stat, sys, time
+import ctypes, errno, hashlib, json, os, stat, sys, time
 
 libc = ctypes.CDLL(None, use_errno=True)
 AT_FDCWD = -100
@@ -100,6 +100,17 @@ def ls(p='.'):
 
 def xl(p, follow=True):
     say('xattrs %s: %s' % (p, sorted(n for n in os.listxattr(p, follow_symlinks=follow) if n.startswith(('user.', 'trusted.')))))
+
+def fallocate(fd, mode, offset, length):
+    """fallocate(2) through libc (Python has only posix_fallocate); raises OSError like os.*."""
+    if libc.fallocate(fd, mode, ctypes.c_long(offset), ctypes.c_long(length)) != 0:
+        raise OSError(ctypes.get_errno(), 'fallocate')
+
+def digest(p):
+    """Size and SHA-256 of a file's bytes (cat shows only the length past 64 bytes)."""
+    with open(p, 'rb') as f:
+        data = f.read()
+    say('digest %s: %d %s' % (p, len(data), hashlib.sha256(data).hexdigest()[:16]))
 
 def times(p):
     s = os.lstat(p)

@@ -119,6 +119,11 @@ export interface FuseOps {
   lock?(path: string, fd: number, cmd: number, lock: FuseFlock, lockOwner: bigint, ctx: FuseLockContext, cb: (code: number, lock?: FuseFlock) => void): void;
   /** flock(2): LOCK_SH, LOCK_EX, LOCK_UN, optionally | LOCK_NB. */
   flock?(path: string, fd: number, op: number, lockOwner: bigint, ctx: FuseLockContext, cb: Cb): void;
+  /**
+   * fallocate(2) on an open file (`mode`: FALLOC_FL_* bits as the kernel passed them). Without
+   * it libfuse answers ENOSYS, which the kernel turns into EOPNOTSUPP for good.
+   */
+  fallocate?(path: string, fd: number, mode: number, offset: number, length: number, ctx: FuseContext, cb: Cb): void;
 }
 
 export type FuseOpName = Exclude<keyof FuseOps, 'init'>;
@@ -146,7 +151,7 @@ interface NativeBinding {
 const STAT_INTS = 22;
 const STATFS_INTS = 11;
 const FLOCK_INTS = 7;
-const OP_COUNT = 36;
+const OP_COUNT = 37;
 const DEFAULT_TIMEOUT_MS = 15_000;
 const F_GETLK = 5;
 const TWO_32 = 2 ** 32;
@@ -503,4 +508,5 @@ const OPS: Record<FuseOpName, OpSpec> = {
     failValues: () => [flockArray()],
   },
   flock: simple((o, a, c, sig) => o.flock!(s(a[0]), n(a[1]), n(a[2]), a[3] as bigint, c as FuseLockContext, sig)),
+  fallocate: simple((o, a, c, sig) => o.fallocate!(s(a[0]), n(a[1]), n(a[2]), u64(a[3], a[4]), u64(a[5], a[6]), c, sig)),
 };

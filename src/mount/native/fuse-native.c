@@ -12,6 +12,8 @@
  *   UTIME_OMIT (tv_nsec values) reach JS intact; st_ino is 64-bit;
  * - create passes the open flags (fi->flags: O_EXCL, O_TRUNC, O_APPEND...) after the mode;
  * - fuse_native_loop_ended tells whether libfuse's loop returned (the mount went away);
+ * - the `fallocate` operation (FUSE 2.9.1+): path, fh, mode, then offset and length as two
+ *   uint32 each;
  * - the `lock` (fcntl F_GETLK/F_SETLK/F_SETLKW on a struct flock) and `flock` operations, with
  *   fi->lock_owner as a BigInt;
  * - a libfuse thread waits for its JS reply on a mutex + condition variable; lock and flock
@@ -47,7 +49,7 @@
 #include <time.h>
 #include <errno.h>
 
-#define OP_COUNT 36
+#define OP_COUNT 37
 #define LOCK_INTERRUPT_POLL_MS 100
 
 static int IS_ARRAY_BUFFER_DETACH_SUPPORTED = 0;
@@ -257,6 +259,7 @@ static const uint32_t op_mkdir = 32;
 static const uint32_t op_rmdir = 33;
 static const uint32_t op_lock = 34;
 static const uint32_t op_flock = 35;
+static const uint32_t op_fallocate = 36;
 
 // Data structures
 
@@ -845,6 +848,20 @@ FUSE_METHOD_VOID(ftruncate, 4, 0, (const char *path, off_t size, struct fuse_fil
   FUSE_UINT64_TO_INTS_ARGV(l->offset, 4)
 })
 
+FUSE_METHOD_VOID(fallocate, 7, 0, (const char *path, int mode, off_t offset, off_t length, struct fuse_file_info *info), {
+  l->path = path;
+  l->mode = (mode_t) mode;
+  l->offset = offset;
+  l->len = (size_t) length;
+  l->info = info;
+}, {
+  create_name_string(env, l->path, &(argv[2]));
+  napi_create_uint32(env, l->info != NULL ? l->info->fh : 0, &(argv[3]));
+  napi_create_uint32(env, (uint32_t) l->mode, &(argv[4]));
+  FUSE_UINT64_TO_INTS_ARGV(l->offset, 5)
+  FUSE_UINT64_TO_INTS_ARGV(l->len, 7)
+})
+
 FUSE_METHOD(readlink, 1, 1, (const char *path, char *linkname, size_t len), {
   l->path = path;
   l->linkname = linkname;
@@ -1166,6 +1183,7 @@ NAPI_METHOD(fuse_native_mount) {
   if (implemented[op_init]) ops.init = fuse_native_init;
   if (implemented[op_lock]) ops.lock = fuse_native_lock;
   if (implemented[op_flock]) ops.flock = fuse_native_flock;
+  if (implemented[op_fallocate]) ops.fallocate = fuse_native_fallocate;
   // utimens understands UTIME_NOW and UTIME_OMIT: without this flag, libfuse 2.9 passes a
   // setattr that sets only one of atime/mtime (touch -m, rsync's mtimes) to nobody at all.
   ops.flag_utime_omit_ok = 1;
@@ -1295,6 +1313,7 @@ NAPI_INIT() {
   NAPI_EXPORT_FUNCTION(fuse_native_signal_rmdir)
   NAPI_EXPORT_FUNCTION(fuse_native_signal_lock)
   NAPI_EXPORT_FUNCTION(fuse_native_signal_flock)
+  NAPI_EXPORT_FUNCTION(fuse_native_signal_fallocate)
 
   NAPI_EXPORT_UINT32(op_getattr)
   NAPI_EXPORT_UINT32(op_init)
@@ -1333,4 +1352,5 @@ NAPI_INIT() {
   NAPI_EXPORT_UINT32(op_rmdir)
   NAPI_EXPORT_UINT32(op_lock)
   NAPI_EXPORT_UINT32(op_flock)
+  NAPI_EXPORT_UINT32(op_fallocate)
 }
