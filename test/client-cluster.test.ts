@@ -122,3 +122,33 @@ test('Client cluster: a dead chunkserver is excluded and writes go on', async ()
   await client.put(pieces(data, 128 * 1024), '/c/after-death.bin', { sizeHint: data.length });
   assert.ok((await getAll('/c/after-death.bin')).equals(data));
 });
+
+test('Client cluster: a file created with a first lease, grown by a truncate and never written gives its chunk 0 back at its last release; a written one keeps it', async () => {
+  const s = cluster.client({ sessionId: 'grow-session' });
+  try {
+    await s.mkdir('/grow', { parents: true });
+    // the pool of chunks granted ahead fills once chunks are asked for (replication 1: an earlier
+    // test leaves a chunkserver dead, and a pooled chunk needs every replica alive)
+    let first = await s.create('/grow/warm', { wantLease: true, replication: 1 });
+    await s.writeRange(Number(first.ino), 0, Buffer.from('x'));
+    await s.release(Number(first.ino));
+    let held = false;
+    for (let i = 0; i < 100 && !held; i++) {
+      const a = await s.create(`/grow/sparse${i}`, { wantLease: true, replication: 1 });
+      held = (await s.locate(`/grow/sparse${i}`)).length === 1; // Create's first chunk
+      await s.setAttr({ ino: a.ino, path: '', size: 64 * MiB });
+      await s.release(Number(a.ino));
+      if (held) assert.equal((await s.locate(`/grow/sparse${i}`)).length, 0, 'given back at the last release');
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(held, 'a Create took a pooled chunk');
+    first = await s.create('/grow/written', { wantLease: true, replication: 1 });
+    await s.setAttr({ ino: first.ino, path: '', size: 3 * MiB });
+    await s.writeRange(Number(first.ino), 10, Buffer.from('data'));
+    await s.release(Number(first.ino));
+    assert.equal((await s.locate('/grow/written')).length, 1, 'a written chunk stays');
+    assert.ok((await s.readRange(Number(first.ino), 8, 8)).equals(Buffer.from('\0\0data\0\0')));
+  } finally {
+    s.close();
+  }
+});

@@ -682,6 +682,42 @@ test('grpc: Create with want_lease takes a chunk granted ahead as chunk 0 and re
   }
 });
 
+test('grpc: a file a truncate grew and no one wrote gives its Create\'s chunk back at its last close when the client says it never wrote under it and no one else got the lease', async () => {
+  type Created = { attr: { ino: number; chunkSize: number }; firstLease?: { chunk: { handle: number } } | null };
+  type StatReply = { size: number; chunkCount: number };
+  const { streams } = await fillPool(3, '/dir/grown0');
+  try {
+    const chunksOf = async (ino: number) => (await call<{ chunks: { handle: number }[] }>('GetChunks', { ino })).chunks.map((c) => c.handle);
+    const grown = async (path: string): Promise<Created & { firstLease: { chunk: { handle: number } } }> => {
+      const c = await call<Created>('Create', { path, mode: 0o644, sessionId: 'grow-s', wantLease: true });
+      assert.ok(c.firstLease, 'a pooled chunk as chunk 0');
+      await call('SetAttr', { ino: c.attr.ino, size: 1 << 30 }); // truncate -s 1G
+      return c as Created & { firstLease: { chunk: { handle: number } } };
+    };
+
+    const a = await grown('/dir/grown1');
+    assert.deepEqual(await chunksOf(a.attr.ino), [a.firstLease.chunk.handle]);
+    await call('Release', { sessionId: 'grow-s', ino: a.attr.ino, unwrittenHandle: a.firstLease.chunk.handle });
+    assert.deepEqual(await chunksOf(a.attr.ino), [], 'given back');
+    const st = await call<StatReply>('Stat', { path: '/dir/grown1' });
+    assert.deepEqual([st.size, st.chunkCount], [1 << 30, 0]);
+
+    // without the claim the client may have written: kept (as before)
+    const b = await grown('/dir/grown2');
+    await call('Release', { sessionId: 'grow-s', ino: b.attr.ino });
+    assert.deepEqual(await chunksOf(b.attr.ino), [b.firstLease.chunk.handle]);
+
+    // another writer got the lease: kept whatever the claim
+    const c = await grown('/dir/grown3');
+    await call('GetLease', { ino: c.attr.ino, index: 0 });
+    await call('Release', { sessionId: 'grow-s', ino: c.attr.ino, unwrittenHandle: c.firstLease.chunk.handle });
+    assert.deepEqual(await chunksOf(c.attr.ino), [c.firstLease.chunk.handle]);
+  } finally {
+    config.cluster.grantAheadChunks = 0;
+    for (const st of streams) st.end();
+  }
+});
+
 test('grpc: a GetLease that granted a new chunk while a Create filled the slot leases the Create\'s chunk', async () => {
   const { streams } = await fillPool(2, '/dir/race0');
   let release!: () => void;

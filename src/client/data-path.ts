@@ -139,6 +139,7 @@ export class DataPath {
    * once per attempt and must yield exactly `w.length` bytes.
    */
   async writeChunk(ino: number, index: number, w: ChunkWrite, frames: () => AsyncIterable<Buffer> | Iterable<Buffer>): Promise<ChunkWritten> {
+    this.unwrittenFirst.delete(ino); // any write, even one that fails, may have reached a replica
     let exclude: string[] = [];
     let refused = false;
     let unwrittenHandle = 0;
@@ -334,6 +335,25 @@ export class DataPath {
    * Caches a lease as GetLease's reply would be (Create's first_lease: the first write of a new
    * file then asks no GetLease). Its usable time counts from now, the reply's arrival.
    */
+  /**
+   * Chunk 0 of a file this client created with a first lease (Create's first_lease), by inode,
+   * until a write to the file is attempted: Release then says it was never written under.
+   * Bounded by the files this client holds open (taken at their last release).
+   */
+  private readonly unwrittenFirst = new Map<number, number>();
+
+  /** Create's first lease of `ino`: nothing written under it yet. */
+  noteUnwrittenFirst(ino: number, handle: number): void {
+    this.unwrittenFirst.set(ino, handle);
+  }
+
+  /** The handle of `ino`'s first chunk if no write to the file was attempted since its Create (and forgets it). */
+  takeUnwrittenFirst(ino: number): number | undefined {
+    const handle = this.unwrittenFirst.get(ino);
+    this.unwrittenFirst.delete(ino);
+    return handle;
+  }
+
   rememberLease(ino: number, lease: ChunkLease__Output): void {
     if (!lease.chunk) return;
     const index = lease.chunk.index;

@@ -145,7 +145,10 @@ export class DfsClient implements DfsClientApi {
     const attr = reply.attr;
     if (!attr) throw new DfsError('INTERNAL', `Create ${path}: reply without attributes`);
     this.data.invalidate(attr.ino);
-    if (reply.firstLease) this.data.rememberLease(attr.ino, reply.firstLease);
+    if (reply.firstLease) {
+      this.data.rememberLease(attr.ino, reply.firstLease);
+      if (reply.firstLease.chunk) this.data.noteUnwrittenFirst(attr.ino, reply.firstLease.chunk.handle);
+    }
     if (this.sessionId !== '') this.openInos.set(attr.ino, (this.openInos.get(attr.ino) ?? 0) + 1);
     return reply.parent ? { ...attr, parent: reply.parent } : attr;
   }
@@ -261,7 +264,10 @@ export class DfsClient implements DfsClientApi {
     const left = (this.openInos.get(ino) ?? 1) - 1;
     if (left > 0) this.openInos.set(ino, left);
     else this.openInos.delete(ino);
-    await this.call('Release', { ino, sessionId: this.sessionId });
+    // the last open of a file created here and never written: its Create's chunk 0 goes back
+    const unwrittenHandle = left > 0 ? 0 : this.data.takeUnwrittenFirst(ino) ?? 0;
+    if (unwrittenHandle > 0) this.data.invalidate(ino); // its cached lease may name a chunk given back
+    await this.call('Release', { ino, sessionId: this.sessionId, unwrittenHandle });
   }
 
   async endSession(): Promise<void> {

@@ -434,6 +434,25 @@ export class ChunkManager {
   }
 
   /**
+   * Gives back chunk 0 of `ino` that a Create took (takeFirstChunk) when the client that got its
+   * lease says (Release.unwritten_handle) it never wrote under it, and no one else can have: it is
+   * at its first version, and its lease is still valid and went out in that one reply (a GetLease
+   * of anyone else counts in `handedOut`; after a master restart nothing is known and the chunk
+   * stays). A file that a Create made and a truncate grew (`truncate -s 1G` through the mount)
+   * kept such a chunk, never written (the kind chunksOfEmptyFiles gives back for files left
+   * empty). True when given back.
+   */
+  async giveBackUnwrittenFirst(ino: number, handle: number): Promise<boolean> {
+    const lease = this.validLease(handle);
+    const c = this.o.store.chunks.get(handle);
+    if (!lease || !c || c.ino !== ino || c.index !== 0 || lease.handedOut !== 1 || lease.version !== 1 || c.version !== 1) return false;
+    const fx = new Effects();
+    if (!await this.o.store.tx(() => this.o.ns.dropUnwrittenChunk(ino, 0, handle, fx))) return false;
+    this.freed(fx.freed);
+    return true;
+  }
+
+  /**
    * Of files whose last open just ended: the chunks of those still empty (size 0), to be removed
    * with Namespace.dropUnwrittenChunk in the caller's transaction. Nothing in them is data: a
    * writer commits its size before its close (the mount flushes first), so what is there was

@@ -295,6 +295,8 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       }
     }),
     Release: unary(async (req) => {
+      // before the session lets go: an orphan collected first would take the chunk with it anyway
+      if (Number(req.unwrittenHandle) > 0 && !safeMode.on) await chunks.giveBackUnwrittenFirst(Number(req.ino), Number(req.unwrittenHandle));
       if (sessions.release(req.sessionId, req.ino, clock.nowMs())) await collectOrphans([req.ino]);
       return {};
     }),
