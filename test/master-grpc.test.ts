@@ -684,7 +684,7 @@ test('grpc: Create with want_lease takes a chunk granted ahead as chunk 0 and re
 
 test('grpc: a file a truncate grew and no one wrote gives its Create\'s chunk back at its last close when the client says it never wrote under it and no one else got the lease', async () => {
   type Created = { attr: { ino: number; chunkSize: number }; firstLease?: { chunk: { handle: number } } | null };
-  type StatReply = { size: number; chunkCount: number };
+  type StatReply = { size: number; chunkCount: number; storedBytes?: number | null };
   const { streams } = await fillPool(3, '/dir/grown0');
   try {
     const chunksOf = async (ino: number) => (await call<{ chunks: { handle: number }[] }>('GetChunks', { ino })).chunks.map((c) => c.handle);
@@ -696,11 +696,12 @@ test('grpc: a file a truncate grew and no one wrote gives its Create\'s chunk ba
     };
 
     const a = await grown('/dir/grown1');
-    assert.deepEqual(await chunksOf(a.attr.ino), [a.firstLease.chunk.handle]);
+    let st = await call<StatReply>('Stat', { path: '/dir/grown1' });
+    assert.deepEqual([st.chunkCount, st.storedBytes], [1, a.attr.chunkSize], 'the unwritten chunk counts while it is held');
     await call('Release', { sessionId: 'grow-s', ino: a.attr.ino, unwrittenHandle: a.firstLease.chunk.handle });
     assert.deepEqual(await chunksOf(a.attr.ino), [], 'given back');
-    const st = await call<StatReply>('Stat', { path: '/dir/grown1' });
-    assert.deepEqual([st.size, st.chunkCount], [1 << 30, 0]);
+    st = await call<StatReply>('Stat', { path: '/dir/grown1' });
+    assert.deepEqual([st.size, st.chunkCount, st.storedBytes], [1 << 30, 0, 0]);
 
     // without the claim the client may have written: kept (as before)
     const b = await grown('/dir/grown2');

@@ -228,6 +228,27 @@ test('Mount: kill -9 and restart of the master while files are written and read;
   assert.equal(r.stdout, 'line 40\n40\n');
 });
 
+test('Mount: st_blocks counts the chunks a file holds: du of a sparse file is small, of a written file its size', async () => {
+  const mnt = mounts[0]?.dir ?? (await mountAt('m1'));
+  const d = mnt + '/blocks';
+  // 2 MiB chunks: 'sparse' holds none (the chunk its Create took from the pool, which the writes
+  // before fill, goes back at its close), 'tail' one byte in its slot 5, 'dense' 3 MiB in slots
+  // 0-1; 'open' is stat'ed while its 1 MiB is still in the mount's write buffer
+  let r = await sh(`mkdir -p ${q(d)} && head -c ${3 * MiB} /dev/urandom > ${q(d + '/dense')} &&
+    python3 -c "import os, sys; fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o644); os.write(fd, b'a' * (1 << 20)); print(os.fstat(fd).st_blocks); os.close(fd)" ${q(d + '/open')} &&
+    sleep 0.5 && truncate -s 1G ${q(d + '/sparse')} && truncate -s ${10 * MiB} ${q(d + '/tail')} && printf x >> ${q(d + '/tail')} &&
+    stat -c '%n %s %b' ${q(d)}/sparse ${q(d)}/tail ${q(d)}/dense ${q(d)}/open && du -k ${q(d + '/sparse')} | cut -f1`, 60);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines[0], String(MiB / 512), 'unflushed bytes past the size count');
+  const blocks = Object.fromEntries(lines.slice(1, 5).map((l) => { const [n, size, b] = l.split(' '); return [n.slice(n.lastIndexOf('/') + 1), [Number(size), Number(b)]]; }));
+  assert.deepEqual(blocks.sparse, [1024 * MiB, 0], 'truncate -s 1G holds no chunk');
+  assert.deepEqual(blocks.tail, [10 * MiB + 1, 1], 'one held slot, cut at the size');
+  assert.deepEqual(blocks.dense, [3 * MiB, 3 * MiB / 512]);
+  assert.deepEqual(blocks.open, [MiB, MiB / 512]);
+  assert.equal(lines[5], '0', 'du of the sparse file');
+});
+
 test('Mount: unmount on SIGTERM leaves nothing mounted', async () => {
   for (const m of mounts) {
     m.proc.child.kill('SIGTERM');

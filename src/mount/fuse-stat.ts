@@ -31,6 +31,18 @@ export function fuseTime(t: { sec: unknown; nsec: number } | null | undefined): 
   return t ? { sec: Number(t.sec), nsec: Number(t.nsec) } : { sec: 0, nsec: 0 };
 }
 
+/**
+ * 512-byte blocks of a file (st_blocks, what `du` adds up). A regular file: the bytes the master
+ * says its chunks hold (`storedBytes`: holes count nothing), plus this mount's unflushed growth
+ * past the master's size, at most the size; from a master that does not say, the size. Others:
+ * their size.
+ */
+export function blocksOf(attr: Attr, sizeBytes: number): number {
+  if (attr.type !== 'REGULAR' || attr.storedBytes === undefined || attr.storedBytes === null) return Math.ceil(sizeBytes / 512);
+  const stored = Number(attr.storedBytes) + Math.max(0, sizeBytes - Number(attr.size));
+  return Math.ceil(Math.min(stored, sizeBytes) / 512);
+}
+
 /** The stat of an inode; `sizeBytes` overrides the master's size (local writes not yet flushed). */
 export function attrToStat(attr: Attr, sizeBytes: number = Number(attr.size)): FuseStat {
   const typeBits = TYPE_BITS[String(attr.type)] ?? TYPE_BITS.REGULAR;
@@ -44,7 +56,7 @@ export function attrToStat(attr: Attr, sizeBytes: number = Number(attr.size)): F
     ino: Number(attr.ino),
     rdev: attr.rdev ?? 0,
     blksize: BLKSIZE_BYTES,
-    blocks: Math.ceil(size / 512),
+    blocks: blocksOf(attr, size),
     atime: fuseTime(attr.atime),
     mtime: fuseTime(attr.mtime),
     ctime: fuseTime(attr.ctime),

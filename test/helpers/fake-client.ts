@@ -112,7 +112,15 @@ export class FakeClient implements DfsClientApi {
       nlink: n.nlink, atime: ts(n.atimeMs), mtime: ts(n.mtimeMs), ctime: ts(n.ctimeMs),
       chunkSize: this.chunkSizeBytes, replication: 3, symlinkTarget: n.target ?? '', rdev: n.rdev ?? 0,
       sha256: Buffer.alloc(0), chunkCount: Math.ceil(n.size / this.chunkSizeBytes),
+      ...(n.type === 'REGULAR' ? { storedBytes: this.storedBytesOf(n) } : {}),
     };
+  }
+
+  /** As the master's storedBytesOf: each chunk written counts whole, up to the size. */
+  private storedBytesOf(n: Inode): number {
+    let bytes = 0;
+    for (const i of n.chunks ?? []) bytes += Math.max(0, Math.min(this.chunkSizeBytes, n.size - i * this.chunkSizeBytes));
+    return bytes;
   }
 
   /** `parent`: the directory it goes into (its setgid rule applies, as in the master). */

@@ -39,6 +39,12 @@ export interface Attr {
    * number of chunk slots (holes included)
    */
   'chunkCount'?: (number | string | Long);
+  /**
+   * files: bytes in the chunks the file holds, each counted whole up to the size (holes count
+   * nothing): the mount's st_blocks. Absent from a master that predates it.
+   */
+  'storedBytes'?: (number | string | Long);
+  '_storedBytes'?: "storedBytes";
 }
 
 /**
@@ -76,4 +82,10 @@ export interface Attr__Output {
    * number of chunk slots (holes included)
    */
   'chunkCount': (number);
+  /**
+   * files: bytes in the chunks the file holds, each counted whole up to the size (holes count
+   * nothing): the mount's st_blocks. Absent from a master that predates it.
+   */
+  'storedBytes'?: (number);
+  '_storedBytes'?: "storedBytes";
 }
