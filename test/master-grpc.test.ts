@@ -826,3 +826,36 @@ test('grpc: a chunkserver registered at an address the master cannot connect to 
   for (let i = 0; i < 100 && (await lostNode()).unreachable; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal((await lostNode()).unreachable, false);
 });
+
+test('grpc: a replica reporting the version a renew is granting right now is not adopted as ahead of the master', async () => {
+  type Lease = { chunk: { handle: number; version: number; replicas: { serverId: string }[] } };
+  const f = await createFile({ path: '/dir/bump', mode: 0o644 });
+  const l1 = await call<Lease>('GetLease', { ino: f.ino, index: 0 });
+  const handle = l1.chunk.handle;
+  const holders = l1.chunk.replicas.map((r) => r.serverId);
+  clock.advance(config.cluster.leaseDurationMs + 1); // the lease ran out: the next GetLease bumps the version
+  let release!: () => void;
+  const held = new Promise<void>((r) => { release = r; });
+  for (const x of fakes) x.holdGrants = held;
+  clearCalls();
+  try {
+    const leasing = call<Lease>('GetLease', { ino: f.ino, index: 0 });
+    for (let i = 0; i < 100 && fakes.reduce((n, x) => n + x.grants.filter((g) => g.handle === handle).length, 0) < holders.length; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // one holder applied the new version and reports it before the master recorded it
+    await heartbeat({ serverId: holders[0], chunks: [{ handle, version: l1.chunk.version + 1, length: 0 }] });
+    release();
+    const l2 = await leasing;
+    assert.equal(l2.chunk.version, l1.chunk.version + 1);
+    for (const other of holders.slice(1)) {
+      const reply = await heartbeat({ serverId: other, chunks: [] });
+      assert.ok(!reply.deleteChunks.some((d) => d.handle === handle), `${other}'s replica is current, not stale`);
+    }
+    const chunks = await call<{ chunks: { handle: number; replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino });
+    assert.deepEqual(chunks.chunks[0].replicas.map((r) => r.serverId).sort(), [...holders].sort());
+  } finally {
+    release?.();
+    for (const x of fakes) x.holdGrants = undefined;
+  }
+});

@@ -114,6 +114,11 @@ export class ChunkManager {
    * (a slow grant to another server can take GRANT_TIMEOUT_MS_MAX) holds no garbage.
    */
   private readonly allocating = new Set<number>();
+  /**
+   * Chunks whose replicas are being granted a new version (renew), with that version: a report
+   * of it in the meantime is the bump in flight, not a replica ahead of the master (adopt).
+   */
+  private readonly bumping = new Map<number, number>();
   private readonly slotLock = new KeyedLock();
   private nextHandle = 0;
   private handleEnd = 0;
@@ -645,10 +650,17 @@ export class ChunkManager {
     for (let round = 0; round < GRANT_ROUNDS_MAX; round++) {
       const next = version + 1;
       const from = version;
-      const ok = await this.grantAll(live, (id) => ({ handle, version: next, expectedVersion: from, create: false, primary: id === primary }));
-      if (ok.length === 0) throw new DfsError('UNAVAILABLE', `no replica of chunk ${handle} accepted version ${next}`);
-      for (const id of live) if (!ok.includes(id)) this.o.chunkMap.remove(handle, id);
-      const exists = await this.o.store.tx(() => this.o.ns.raiseChunkVersion(handle, next));
+      this.bumping.set(handle, next);
+      let ok: string[];
+      let exists: boolean;
+      try {
+        ok = await this.grantAll(live, (id) => ({ handle, version: next, expectedVersion: from, create: false, primary: id === primary }));
+        if (ok.length === 0) throw new DfsError('UNAVAILABLE', `no replica of chunk ${handle} accepted version ${next}`);
+        for (const id of live) if (!ok.includes(id)) this.o.chunkMap.remove(handle, id);
+        exists = await this.o.store.tx(() => this.o.ns.raiseChunkVersion(handle, next));
+      } finally {
+        if (this.bumping.get(handle) === next) this.bumping.delete(handle);
+      }
       if (!exists) throw new DfsError('ENOENT', `chunk ${handle} was deleted`);
       version = next;
       live = ok;
@@ -855,6 +867,8 @@ export class ChunkManager {
           this.o.log.info({ handle: r.handle, serverId, version: r.version, current: known?.version }, 'stale replica: deleting it');
           break;
         case 'adopt':
+          // the version a renew is granting right now: recorded when its commit lands
+          if (this.bumping.get(r.handle) === r.version) break;
           adopt.push({ handle: r.handle, version: r.version });
           break;
         case 'garbage':
