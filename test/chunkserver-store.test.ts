@@ -473,6 +473,26 @@ describe('chunk files changed behind the store', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  test('a meta write that fails (here its rename) leaves no temp file behind, synced or not', async () => {
+    const data = randomBytes(1000);
+    for (const [h, sync] of [[41, false], [42, true]] as const) {
+      await store.create(h, 1);
+      await writeAt(store, h, 1, 0, data);
+      const w = await store.openWriter(h, 1, 0, data.length);
+      await w.write(data);
+      // the meta's name taken by a non-empty folder: the rename of the new meta fails
+      await rm(store.metaPath(h));
+      await mkdir(join(store.metaPath(h), 'x'), { recursive: true });
+      await assert.rejects(w.commit(undefined, sync));
+      const left = (await readdir(dirname(store.metaPath(h)))).filter((n) => n.startsWith(`${h}.`) && n.includes('.tmp-'));
+      assert.deepEqual(left, [], `sync ${sync}`);
+      await rm(store.metaPath(h), { recursive: true });
+      await store.remove(h, 0);
+    }
+    bad.length = 0; // a failed meta write marks its replica bad: not the next test's
+    store.takeChanges();
+  });
+
   test('a replica whose data or meta file was deleted is reported bad on the next read or write, and can be removed', async () => {
     const data = randomBytes(BLOCK_BYTES + 10);
     for (const h of [11, 12, 13]) {

@@ -40,7 +40,7 @@
  *   may not match its data: found on read or by the scrubber, as any corruption.
  */
 import assert from 'node:assert/strict';
-import { promises as fsp, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { promises as fsp, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { crc32c } from '../common/crc32c';
@@ -364,12 +364,22 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     if (!sync) {
       // Still a temp file and a rename: a reader or a crash of this process never sees half a
       // meta. On the event loop: a few KiB into the page cache and a rename, no disk wait.
-      writeFileSync(tmp, encodeMeta(meta));
-      renameSync(tmp, final);
+      try {
+        writeFileSync(tmp, encodeMeta(meta));
+        renameSync(tmp, final);
+      } catch (e) {
+        rmSync(tmp, { force: true }); // a failed write (ENOSPC) leaves no temp file behind until the next start
+        throw e;
+      }
       return;
     }
-    await Promise.all([dataSynced, writeFileSynced(tmp, encodeMeta(meta))]);
-    await fsp.rename(tmp, final);
+    try {
+      await Promise.all([dataSynced, writeFileSynced(tmp, encodeMeta(meta))]);
+      await fsp.rename(tmp, final);
+    } catch (e) {
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      throw e;
+    }
     await fsyncDir(this.shardDir(handle));
   }
 
