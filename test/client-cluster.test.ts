@@ -79,6 +79,18 @@ test('Client cluster: writeRange + commitWrite + readRange, then truncate into a
   assert.ok(tail.subarray(10).equals(Buffer.alloc(4990)), 'bytes cut by the truncation come back as zeros');
 });
 
+test('Client cluster: growing a file reads zeros past its old end, not bytes written there and never committed', async () => {
+  const attr = await client.create('/c/uncommitted.bin');
+  const data = randomBytes(3000);
+  await client.writeRange(attr.ino, 0, data);
+  await client.commitWrite(attr.ino, 1000); // bytes 1000-2999 written, never committed (a writer that died)
+  await client.setAttr({ ino: attr.ino, size: 5000 });
+  client.invalidate(attr.ino);
+  const back = await client.readRange(attr.ino, 0, 5000);
+  assert.ok(back.subarray(0, 1000).equals(data.subarray(0, 1000)));
+  assert.ok(back.subarray(1000).equals(Buffer.alloc(4000)), 'the grown range reads zeros');
+});
+
 test('Client cluster: writeRanges puts scattered runs, one crossing a chunk boundary, in one chunk write per chunk', async () => {
   const attr = await client.create('/c/scattered.bin');
   const model = Buffer.alloc(2 * MiB + 300);

@@ -222,6 +222,21 @@ test('namespace: setattr changes mode/owner/times, truncation drops chunks past 
   assert.equal(await code(tx((f) => ns.setAttr(0, '/a', { size: 0 }, f))), 'EISDIR');
 });
 
+test('namespace: growing a file frees the chunks wholly past its old end (bytes never committed), but those a writer holds a lease on', async () => {
+  const a = await file('/grow');
+  const ino = a.ino as number;
+  for (let i = 0; i < 4; i++) await tx(() => ns.recordNewChunk(ino, i, 7700 + i, 1));
+  await tx(() => ns.commitWrite(ino, CHUNK / 2, undefined)); // a writer died with chunks 1-3 written, size in chunk 0
+  const fx = new Effects();
+  const grown = await store.tx(() => ns.setAttr(ino, '', { size: 10 * CHUNK, inUse: (h) => h === 7702 }, fx));
+  assert.deepEqual(fx.freed, [7701, 7703]);
+  assert.equal(grown.size, 10 * CHUNK);
+  assert.deepEqual(ns.inode(ino).chunks, [7700, 0, 7702], 'chunk 0 holds the end; 7702 is being written');
+  const same = new Effects();
+  await store.tx(() => ns.setAttr(ino, '', { size: 11 * CHUNK }, same));
+  assert.deepEqual(same.freed, [], 'past the old end of 10 chunks: nothing');
+});
+
 test('namespace: a file holds at most FILE_CHUNKS_MAX chunks: a size or a chunk past that is EFBIG, nothing changes', async () => {
   const a = await file('/huge');
   const ino = a.ino as number;

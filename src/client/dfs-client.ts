@@ -166,13 +166,22 @@ export class DfsClient implements DfsClientApi {
 
   /**
    * SetAttr; when `size` shrinks the file to inside an existing chunk, that chunk's tail is cut
-   * by a lease write (set_length) so a later extension reads zeros, as POSIX requires.
+   * by a lease write (set_length) so a later extension reads zeros, as POSIX requires. When it
+   * grows the file, the chunk holding the old end is cut there first: bytes past the end that
+   * nobody committed (a writer that died, a write that failed) would read back otherwise (the
+   * master frees the chunks wholly past the old end).
    */
   async setAttr(req: SetAttrRequest): Promise<Attr> {
     if (req.path && namesFolder(req.path)) await this.stat(req.path); // `setrep 2 file/` is ENOTDIR
     const request = { ...req, path: req.path ? normalizePath(req.path) : '' };
     const newSize = req.size === undefined || req.size === null ? undefined : Number(req.size);
     const before = newSize === undefined ? undefined : await this.attrForTruncate(request);
+    if (before && newSize !== undefined && newSize > before.size && before.size % before.chunkSize !== 0) {
+      const index = Math.floor(before.size / before.chunkSize);
+      if (await this.data.chunkInfo(before.ino, index)) {
+        await this.data.writeChunk(before.ino, index, { offset: 0, length: 0, setLength: before.size % before.chunkSize }, () => []);
+      }
+    }
     const attr = await this.call('SetAttr', request);
     this.data.invalidate(attr.ino);
     if (before && newSize !== undefined && newSize < before.size && newSize % attr.chunkSize !== 0) {

@@ -259,6 +259,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
         atime: req.atime ? tsOfWire(req.atime, [0, 0]) : undefined,
         mtime: req.mtime ? tsOfWire(req.mtime, [0, 0]) : undefined,
         atimeNow: req.atimeNow === true, mtimeNow: req.mtimeNow === true, accessed: req.accessed === true,
+        inUse: (handle) => chunks.isLeased(handle),
       };
       return mutate((fx) => ns.setAttr(req.ino, req.path, ch, fx));
     }),

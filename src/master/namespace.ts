@@ -57,6 +57,8 @@ export interface SetAttrChanges {
   atimeNow?: boolean; mtimeNow?: boolean;
   /** A read (relatime): atime = now if it is not after mtime or ctime or is a day old; ctime stays. */
   accessed?: boolean;
+  /** On a grow, a chunk past the old end that stays (a writer holds its lease: its data may be about to be committed). */
+  inUse?: (handle: number) => boolean;
 }
 
 
@@ -547,10 +549,18 @@ export class Namespace {
       checkFileSize(ch.size, rec.chunkSize);
     }
     if (ch.size !== undefined && ch.size !== rec.size) {
-      const keep = Math.ceil(ch.size / rec.chunkSize);
+      // Chunks wholly past the smaller size hold nothing of the file: past a shrink's new end,
+      // or past a grown file's old end, where only bytes nobody committed can be (a writer that
+      // died, a write that failed), which must read as zeros once the size covers them.
+      const grows = ch.size > rec.size;
+      const keep = Math.ceil(Math.min(ch.size, rec.size) / rec.chunkSize);
       if (keep < rec.chunks.length) {
-        this.freeChunks(rec.chunks.slice(keep), fx);
-        rec.chunks = rec.chunks.slice(0, keep);
+        const past = rec.chunks.slice(keep);
+        const stays = past.map((h) => (grows && h !== 0 && ch.inUse?.(h) ? h : 0));
+        this.freeChunks(past.filter((h, i) => stays[i] === 0), fx);
+        const chunks = [...rec.chunks.slice(0, keep), ...stays];
+        while (chunks.length > 0 && chunks[chunks.length - 1] === 0) chunks.pop();
+        rec.chunks = chunks;
       }
       rec.size = ch.size;
       rec.sha256 = undefined;
