@@ -859,3 +859,26 @@ test('grpc: a replica reporting the version a renew is granting right now is not
     for (const x of fakes) x.holdGrants = undefined;
   }
 });
+
+test('grpc: right after a start, a new chunk waits for enough servers for its goal, even once safe mode is off (an empty namespace)', async () => {
+  const fresh = await startMaster({ config, listen: '127.0.0.1:0', metaDir: join(dir, 'meta-fresh'), clock, maintenanceIntervalMs: 0 });
+  const c2 = masterClient(fresh.address);
+  const call2 = <Res>(method: string, req: unknown): Promise<Res> =>
+    callUnary(c2, (c2 as unknown as Record<string, unknown>)[method] as never, req, 10_000) as Promise<Res>;
+  try {
+    const reg = (f: Fake) => call2('Register', { serverId: f.id, address: f.address, capacityBytes: 100 * 2 ** 30, usedBytes: 0, freeBytes: 50 * 2 ** 30 });
+    await reg(byId('a'));
+    const f = (await call2<{ attr: { ino: number } }>('Create', { path: '/early', mode: 0o644 })).attr;
+    let settled = false;
+    const leasing = call2<{ chunk: { replicas: { serverId: string }[] } }>('GetLease', { ino: f.ino, index: 0 }).finally(() => { settled = true; });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(settled, false, 'one server of three: the lease waits');
+    await reg(byId('b'));
+    await reg(byId('c'));
+    const lease = await leasing;
+    assert.equal(lease.chunk.replicas.length, 3);
+  } finally {
+    c2.close();
+    await fresh.stop();
+  }
+});

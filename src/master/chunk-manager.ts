@@ -329,11 +329,11 @@ export class ChunkManager {
    */
   private async allocate(ino: number, index: number, goal: number, exclude: Set<string>): Promise<ChunkLease | undefined> {
     const chunkSizeBytes = this.o.ns.inode(ino).chunkSize;
-    // in safe mode the servers are still coming back: wait for enough of them for the goal
-    await this.awaitServers(() => {
-      const n = place(this.o.registry.candidates(this.now()), goal, exclude).length;
-      return n >= goal || (n > 0 && !(this.o.inSafeMode?.() ?? false));
-    });
+    // right after a start the servers are still coming back: wait for enough of them for the
+    // goal, until every live one has had the time to register (awaitServers' window). Safe mode
+    // alone ends as soon as the chunks are reported, which one server holding a replica of each
+    // does: the next writes then got one replica (black-box, after a master restart)
+    await this.awaitServers(() => place(this.o.registry.candidates(this.now()), goal, exclude).length >= goal);
     const now = this.now();
     const alive = this.o.registry.candidates(now);
     const chosen = place(withRoomFor(alive, chunkSizeBytes), goal, exclude);
