@@ -882,3 +882,24 @@ test('grpc: right after a start, a new chunk waits for enough servers for its go
     await fresh.stop();
   }
 });
+
+test('grpc: a server whose grant failed and that carries it out late is not taken for a current replica: its replica is deleted', async () => {
+  type Lease = { chunk: { handle: number; version: number; replicas: { serverId: string }[] } };
+  const f = await createFile({ path: '/dir/lategrant', mode: 0o644 });
+  const hung = byId('d');
+  hung.failGrant = true; // as a hung server's time-out: the master goes on without it
+  try {
+    // a, b and d are the only candidates for 3 replicas: d is tried, fails, and the chunk goes on a and b
+    const others = fakes.filter((x) => !['a', 'b', 'd'].includes(x.id)).map((x) => x.id);
+    const lease = await call<Lease>('GetLease', { ino: f.ino, index: 0, excludeServerIds: others });
+    const handle = lease.chunk.handle;
+    assert.deepEqual(lease.chunk.replicas.map((r) => r.serverId).sort(), ['a', 'b']);
+    // the hung server resumes, carries the create out and reports an empty replica at version 1
+    const reply = await heartbeat({ serverId: 'd', chunks: [{ handle, version: lease.chunk.version, length: 0 }] });
+    const chunks = await call<{ chunks: { replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino });
+    assert.deepEqual(chunks.chunks[0].replicas.map((r) => r.serverId).sort(), ['a', 'b'], 'not a holder');
+    assert.ok(reply.deleteChunks.some((d) => d.handle === handle && d.version === lease.chunk.version), 'its replica is deleted');
+  } finally {
+    hung.failGrant = false;
+  }
+});

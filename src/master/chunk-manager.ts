@@ -59,6 +59,8 @@ export const DELETES_PER_REPLY_MAX = 1000;
 
 /** How often a call waiting for chunkservers after a start looks again (see awaitServers). */
 const STARTUP_POLL_MS = 100;
+/** How long a grant that failed is remembered (failedGrants): far longer than a hang a server survives without being declared dead and coming back. */
+const FAILED_GRANT_MEMORY_MS = 10 * 60_000;
 
 export interface ChunkManagerOptions {
   /**
@@ -119,6 +121,15 @@ export class ChunkManager {
    * of it in the meantime is the bump in flight, not a replica ahead of the master (adopt).
    */
   private readonly bumping = new Map<number, number>();
+  /**
+   * Grants that failed (a time-out: the server may be hung, not dead), per chunk and server, with
+   * the version granted. The server may still carry such a grant out when it resumes, and report
+   * a replica at that version that never got the data the others got since (an empty new chunk,
+   * or the old bytes under a renewed version): such a report is stale, not current (its replica
+   * is deleted), until a copy to that server is scheduled (forgetFailedGrant). Bounded: entries
+   * go after FAILED_GRANT_MEMORY_MS.
+   */
+  private readonly failedGrants = new Map<number, Map<string, { version: number; atMs: number }>>();
   private readonly slotLock = new KeyedLock();
   private nextHandle = 0;
   private handleEnd = 0;
@@ -318,6 +329,10 @@ export class ChunkManager {
       if (r.status === 'fulfilled') { ok.push(id); return; }
       if (!this.failedSinceHeard(id)) this.o.log.warn({ serverId: id, err: asDfsError(r.reason).message }, 'grant failed');
       this.grantFailedMs.set(id, this.now());
+      const req = make(id);
+      const perServer = this.failedGrants.get(req.handle) ?? new Map<string, { version: number; atMs: number }>();
+      perServer.set(id, { version: req.version, atMs: this.now() });
+      this.failedGrants.set(req.handle, perServer);
     });
     return ok;
   }
@@ -857,6 +872,14 @@ export class ChunkManager {
       const known = this.o.store.chunks.get(r.handle);
       switch (judgeReport(r.version, known?.version)) {
         case 'current':
+          if (this.failedGrants.get(r.handle)?.get(serverId)?.version === r.version) {
+            // a grant that timed out, carried out late: the data written since went elsewhere
+            this.failedGrants.get(r.handle)!.delete(serverId);
+            this.o.chunkMap.remove(r.handle, serverId);
+            this.o.deletions.add(serverId, r.handle, r.version);
+            this.o.log.warn({ handle: r.handle, serverId, version: r.version }, 'replica of a grant that had timed out: deleting it');
+            break;
+          }
           this.o.garbage.forget(serverId, r.handle);
           this.o.chunkMap.add(r.handle, serverId);
           this.badSeen.delete(r.handle);
@@ -901,9 +924,20 @@ export class ChunkManager {
     }
   }
 
-  /** Forgets expired leases (bounded memory). */
+  /** Forgets expired leases and old failed grants (bounded memory). */
   pruneLeases(): void {
     const now = this.now();
     for (const [h, l] of this.leases) if (l.expiresAtMs <= now) this.leases.delete(h);
+    for (const [h, perServer] of this.failedGrants) {
+      for (const [id, f] of perServer) if (now - f.atMs > FAILED_GRANT_MEMORY_MS) perServer.delete(id);
+      if (perServer.size === 0) this.failedGrants.delete(h);
+    }
+  }
+
+  /** A copy of `handle` to `serverId` was scheduled: its report at the current version will be the copy's. */
+  forgetFailedGrant(handle: number, serverId: string): void {
+    const perServer = this.failedGrants.get(handle);
+    if (!perServer?.delete(serverId)) return;
+    if (perServer.size === 0) this.failedGrants.delete(handle);
   }
 }

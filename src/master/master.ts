@@ -97,7 +97,10 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const locationHint = (handle: number): string[] => (safeMode.on ? mayHold(digests, handle) : []);
   const startedAtMs = clock.nowMs();
   const chunks = new ChunkManager({ store, ns, registry, chunkMap, deletions, garbage, link, clock, config, log, locationHint, startedAtMs, inSafeMode: () => safeMode.on });
-  const replicator = new Replicator({ store, registry, chunkMap, deletions, clock, config, log, isLeased: (h) => chunks.isLeased(h) });
+  const replicator = new Replicator({
+    store, registry, chunkMap, deletions, clock, config, log, isLeased: (h) => chunks.isLeased(h),
+    copyScheduled: (h, target) => chunks.forgetFailedGrant(h, target),
+  });
   const safeMode = new SafeMode(log, startedAtMs, { threshold: config.cluster.safeModeThreshold, timeoutMs: config.cluster.safeModeTimeoutMs });
   const admin = { store, ns, registry, chunkMap, replicator, safeMode, clock, config, badSeen: chunks.badSeen };
   const evaluateSafeMode = (): void => safeMode.evaluate(clock.nowMs(), store.counter('chunkCount'), chunksReported(admin));

@@ -31,6 +31,8 @@ export interface ReplicatorOptions {
   clock: Clock; config: Config; log: Logger;
   /** Handles with a valid lease (their replicas are not trimmed or moved). */
   isLeased?: (handle: number) => boolean;
+  /** A copy of `handle` to `target` is scheduled (ChunkManager.forgetFailedGrant). */
+  copyScheduled?: (handle: number, target: string) => void;
 }
 
 /** Chunk records examined per round. */
@@ -146,6 +148,7 @@ export class Replicator {
     handle: number, version: number, target: string, sources: string[], nowMs: number,
     move?: { from: string; balancer: boolean }, weight = 1,
   ): void {
+    this.o.copyScheduled?.(handle, target);
     const replicas = sources.map((id) => this.o.registry.get(id)).filter((s) => s !== undefined).map((s) => ({ serverId: s.id, address: s.address }));
     const q = this.outbox.get(target) ?? [];
     q.push({ handle, version, sources: replicas });
