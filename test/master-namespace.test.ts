@@ -322,6 +322,9 @@ test('namespace: uploads are detached until committed atomically', async () => {
   assert.equal(ns.stat('/up-old').ino, up.ino);
   assert.equal(store.inodes.get(old.ino as number), undefined);
   assert.equal(store.uploads.get(up.ino), undefined);
+  const again = await store.tx(() => ns.commitUpload(up.ino, '/up-old', CHUNK + 5, sha, true, new Effects()));
+  assert.equal(again.ino, up.ino, 'sent again (the master restarted under it): the answer of the first');
+  assert.equal(await code(tx((f) => ns.commitUpload(up.ino, '/elsewhere', CHUNK + 5, sha, true, f))), 'UPLOAD_NOT_FOUND');
   const cw = await tx(() => ns.commitWrite(up.ino, 1, undefined));
   assert.equal((cw.sha256 as Buffer).length, 0, 'in-place write clears the hash');
   assert.equal(await code(tx((f) => ns.commitUpload(up.ino, '/up-old', 1, sha, true, f))), 'UPLOAD_NOT_FOUND');

@@ -53,11 +53,12 @@ const RESENDABLE_METHODS: ReadonlySet<string> = new Set([
  * Create with its create_token (the master answers with the file that token made, until its
  * first write: `cp`, `tar` and `mkstemp` create with O_EXCL, and failed with EIO when the master
  * was killed under them), a Mkdir with its token (likewise, until something is made in the
- * folder) or with `parents` (mkdir -p), and CommitWrite ("size at least", the same mtime). Not
- * Delete or Rename (ENOENT the second time).
+ * folder) or with `parents` (mkdir -p), CommitWrite ("size at least", the same mtime) and
+ * CommitUpload (the second finds the path naming the upload's inode: a put failed with EIO when
+ * the master was killed during its commit). Not Delete or Rename (ENOENT the second time).
  */
 function resendable(method: string, req: unknown): boolean {
-  if (RESENDABLE_METHODS.has(method) || method === 'CommitWrite') return true;
+  if (RESENDABLE_METHODS.has(method) || method === 'CommitWrite' || method === 'CommitUpload') return true;
   const r = req as { exclusive?: boolean; parents?: boolean; createToken?: number } | undefined;
   const token = Number(r?.createToken ?? 0) !== 0;
   // an exclusive create or a mkdir is safe twice only with its token: the master then finds its own

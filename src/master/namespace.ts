@@ -613,7 +613,14 @@ export class Namespace {
 
   /** Links a finished upload at `path` in one step; EINVAL when the chunk count does not match `size`. */
   commitUpload(ino: number, path: string, size: number, sha256: Uint8Array, overwrite: boolean, fx: Effects): Attr {
-    if (!this.s.uploads.get(ino)) throw new DfsError('UPLOAD_NOT_FOUND', `no upload ${ino}`);
+    if (!this.s.uploads.get(ino)) {
+      // sent again after the master restarted under it: the first one went through when the
+      // path names this very inode, at this size (the answer the first call would have given)
+      const done = this.s.inodes.get(ino);
+      const slot = done && done.size === size ? this.parentSlot(path) : undefined;
+      if (done && slot && this.child(slot.parentIno, slot.name)?.ino === ino) return this.attr(ino, done);
+      throw new DfsError('UPLOAD_NOT_FOUND', `no upload ${ino}`);
+    }
     const rec = { ...this.inode(ino) };
     checkFileSize(size, rec.chunkSize);
     const want = Math.ceil(size / rec.chunkSize);
