@@ -326,7 +326,11 @@ export class ChunkManager {
     const ok: string[] = [];
     results.forEach((r, i) => {
       const id = ids[i];
-      if (r.status === 'fulfilled') { ok.push(id); return; }
+      if (r.status === 'fulfilled') {
+        ok.push(id);
+        this.forgetFailedGrant(make(id).handle, id); // answered this time: its reports are this grant's
+        return;
+      }
       if (!this.failedSinceHeard(id)) this.o.log.warn({ serverId: id, err: asDfsError(r.reason).message }, 'grant failed');
       this.grantFailedMs.set(id, this.now());
       const req = make(id);
@@ -750,6 +754,7 @@ export class ChunkManager {
       if (r.status === 'fulfilled') {
         chain.push(targets[i]);
         this.o.chunkMap.add(handle, targets[i]);
+        this.forgetFailedGrant(handle, targets[i]); // a copy with the data: its report is current
       } else {
         this.o.log.warn({ handle, serverId: targets[i], err: asDfsError(r.reason).message }, 'repair copy failed');
       }
