@@ -15,7 +15,9 @@
  *   unlinked stopped short (or failed with ENOENT): the mount answered fgetattr from the path;
  * - rename over a file open in the same mount (libfuse hides it first) unlinked the name in the
  *   master before the rename: other mounts got ENOENT, a rename failing after the hide lost its
- *   destination, a rename between two links of one inode lost the source name.
+ *   destination, a rename between two links of one inode lost the source name;
+ * - a name replaced by A or the CLI while B held its file open: B's old and new descriptors
+ *   shared one kernel page cache and read each other's file.
  * The test process never touches a mount (it starts processes, and asks the master through the
  * client library): everything on the mounts runs in Python child processes under
  * `timeout -s KILL`, one line of JSON per step, so a failure shows the transcript.
@@ -404,6 +406,71 @@ test('Mount regressions: a descriptor open in B reads the whole file it opened a
     const size = c === 'rename-grow' ? 5000 : 4 * MiB;
     want.push([c, 'old descriptor reads', size, true]);
     if (c !== 'unlink') want.push([c, 'a new open in B reads', true], [c, 'then again', true]);
+  }
+  assert.deepEqual(res.lines, want, `exit ${res.code}: ${res.stderr}\n${logs()}`);
+});
+
+/**
+ * A descriptor in B keeps a file open while the CLI puts another file at its name (larger, or
+ * of the same size), A renames one over it, or A unlinks it and B creates the name again. B then
+ * opens the name: each descriptor must read and write only its own file, however their reads
+ * interleave (the old one reads first, so its pages are cached when the new one reads).
+ */
+const REPLACED_NAME_PY = String.raw`
+import hashlib, subprocess, time
+a, b, dfs, scratch = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
+os.mkdir(a + '/repl')
+def digest(d):
+    return hashlib.sha256(d).hexdigest()[:16]
+def pread_all(fd):
+    return os.pread(fd, 1 << 20, 0)
+for case in ('put', 'put-same-size', 'rename', 'recreate'):
+    name = '/repl/' + case
+    old = bytearray(os.urandom(100000))
+    new = bytearray(os.urandom(100000 if case == 'put-same-size' else 200000 if case != 'recreate' else 40000))
+    put(a + name, bytes(old))
+    fd_old = os.open(b + name, os.O_RDWR)
+    os.pread(fd_old, 4, 0)
+    if case.startswith('put'):
+        put(scratch, bytes(new))
+        subprocess.run(dfs + ['put', '-q', scratch, name], check=True, timeout=30, stdout=subprocess.DEVNULL)
+    elif case == 'rename':
+        put(a + name + '.tmp', bytes(new))
+        os.rename(a + name + '.tmp', a + name)
+    else:
+        os.unlink(a + name)
+    if case == 'recreate':
+        time.sleep(1.2)   # past B's entry timeout (within it, B's kernel opens the name it knew: ENOENT)
+        fd_new = os.open(b + name, os.O_RDWR | os.O_CREAT, 0o644)
+        os.pwrite(fd_new, bytes(new), 0)
+    else:
+        fd_new = os.open(b + name, os.O_RDWR)
+    os.pread(fd_old, 4, 8192)                  # the old file's page, read after the new open
+    say(case, 'new descriptor reads the new file', digest(pread_all(fd_new)) == digest(new))
+    say(case, 'old descriptor reads its own file', digest(pread_all(fd_old)) == digest(old))
+    os.pwrite(fd_old, b'XXXX', 0)
+    old[0:4] = b'XXXX'
+    os.pwrite(fd_new, b'YYYY', 4096)
+    new[4096:4100] = b'YYYY'
+    say(case, 'after writes through both: new', digest(pread_all(fd_new)) == digest(new), 'old', digest(pread_all(fd_old)) == digest(old))
+    os.close(fd_old)
+    os.close(fd_new)
+    say(case, 'the name holds the new file (A reads it)', digest(get(a + name)) == digest(new))
+`;
+
+// Failed before the fix: libfuse 2 gives the kernel one node per path, so both descriptors
+// shared one page cache; the new descriptor read the old file's page that the old one had just
+// read (the tester's put case: 4,096 bytes of A in 200,000 of B), the old descriptor read the
+// new file's pages, and XXXX written through the old one showed through the new one.
+test('Mount regressions: a name replaced elsewhere while B holds its file open: each descriptor in B reads and writes only its own file', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const dfs = [process.execPath, ...NODE_FLAGS, DFS_BIN, '--config', cfg, '--master', masterAddress];
+  const res = await py('replaced-name', REPLACED_NAME_PY, [mntA, mntB, JSON.stringify(dfs), join(dir, 'replaced-content')]);
+  const want: unknown[][] = [];
+  for (const c of ['put', 'put-same-size', 'rename', 'recreate']) {
+    want.push(
+      [c, 'new descriptor reads the new file', true], [c, 'old descriptor reads its own file', true],
+      [c, 'after writes through both: new', true, 'old', true], [c, 'the name holds the new file (A reads it)', true],
+    );
   }
   assert.deepEqual(res.lines, want, `exit ${res.code}: ${res.stderr}\n${logs()}`);
 });

@@ -163,6 +163,18 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     }
   }
 
+  /**
+   * True when a handle of this mount is open at `path` on another inode than `ino` (the name was
+   * replaced elsewhere): libfuse gives the kernel the same node for both, so one page cache,
+   * and the new handle must bypass it (direct_io; OpenFiles.otherInodeAt). Old handles keep
+   * the cache: only their own reads and writes fill it.
+   */
+  function sharedNode(path: string, ino: number): boolean {
+    if (files.openCount === 0 || !files.otherInodeAt(path, ino)) return false;
+    log.debug({ path, ino }, 'another file is open here under this name: direct_io');
+    return true;
+  }
+
   /** Writes pending in this mount for the inode at `path` go out first (cp -p sets mtime before close). */
   async function drainPath(path: string): Promise<void> {
     if (files.openCount === 0) return;
@@ -199,6 +211,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
           // over): no name in the master either way, the alias moves
           hidden.remove(src);
           hidden.add(dest, alias);
+          files.renamed(src, dest);
           return;
         }
         const ino = Number((await client.stat(src)).ino);
@@ -209,10 +222,12 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
           // (and a rename that fails leaves it in place).
           if (!(await callerInRename(ctx.pid))) await client.delete(src, { kind: 'FILE_ONLY' });
           hidden.add(dest, ino);
+          files.renamed(src, dest);
           return;
         }
       }
       await client.rename(src, dest);
+      files.renamed(src, dest);
     }),
     symlink: (target, path, ctx, cb) => reply('symlink', path, cb, async () => {
       const { uid, gid } = ownerOf(ctx, 0o777);
@@ -274,14 +289,17 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       // O_EXCL then fails with EEXIST, otherwise that file is opened (and emptied with O_TRUNC).
       // Chunk 0's lease comes with the reply: a new file's first write asks no GetLease.
       const attr = await client.create(path, { ...o, exclusive: (flags & O_EXCL) !== 0, truncate: (flags & O_TRUNC) !== 0, wantLease: true });
-      const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags) });
+      // a name another mount removed while a descriptor here held its file: libfuse gives the
+      // new file that file's node (sharedNode)
+      const directIo = sharedNode(path, Number(attr.ino));
+      const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags), directIo });
       try {
         createdAttrs.set(h.fd, await zeroModeFixed(attr, o.mode));
       } catch (e) {
         await files.close(h.fd).catch(() => undefined);
         throw e;
       }
-      return [h.fd];
+      return [h.fd, directIo];
     }),
     open: (path, flags, ctx, cb) => reply('open', path, cb, async () => {
       const alias = inoBehind(path); // reopened through /proc/<pid>/fd after its unlink
@@ -303,7 +321,8 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       const ino = Number(attr.ino);
       client.invalidate(ino); // close-to-open: see what other mounts committed
       files.cache.dropIno(ino);
-      const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags) });
+      const directIo = alias === undefined && sharedNode(path, ino);
+      const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags), directIo });
       if (alias === undefined && kernelSizes.staleOnOpen(path, files.reportedSize(attr), ctx.pid)) {
         // the kernel would stop reading at the size it cached: it retries after a lookup (kernel-sizes.ts)
         await files.close(h.fd);
@@ -317,7 +336,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
           throw e;
         }
       }
-      return [h.fd];
+      return [h.fd, directIo];
     }),
     read: (path, fd, buf, len, pos, _ctx, cb) => reply('read', path, cb, () => {
       const h = files.get(fd);

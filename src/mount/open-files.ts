@@ -100,6 +100,7 @@ export interface Handle {
   readonly append: boolean;
   /** Opened for writing: only such handles report a failed flush on flush/fsync/close. */
   readonly writable: boolean;
+  /** The path of its libfuse node: where it was opened, moved only by `OpenFiles.renamed`. */
   path: string;
   /** Where the last read ended: sequential detection for read-ahead. */
   nextReadOffset: number;
@@ -116,6 +117,8 @@ export interface Handle {
   readonly openGid: number;
   /** The first read through this handle updates the file's atime (relatime.ts, judged at open). */
   atimeDue: boolean;
+  /** Opened with direct_io: the kernel's page cache is bypassed (see `otherInodeAt`). */
+  readonly directIo: boolean;
 }
 
 function timePair(t: Attr['atime']): TimePair {
@@ -136,6 +139,8 @@ export class OpenFiles {
   readonly cache: ReadCache;
   /** Inode → chunks written with noSync and not synced since (handle → chunk). */
   private readonly unsynced = new Map<number, Map<number, UnsyncedChunk>>();
+  /** The open handles by the path of their libfuse node (`otherInodeAt`). */
+  private readonly byPath = new Map<string, Set<Handle>>();
 
   constructor(private readonly client: DfsClientApi, private readonly limits: MountLimits, private readonly log: Logger) {
     this.cache = new ReadCache(() => this.limits.cacheBytes - this.dirtyBytes());
@@ -162,8 +167,12 @@ export class OpenFiles {
     return f ? Math.max(Number(attr.size), f.localEnd) : Number(attr.size);
   }
 
-  /** Registers a handle on an inode the caller already opened with `client.open`. */
-  open(path: string, attr: Attr, flags: { append: boolean; writable: boolean }): Handle {
+  /**
+   * Registers a handle on an inode the caller already opened with `client.open`. `directIo`:
+   * the kernel is told to bypass its page cache for this handle (the caller decides, see
+   * `otherInodeAt`).
+   */
+  open(path: string, attr: Attr, flags: { append: boolean; writable: boolean; directIo?: boolean }): Handle {
     const ino = Number(attr.ino);
     let f = this.inodes.get(ino);
     if (!f) this.inodes.set(ino, (f = new OpenInode(ino, attr)));
@@ -174,9 +183,52 @@ export class OpenFiles {
       fd: this.nextFd++, file: f, append: flags.append, writable: flags.writable, path, nextReadOffset: 0, sequentialReads: 1,
       openMode: attr.mode, openGid: attr.gid,
       atimeDue: atimeDue(timePair(attr.atime), timePair(attr.mtime), timePair(attr.ctime), [Math.floor(Date.now() / 1000), 0]),
+      directIo: flags.directIo ?? false,
     };
     this.handles.set(h.fd, h);
+    this.indexPath(h);
     return h;
+  }
+
+  /**
+   * True when a handle of this mount is open at `path` on another inode than `ino`. libfuse 2
+   * names its nodes by path: while that handle keeps its kernel inode alive, an open of `path`
+   * gets the same kernel inode, and so the same page cache, for the file now at the name
+   * (another mount or the CLI replaced it; a replacement through this mount hides the open
+   * node first). A handle opened then must bypass that page cache (direct_io): its pages hold
+   * the other file's bytes, and its own reads would put its bytes there for the old handles.
+   */
+  otherInodeAt(path: string, ino: number): boolean {
+    for (const h of this.byPath.get(path) ?? []) if (h.file.ino !== ino) return true;
+    return false;
+  }
+
+  /**
+   * libfuse moved the node at `src` (a file, or a folder with everything under it) to `dest`
+   * after a rename through this mount: the handles open there follow it (`otherInodeAt`).
+   */
+  renamed(src: string, dest: string): void {
+    if (this.handles.size === 0) return;
+    const under = src + '/';
+    for (const h of this.handles.values()) {
+      if (h.path !== src && !h.path.startsWith(under)) continue;
+      this.unindexPath(h);
+      h.path = dest + h.path.slice(src.length);
+      this.indexPath(h);
+    }
+  }
+
+  private indexPath(h: Handle): void {
+    let set = this.byPath.get(h.path);
+    if (!set) this.byPath.set(h.path, (set = new Set()));
+    set.add(h);
+  }
+
+  private unindexPath(h: Handle): void {
+    const set = this.byPath.get(h.path);
+    if (!set) return;
+    set.delete(h);
+    if (set.size === 0) this.byPath.delete(h.path);
   }
 
   /** The handle of a FUSE fh (EINVAL when unknown: the kernel never sends one). */
@@ -190,6 +242,7 @@ export class OpenFiles {
   async close(fd: number): Promise<void> {
     const h = this.get(fd);
     this.handles.delete(fd);
+    this.unindexPath(h);
     const f = h.file;
     let failure: unknown = null;
     try {

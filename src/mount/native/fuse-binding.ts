@@ -16,8 +16,9 @@
  *
  * Differences from upstream besides the context: times are {sec, nsec} both ways (utimens
  * passes both times, UTIME_NOW/UTIME_OMIT as their tv_nsec values), st_ino is 64-bit,
- * getxattr/listxattr answer size queries and ERANGE as getxattr(2) does, and unmount always
- * lets go of the native handle (so a mount that was aborted does not keep the process alive).
+ * getxattr/listxattr answer size queries and ERANGE as getxattr(2) does, open and create may ask
+ * for direct I/O on the handle they open, and unmount always lets go of the native handle (so a
+ * mount that was aborted does not keep the process alive).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -95,14 +96,18 @@ export interface FuseOps {
   /** uid/gid 0xffffffff = unchanged. */
   chown?(path: string, uid: number, gid: number, ctx: FuseContext, cb: Cb): void;
   chmod?(path: string, mode: number, ctx: FuseContext, cb: Cb): void;
-  open?(path: string, flags: number, ctx: FuseContext, cb: (code: number, fd?: number) => void): void;
+  /**
+   * `directIo`: the kernel reads and writes this handle straight through the mount, bypassing its
+   * page cache (fi->direct_io); libfuse 2 then refuses a shared mmap of it (ENODEV).
+   */
+  open?(path: string, flags: number, ctx: FuseContext, cb: (code: number, fd?: number, directIo?: boolean) => void): void;
   read?(path: string, fd: number, buf: Buffer, len: number, pos: number, ctx: FuseContext, cb: Cb): void;
   /** `writepage`: the kernel writing back pages of a shared mapping (use `pos` even on an O_APPEND handle). */
   write?(path: string, fd: number, buf: Buffer, len: number, pos: number, writepage: boolean, ctx: FuseContext, cb: Cb): void;
   /** `flockOwner`: set when the open file had flock locks (libfuse 2 leaves their release to us). */
   release?(path: string, fd: number, flockOwner: bigint | undefined, ctx: FuseContext, cb: Cb): void;
   /** `flags`: the open flags (O_EXCL: the name must be new; O_TRUNC, O_APPEND...). */
-  create?(path: string, mode: number, flags: number, ctx: FuseContext, cb: (code: number, fd?: number) => void): void;
+  create?(path: string, mode: number, flags: number, ctx: FuseContext, cb: (code: number, fd?: number, directIo?: boolean) => void): void;
   unlink?(path: string, ctx: FuseContext, cb: Cb): void;
   rename?(src: string, dest: string, ctx: FuseContext, cb: Cb): void;
   symlink?(target: string, path: string, ctx: FuseContext, cb: Cb): void;
@@ -476,8 +481,8 @@ const OPS: Record<FuseOpName, OpSpec> = {
   },
   removexattr: simple((o, a, c, sig) => o.removexattr!(s(a[0]), s(a[1]), c, sig)),
   open: {
-    call: (o, a, c, sig) => o.open!(s(a[0]), n(a[1]), c, (code, fd) => sig(code, fd ?? 0)),
-    failValues: () => [0],
+    call: (o, a, c, sig) => o.open!(s(a[0]), n(a[1]), c, (code, fd, directIo) => sig(code, fd ?? 0, directIo ? 1 : 0)),
+    failValues: () => [0, 0],
   },
   read: {
     call: (o, a, c, sig) => o.read!(s(a[0]), n(a[1]), buf(a[2]), n(a[3]), u64(a[4], a[5]), c, (code) => sig(code, 0, buf(a[2]).buffer)),
@@ -489,8 +494,8 @@ const OPS: Record<FuseOpName, OpSpec> = {
   },
   release: simple((o, a, c, sig) => o.release!(s(a[0]), n(a[1]), n(a[2]) !== 0 ? (a[3] as bigint) : undefined, c, sig)),
   create: {
-    call: (o, a, c, sig) => o.create!(s(a[0]), n(a[1]), n(a[2]), c, (code, fd) => sig(code, fd ?? 0)),
-    failValues: () => [0],
+    call: (o, a, c, sig) => o.create!(s(a[0]), n(a[1]), n(a[2]), c, (code, fd, directIo) => sig(code, fd ?? 0, directIo ? 1 : 0)),
+    failValues: () => [0, 0],
   },
   unlink: simple((o, a, c, sig) => o.unlink!(s(a[0]), c, sig)),
   rename: simple((o, a, c, sig) => o.rename!(s(a[0]), s(a[1]), c, sig)),

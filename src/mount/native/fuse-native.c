@@ -11,6 +11,8 @@
  *   utimens passes both atime and mtime (upstream passed the atime twice), so UTIME_NOW and
  *   UTIME_OMIT (tv_nsec values) reach JS intact; st_ino is 64-bit;
  * - create passes the open flags (fi->flags: O_EXCL, O_TRUNC, O_APPEND...) after the mode;
+ * - open and create reply with the handle and a direct_io flag (fi->direct_io: the kernel
+ *   reads and writes that handle without its page cache);
  * - fuse_native_loop_ended tells whether libfuse's loop returned (the mount went away);
  * - the `fallocate` operation (FUSE 2.9.1+): path, fh, mode, then offset and length as two
  *   uint32 each;
@@ -531,7 +533,7 @@ FUSE_METHOD_VOID(access, 2, 0, (const char *path, int mode), {
   napi_create_uint32(env, l->mode, &(argv[3]));
 })
 
-FUSE_METHOD(open, 2, 1, (const char *path, struct fuse_file_info *info), {
+FUSE_METHOD(open, 2, 2, (const char *path, struct fuse_file_info *info), {
   l->path = path;
   l->info = info;
 }, {
@@ -543,8 +545,10 @@ FUSE_METHOD(open, 2, 1, (const char *path, struct fuse_file_info *info), {
   }
 }, {
   NAPI_ARGV_INT32(fd, 2)
+  NAPI_ARGV_UINT32(direct_io, 3)
   if (fd != 0) {
     l->info->fh = fd;
+    l->info->direct_io = direct_io != 0;
   }
 })
 
@@ -567,7 +571,7 @@ FUSE_METHOD(opendir, 3, 1, (const char *path, struct fuse_file_info *info), {
   }
 })
 
-FUSE_METHOD(create, 3, 1, (const char *path, mode_t mode, struct fuse_file_info *info), {
+FUSE_METHOD(create, 3, 2, (const char *path, mode_t mode, struct fuse_file_info *info), {
   l->path = path;
   l->mode = mode;
   l->info = info;
@@ -577,8 +581,10 @@ FUSE_METHOD(create, 3, 1, (const char *path, mode_t mode, struct fuse_file_info 
   napi_create_uint32(env, l->info->flags, &(argv[4]));
 }, {
   NAPI_ARGV_INT32(fd, 2)
+  NAPI_ARGV_UINT32(direct_io, 3)
   if (fd != 0) {
     l->info->fh = fd;
+    l->info->direct_io = direct_io != 0;
   }
 })
 
