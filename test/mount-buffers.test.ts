@@ -93,6 +93,8 @@ test('ReadCache: hits, end of file, and invalidation by generation', () => {
   c.insert(7, g, 1000, [Buffer.alloc(500, 9)], true);
   assert.equal(c.lookup(7, 1100, 100)?.parts.reduce((n, p) => n + p.length, 0), 100);
   assert.equal(c.lookup(7, 1400, 300)?.parts.reduce((n, p) => n + p.length, 0), 100, 'short at the cached end of file');
+  assert.equal(c.lookup(7, 1500, 100), null, 'at the cached end of file: the kernel asks there when the file grew');
+  assert.equal(c.lookup(7, 1600, 100), null, 'past it');
   assert.equal(c.lookup(7, 900, 200), null, 'starts before the segment');
   c.dropIno(7);
   assert.equal(c.lookup(7, 1100, 10), null);

@@ -1,12 +1,14 @@
 /**
  * The mount's open-file table without FUSE, over the in-memory fake client: which opens share a
- * kernel node with another file (direct_io).
+ * kernel node with another file (direct_io), and how attributes asked from the master
+ * revalidate what the mount cached of an open file changed elsewhere.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OpenFiles } from '../src/mount/open-files';
 import { loadConfig } from '../src/common/config';
 import { logger } from '../src/common/logger';
+import type { Attr } from '../src/client/types';
 import { FakeClient } from './helpers/fake-client';
 
 function openFiles(client: FakeClient): OpenFiles {
@@ -43,4 +45,42 @@ test('OpenFiles: an open at a path where a handle of another inode is open share
   assert.equal(files.otherInodeAt('/e/f', other), true);
   await files.close(h.fd);
   assert.equal(files.otherInodeAt('/e/f', other), false, 'closed');
+});
+
+/** `attr` with another size and mtime, as another mount's change would leave it. */
+function changedElsewhere(attr: Attr, size: number): Attr {
+  return { ...attr, size, mtime: { sec: Number(attr.mtime?.sec ?? 0) + 5, nsec: 0 } };
+}
+
+test('OpenFiles: attributes showing a change elsewhere drop the open file\'s cached bytes and adopt its size, unless they may predate a change of this mount', async () => {
+  const client = new FakeClient();
+  const files = openFiles(client);
+  const attr = await client.create('/f');
+  const ino = Number(attr.ino);
+  const h = files.open('/f', attr, RW);
+  const cached = (): boolean => files.cache.lookup(ino, 0, 1) !== null;
+  const cache = (): void => files.cache.insert(ino, files.cache.generation(ino), 0, [Buffer.from('abc')], true);
+
+  cache();
+  assert.equal(files.revalidate(attr, files.changeMark()), false, 'the same attributes: nothing changed');
+  assert.ok(cached());
+  assert.equal(files.revalidate(changedElsewhere(attr, 3000), files.changeMark()), true);
+  assert.equal(cached(), false, 'the read-ahead windows are gone');
+  assert.equal(h.file.sizeBytes, 3000, 'the size is adopted (O_APPEND appends after it)');
+
+  const mark = files.changeMark();
+  await files.write(h, 0, Buffer.from('local'));
+  cache();
+  assert.equal(files.revalidate(changedElsewhere(attr, 10), files.changeMark()), false, 'unflushed writes: the master is behind');
+  await files.drainHandle(h);
+  cache();
+  assert.equal(files.revalidate(changedElsewhere(attr, 10), mark), false, 'asked before the write: may predate its commit');
+  assert.ok(cached());
+  assert.equal(h.file.sizeBytes, 5, 'the size of the commit, not of the attributes asked before it');
+  const now = await client.statIno(ino);
+  assert.equal(files.revalidate(now, files.changeMark()), false, 'the commit of this mount is no change elsewhere');
+  assert.ok(cached());
+
+  await files.close(h.fd);
+  assert.equal(files.revalidate(changedElsewhere(attr, 1), files.changeMark()), false, 'not open here');
 });

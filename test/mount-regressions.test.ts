@@ -17,7 +17,9 @@
  *   master before the rename: other mounts got ENOENT, a rename failing after the hide lost its
  *   destination, a rename between two links of one inode lost the source name;
  * - a name replaced by A or the CLI while B held its file open: B's old and new descriptors
- *   shared one kernel page cache and read each other's file.
+ *   shared one kernel page cache and read each other's file;
+ * - a descriptor kept open in B never read what A appended, and read old bytes after A's
+ *   truncate (B's read-ahead window at the end of the file was kept while it stayed open).
  * The test process never touches a mount (it starts processes, and asks the master through the
  * client library): everything on the mounts runs in Python child processes under
  * `timeout -s KILL`, one line of JSON per step, so a failure shows the transcript.
@@ -473,6 +475,81 @@ test('Mount regressions: a name replaced elsewhere while B holds its file open: 
     );
   }
   assert.deepEqual(res.lines, want, `exit ${res.code}: ${res.stderr}\n${logs()}`);
+});
+
+/**
+ * A descriptor kept open in B while A appends to the file, truncates it or writes it anew: once
+ * B's attributes are refreshed (fstat past the attribute timeout, a read past the end B's
+ * kernel knows, tail -f's polling), B reads what A wrote.
+ */
+const OPEN_READER_PY = String.raw`
+import subprocess, time
+a, b = sys.argv[1], sys.argv[2]
+os.mkdir(a + '/grow')
+def read_to_eof(fd):
+    got = b''
+    while True:
+        block = os.read(fd, 65536)
+        if not block:
+            return got
+        got += block
+# append, then fstat and pread
+put(a + '/grow/append', b'0' * 6000)
+time.sleep(1.2)
+r = os.open(b + '/grow/append', os.O_RDONLY)
+say('append: first read', len(read_to_eof(r)))
+with open(a + '/grow/append', 'ab') as f:
+    f.write(b'1' * 6000)
+time.sleep(1.2)
+say('append: fstat', os.fstat(r).st_size, 'pread', os.pread(r, 65536, 6000) == b'1' * 6000)
+with open(a + '/grow/append', 'ab') as f:
+    f.write(b'2' * 3000)
+os.lseek(r, 12000, os.SEEK_SET)
+deadline = time.time() + 5
+got = b''
+while time.time() < deadline and len(got) < 3000:
+    got += os.read(r, 65536)   # no fstat: the read at the end asks for the attributes
+    time.sleep(0.2)
+say('append: read at the end', got == b'2' * 3000)
+os.close(r)
+# truncated and rewritten shorter
+old = os.urandom(150000)
+new = os.urandom(30000)
+put(a + '/grow/shrink', old)
+time.sleep(1.2)
+r = os.open(b + '/grow/shrink', os.O_RDONLY)
+say('shrink: first read', read_to_eof(r) == old)
+with open(a + '/grow/shrink', 'r+b') as f:
+    f.truncate(30000)
+    f.write(new)
+time.sleep(1.2)
+say('shrink: fstat', os.fstat(r).st_size, 'pread', os.pread(r, 1 << 20, 0) == new)
+os.close(r)
+# tail -f in B while A appends lines
+put(a + '/grow/log', b'line 0\n')
+time.sleep(1.2)
+tail = subprocess.Popen(['tail', '-n', '+1', '-f', b + '/grow/log'], stdout=subprocess.PIPE)
+time.sleep(1)
+for i in range(1, 4):
+    with open(a + '/grow/log', 'ab') as f:
+        f.write(b'line %d\n' % i)
+    time.sleep(2.2)
+tail.terminate()
+say('tail -f', tail.stdout.read().decode())
+tail.wait()
+`;
+
+// Failed before the fix: B's read-ahead cache kept the window that had reached the end of the
+// file while the file stayed open (an open, a local write or a truncate dropped it), so B read
+// 0 bytes past the old end though fstat showed the new size, read 30,000 bytes of the OLD
+// content after the truncate, and tail -f showed only the first line.
+test('Mount regressions: a descriptor kept open in B reads what A appended, truncated or rewrote once its attributes are refreshed (fstat, a read at the end, tail -f)', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const res = await py('open-reader', OPEN_READER_PY, [mntA, mntB]);
+  assert.deepEqual(res.lines, [
+    ['append: first read', 6000], ['append: fstat', 12000, 'pread', true], ['append: read at the end', true],
+    ['shrink: first read', true], ['shrink: fstat', 30000, 'pread', true],
+    ['tail -f', 'line 0\nline 1\nline 2\nline 3\n'],
+  ], `exit ${res.code}: ${res.stderr}\n${logs()}`);
 });
 
 /** The inodes among `inos` the master still has, after waiting (bounded) for the mounts' releases. */

@@ -123,7 +123,13 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
     const ino = fd !== undefined ? files.get(fd).file.ino : inoBehind(path);
     const created = fd !== undefined ? createdAttrs.get(fd) : undefined;
     if (fd !== undefined) createdAttrs.delete(fd);
+    const mark = files.changeMark();
     const attr = created ?? (ino === undefined ? await client.stat(path) : await client.statIno(ino));
+    // another mount or the CLI changed a file open here: the kernel takes the new size from this
+    // reply (and drops its pages when the size moved), so this mount's cached bytes go too
+    if (!created && attr.type === 'REGULAR' && files.openCount > 0 && files.revalidate(attr, mark)) {
+      log.debug({ path, ino: attr.ino, size: attr.size }, 'open file changed elsewhere: its cached bytes dropped');
+    }
     const st = attrToStat(attr, files.reportedSize(attr));
     const alias = path === '' || hidden.inoOf(path) !== undefined;
     // the kernel keeps these attributes for the node libfuse calls `path`, whichever inode they

@@ -22,6 +22,11 @@
  * them, copied once, into the kernel's buffer), then the dirty bytes in
  * flight and buffered are laid over them (read-your-writes). Overlays are snapshotted BEFORE
  * the base read, so a flush completing meanwhile can never hide bytes from the reader.
+ *
+ * Changes made elsewhere (another mount, the CLI) to a file open here are noticed as NFS does,
+ * from its attributes: a getattr that shows another size or mtime than this mount last knew
+ * drops the inode's read-ahead windows and cached locations and adopts the size (`revalidate`),
+ * unless this mount has a change of its own that the attributes may predate.
  */
 import { DfsError, errnoOf } from '../common/errors';
 import type { Logger } from '../common/logger';
@@ -64,8 +69,12 @@ export class OpenInode {
   /** The first failed flush: returned by every later write/flush/fsync/release. */
   error: unknown = null;
   handles = 0;
-  /** The master's size as last seen (open, commit, truncate). */
+  /** The master's size as last seen (open, commit, truncate, a getattr showing a change elsewhere). */
   sizeBytes: number;
+  /** The master's mtime as last seen with `sizeBytes` (`mtimeKey`). */
+  mtime: string;
+  /** `OpenFiles` change counter at this mount's last change of the inode (write, flush, truncate). */
+  changedAtSeq = 0;
   readonly chunkSizeBytes: number;
   /** The master's chunk size of the file, 0 when the attributes did not say (then writeRange asks). */
   readonly knownChunkSizeBytes: number;
@@ -74,6 +83,7 @@ export class OpenInode {
 
   constructor(readonly ino: number, attr: Attr) {
     this.sizeBytes = Number(attr.size);
+    this.mtime = mtimeKey(attr);
     this.knownChunkSizeBytes = Number(attr.chunkSize) || 0;
     this.chunkSizeBytes = this.knownChunkSizeBytes || DEFAULT_CHUNK_SIZE_BYTES;
     this.replication = Number(attr.replication) || 1;
@@ -121,6 +131,11 @@ export interface Handle {
   readonly directIo: boolean;
 }
 
+/** An Attr's mtime as one comparable value. */
+function mtimeKey(attr: Attr): string {
+  return `${attr.mtime?.sec ?? 0}.${attr.mtime?.nsec ?? 0}`;
+}
+
 function timePair(t: Attr['atime']): TimePair {
   return [Number(t?.sec ?? 0), t?.nsec ?? 0];
 }
@@ -141,6 +156,8 @@ export class OpenFiles {
   private readonly unsynced = new Map<number, Map<number, UnsyncedChunk>>();
   /** The open handles by the path of their libfuse node (`otherInodeAt`). */
   private readonly byPath = new Map<string, Set<Handle>>();
+  /** Counts this mount's changes of open inodes (OpenInode.changedAtSeq, `changeMark`). */
+  private changeSeq = 0;
 
   constructor(private readonly client: DfsClientApi, private readonly limits: MountLimits, private readonly log: Logger) {
     this.cache = new ReadCache(() => this.limits.cacheBytes - this.dirtyBytes());
@@ -176,7 +193,10 @@ export class OpenFiles {
     const ino = Number(attr.ino);
     let f = this.inodes.get(ino);
     if (!f) this.inodes.set(ino, (f = new OpenInode(ino, attr)));
-    else if (f.localEnd === 0) f.sizeBytes = Number(attr.size);
+    else if (f.localEnd === 0) {
+      f.sizeBytes = Number(attr.size);
+      f.mtime = mtimeKey(attr);
+    }
     f.handles++;
     while (this.handles.has(this.nextFd) || this.nextFd === 0) this.nextFd = (this.nextFd + 1) % 0x7fffffff;
     const h: Handle = {
@@ -231,6 +251,37 @@ export class OpenFiles {
     if (set.size === 0) this.byPath.delete(h.path);
   }
 
+  /** A value to pass to `revalidate` for attributes asked from now on. */
+  changeMark(): number {
+    return this.changeSeq;
+  }
+
+  /**
+   * Attributes of `attr.ino` asked since `mark` (`changeMark`). When the inode is open here and
+   * they show another size or mtime than this mount last knew, while this mount has no change
+   * of its own to the inode that they could predate (writes buffered or in flight, a change
+   * after `mark`), the file was changed elsewhere (another mount, the CLI): its read-ahead
+   * windows and cached locations are dropped and its size adopted, so reads through the
+   * descriptors open here see the change (an append: `tail -f`; a truncate) as NFS's
+   * revalidation does. Returns whether it dropped them.
+   */
+  revalidate(attr: Attr, mark: number): boolean {
+    const f = this.inodes.get(Number(attr.ino));
+    if (!f || f.changedAtSeq > mark || !f.dirty.isEmpty || f.flushInFlight) return false;
+    const size = Number(attr.size);
+    const mtime = mtimeKey(attr);
+    if (size === f.sizeBytes && mtime === f.mtime) return false;
+    f.sizeBytes = size;
+    f.mtime = mtime;
+    this.cache.dropIno(f.ino);
+    this.client.invalidate(f.ino);
+    return true;
+  }
+
+  private changed(f: OpenInode): void {
+    f.changedAtSeq = ++this.changeSeq;
+  }
+
   /** The handle of a FUSE fh (EINVAL when unknown: the kernel never sends one). */
   get(fd: number): Handle {
     const h = this.handles.get(fd);
@@ -270,6 +321,7 @@ export class OpenFiles {
     if (room <= 0) throw new DfsError('EFBIG', `write at ${at}: past the largest file, ${fileBytesMax(f.chunkSizeBytes)} bytes`);
     if (data.length > room) data = data.subarray(0, room);
     f.dirty.add(at, Buffer.from(data)); // copy: `data` is the kernel's buffer, gone after the reply
+    this.changed(f);
     this.cache.dropIno(f.ino);
     const [first, last] = f.dirty.chunkSpan(f.chunkSizeBytes);
     // A sequential writer that moved into the next chunk sends the finished one at once (the
@@ -363,7 +415,11 @@ export class OpenFiles {
     else if (sizeBytes > Number.MAX_SAFE_INTEGER) checkFileSize(sizeBytes, CHUNK_SIZE_MAX);
     if (f) await this.drain(f);
     const attr = await this.client.setAttr({ ino, size: sizeBytes });
-    if (f) f.sizeBytes = Number(attr.size);
+    if (f) {
+      f.sizeBytes = Number(attr.size);
+      f.mtime = mtimeKey(attr);
+      this.changed(f);
+    }
     this.cache.dropIno(ino);
     return attr;
   }
@@ -437,12 +493,14 @@ export class OpenFiles {
       this.noteUnsynced(f.ino, await this.client.writeRanges(f.ino, batch.runs(), f.knownChunkSizeBytes, { noSync: true }));
       const attr = await this.client.commitWrite(f.ino, batch.end, Date.now());
       f.sizeBytes = Number(attr.size);
+      f.mtime = mtimeKey(attr);
     } catch (e) {
       f.error ??= e;
       this.log.error({ ino: f.ino, err: (e as Error)?.message }, 'flush failed: later writes and close of this file will fail');
     } finally {
       f.inflight = null;
       f.flushInFlight = false;
+      this.changed(f); // a getattr asked before the commit may arrive after it
       this.cache.dropIno(f.ino); // windows fetched while the batch was only an overlay are stale
     }
   }

@@ -6,7 +6,8 @@
  * Invariants: a segment is inserted only when the inode's generation did not change since its
  * fetch started (`dropIno` bumps it on every local write, truncate and open), so a window
  * fetched before a write can never serve bytes older than that write. A segment marked `eof`
- * ends at the end of the file as it was when fetched.
+ * ends at the end of the file as it was when fetched: it serves reads that start before that
+ * end, and no read at or past it (the file may have grown since).
  */
 import assert from 'node:assert';
 import { partsLength, sliceParts, type Parts } from '../common/byte-parts';
@@ -45,11 +46,15 @@ export class ReadCache {
     return this.generations.get(ino) ?? 0;
   }
 
-  /** Bytes [offset, offset + length) (fewer at a cached end of file), or null on a miss. */
+  /**
+   * Bytes [offset, offset + length) (fewer at a cached end of file), or null on a miss. A read
+   * that starts at or past a cached end of file is a miss: the kernel asks there only when it
+   * believes the file is longer (another mount grew it), and the file is asked again.
+   */
   lookup(ino: number, offset: number, length: number): { parts: Buffer[]; eof: boolean; segmentEnd: number } | null {
     for (const s of this.byIno.get(ino) ?? []) {
       const end = s.offset + s.length;
-      if (s.offset > offset || (end < offset + length && !(s.eof && offset <= end))) continue;
+      if (s.offset > offset || (end < offset + length && !(s.eof && offset < end))) continue;
       this.lru.delete(s.key);
       this.lru.set(s.key, s);
       return { parts: sliceParts(s.parts, offset - s.offset, Math.min(offset + length, end) - s.offset), eof: s.eof, segmentEnd: end };
