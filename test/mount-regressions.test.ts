@@ -749,6 +749,27 @@ say('listings after the close', os.listdir('.'), os.listdir(b + '/ul-open'))
   assert.deepEqual(await inodesLeft([ino]), [], 'the unlinked inode is gone from the master after the last close');
 });
 
+test('Mount regressions: a name another mount removed a moment ago is created again by an open with O_CREAT, as on a local disk; a plain open is ENOENT', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const res = await py('recreate', String.raw`
+a, b = sys.argv[1], sys.argv[2]
+os.mkdir(a + '/recreate')
+put(a + '/recreate/f', b'old')
+put(a + '/recreate/g', b'old')
+say('B sees them', get(b + '/recreate/f').decode(), get(b + '/recreate/g').decode())
+os.unlink(a + '/recreate/f')
+os.unlink(a + '/recreate/g')
+r('B recreates f', put, b + '/recreate/f', b'new')
+say('A reads f', get(a + '/recreate/f').decode())
+r('B opens g', get, b + '/recreate/g')
+`, [mntA, mntB]);
+  assert.deepEqual(res.lines, [
+    ['B sees them', 'old', 'old'],
+    ['B recreates f', 'ok'],
+    ['A reads f', 'new'],
+    ['B opens g', 'ENOENT'],
+  ], `exit ${res.code}: ${res.stderr}\n${logs()}`);
+});
+
 // Last: the code before the fix crashed the master here (the other tests need it).
 test('Mount regressions: writes and truncates past the largest file are EFBIG, a write across it is cut there; the master keeps answering', { timeout: TEST_TIMEOUT_MS }, async () => {
   const res = await py('efbig', String.raw`

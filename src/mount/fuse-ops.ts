@@ -44,6 +44,9 @@ const SPECIAL_TYPE_OF_MODE = new Map<number, SpecialFileType>([
 const STORED_XATTR_PREFIXES = ['user.', 'trusted.'];
 
 const NO_ID = 0xffffffff;
+/** How long an open that answered ESTALE for a gone name waits for the kernel's retry (goneOnOpen), and how many it remembers. */
+const GONE_RETRY_WINDOW_MS = 2_000;
+const GONE_ON_OPEN_MAX = 1_024;
 /** Answers about the namespace, not failures of the file system: logged at debug only. */
 const EXPECTED_ERRNOS = new Set([
   os.errno.ENOENT, os.errno.EEXIST, os.errno.ENOTEMPTY, os.errno.ENOTDIR, os.errno.EISDIR,
@@ -72,6 +75,14 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
    * trip. One entry per handle at most, gone at that fgetattr (or the release).
    */
   const createdAttrs = new Map<number, Attr>();
+  /**
+   * Opens answered ESTALE because the name was gone (pid:path → when): the kernel still held the
+   * name from a lookup made before another mount or the CLI removed it (attr/entry timeout), so
+   * `echo x > f` right after another mount's `rm f` failed with ENOENT where a local disk creates
+   * the file. The kernel's one retry looks the name up again and then creates it (open gets no
+   * O_CREAT from the kernel, so it cannot tell); the retry's own ENOENT goes to the caller.
+   */
+  const goneOnOpen = new Map<string, number>();
   /** Runs `work`; an array result is the reply's values after code 0, a number is the code. */
   function reply(op: string, path: string, cb: Reply, work: () => Promise<unknown[] | number | void>): void {
     work().then(
@@ -321,6 +332,17 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
           log.debug({ path, callerPid: ctx.pid }, 'open of a released hidden node: ESTALE, the kernel looks again');
           kernelSizes.failedStale(ctx.pid);
           return -os.errno.ESTALE;
+        }
+        if (alias === undefined && errnoOf(e) === os.errno.ENOENT) {
+          const key = `${ctx.pid}:${path}`;
+          const at = goneOnOpen.get(key);
+          goneOnOpen.delete(key);
+          if (at === undefined || Date.now() - at > GONE_RETRY_WINDOW_MS) {
+            if (goneOnOpen.size >= GONE_ON_OPEN_MAX) goneOnOpen.delete(goneOnOpen.keys().next().value as string);
+            goneOnOpen.set(key, Date.now());
+            kernelSizes.failedStale(ctx.pid);
+            return -os.errno.ESTALE;
+          }
         }
         throw e;
       }
