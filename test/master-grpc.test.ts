@@ -19,6 +19,7 @@ import type { ReplicateRequest__Output } from '../src/generated/dfs/ReplicateReq
 import type { HeartbeatRequest } from '../src/generated/dfs/HeartbeatRequest';
 import type { HeartbeatReply__Output } from '../src/generated/dfs/HeartbeatReply';
 import { startMaster, type MasterHandle } from '../src/master/master';
+import { DfsClient } from '../src/client/dfs-client';
 
 const CHUNK = 65536;
 
@@ -814,6 +815,13 @@ test('grpc: a chunkserver registered at an address the master cannot connect to 
   const lostNode = async () => (await call<{ nodes: { serverId: string; unreachable: boolean; address: string }[] }>('Nodes', {})).nodes.find((n) => n.serverId === 'lost')!;
   for (let i = 0; i < 100 && !(await lostNode()).unreachable; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal((await lostNode()).unreachable, true);
+  const dfsClient = new DfsClient({ masterAddress: master!.address, config });
+  try {
+    const alive = (await call<{ nodes: { state: string; unreachable: boolean }[] }>('Nodes', {})).nodes.filter((n) => n.state === 'ALIVE');
+    assert.equal(await dfsClient.aliveServers(), alive.length - 1, 'put/setrep/decommission warnings do not count it');
+  } finally {
+    dfsClient.close();
+  }
   for (let i = 0; i < 8; i++) {
     const f = await createFile({ path: `/dir/unreach${i}`, mode: 0o644 });
     const lease = await call<{ chunk: { replicas: { serverId: string }[] } }>('GetLease', { ino: f.ino, index: 0 });

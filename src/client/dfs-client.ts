@@ -231,9 +231,9 @@ export class DfsClient implements DfsClientApi {
     return (await this.nodesReply()).nodes;
   }
 
-  /** Chunkservers ALIVE (in service, not draining); undefined when the master cannot say. */
+  /** Chunkservers that take new chunks: ALIVE (in service, not draining) and reachable; undefined when the master cannot say. */
   async aliveServers(): Promise<number | undefined> {
-    return (await this.nodes().catch(() => undefined))?.filter((n) => String(n.state) === 'ALIVE').length;
+    return (await this.nodes().catch(() => undefined))?.filter((n) => String(n.state) === 'ALIVE' && !n.unreachable).length;
   }
 
   /** The chunkservers, the master's cluster id and the chunkservers of another cluster it refused lately. */
