@@ -896,18 +896,24 @@ test('grpc: a server whose grant failed and that carries it out late is not take
   const f = await createFile({ path: '/dir/lategrant', mode: 0o644 });
   const hung = byId('d');
   hung.failGrant = true; // as a hung server's time-out: the master goes on without it
+  hung.failReplicate = true;
+  // busy (writes in progress): placed last, so never the primary (a failed primary makes the lease a renew's, at version 2)
+  await heartbeat({ serverId: 'd', activeWrites: 100 });
   try {
     // a, b and d are the only candidates for 3 replicas: d is tried, fails, and the chunk goes on a and b
     const others = fakes.filter((x) => !['a', 'b', 'd'].includes(x.id)).map((x) => x.id);
     const lease = await call<Lease>('GetLease', { ino: f.ino, index: 0, excludeServerIds: others });
     const handle = lease.chunk.handle;
     assert.deepEqual(lease.chunk.replicas.map((r) => r.serverId).sort(), ['a', 'b']);
+    assert.equal(lease.chunk.version, 1, 'the lease of the allocation itself');
     // the hung server resumes, carries the create out and reports an empty replica at version 1
-    const reply = await heartbeat({ serverId: 'd', chunks: [{ handle, version: lease.chunk.version, length: 0 }] });
+    const reply = await heartbeat({ serverId: 'd', chunks: [{ handle, version: 1, length: 0 }] });
     const chunks = await call<{ chunks: { replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino });
     assert.deepEqual(chunks.chunks[0].replicas.map((r) => r.serverId).sort(), ['a', 'b'], 'not a holder');
-    assert.ok(reply.deleteChunks.some((d) => d.handle === handle && d.version === lease.chunk.version), 'its replica is deleted');
+    assert.ok(reply.deleteChunks.some((d) => d.handle === handle && d.version === 1), 'its replica is deleted');
   } finally {
     hung.failGrant = false;
+    hung.failReplicate = false;
+    await heartbeat({ serverId: 'd', activeWrites: 0 });
   }
 });
