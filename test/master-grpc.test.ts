@@ -868,26 +868,56 @@ test('grpc: a replica reporting the version a renew is granting right now is not
   }
 });
 
-test('grpc: right after a start, a new chunk waits for enough servers for its goal, even once safe mode is off (an empty namespace)', async () => {
-  const fresh = await startMaster({ config, listen: '127.0.0.1:0', metaDir: join(dir, 'meta-fresh'), clock, maintenanceIntervalMs: 0 });
-  const c2 = masterClient(fresh.address);
-  const call2 = <Res>(method: string, req: unknown): Promise<Res> =>
-    callUnary(c2, (c2 as unknown as Record<string, unknown>)[method] as never, req, 10_000) as Promise<Res>;
-  try {
+test('grpc: right after a restart, a new chunk waits for enough servers for its goal even once safe mode is off; a new cluster does not wait', async () => {
+  const metaDir = join(dir, 'meta-restart');
+  type Lease = { chunk: { handle: number; version: number; replicas: { serverId: string }[] } };
+  const open = async () => {
+    const m = await startMaster({ config, listen: '127.0.0.1:0', metaDir, clock, maintenanceIntervalMs: 0 });
+    const c = masterClient(m.address);
+    const call2 = <Res>(method: string, req: unknown): Promise<Res> =>
+      callUnary(c, (c as unknown as Record<string, unknown>)[method] as never, req, 10_000) as Promise<Res>;
     const reg = (f: Fake) => call2('Register', { serverId: f.id, address: f.address, capacityBytes: 100 * 2 ** 30, usedBytes: 0, freeBytes: 50 * 2 ** 30 });
-    await reg(byId('a'));
-    const f = (await call2<{ attr: { ino: number } }>('Create', { path: '/early', mode: 0o644 })).attr;
+    return { m, c, call2, reg };
+  };
+  // a new cluster: one server of three is enough to write at once (replication capped)
+  let s = await open();
+  let first: Lease;
+  try {
+    await s.reg(byId('a'));
+    const f = (await s.call2<{ attr: { ino: number } }>('Create', { path: '/one', mode: 0o644 })).attr;
+    first = await s.call2<Lease>('GetLease', { ino: f.ino, index: 0 });
+    assert.deepEqual(first.chunk.replicas.map((r) => r.serverId), ['a']);
+  } finally {
+    s.c.close();
+    await s.m.stop();
+  }
+  // restarted: 'a' reports the only chunk (safe mode ends), but b and c are still coming back
+  s = await open();
+  try {
+    await s.reg(byId('a'));
+    const beat = s.c.Heartbeat();
+    beat.on('error', () => undefined);
+    const replied = once(beat, 'data');
+    beat.write({ serverId: 'a', capacityBytes: 100 * 2 ** 30, freeBytes: 50 * 2 ** 30, usedBytes: 0, fullReport: true, lastPage: true,
+      chunks: [{ handle: first.chunk.handle, version: first.chunk.version, length: 0 }] });
+    await replied;
+    const again = once(beat, 'data'); // safe mode is judged at the start of a heartbeat: the next one sees the report
+    beat.write({ serverId: 'a', capacityBytes: 100 * 2 ** 30, freeBytes: 50 * 2 ** 30, usedBytes: 0 });
+    await again;
+    beat.end();
+    assert.equal((await s.call2<{ safeMode: boolean }>('StatFs', {})).safeMode, false, 'every chunk reported: safe mode is off');
+    const f = (await s.call2<{ attr: { ino: number } }>('Create', { path: '/early', mode: 0o644 })).attr;
     let settled = false;
-    const leasing = call2<{ chunk: { replicas: { serverId: string }[] } }>('GetLease', { ino: f.ino, index: 0 }).finally(() => { settled = true; });
+    const leasing = s.call2<Lease>('GetLease', { ino: f.ino, index: 0 }).finally(() => { settled = true; });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(settled, false, 'one server of three: the lease waits');
-    await reg(byId('b'));
-    await reg(byId('c'));
+    await s.reg(byId('b'));
+    await s.reg(byId('c'));
     const lease = await leasing;
     assert.equal(lease.chunk.replicas.length, 3);
   } finally {
-    c2.close();
-    await fresh.stop();
+    s.c.close();
+    await s.m.stop();
   }
 });
 

@@ -75,6 +75,12 @@ export interface ChunkManagerOptions {
    * Undefined: never wait.
    */
   startedAtMs?: number;
+  /**
+   * The namespace held chunks when the master started (a restart): its chunkservers are coming
+   * back, and a new chunk waits for enough of them for its goal (allocate). A new cluster does not
+   * wait for servers it has never seen (a one-server cluster would wait deadAfterMs for nothing).
+   */
+  restarted?: boolean;
   /** Whether the master waits for chunk reports after its start (safe mode). */
   inSafeMode?: () => boolean;
   store: MetaStore;
@@ -348,11 +354,14 @@ export class ChunkManager {
    */
   private async allocate(ino: number, index: number, goal: number, exclude: Set<string>): Promise<ChunkLease | undefined> {
     const chunkSizeBytes = this.o.ns.inode(ino).chunkSize;
-    // right after a start the servers are still coming back: wait for enough of them for the
+    // right after a restart the servers are still coming back: wait for enough of them for the
     // goal, until every live one has had the time to register (awaitServers' window). Safe mode
     // alone ends as soon as the chunks are reported, which one server holding a replica of each
     // does: the next writes then got one replica (black-box, after a master restart)
-    await this.awaitServers(() => place(this.o.registry.candidates(this.now()), goal, exclude).length >= goal);
+    await this.awaitServers(() => {
+      const n = place(this.o.registry.candidates(this.now()), goal, exclude).length;
+      return n >= goal || (n > 0 && !(this.o.inSafeMode?.() ?? false) && !this.o.restarted);
+    });
     const now = this.now();
     const alive = this.o.registry.candidates(now);
     const chosen = place(withRoomFor(alive, chunkSizeBytes), goal, exclude);

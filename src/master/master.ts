@@ -96,7 +96,10 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   const digests = new Map<string, BloomDigest>(); // each server's last inventory digest (bounded by the server count)
   const locationHint = (handle: number): string[] => (safeMode.on ? mayHold(digests, handle) : []);
   const startedAtMs = clock.nowMs();
-  const chunks = new ChunkManager({ store, ns, registry, chunkMap, deletions, garbage, link, clock, config, log, locationHint, startedAtMs, inSafeMode: () => safeMode.on });
+  const chunks = new ChunkManager({
+    store, ns, registry, chunkMap, deletions, garbage, link, clock, config, log, locationHint, startedAtMs,
+    restarted: store.counter('chunkCount') > 0, inSafeMode: () => safeMode.on,
+  });
   const replicator = new Replicator({
     store, registry, chunkMap, deletions, clock, config, log, isLeased: (h) => chunks.isLeased(h),
     copyScheduled: (h, target) => chunks.forgetFailedGrant(h, target),
