@@ -947,3 +947,28 @@ test('grpc: a server whose grant failed and that carries it out late is not take
     await heartbeat({ serverId: 'd', activeWrites: 0 });
   }
 });
+
+test('grpc: a server whose grant failed but that a chain repair then copied the chunk to is a current holder', async () => {
+  type Lease = { chunk: { handle: number; version: number; replicas: { serverId: string }[] } };
+  const others = fakes.filter((x) => !['a', 'b', 'd'].includes(x.id)).map((x) => x.id);
+  const f = await createFile({ path: '/dir/repaired', mode: 0o644 });
+  const l1 = await call<Lease>('GetLease', { ino: f.ino, index: 0, excludeServerIds: others });
+  assert.deepEqual(l1.chunk.replicas.map((r) => r.serverId).sort(), ['a', 'b', 'd']);
+  clock.advance(config.cluster.leaseDurationMs + 1); // the next GetLease bumps the version
+  const d = byId('d');
+  d.failGrant = true; // the bump fails on d; the chain's repair then copies the chunk to it
+  // busy: never the primary (a failed primary makes the renew bump once more, past d's failed version)
+  await heartbeat({ serverId: 'd', activeWrites: 100 });
+  try {
+    const l2 = await call<Lease>('GetLease', { ino: f.ino, index: 0, excludeServerIds: others });
+    assert.equal(l2.chunk.version, l1.chunk.version + 1);
+    assert.ok(l2.chunk.replicas.some((r) => r.serverId === 'd'), 'd is in the repaired chain');
+    const reply = await heartbeat({ serverId: 'd', chunks: [{ handle: l2.chunk.handle, version: l2.chunk.version, length: 0 }] });
+    assert.ok(!reply.deleteChunks.some((x) => x.handle === l2.chunk.handle), 'the copy is not taken for the late grant');
+    const chunks = await call<{ chunks: { replicas: { serverId: string }[] }[] }>('GetChunks', { ino: f.ino });
+    assert.ok(chunks.chunks[0].replicas.some((r) => r.serverId === 'd'));
+  } finally {
+    d.failGrant = false;
+    await heartbeat({ serverId: 'd', activeWrites: 0 });
+  }
+});

@@ -91,6 +91,11 @@ def get(path):
 `;
 
 /** Writes `code` (after the prelude) to a script in the test folder and runs it with `args`; the output as parsed lines. */
+/** The CLI as the Python cases run it (argv as JSON): this cluster's master and config. */
+function dfsArgv(): string {
+  return JSON.stringify([process.execPath, ...NODE_FLAGS, DFS_BIN, '--config', cfg, '--master', masterAddress]);
+}
+
 async function py(name: string, code: string, args: (string | number)[], timeoutS = 60): Promise<{ code: number; lines: unknown[][]; raw: string; stderr: string }> {
   const file = join(dir, `${name}.py`);
   await writeFile(file, PY_PRELUDE + code);
@@ -401,8 +406,7 @@ for case in ('rename', 'put', 'unlink', 'rename-grow'):
 // Failed before the fix: fgetattr stat'ed the path, so B's reader got 5000 bytes of the old 4 MiB
 // after the rename and after the put, and ENOENT after the unlink.
 test('Mount regressions: a descriptor open in B reads the whole file it opened after A renames another file over it, the CLI puts over it or A unlinks it', { timeout: TEST_TIMEOUT_MS }, async () => {
-  const dfs = [process.execPath, ...NODE_FLAGS, DFS_BIN, '--config', cfg, '--master', masterAddress];
-  const res = await py('old-descriptor', OLD_DESCRIPTOR_PY, [mntA, mntB, JSON.stringify(dfs), join(dir, 'new-content')]);
+  const res = await py('old-descriptor', OLD_DESCRIPTOR_PY, [mntA, mntB, dfsArgv(), join(dir, 'new-content')]);
   const want: unknown[][] = [];
   for (const c of ['rename', 'put', 'unlink', 'rename-grow']) {
     const size = c === 'rename-grow' ? 5000 : 4 * MiB;
@@ -465,8 +469,7 @@ for case in ('put', 'put-same-size', 'rename', 'recreate'):
 // read (the tester's put case: 4,096 bytes of A in 200,000 of B), the old descriptor read the
 // new file's pages, and XXXX written through the old one showed through the new one.
 test('Mount regressions: a name replaced elsewhere while B holds its file open: each descriptor in B reads and writes only its own file', { timeout: TEST_TIMEOUT_MS }, async () => {
-  const dfs = [process.execPath, ...NODE_FLAGS, DFS_BIN, '--config', cfg, '--master', masterAddress];
-  const res = await py('replaced-name', REPLACED_NAME_PY, [mntA, mntB, JSON.stringify(dfs), join(dir, 'replaced-content')]);
+  const res = await py('replaced-name', REPLACED_NAME_PY, [mntA, mntB, dfsArgv(), join(dir, 'replaced-content')]);
   const want: unknown[][] = [];
   for (const c of ['put', 'put-same-size', 'rename', 'recreate']) {
     want.push(
@@ -713,7 +716,6 @@ test('Mount regressions: rename over a file open in the same mount replaces the 
 
 // Still an unlink at once (libfuse hides an open file it unlinks the same way, with no rename after it).
 test('Mount regressions: unlink of a file open in the same mount removes the name at once; the descriptor still reads, writes and fstats; the inode goes at the last close', { timeout: TEST_TIMEOUT_MS }, async () => {
-  const dfs = [process.execPath, ...NODE_FLAGS, DFS_BIN, '--config', cfg, '--master', masterAddress];
   const res = await py('unlink-open', String.raw`
 import subprocess
 a, b, dfs = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
@@ -733,7 +735,7 @@ say('fstat', st.st_size, st.st_nlink, st.st_ino == ino)
 os.close(fd)
 say('ino', ino)
 say('listings after the close', os.listdir('.'), os.listdir(b + '/ul-open'))
-`, [mntA, mntB, JSON.stringify(dfs)]);
+`, [mntA, mntB, dfsArgv()]);
   const ino = res.lines.find((l) => l[0] === 'ino')?.[1] as number;
   const context = `exit ${res.code}: ${res.stderr}\n${logs()}`;
   assert.deepEqual(res.lines.filter((l) => l[0] !== 'ino'), [

@@ -332,10 +332,6 @@ export class DataPath {
   }
 
   /**
-   * Caches a lease as GetLease's reply would be (Create's first_lease: the first write of a new
-   * file then asks no GetLease). Its usable time counts from now, the reply's arrival.
-   */
-  /**
    * Chunk 0 of a file this client created with a first lease (Create's first_lease), by inode,
    * until a write to the file is attempted: Release then says it was never written under.
    * Bounded by the files this client holds open (taken at their last release).
@@ -354,6 +350,10 @@ export class DataPath {
     return handle;
   }
 
+  /**
+   * Caches a lease as GetLease's reply would be (Create's first_lease: the first write of a new
+   * file then asks no GetLease). Its usable time counts from now, the reply's arrival.
+   */
   rememberLease(ino: number, lease: ChunkLease__Output): void {
     if (!lease.chunk) return;
     const index = lease.chunk.index;

@@ -28,7 +28,7 @@ import { ServerRegistry } from './server-registry';
 import { ChunkMap, DeletionQueue, GarbageTracker, judgeReport } from './chunk-map';
 import { ChunkserverLink } from './chunkserver-link';
 import { KeyedLock } from './keyed-lock';
-import { hostOfAddress, place, withRoomFor } from './placement';
+import { place, withRoomFor } from './placement';
 
 export interface Lease {
   primaryId: string; version: number; expiresAtMs: number;
@@ -332,14 +332,14 @@ export class ChunkManager {
     const ok: string[] = [];
     results.forEach((r, i) => {
       const id = ids[i];
+      const req = make(id);
       if (r.status === 'fulfilled') {
         ok.push(id);
-        this.forgetFailedGrant(make(id).handle, id); // answered this time: its reports are this grant's
+        this.forgetFailedGrant(req.handle, id); // answered this time: its reports are this grant's
         return;
       }
       if (!this.failedSinceHeard(id)) this.o.log.warn({ serverId: id, err: asDfsError(r.reason).message }, 'grant failed');
       this.grantFailedMs.set(id, this.now());
-      const req = make(id);
       const perServer = this.failedGrants.get(req.handle) ?? new Map<string, { version: number; atMs: number }>();
       perServer.set(id, { version: req.version, atMs: this.now() });
       this.failedGrants.set(req.handle, perServer);
@@ -750,7 +750,7 @@ export class ChunkManager {
   private async repair(handle: number, version: number, goal: number, have: string[], exclude: Set<string>): Promise<string[]> {
     if (have.length >= goal) return have;
     const roomy = withRoomFor(this.o.registry.candidates(this.now()), this.cluster.chunkSizeBytes);
-    const haveHosts = have.flatMap((id) => { const s = this.o.registry.get(id); return s ? [hostOfAddress(s.address)] : []; });
+    const haveHosts = have.flatMap((id) => this.o.registry.hostOf(id) ?? []);
     const targets = place(roomy, goal - have.length, new Set([...exclude, ...have]), undefined, haveHosts);
     if (targets.length === 0) return have;
     const sources = have.map((id) => this.replicaOf(id)).filter((r): r is ChunkReplica => !!r);

@@ -151,6 +151,9 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
 
   /** Chunkservers refused lately (of another cluster, or an id in use; dfs nodes shows them), bounded by REFUSED_SHOWN_MAX. */
   const refused = new Map<string, RefusedServer>();
+  const noteRefused = (r: RefusedServer & { serverId: string }): void => {
+    if (refused.size < REFUSED_SHOWN_MAX || refused.has(r.serverId)) refused.set(r.serverId, r);
+  };
   /** Per server id, the heartbeat stream of its registered process. */
   const heartbeatCalls = new Map<string, unknown>();
   /** Whether `instance` (a Register's or a heartbeat's) is the process registered as `s`; '' (not sent) matches any. */
@@ -365,9 +368,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     }),
     Register: unary(async (req) => {
       if (req.clusterId !== '' && req.clusterId !== clusterId) {
-        if (refused.size < REFUSED_SHOWN_MAX || refused.has(req.serverId)) {
-          refused.set(req.serverId, { serverId: req.serverId, address: req.address, clusterId: req.clusterId, lastSeenUnixMs: clock.nowMs() });
-        }
+        noteRefused({ serverId: req.serverId, address: req.address, clusterId: req.clusterId, lastSeenUnixMs: clock.nowMs() });
         log.error({ serverId: req.serverId, address: req.address, serverCluster: req.clusterId, clusterId },
           'chunkserver of another cluster refused');
         throw new DfsError('WRONG_CLUSTER', `chunkserver ${req.serverId} holds chunks of cluster ${req.clusterId}, `
@@ -378,9 +379,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       if (known && !isRegisteredInstance(known, req.instanceId) && heartbeatCalls.has(known.id) && registry.isLive(known.id)
         && now - known.lastHeartbeatMs <= DUPLICATE_HEARD_INTERVALS * config.chunkserver.heartbeatIntervalMs) {
         // another process registered under this id is heartbeating: two servers, one id
-        if (refused.size < REFUSED_SHOWN_MAX || refused.has(req.serverId)) {
-          refused.set(req.serverId, { serverId: req.serverId, address: req.address, clusterId: req.clusterId, lastSeenUnixMs: now, inUseBy: known.address });
-        }
+        noteRefused({ serverId: req.serverId, address: req.address, clusterId: req.clusterId, lastSeenUnixMs: now, inUseBy: known.address });
         log.error({ serverId: req.serverId, address: req.address, inUseBy: known.address }, 'chunkserver id in use by a running server: refused');
         throw new DfsError('DUPLICATE_ID', `chunkserver id ${req.serverId} is in use by a running chunkserver at ${known.address}: `
           + 'give each chunkserver its own --id (or leave it out: each data folder keeps its own) and its own data folder');
@@ -605,8 +604,9 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   };
 }
 
-/** A refused chunkserver is shown by `dfs nodes` until it has not tried for this long. */
+/** A refused chunkserver is shown by `dfs nodes` until it has not tried for this long; at most this many are. */
 const REFUSED_SHOWN_MS = 60_000;
+const REFUSED_SHOWN_MAX = 1_000;
 /** How long a probe of a chunkserver's address waits for a connection, and the pauses between probes of an unreachable one. */
 const PROBE_TIMEOUT_MS = 5_000;
 const PROBE_RETRY_MIN_MS = 5_000;
@@ -617,7 +617,6 @@ const PROBE_RETRY_MAX_MS = 60_000;
  * stream ended (killed, stopped), and after this long when it did not (its machine rebooted).
  */
 const DUPLICATE_HEARD_INTERVALS = 3;
-const REFUSED_SHOWN_MAX = 1_000;
 
 /**
  * The calls that change the namespace or chunk data. A safe mode an operator entered

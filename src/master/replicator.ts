@@ -223,14 +223,8 @@ export class Replicator {
 
   /** The host of every registered server, and how many hosts have one in service (ALIVE). */
   private hosts(): Hosts {
-    const byId = new Map<string, string>();
-    const inService = new Set<string>();
-    for (const srv of this.o.registry.all()) {
-      const host = hostOfAddress(srv.address);
-      byId.set(srv.id, host);
-      if (this.o.registry.isAlive(srv.id)) inService.add(host);
-    }
-    return { of: (id) => byId.get(id) ?? `server:${id}`, inService: inService.size };
+    const inService = new Set(this.o.registry.alive().map((s) => hostOfAddress(s.address)));
+    return { of: (id) => this.o.registry.hostOf(id) ?? `server:${id}`, inService: inService.size };
   }
 
   /** Whether in-service holders on `hostsOfHolders` need a move: fewer hosts than min(goal, hosts in service). */

@@ -79,6 +79,12 @@ export class ServerRegistry {
     return [...this.servers.values()];
   }
 
+  /** The machine a server runs on (hostOfAddress of its address); undefined for an unknown id. */
+  hostOf(id: string): string | undefined {
+    const s = this.servers.get(id);
+    return s ? hostOfAddress(s.address) : undefined;
+  }
+
   isAlive(id: string): boolean {
     return this.servers.get(id)?.state === 'ALIVE';
   }
