@@ -1,4 +1,7 @@
 import { test } from 'node:test';
+import { Readable, Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import assert from 'node:assert/strict';
 import { DfsError } from '../src/common/errors';
 import { normalizePath } from '../src/common/paths';
@@ -8,7 +11,9 @@ import {
 } from '../src/client/cli-format';
 import { configOverrides, EMPTY_ARG } from '../src/client/cli-options';
 import { loadConfig } from '../src/common/config';
-import type { Attr } from '../src/client/types';
+import type { Attr, DirEntry } from '../src/client/types';
+import { cmdLs, type Io } from '../src/client/cli-commands';
+import type { DfsClient } from '../src/client/dfs-client';
 import { formatFsck } from '../src/client/cli-admin';
 import type { FsckReply__Output } from '../src/generated/dfs/FsckReply';
 
@@ -61,6 +66,39 @@ test('CLI format: ls lines are aligned and show mode, replication, size, mtime a
   assert.deepEqual(long, ['-rw-r--r-- 3 1000 100 7 2023-11-14 22:13 a']);
   assert.deepEqual(alignColumns([['a', 'bb', 'x'], ['ccc', 'd', 'y']], new Set([1])), ['a   bb x', 'ccc  d y']);
   assert.equal(formatTime(0, true), '1970-01-01 00:00');
+});
+
+test('CLI ls: a large folder is listed without holding its decoded entries, in the same aligned lines', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const total = 5_000;
+  const refs: Array<WeakRef<object>> = [];
+  let aliveOfFirst = -1;
+  const entries = async function* (): AsyncIterable<DirEntry> {
+    for (let i = 0; i < total; i++) {
+      if (i === 4_000) {
+        await new Promise((resolve) => setImmediate(resolve));
+        gc();
+        aliveOfFirst = refs.slice(0, 3_000).filter((r) => r.deref() !== undefined).length;
+      }
+      const e = { name: `f${i}`, attr: attr({ size: i * 37 }) };
+      refs.push(new WeakRef(e));
+      yield e;
+    }
+  };
+  const client = {
+    stat: async () => attr({ type: 'DIRECTORY', mode: 0o755 }),
+    listAll: () => entries(),
+  } as unknown as DfsClient;
+  const out: Buffer[] = [];
+  const io: Io = {
+    stdin: Readable.from([]), stdout: new Writable({ write(c, _e, cb) { out.push(c); cb(); } }),
+    stderr: new Writable({ write(_c, _e, cb) { cb(); } }), progress: false, onInterrupt: () => () => undefined,
+  };
+  assert.equal(await cmdLs(client, io, ['/big'], {}), 0);
+  assert.equal(aliveOfFirst, 0, 'entries already listed were still held');
+  const expected = formatListing(Array.from({ length: total }, (_, i) => ({ name: `f${i}`, attr: attr({ size: i * 37 }) })));
+  assert.equal(Buffer.concat(out).toString(), expected.join('\n') + '\n');
 });
 
 test('CLI format: stat prints every attribute, chunk count and sha256', () => {

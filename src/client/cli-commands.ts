@@ -20,7 +20,7 @@ import { DfsError, isDfsError } from '../common/errors';
 import { joinPath, nameBytes, normalizePath, parentOf, PathError, PATH_MAX_BYTES } from '../common/paths';
 import type { DfsClient } from './dfs-client';
 import type { Attr, DirEntry } from './types';
-import { errorLine, formatDf, formatListing, formatNodes, formatStat, parseSize, transferErrorLine } from './cli-format';
+import { ListingTable, errorLine, formatDf, formatListing, formatNodes, formatStat, parseSize, transferErrorLine } from './cli-format';
 import { transferProgress } from './progress';
 import { isInTrash, trashTarget, TRASH_SUFFIXES_MAX } from '../common/trash';
 
@@ -205,12 +205,6 @@ export async function cmdCat(client: DfsClient, io: Io, paths: string[]): Promis
   return status;
 }
 
-async function collect(client: DfsClient, path: string): Promise<DirEntry[]> {
-  const out: DirEntry[] = [];
-  for await (const e of client.listAll(path)) out.push(e);
-  return out;
-}
-
 /**
  * `dfs ls [PATH...]` as coreutils lists its operands: those that are no folder first, in one
  * table named as typed, then each folder, under a `PATH:` header when there is more than one
@@ -259,17 +253,43 @@ async function listTree(
 async function listOne(
   client: DfsClient, io: Io, dir: string, long: boolean | undefined, header: boolean, out: { sections: number }, onDir?: (path: string) => void,
 ): Promise<number> {
+  const table = new ListingTable({ long });
+  const subdirs: string[] = [];
   try {
-    const entries = await collect(client, dir);
-    if (out.sections++ > 0) io.stdout.write('\n');
-    if (header) say(io, 'stdout', `${dir}:`);
-    if (entries.length > 0) say(io, 'stdout', formatListing(entries, { long }));
-    for (const e of entries) if (e.attr?.type === 'DIRECTORY') onDir?.(joinPath(dir, e.name));
-    return EXIT_OK;
+    for await (const e of client.listAll(dir)) {
+      table.add(e);
+      if (onDir && e.attr?.type === 'DIRECTORY') subdirs.push(joinPath(dir, e.name));
+    }
   } catch (e) {
     say(io, 'stderr', errorLine(e, 'open directory', dir));
     return EXIT_FAIL;
   }
+  if (out.sections++ > 0) io.stdout.write('\n');
+  if (header) say(io, 'stdout', `${dir}:`);
+  await writeLines(io.stdout, table.lines());
+  for (const d of subdirs) onDir?.(d);
+  return EXIT_OK;
+}
+
+/** Writes lines in batches, waiting for the stream to drain between them (a listing can be large). */
+async function writeLines(stream: Writable, lines: Iterable<string>): Promise<void> {
+  let batch: string[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const text = batch.join('\n') + '\n';
+    batch = [];
+    if (stream.write(text)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => { stream.off('drain', done); stream.off('close', done); resolve(); };
+      stream.on('drain', done);
+      stream.on('close', done);
+    });
+  };
+  for (const line of lines) {
+    batch.push(line);
+    if (batch.length >= 1_000) await flush();
+  }
+  await flush();
 }
 
 export async function cmdMkdir(client: DfsClient, io: Io, paths: string[], flags: { parents?: boolean }): Promise<number> {
