@@ -84,3 +84,27 @@ test('OpenFiles: attributes showing a change elsewhere drop the open file\'s cac
   await files.close(h.fd);
   assert.equal(files.revalidate(changedElsewhere(attr, 1), files.changeMark()), false, 'not open here');
 });
+
+test('OpenFiles: dirty bytes of a file kept open are written back once mount.writeBackMs old, not only when the buffer fills or at close', async () => {
+  const client = new FakeClient();
+  const files = new OpenFiles(client, { ...loadConfig().mount, writeBackMs: 100 }, logger('test'));
+  try {
+    const attr = await client.create('/log');
+    const ino = Number(attr.ino);
+    const h = files.open('/log', attr, { append: true, writable: true });
+    await files.write(h, 0, Buffer.from('line 1\n'));
+    assert.equal(Number((await client.statIno(ino)).size), 0, 'buffered at first');
+    const deadline = Date.now() + 5_000;
+    while (Number((await client.statIno(ino)).size) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(Number((await client.statIno(ino)).size), 7, 'written back while the file is open');
+    // only what is old enough goes: a write just made waits for its own turn
+    await files.write(h, 0, Buffer.from('line 2\n'));
+    files.writeBack(Date.now() - 60_000);
+    assert.equal(h.file.flushInFlight, false);
+    assert.equal(h.file.bufferedBytes, 7);
+    await files.close(h.fd);
+    assert.equal(Number((await client.statIno(ino)).size), 14);
+  } finally {
+    files.stop();
+  }
+});

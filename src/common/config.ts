@@ -119,6 +119,11 @@ export const configSchema = z.object({
      * disks too.
      */
     syncOnClose: z.boolean(),
+    /**
+     * Dirty bytes of an open file are written back once the oldest of them is this old, even
+     * while the file stays open (0: only when the buffer fills, and at close/fsync).
+     */
+    writeBackMs: nonNegInt,
   }).strict(),
   local: z.object({
     /** Data folder of `dfs local` (master + chunkservers). */

@@ -117,6 +117,7 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
   const unmount = async (): Promise<void> => {
     state.to('UNMOUNTING');
     stopWatching();
+    files.stop();
     await files.drainAll();
     locks.close(); // lock waits end with EINTR; the session's locks go with it below
     if (!fuse.ended()) {

@@ -56,6 +56,8 @@ const UNSYNCED_INODES_MAX = 100_000;
  * unmount for a whole data timeout.
  */
 const UNMOUNT_SYNC_TIMEOUT_MS = 5000;
+/** Shortest period of the write-back timer (a quarter of mount.writeBackMs). */
+const WRITE_BACK_TICK_MS_MIN = 50;
 /** Zeros of a punched or zeroed range go into the write buffer as views of one buffer this long. */
 const ZERO_PIECE_BYTES = 1024 * 1024;
 
@@ -66,6 +68,8 @@ export class OpenInode {
   inflight: DirtyExtents | null = null;
   flushInFlight = false;
   flushDone: Promise<void> = Promise.resolve();
+  /** When the oldest of the `dirty` bytes was written (Date.now(); meaningless while it is empty). */
+  dirtySinceMs = 0;
   /** The first failed flush: returned by every later write/flush/fsync/release. */
   error: unknown = null;
   handles = 0;
@@ -158,9 +162,34 @@ export class OpenFiles {
   private readonly byPath = new Map<string, Set<Handle>>();
   /** Counts this mount's changes of open inodes (OpenInode.changedAtSeq, `changeMark`). */
   private changeSeq = 0;
+  private writeBackTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly client: DfsClientApi, private readonly limits: MountLimits, private readonly log: Logger) {
     this.cache = new ReadCache(() => this.limits.cacheBytes - this.dirtyBytes());
+    const ms = limits.writeBackMs;
+    if (ms > 0) {
+      this.writeBackTimer = setInterval(() => this.writeBack(Date.now() - ms), Math.max(WRITE_BACK_TICK_MS_MIN, ms / 4));
+      this.writeBackTimer.unref();
+    }
+  }
+
+  /**
+   * Starts the flush of every open inode whose dirty bytes are older than `before` (the write-back
+   * timer, as the kernel's for a local file system): what a process writes into a file it keeps
+   * open (a log) reaches the replicas, and so other mounts and the CLI, within about
+   * `mount.writeBackMs`, and a crash of this mount loses no more than that, instead of all that
+   * waited in the buffer for it to fill or for the close.
+   */
+  writeBack(before: number): void {
+    for (const f of this.inodes.values()) {
+      if (!f.dirty.isEmpty && !f.flushInFlight && f.dirtySinceMs <= before) void this.startFlush(f);
+    }
+  }
+
+  /** Stops the write-back timer (unmount: drainAll writes what is left). */
+  stop(): void {
+    clearInterval(this.writeBackTimer);
+    this.writeBackTimer = undefined;
   }
 
   /** Bytes buffered by every open inode (dirty + in flight). */
@@ -320,6 +349,7 @@ export class OpenFiles {
     const room = fileBytesMax(f.chunkSizeBytes) - at;
     if (room <= 0) throw new DfsError('EFBIG', `write at ${at}: past the largest file, ${fileBytesMax(f.chunkSizeBytes)} bytes`);
     if (data.length > room) data = data.subarray(0, room);
+    if (f.dirty.isEmpty) f.dirtySinceMs = Date.now();
     f.dirty.add(at, Buffer.from(data)); // copy: `data` is the kernel's buffer, gone after the reply
     this.changed(f);
     this.cache.dropIno(f.ino);
