@@ -340,6 +340,32 @@ say('lines', len(lines), len(set(lines)))
   assert.deepEqual(res.lines, [['failed opens per appender, reader', [0, 0, 0, 0]], ['lines', 450, 450]], `exit ${res.code}: ${res.stderr}\n${logs()}`);
 });
 
+test('Mount regressions: appenders in two mounts at once lose no record and split none (each mount appends where the master places it); the CLI reads them all', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const res = await py('two-mount-appenders', String.raw`
+a, b = sys.argv[1], sys.argv[2]
+put(a + '/shared.log', b'')
+pids = []
+for w, mnt in enumerate([a, b, a, b]):
+    pid = os.fork()
+    if pid == 0:
+        for i in range(100):
+            fd = os.open(mnt + '/shared.log', os.O_WRONLY | os.O_APPEND)
+            os.write(fd, b'%d %03d %s\n' % (w, i, b'x' * (50 + 37 * w)))
+            os.close(fd)
+        os._exit(0)
+    pids.append(pid)
+say('exits', [os.waitstatus_to_exitcode(os.waitpid(p, 0)[1]) for p in pids])
+`, [mntA, mntB]);
+  assert.deepEqual(res.lines, [['exits', [0, 0, 0, 0]]], `exit ${res.code}: ${res.stderr}\n${logs()}`);
+  const cat = await runDfs(['cat', '/shared.log', '--config', cfg, '--master', masterAddress]);
+  const lines = cat.stdout.toString().split('\n').slice(0, -1);
+  const byWriter = [0, 1, 2, 3].map((w) => lines.filter((l) => l.startsWith(`${w} `)));
+  assert.equal(lines.length, 400, `${lines.length} lines; not one of the 4 writers' records: ${JSON.stringify(lines.filter((l) => !/^[0-3] \d{3} x+$/.test(l)).slice(0, 5))}`);
+  for (const [w, mine] of byWriter.entries()) {
+    assert.deepEqual(mine, Array.from({ length: 100 }, (_, i) => `${w} ${String(i).padStart(3, '0')} ${'x'.repeat(50 + 37 * w)}`), `writer ${w}: its records whole and in order`);
+  }
+});
+
 test('Mount regressions: O_CREAT|O_EXCL raced from two mounts: exactly one open wins, the other gets EEXIST, every round', { timeout: TEST_TIMEOUT_MS }, async () => {
   const rounds = await race('excl');
   noBadRounds(rounds, (r) => {

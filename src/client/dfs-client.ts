@@ -497,6 +497,10 @@ export class DfsClient implements DfsClientApi {
     return attr;
   }
 
+  async reserveAppend(ino: number, length: number, atLeast: number): Promise<number> {
+    return Number((await this.call('ReserveAppend', { ino, length, atLeast })).offset);
+  }
+
   invalidate(ino: number): void {
     this.data.invalidate(ino);
   }

@@ -10,7 +10,7 @@ import type { MasterClient } from '../common/rpc';
 
 export type MasterMethod =
   | 'Stat' | 'List' | 'Mkdir' | 'Create' | 'Delete' | 'Rename' | 'SetAttr' | 'Symlink' | 'Open' | 'Release'
-  | 'KeepSession' | 'GetChunks' | 'GetLease' | 'CommitWrite' | 'BeginUpload' | 'CommitUpload' | 'AbortUpload'
+  | 'KeepSession' | 'GetChunks' | 'GetLease' | 'CommitWrite' | 'ReserveAppend' | 'BeginUpload' | 'CommitUpload' | 'AbortUpload'
   | 'Nodes' | 'StatFs' | 'ReportBadReplica'
   | 'Fsck' | 'SafeMode' | 'Decommission' | 'Balance'
   | 'Link' | 'Mknod' | 'SetXattr' | 'GetXattr' | 'ListXattr' | 'RemoveXattr'

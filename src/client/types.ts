@@ -181,6 +181,11 @@ export interface DfsClientApi {
   chunkStored(ino: number, index: number): Promise<boolean>;
   /** size = max(size, minSize), mtime = given or now. */
   commitWrite(ino: number, minSize: number, mtimeMs?: number): Promise<Attr>;
+  /**
+   * Where `length` bytes appended to `ino` go: after its committed size, every earlier
+   * reservation (of any client) and `atLeast` (ReserveAppend). Write them there, then commitWrite.
+   */
+  reserveAppend(ino: number, length: number, atLeast: number): Promise<number>;
   /** Forgets cached chunk locations and attributes of an inode (close-to-open: called on open). */
   invalidate(ino: number): void;
 }

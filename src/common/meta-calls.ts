@@ -31,7 +31,7 @@ import type { MetaResult, MetaResult__Output } from '../generated/dfs/MetaResult
 export const STREAMED_METHODS: ReadonlySet<string> = new Set([
   'Stat', 'List', 'Mkdir', 'Create', 'Delete', 'Rename', 'SetAttr', 'Symlink', 'Open', 'Release',
   'KeepSession', 'Link', 'Mknod', 'SetXattr', 'GetXattr', 'ListXattr', 'RemoveXattr', 'GetLock',
-  'EndSession', 'GetChunks', 'GetLease', 'CommitWrite', 'BeginUpload', 'CommitUpload', 'AbortUpload',
+  'EndSession', 'GetChunks', 'GetLease', 'CommitWrite', 'ReserveAppend', 'BeginUpload', 'CommitUpload', 'AbortUpload',
   'Nodes', 'StatFs',
 ]);
 

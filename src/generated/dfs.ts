@@ -63,6 +63,8 @@ import type { ReleaseRequest as _dfs_ReleaseRequest, ReleaseRequest__Output as _
 import type { RenameRequest as _dfs_RenameRequest, RenameRequest__Output as _dfs_RenameRequest__Output } from './dfs/RenameRequest';
 import type { ReplicateRequest as _dfs_ReplicateRequest, ReplicateRequest__Output as _dfs_ReplicateRequest__Output } from './dfs/ReplicateRequest';
 import type { ReplicateTask as _dfs_ReplicateTask, ReplicateTask__Output as _dfs_ReplicateTask__Output } from './dfs/ReplicateTask';
+import type { ReserveAppendReply as _dfs_ReserveAppendReply, ReserveAppendReply__Output as _dfs_ReserveAppendReply__Output } from './dfs/ReserveAppendReply';
+import type { ReserveAppendRequest as _dfs_ReserveAppendRequest, ReserveAppendRequest__Output as _dfs_ReserveAppendRequest__Output } from './dfs/ReserveAppendRequest';
 import type { SafeModeReply as _dfs_SafeModeReply, SafeModeReply__Output as _dfs_SafeModeReply__Output } from './dfs/SafeModeReply';
 import type { SafeModeRequest as _dfs_SafeModeRequest, SafeModeRequest__Output as _dfs_SafeModeRequest__Output } from './dfs/SafeModeRequest';
 import type { SessionReply as _dfs_SessionReply, SessionReply__Output as _dfs_SessionReply__Output } from './dfs/SessionReply';
@@ -153,6 +155,8 @@ export interface ProtoGrpcType {
     RenameRequest: MessageTypeDefinition<_dfs_RenameRequest, _dfs_RenameRequest__Output>
     ReplicateRequest: MessageTypeDefinition<_dfs_ReplicateRequest, _dfs_ReplicateRequest__Output>
     ReplicateTask: MessageTypeDefinition<_dfs_ReplicateTask, _dfs_ReplicateTask__Output>
+    ReserveAppendReply: MessageTypeDefinition<_dfs_ReserveAppendReply, _dfs_ReserveAppendReply__Output>
+    ReserveAppendRequest: MessageTypeDefinition<_dfs_ReserveAppendRequest, _dfs_ReserveAppendRequest__Output>
     SafeModeAction: EnumTypeDefinition
     SafeModeReply: MessageTypeDefinition<_dfs_SafeModeReply, _dfs_SafeModeReply__Output>
     SafeModeRequest: MessageTypeDefinition<_dfs_SafeModeRequest, _dfs_SafeModeRequest__Output>

@@ -39,6 +39,8 @@ import { startMasterHttp, type MasterHttp } from './http/http-server';
 import { SafeMode } from './safe-mode';
 import { withDirectHeartbeatDecoder } from './heartbeat-decode';
 import { adminHandlers, advanceDecommissions, chunksReported, nodeInfo } from './admin-service';
+import { checkFileSize } from '../common/limits';
+import { AppendReservations } from './append-reservations';
 
 
 /** Lookups an Open retries when the inode it found was deleted by a concurrent commit. */
@@ -84,6 +86,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
   // interval (the client sends one every sessionTimeoutMs / 3) are not dropped by it
   const sessions = new Sessions(config.cluster.sessionTimeoutMs / 3);
   const locks = new LockService(); // memory only: a restart forgets every lock
+  const appends = new AppendReservations(config.cluster.leaseDurationMs);
   const defaults = { chunkSizeBytes: config.cluster.chunkSizeBytes, replication: config.cluster.replication };
   const ns = new Namespace({ store, clock, defaults, isOpen: (ino) => sessions.isOpen(ino) });
   await store.tx(() => { ns.ensureRoot(); store.ensureClusterId(); });
@@ -262,7 +265,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       await mutate((fx) => ns.rename(req.src, req.dst, req.noReplace, fx));
       return {};
     }),
-    SetAttr: unary((req) => {
+    SetAttr: unary(async (req) => {
       const ch: SetAttrChanges = {
         mode: req.mode, uid: req.uid, gid: req.gid, size: req.size, replication: req.replication,
         atime: req.atime ? tsOfWire(req.atime, [0, 0]) : undefined,
@@ -270,7 +273,9 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
         atimeNow: req.atimeNow === true, mtimeNow: req.mtimeNow === true, accessed: req.accessed === true,
         inUse: (handle) => chunks.isLeased(handle),
       };
-      return mutate((fx) => ns.setAttr(req.ino, req.path, ch, fx));
+      const attr = await mutate((fx) => ns.setAttr(req.ino, req.path, ch, fx));
+      if (req.size !== undefined && req.size !== null) appends.forget(Number(attr.ino)); // truncated: appends start at its size
+      return attr;
     }),
     Symlink: unary((req) => store.tx(() => ns.symlink(req.path, req.target, req.uid, req.gid))),
     Link: unary((req) => store.tx(() => ns.link(req.src, req.dst))),
@@ -332,7 +337,20 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     GetLock: unary(async (req) => lockInfoOfHeld(locks.test(lockRequestOfWire(req)))),
     GetChunks: unary((req) => chunks.getChunksAfterStart(req.ino, req.firstIndex, req.count)),
     GetLease: unary((req) => chunks.getLease(req.ino, req.index, req.excludeServerIds, req.leaseRefused, req.unwrittenHandle)),
-    CommitWrite: unary((req) => store.tx(() => ns.commitWrite(req.ino, req.minSize, req.mtime ? tsOfWire(req.mtime, [0, 0]) : undefined))),
+    CommitWrite: unary(async (req) => {
+      const attr = await store.tx(() => ns.commitWrite(req.ino, req.minSize, req.mtime ? tsOfWire(req.mtime, [0, 0]) : undefined));
+      appends.committed(Number(attr.ino), Number(attr.size));
+      return attr;
+    }),
+    ReserveAppend: unary(async (req) => {
+      const ino = Number(req.ino);
+      const rec = ns.inode(ino);
+      if (rec.type !== 'REGULAR') throw new DfsError('EINVAL', `inode ${ino} is not a regular file`);
+      const length = Number(req.length);
+      const offset = appends.reserve(ino, rec.size, Number(req.atLeast), length, clock.nowMs());
+      checkFileSize(offset + length, rec.chunkSize);
+      return { offset };
+    }),
     BeginUpload: unary(async (req) => {
       const up = await store.tx(() => ns.beginUpload(req.path, {
         mode: req.mode, uid: req.uid, gid: req.gid, chunkSize: req.chunkSize, replication: req.replication, overwrite: req.overwrite,
@@ -626,7 +644,7 @@ const DUPLICATE_HEARD_INTERVALS = 3;
  */
 const CHANGES: readonly (keyof MasterHandlers)[] = [
   'Mkdir', 'Create', 'Delete', 'Rename', 'SetAttr', 'Symlink', 'Link', 'Mknod', 'SetXattr', 'RemoveXattr',
-  'GetLease', 'CommitWrite', 'BeginUpload', 'CommitUpload',
+  'GetLease', 'CommitWrite', 'ReserveAppend', 'BeginUpload', 'CommitUpload',
 ];
 
 function refuseInManualSafeMode(handlers: MasterHandlers, manual: () => boolean): void {

@@ -17,7 +17,7 @@ import { errnoOf } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { Attr, DfsClientApi, SpecialFileType } from '../client/types';
 import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
-import { attrToStat, isWritable, O_APPEND, O_EXCL, O_TRUNC, statFsToFuse } from './fuse-stat';
+import { attrToStat, isWritable, O_ACCMODE, O_APPEND, O_EXCL, O_TRUNC, O_WRONLY, statFsToFuse } from './fuse-stat';
 import { KernelSizes } from './kernel-sizes';
 import { LOCK_UN, type MountLocks } from './locks';
 import type { OpenFiles } from './open-files';
@@ -59,6 +59,18 @@ function timeChange(t: FuseTimespec, key: 'atime' | 'mtime'): Record<string, unk
   if (t.nsec === UTIME_OMIT) return {};
   if (t.nsec === UTIME_NOW) return { [`${key}Now`]: true };
   return { [key]: { sec: t.sec, nsec: t.nsec } };
+}
+
+/**
+ * A write-only O_APPEND descriptor (a shell's `>>`, a log) bypasses the kernel's page cache
+ * (direct_io): the master places its writes (ReserveAppend), after what other mounts appended,
+ * not at the end this kernel knows, where the page cache would have put them for this mount's
+ * readers. A read-write one keeps the page cache, as it may be mapped (a shared mapping of a
+ * direct_io descriptor fails with ENODEV); the pages it misplaces so last until the kernel
+ * next refreshes the file's attributes and finds another size.
+ */
+function appendOnly(flags: number): boolean {
+  return (flags & O_APPEND) !== 0 && (flags & O_ACCMODE) === O_WRONLY;
 }
 
 /**
@@ -308,7 +320,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       const attr = await client.create(path, { ...o, exclusive: (flags & O_EXCL) !== 0, truncate: (flags & O_TRUNC) !== 0, wantLease: true });
       // a name another mount removed while a descriptor here held its file: libfuse gives the
       // new file that file's node (sharedNode)
-      const directIo = sharedNode(path, Number(attr.ino));
+      const directIo = sharedNode(path, Number(attr.ino)) || appendOnly(flags);
       const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags), directIo });
       try {
         createdAttrs.set(h.fd, await zeroModeFixed(attr, o.mode));
@@ -349,7 +361,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       const ino = Number(attr.ino);
       client.invalidate(ino); // close-to-open: see what other mounts committed
       files.cache.dropIno(ino);
-      const directIo = alias === undefined && sharedNode(path, ino);
+      const directIo = (alias === undefined && sharedNode(path, ino)) || appendOnly(flags);
       const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags), directIo });
       if (alias === undefined && kernelSizes.staleOnOpen(path, files.reportedSize(attr), ctx.pid)) {
         // the kernel would stop reading at the size it cached: it retries after a lookup (kernel-sizes.ts)

@@ -343,8 +343,11 @@ export class OpenFiles {
   async write(h: Handle, offset: number, data: Buffer, writepage = false): Promise<number> {
     const f = h.file;
     if (f.error) throw dataError(f.error);
-    // an O_APPEND handle appends, except the kernel's write-back of mapped pages through it
-    const at = h.append && !writepage ? f.localSize : offset;
+    // An O_APPEND handle appends, except the kernel's write-back of mapped pages through it. The
+    // master places each append (ReserveAppend): after the size, this mount's uncommitted end and
+    // every append reserved before, by any mount, so appends from several mounts never overlap.
+    const at = h.append && !writepage ? await this.client.reserveAppend(f.ino, data.length, f.localSize) : offset;
+    if (f.error) throw dataError(f.error);
     // past the largest file: EFBIG, a write across it is cut there (as a local file system does)
     const room = fileBytesMax(f.chunkSizeBytes) - at;
     if (room <= 0) throw new DfsError('EFBIG', `write at ${at}: past the largest file, ${fileBytesMax(f.chunkSizeBytes)} bytes`);

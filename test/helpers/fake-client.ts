@@ -275,6 +275,7 @@ export class FakeClient implements DfsClientApi {
     if (req.size !== undefined) {
       if (n.type !== 'REGULAR') throw new DfsError('EISDIR', 'not a regular file');
       this.resize(n, Number(req.size));
+      this.appendEnds.delete(n.ino);
     }
     const ms = (t: NonNullable<SetAttrRequest['atime']>) => Number(t.sec ?? 0) * 1000 + Math.floor((t.nsec ?? 0) / 1e6);
     if (req.atime) n.atimeMs = ms(req.atime);
@@ -522,6 +523,17 @@ export class FakeClient implements DfsClientApi {
     n.size = Math.max(n.size, minSize);
     n.mtimeMs = n.ctimeMs = mtimeMs ?? Date.now();
     return this.attrOf(n);
+  }
+
+  /** Appends go after the size, the last reservation and `atLeast`, as the master's ReserveAppend. */
+  private readonly appendEnds = new Map<number, number>();
+
+  async reserveAppend(ino: number, length: number, atLeast: number): Promise<number> {
+    this.count('reserveAppend');
+    const n = this.fileByIno(ino);
+    const offset = Math.max(n.size, this.appendEnds.get(ino) ?? 0, atLeast);
+    this.appendEnds.set(ino, offset + length);
+    return offset;
   }
 
   invalidate(_ino: number): void {

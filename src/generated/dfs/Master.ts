@@ -43,6 +43,8 @@ import type { RegisterReply as _dfs_RegisterReply, RegisterReply__Output as _dfs
 import type { RegisterRequest as _dfs_RegisterRequest, RegisterRequest__Output as _dfs_RegisterRequest__Output } from '../dfs/RegisterRequest';
 import type { ReleaseRequest as _dfs_ReleaseRequest, ReleaseRequest__Output as _dfs_ReleaseRequest__Output } from '../dfs/ReleaseRequest';
 import type { RenameRequest as _dfs_RenameRequest, RenameRequest__Output as _dfs_RenameRequest__Output } from '../dfs/RenameRequest';
+import type { ReserveAppendReply as _dfs_ReserveAppendReply, ReserveAppendReply__Output as _dfs_ReserveAppendReply__Output } from '../dfs/ReserveAppendReply';
+import type { ReserveAppendRequest as _dfs_ReserveAppendRequest, ReserveAppendRequest__Output as _dfs_ReserveAppendRequest__Output } from '../dfs/ReserveAppendRequest';
 import type { SafeModeReply as _dfs_SafeModeReply, SafeModeReply__Output as _dfs_SafeModeReply__Output } from '../dfs/SafeModeReply';
 import type { SafeModeRequest as _dfs_SafeModeRequest, SafeModeRequest__Output as _dfs_SafeModeRequest__Output } from '../dfs/SafeModeRequest';
 import type { SessionReply as _dfs_SessionReply, SessionReply__Output as _dfs_SessionReply__Output } from '../dfs/SessionReply';
@@ -350,6 +352,15 @@ export interface MasterClient extends grpc.Client {
   reportBadReplica(argument: _dfs_BadReplicaReport, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
   reportBadReplica(argument: _dfs_BadReplicaReport, callback: grpc.requestCallback<_dfs_Empty__Output>): grpc.ClientUnaryCall;
   
+  ReserveAppend(argument: _dfs_ReserveAppendRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ReserveAppendReply__Output>): grpc.ClientUnaryCall;
+  ReserveAppend(argument: _dfs_ReserveAppendRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_ReserveAppendReply__Output>): grpc.ClientUnaryCall;
+  ReserveAppend(argument: _dfs_ReserveAppendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ReserveAppendReply__Output>): grpc.ClientUnaryCall;
+  ReserveAppend(argument: _dfs_ReserveAppendRequest, callback: grpc.requestCallback<_dfs_ReserveAppendReply__Output>): grpc.ClientUnaryCall;
+  reserveAppend(argument: _dfs_ReserveAppendRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ReserveAppendReply__Output>): grpc.ClientUnaryCall;
+  reserveAppend(argument: _dfs_ReserveAppendRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_ReserveAppendReply__Output>): grpc.ClientUnaryCall;
+  reserveAppend(argument: _dfs_ReserveAppendRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_ReserveAppendReply__Output>): grpc.ClientUnaryCall;
+  reserveAppend(argument: _dfs_ReserveAppendRequest, callback: grpc.requestCallback<_dfs_ReserveAppendReply__Output>): grpc.ClientUnaryCall;
+  
   SafeMode(argument: _dfs_SafeModeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_SafeModeReply__Output>): grpc.ClientUnaryCall;
   SafeMode(argument: _dfs_SafeModeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_dfs_SafeModeReply__Output>): grpc.ClientUnaryCall;
   SafeMode(argument: _dfs_SafeModeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_dfs_SafeModeReply__Output>): grpc.ClientUnaryCall;
@@ -489,6 +500,8 @@ export interface MasterHandlers extends grpc.UntypedServiceImplementation {
   
   ReportBadReplica: grpc.handleUnaryCall<_dfs_BadReplicaReport__Output, _dfs_Empty>;
   
+  ReserveAppend: grpc.handleUnaryCall<_dfs_ReserveAppendRequest__Output, _dfs_ReserveAppendReply>;
+  
   SafeMode: grpc.handleUnaryCall<_dfs_SafeModeRequest__Output, _dfs_SafeModeReply>;
   
   SetAttr: grpc.handleUnaryCall<_dfs_SetAttrRequest__Output, _dfs_Attr>;
@@ -537,6 +550,7 @@ export interface MasterDefinition extends grpc.ServiceDefinition {
   RemoveXattr: MethodDefinition<_dfs_XattrRequest, _dfs_Empty, _dfs_XattrRequest__Output, _dfs_Empty__Output>
   Rename: MethodDefinition<_dfs_RenameRequest, _dfs_Empty, _dfs_RenameRequest__Output, _dfs_Empty__Output>
   ReportBadReplica: MethodDefinition<_dfs_BadReplicaReport, _dfs_Empty, _dfs_BadReplicaReport__Output, _dfs_Empty__Output>
+  ReserveAppend: MethodDefinition<_dfs_ReserveAppendRequest, _dfs_ReserveAppendReply, _dfs_ReserveAppendRequest__Output, _dfs_ReserveAppendReply__Output>
   SafeMode: MethodDefinition<_dfs_SafeModeRequest, _dfs_SafeModeReply, _dfs_SafeModeRequest__Output, _dfs_SafeModeReply__Output>
   SetAttr: MethodDefinition<_dfs_SetAttrRequest, _dfs_Attr, _dfs_SetAttrRequest__Output, _dfs_Attr__Output>
   SetXattr: MethodDefinition<_dfs_SetXattrRequest, _dfs_Empty, _dfs_SetXattrRequest__Output, _dfs_Empty__Output>
