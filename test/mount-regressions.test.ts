@@ -789,12 +789,27 @@ os.unlink(a + '/recreate/g')
 r('B recreates f', put, b + '/recreate/f', b'new')
 say('A reads f', get(a + '/recreate/f').decode())
 r('B opens g', get, b + '/recreate/g')
+# B only stat'ed (or listed) the name before A removed it: the mount had its attributes cached
+for n in ['h', 'i', 'j']:
+    put(a + '/recreate/' + n, b'old')
+say('B stats them', [os.stat(b + '/recreate/' + n).st_size for n in ['h', 'i', 'j']], sorted(os.listdir(b + '/recreate')))
+for n in ['h', 'i', 'j']:
+    os.unlink(a + '/recreate/' + n)
+r('B recreates h', put, b + '/recreate/h', b'new')
+r('B recreates i', put, b + '/recreate/i', b'newer')
+r('B opens j', get, b + '/recreate/j')
+say('A reads h, i', get(a + '/recreate/h').decode(), get(a + '/recreate/i').decode())
 `, [mntA, mntB]);
   assert.deepEqual(res.lines, [
     ['B sees them', 'old', 'old'],
     ['B recreates f', 'ok'],
     ['A reads f', 'new'],
     ['B opens g', 'ENOENT'],
+    ['B stats them', [3, 3, 3], ['f', 'h', 'i', 'j']],
+    ['B recreates h', 'ok'],
+    ['B recreates i', 'ok'],
+    ['B opens j', 'ENOENT'],
+    ['A reads h, i', 'new', 'newer'],
   ], `exit ${res.code}: ${res.stderr}\n${logs()}`);
 });
 

@@ -19,6 +19,7 @@
 import type { Clock } from '../common/clock';
 import { systemClock } from '../common/clock';
 import { joinPath, normalizePath } from '../common/paths';
+import { isDfsError } from '../common/errors';
 import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
 import type { Attr, DfsClientApi, DirEntry, MknodOptions } from '../client/types';
 
@@ -251,8 +252,16 @@ export function withAttrCache(client: DfsClientApi, ttlMs: number, clock: Clock 
       return attr;
     },
     async open(path, opts) {
-      const attr = await client.open(path, opts);
       const p = key(path);
+      let attr: Attr;
+      try {
+        attr = await client.open(path, opts);
+      } catch (e) {
+        // gone (another mount removed it): the kernel's lookup after the open's ESTALE must not
+        // find the name here again, or an O_CREAT open could never create it anew
+        if (p && isDfsError(e, 'ENOENT')) cache.dropWithInode(p);
+        throw e;
+      }
       if (p) {
         cache.dropIno(Number(attr.ino));
         cache.put(p, attr);
