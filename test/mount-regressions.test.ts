@@ -813,6 +813,38 @@ say('A reads h, i', get(a + '/recreate/h').decode(), get(a + '/recreate/i').deco
   ], `exit ${res.code}: ${res.stderr}\n${logs()}`);
 });
 
+test('Mount regressions: SIGTERM of dfs mount while a process writes a file it keeps open: every write it accepted is in the file, the later ones fail', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const mnt = await mountAt('term');
+  const proc = mounts[mounts.length - 1].proc;
+  const writer = py('term-writer', String.raw`
+import time
+fd = os.open(sys.argv[1] + '/kept-open.bin', os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+block = b'w' * (1024 * 1024)
+accepted, failed = 0, None
+for i in range(600):
+    try:
+        accepted += os.write(fd, block)
+    except OSError as e:
+        failed = en(e)
+        break
+    time.sleep(0.03)
+say('accepted', accepted, failed)
+`, [mnt]);
+  await sleep(2000);
+  proc.child.kill('SIGTERM');
+  const res = await writer;
+  await Promise.race([proc.exited, sleep(10_000)]);
+  assert.equal(res.lines.length, 1, `exit ${res.code}: ${res.stderr}\n${logs()}`);
+  const [, accepted, failed] = res.lines[0] as [string, number, string | null];
+  assert.ok(accepted > 0 && failed !== null, `the writer ran until the mount went: ${JSON.stringify(res.lines)}`);
+  const client = new DfsClient({ masterAddress, config: loadConfig({ file: cfg, env: {} }) });
+  try {
+    assert.equal(Number((await client.stat('/kept-open.bin')).size), accepted, `accepted ${accepted} bytes before ${failed}`);
+  } finally {
+    client.close();
+  }
+});
+
 // Last: the code before the fix crashed the master here (the other tests need it).
 test('Mount regressions: writes and truncates past the largest file are EFBIG, a write across it is cut there; the master keeps answering', { timeout: TEST_TIMEOUT_MS }, async () => {
   const res = await py('efbig', String.raw`

@@ -125,6 +125,7 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
       if (err) log.warn({ err: err.message.split('\n')[0] }, 'fusermount -u failed: forcing');
       await forceUnmount(mountpoint); // a no-op unless it is somehow still mounted
     }
+    await files.drainAll(); // a write that was under way at the first drain
     // as umount of a local file system: what was written is durable (alongside the session's end)
     const synced = files.syncAll();
     const sessionEnd = (async () => {

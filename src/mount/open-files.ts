@@ -163,6 +163,8 @@ export class OpenFiles {
   /** Counts this mount's changes of open inodes (OpenInode.changedAtSeq, `changeMark`). */
   private changeSeq = 0;
   private writeBackTimer: NodeJS.Timeout | undefined;
+  /** `stop` was called: writes are refused. */
+  private stopped = false;
 
   constructor(private readonly client: DfsClientApi, private readonly limits: MountLimits, private readonly log: Logger) {
     this.cache = new ReadCache(() => this.limits.cacheBytes - this.dirtyBytes());
@@ -186,8 +188,13 @@ export class OpenFiles {
     }
   }
 
-  /** Stops the write-back timer (unmount: drainAll writes what is left). */
+  /**
+   * The mount is going away: the write-back timer stops and every later write fails with EIO
+   * (drainAll writes what was accepted before; a write accepted after it would be lost with the
+   * process).
+   */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.writeBackTimer);
     this.writeBackTimer = undefined;
   }
@@ -342,6 +349,7 @@ export class OpenFiles {
   /** Buffers a write; returns the bytes accepted (all of them) or rejects with the sticky error. */
   async write(h: Handle, offset: number, data: Buffer, writepage = false): Promise<number> {
     const f = h.file;
+    if (this.stopped) throw new DfsError('EIO', 'the mount is being unmounted: write refused');
     if (f.error) throw dataError(f.error);
     // An O_APPEND handle appends, except the kernel's write-back of mapped pages through it. The
     // master places each append (ReserveAppend): after the size, this mount's uncommitted end and
