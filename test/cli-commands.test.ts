@@ -296,3 +296,29 @@ test('CLI: setrep -R goes on past an entry removed during the walk, and names th
   } finally { admin2.close(); }
   assert.match(Buffer.concat(err).toString(), /cannot set replication of '\/srr\/sub\/b': Permission denied/);
 });
+
+test('CLI: cat and get follow symbolic links (absolute, relative, chained); a loop is ELOOP, a fifo is named', async () => {
+  const client = cluster.client();
+  await client.mkdir('/links/sub', { parents: true });
+  await client.put(Readable.from([Buffer.from('linked data\n')]), '/links/sub/target.txt');
+  await client.symlink('/links/abs', '/links/sub/target.txt');
+  await client.symlink('/links/rel', 'sub/target.txt');
+  await client.symlink('/links/sub/up', '../rel');
+  await client.symlink('/links/loop1', 'loop2');
+  await client.symlink('/links/loop2', 'loop1');
+  for (const p of ['/links/abs', '/links/rel', '/links/sub/up']) {
+    const r = await dfs(['cat', p]);
+    assert.equal(r.code, 0, `${p}: ${r.stderr}`);
+    assert.equal(r.stdout.toString(), 'linked data\n', p);
+  }
+  const out = join(dir, 'via-link.txt');
+  assert.equal((await dfs(['get', '/links/sub/up', out])).code, 0);
+  assert.equal(await readFile(out, 'utf8'), 'linked data\n');
+  const loop = await dfs(['cat', '/links/loop1']);
+  assert.equal(loop.code, 1);
+  assert.match(loop.stderr, /Too many levels of symbolic links/);
+  await client.mknod('/links/fifo', { type: 'FIFO', mode: 0o644 });
+  const fifo = await dfs(['cat', '/links/fifo']);
+  assert.equal(fifo.code, 1);
+  assert.match(fifo.stderr, /\/links\/fifo: Invalid argument/);
+});

@@ -18,7 +18,7 @@ import type { Config } from '../common/config';
 import { DfsError, asDfsError } from '../common/errors';
 import { callUnary, masterClient } from '../common/rpc';
 import type { MasterClient } from '../common/rpc';
-import { normalizePath } from '../common/paths';
+import { joinPath, normalizePath, parentOf } from '../common/paths';
 import { logger } from '../common/logger';
 import type { SetAttrRequest } from '../generated/dfs/SetAttrRequest';
 import type { ListReply__Output } from '../generated/dfs/ListReply';
@@ -42,6 +42,9 @@ const log = logger('client');
 const UNREACHABLE = new Set(['UNAVAILABLE', 'ETIMEDOUT', 'CANCELLED']);
 /** Handles per SyncChunks request (8 bytes each on the wire: far below grpc's 4 MiB). */
 const SYNC_HANDLES_PER_CALL = 50_000;
+
+/** Symbolic links followed for one path at most (Linux's limit, MAXSYMLINKS). */
+const SYMLINKS_FOLLOWED_MAX = 40;
 
 /** Entries per List page of listAll. */
 export const LIST_PAGE_ENTRIES = 1_000;
@@ -358,9 +361,9 @@ export class DfsClient implements DfsClientApi {
   }
 
   async get(remotePath: string, dest: Writable, opts: GetOptions = {}): Promise<Attr> {
-    const attr = await this.stat(remotePath);
+    const attr = await this.statFollowing(remotePath);
     if (attr.type === 'DIRECTORY') throw new DfsError('EISDIR', `${remotePath}: is a directory`);
-    if (attr.type !== 'REGULAR') throw new DfsError('EINVAL', `${remotePath}: not a regular file`);
+    if (attr.type !== 'REGULAR') throw new DfsError('EINVAL', `${remotePath}: not a regular file (${attr.type.toLowerCase().replace('_', ' ')})`);
     const verify = (opts.verify ?? true) && attr.sha256.length > 0;
     const hash = verify ? createHash('sha256') : undefined;
     this.data.invalidate(attr.ino);
@@ -369,6 +372,21 @@ export class DfsClient implements DfsClientApi {
       throw new DfsError('CHECKSUM_MISMATCH', `${remotePath}: content does not match the SHA-256 stored at upload`);
     }
     return attr;
+  }
+
+  /**
+   * The attributes of what `path` names, through symbolic links as `cat` follows them: a
+   * relative target is taken from the link's folder; ELOOP after SYMLINKS_FOLLOWED_MAX links.
+   */
+  async statFollowing(path: string): Promise<Attr> {
+    let at = normalizePath(path);
+    for (let followed = 0; ; followed++) {
+      const attr = await this.stat(at);
+      if (attr.type !== 'SYMLINK') return attr;
+      if (followed === SYMLINKS_FOLLOWED_MAX) throw new DfsError('ELOOP', `${path}: too many levels of symbolic links`);
+      const target = attr.symlinkTarget;
+      at = normalizePath(target.startsWith('/') ? target : joinPath(parentOf(at)[0], target));
+    }
   }
 
   // ------------------------------------------------------------------ ranges (the mount)

@@ -11,7 +11,7 @@ export type DfsErrorCode =
   // namespace (POSIX)
   | 'ENOENT' | 'EEXIST' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EINVAL' | 'ENAMETOOLONG'
   | 'EACCES' | 'EPERM' | 'ENOSPC' | 'EIO' | 'ETIMEDOUT' | 'EBUSY' | 'EFBIG' | 'ENOTSUP' | 'EXDEV'
-  | 'EMLINK' | 'ENODATA' | 'ERANGE' | 'E2BIG' | 'EROFS'
+  | 'EMLINK' | 'ENODATA' | 'ERANGE' | 'E2BIG' | 'EROFS' | 'ELOOP'
   // locks (EAGAIN is EWOULDBLOCK on Linux)
   | 'EAGAIN' | 'EDEADLK' | 'ENOLCK'
   // chunks and data path
@@ -48,7 +48,7 @@ export function asDfsError(e: unknown): DfsError {
 
 const ERRNO: Record<string, number> = {
   ENOENT: os.errno.ENOENT, EEXIST: os.errno.EEXIST, ENOTDIR: os.errno.ENOTDIR, EISDIR: os.errno.EISDIR,
-  ENOTEMPTY: os.errno.ENOTEMPTY, EINVAL: os.errno.EINVAL, ENAMETOOLONG: os.errno.ENAMETOOLONG,
+  ENOTEMPTY: os.errno.ENOTEMPTY, EINVAL: os.errno.EINVAL, ENAMETOOLONG: os.errno.ENAMETOOLONG, ELOOP: os.errno.ELOOP,
   EACCES: os.errno.EACCES, EPERM: os.errno.EPERM, ENOSPC: os.errno.ENOSPC, EIO: os.errno.EIO,
   ETIMEDOUT: os.errno.ETIMEDOUT, EBUSY: os.errno.EBUSY, EFBIG: os.errno.EFBIG, ENOTSUP: os.errno.ENOTSUP,
   EXDEV: os.errno.EXDEV, EMLINK: os.errno.EMLINK, ENODATA: os.errno.ENODATA, ERANGE: os.errno.ERANGE,
@@ -68,7 +68,7 @@ export function errnoOf(e: unknown): number {
 const MESSAGES: Partial<Record<DfsErrorCode, string>> = {
   ENOENT: 'No such file or directory', EEXIST: 'File exists', ENOTDIR: 'Not a directory',
   EISDIR: 'Is a directory', ENOTEMPTY: 'Directory not empty', EINVAL: 'Invalid argument',
-  ENAMETOOLONG: 'File name too long', EACCES: 'Permission denied', EPERM: 'Operation not permitted',
+  ENAMETOOLONG: 'File name too long', ELOOP: 'Too many levels of symbolic links', EACCES: 'Permission denied', EPERM: 'Operation not permitted',
   ENOSPC: 'No space left on device', EIO: 'Input/output error', ETIMEDOUT: 'Connection timed out',
   EBUSY: 'Device or resource busy', EFBIG: 'File too large', ENOTSUP: 'Operation not supported',
   EXDEV: 'Invalid cross-device link', DISK_ERROR: 'Input/output error', UNAVAILABLE: 'Service unavailable', WRONG_CLUSTER: 'Chunkserver of another cluster', DUPLICATE_ID: 'Chunkserver id in use', NO_SERVERS: 'No chunkservers available',
