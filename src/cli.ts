@@ -52,11 +52,16 @@ function arg(value: unknown): string {
 const interruptHandlers = new Set<() => void>();
 let signalCount = 0;
 let onStopSignal: (() => void) | undefined;
+/** Runs before the exit at a second signal (a mount detaches its folder). */
+let onForcedExit: (() => void) | undefined;
 
 function installSignals(): void {
   const handle = (): void => {
     signalCount++;
-    if (signalCount > 1) process.exit(EXIT_INTERRUPTED);
+    if (signalCount > 1) {
+      onForcedExit?.();
+      process.exit(EXIT_INTERRUPTED);
+    }
     if (onStopSignal) return onStopSignal();
     if (interruptHandlers.size === 0) process.exit(EXIT_INTERRUPTED);
     for (const fn of interruptHandlers) fn();
@@ -211,6 +216,7 @@ async function runMount(mountpoint: string, flags: Flags): Promise<number> {
     return EXIT_FAIL;
   }
   process.stderr.write(`dfs mounted ${config.master.address} at ${m.mountpoint}; Ctrl-C to unmount\n`);
+  onForcedExit = () => m.abandon();
   // ends on a signal, or when the folder was unmounted from outside (dfs umount, fusermount -u)
   const outside = await Promise.race([untilStopSignal().then(() => false), m.gone.then(() => true)]);
   if (outside) process.stderr.write(`dfs: ${m.mountpoint} was unmounted; stopping\n`);

@@ -845,6 +845,34 @@ say('accepted', accepted, failed)
   }
 });
 
+test('Mount regressions: a second SIGTERM while the unmount waits for a stopped master exits and leaves no dead mount behind', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const mnt = await mountAt('term2');
+  const proc = mounts[mounts.length - 1].proc;
+  // a file kept open with bytes buffered: the unmount's drain waits for their commit
+  const holder = py('term2-holder', String.raw`
+import time
+fd = os.open(sys.argv[1] + '/held.bin', os.O_WRONLY | os.O_CREAT, 0o644)
+os.write(fd, b'h' * 100000)
+say('written')
+time.sleep(8)
+`, [mnt], 20);
+  await sleep(500);
+  master!.child.kill('SIGSTOP');
+  try {
+    await sleep(1500);
+    proc.child.kill('SIGTERM');
+    await sleep(1000);
+    proc.child.kill('SIGTERM');
+    await Promise.race([proc.exited, sleep(10_000)]);
+    assert.notEqual(proc.child.exitCode ?? proc.child.signalCode, null, 'the second signal ended the process');
+    const r = await sh(`grep -c ' ${mnt} ' /proc/mounts || true`, 5);
+    assert.equal(r.stdout.trim(), '0', `the folder is still mounted:\n${logs()}`);
+  } finally {
+    master!.child.kill('SIGCONT');
+  }
+  await holder;
+});
+
 // Last: the code before the fix crashed the master here (the other tests need it).
 test('Mount regressions: writes and truncates past the largest file are EFBIG, a write across it is cut there; the master keeps answering', { timeout: TEST_TIMEOUT_MS }, async () => {
   const res = await py('efbig', String.raw`

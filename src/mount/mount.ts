@@ -12,7 +12,7 @@
  * alive (an orphan) until `client.release`, whichever mount unlinked it.
  */
 import assert from 'node:assert';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -40,6 +40,12 @@ export interface MountHandle {
   unmount(): Promise<void>;
   /** Resolves when this mount went away without unmount() (`dfs umount`, `fusermount -u`). */
   gone: Promise<void>;
+  /**
+   * The process exits at once (a second Ctrl-C while unmount() waits for a master or a flush):
+   * the folder is detached now if this mount still serves it, so no dead mount ("Transport
+   * endpoint is not connected") stays behind. Synchronous; never throws.
+   */
+  abandon(): void;
 }
 
 /** How often a mount checks that libfuse's loop still runs (FuseMount.ended). */
@@ -148,6 +154,11 @@ export async function startMount(opts: MountOptions): Promise<MountHandle> {
     mountpoint,
     unmount: () => (unmounting ??= unmount().catch((e) => log.error({ err: (e as Error).message }, 'unmount error'))),
     gone,
+    abandon: () => {
+      if (fuse.ended()) return;
+      const r = spawnSync('fusermount', ['-uz', mountpoint], { timeout: COMMAND_TIMEOUT_MS, stdio: 'ignore' });
+      if (r.status !== 0) spawnSync('umount', ['-l', mountpoint], { timeout: COMMAND_TIMEOUT_MS, stdio: 'ignore' });
+    },
   };
 }
 
