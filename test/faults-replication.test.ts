@@ -96,3 +96,22 @@ test('Faults 3: a killed chunkserver returns after re-replication, deletes and r
   }
   assert.deepEqual(await c.verifyAll(), []);
 });
+
+test('Faults: a replica added for a higher goal while a writer holds the chunk\'s lease is never a stale copy: the later writes are on it too', async () => {
+  const c = await cluster(4, { 'cluster.leaseDurationMs': 20_000 });
+  const path = '/lease-setrep.bin';
+  await c.putBytes(path, Buffer.alloc(MiB, 'A'));
+  await c.waitHealthy();
+  const first = (await c.locate(path))[0].replicas.map((x) => x.serverId);
+  const ino = await c.inoOf(path);
+  await c.writeAt(ino, 0, Buffer.alloc(64 * 1024, 'B')); // takes the lease, kept by the client
+  const r = await c.dfs('setrep', '4', path);
+  assert.equal(r.code, 0, r.stderr.toString());
+  await new Promise((res) => setTimeout(res, 2_500)); // a copy made now would miss the next write
+  await c.writeAt(ino, 0, Buffer.alloc(64 * 1024, 'C')); // under the same lease, as a mount's next flush
+  await c.until('the chunk on 4 servers', async () => (await c.locate(path))[0].replicas.length === 4, 60_000);
+  // the added replica alone: the first three stopped, the file read through it
+  for (const id of first) await c.kill(id);
+  const data = await c.read(path);
+  assert.equal(data.subarray(0, 8).toString(), 'CCCCCCCC', `the replica added on ${(await c.locate(path))[0].replicas.map((x) => x.serverId).filter((id) => !first.includes(id))}`);
+});

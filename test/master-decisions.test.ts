@@ -117,6 +117,16 @@ test('re-replication plan: most endangered first, bounded per server, no copy on
   assert.equal(planReplication(chunks, servers, new Map(), { copiesPerServerMax: 2, tasksMax: 1 }).copies.length, 1);
 });
 
+test('re-replication plan: an under-replicated chunk a writer holds a lease on is not copied (the copy would miss the writes under that lease at the same version)', () => {
+  const servers = ['a', 'b', 'c', 'd'].map((id) => cand(id, 0, 50));
+  const chunks: ChunkHealth[] = [
+    { handle: 20, version: 3, goal: 4, holders: ['a', 'b', 'c'], leased: true },
+    { handle: 21, version: 1, goal: 4, holders: ['a', 'b', 'c'], leased: false },
+  ];
+  const plan = planReplication(chunks, servers, new Map(), { copiesPerServerMax: 4, tasksMax: 10 }, byName);
+  assert.deepEqual(plan.copies.map((c) => [c.handle, c.target]), [[21, 'd']]);
+});
+
 test('re-replication plan: a small chunk\'s copy weighs its share of a full chunk (at least 1/16), so a target takes many at once', () => {
   const servers = ['a', 'b', 'c'].map((id) => cand(id, 0, 50));
   const tiny = (handle: number, weight?: number): ChunkHealth => ({ handle, version: 1, goal: 3, holders: ['a', 'b'], leased: false, weight });

@@ -379,13 +379,13 @@ export class DfsClient implements DfsClientApi {
    * relative target is taken from the link's folder; ELOOP after SYMLINKS_FOLLOWED_MAX links.
    */
   async statFollowing(path: string): Promise<Attr> {
-    let at = normalizePath(path);
+    let at = path; // as given: stat judges a trailing slash (ENOTDIR on a file)
     for (let followed = 0; ; followed++) {
       const attr = await this.stat(at);
       if (attr.type !== 'SYMLINK') return attr;
       if (followed === SYMLINKS_FOLLOWED_MAX) throw new DfsError('ELOOP', `${path}: too many levels of symbolic links`);
       const target = attr.symlinkTarget;
-      at = normalizePath(target.startsWith('/') ? target : joinPath(parentOf(at)[0], target));
+      at = normalizePath(target.startsWith('/') ? target : joinPath(parentOf(normalizePath(at))[0], target));
     }
   }
 

@@ -773,6 +773,15 @@ export class ChunkManager {
 
   // ------------------------------------------------------------------ deletions and reports
 
+  /**
+   * An upload was committed: its writer is done with the leases of its chunks (the file is new
+   * and the uploader writes nothing more), so they no longer hold copies back (a chunk that
+   * loses a replica right after a put is copied at once, not after the lease).
+   */
+  uploadDone(handles: readonly number[]): void {
+    for (const h of handles) this.leases.delete(h);
+  }
+
   /** Chunks removed from the namespace: their replicas are queued for deletion. */
   freed(handles: readonly number[]): void {
     for (const h of handles) {

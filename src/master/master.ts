@@ -357,7 +357,11 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
       }, clock.nowMs() + config.cluster.uploadTimeoutMs));
       return { ino: up.ino, chunkSize: up.rec.chunkSize, replication: up.rec.replication, uploadTimeoutMs: config.cluster.uploadTimeoutMs };
     }),
-    CommitUpload: unary((req) => mutate((fx) => ns.commitUpload(req.ino, req.path, req.size, req.sha256, req.overwrite, fx))),
+    CommitUpload: unary(async (req) => {
+      const attr = await mutate((fx) => ns.commitUpload(req.ino, req.path, req.size, req.sha256, req.overwrite, fx));
+      chunks.uploadDone(ns.inode(Number(attr.ino)).chunks.filter((h) => h !== 0));
+      return attr;
+    }),
     AbortUpload: unary(async (req) => {
       await mutate((fx) => ns.abortUpload(req.ino, fx));
       return {};

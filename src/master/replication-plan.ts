@@ -75,6 +75,10 @@ export function planReplication(
   under.sort((a, b) => a.holders.length / a.goal - b.holders.length / b.goal || a.holders.length - b.holders.length || a.handle - b.handle);
   for (const c of under) {
     if (copies.length >= limits.tasksMax) break;
+    // A leased chunk is left to its lease: a copy made while it is written under a chain without
+    // the copy misses those writes at the same version. The next lease (a renew included) bumps
+    // the version and brings the replicas to the goal (ChunkManager's chain repair).
+    if (c.leased) continue;
     const w = c.weight ?? 1;
     const busy = new Set([...c.holders, ...sourcesOf(c)]);
     for (const s of servers) if ((load.get(s.id) ?? 0) + w > limits.copiesPerServerMax) busy.add(s.id);
