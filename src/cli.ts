@@ -340,7 +340,7 @@ function addAdminCommands(cli: CAC, act: Act): void {
     .option('--problems-max <n>', 'List at most N problem chunks (default 1000)').example('dfs fsck /photos')
     .action(act((p: string | undefined, f: Flags) => withAdmin(f, (a) => admin.cmdFsck(a, io(false), p === undefined ? '/' : arg(p), f))));
   cli.command('setrep <n> <path>', 'Change the replica goal; the cluster converges in the background')
-    .option('-R, --recursive', 'Every file below a directory').option('-w, --wait', 'Wait until every chunk has N replicas')
+    .option('-R, --recursive', 'Accepted as hdfs does: a directory is always changed whole').option('-w, --wait', 'Wait until every chunk has N replicas')
     .option('--timeout <s>', 'Bound of --wait in seconds (default 600)').example('dfs setrep -R -w 2 /logs')
     .action(act((n: unknown, p: string, f: Flags) => withAdmin(f, (a, c) => admin.cmdSetrep(c, a, io(false), n, arg(p), f))));
   cli.command('safemode [action]', 'Safe mode: get (default), enter, leave, or wait until it is off')

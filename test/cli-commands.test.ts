@@ -322,3 +322,12 @@ test('CLI: cat and get follow symbolic links (absolute, relative, chained); a lo
   assert.equal(fifo.code, 1);
   assert.match(fifo.stderr, /\/links\/fifo: Invalid argument/);
 });
+
+test('CLI: setrep on a folder without -R changes every file under it and the folders\' default, as hdfs', async () => {
+  const client = cluster.client();
+  await client.mkdir('/srd/sub', { parents: true });
+  for (const name of ['/srd/a', '/srd/sub/b']) await client.put(Readable.from([Buffer.from(name)]), name, { replication: 3 });
+  const r = await dfs(['setrep', '2', '/srd']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const p of ['/srd/a', '/srd/sub/b', '/srd', '/srd/sub']) assert.equal((await client.stat(p)).replication, 2, p);
+});

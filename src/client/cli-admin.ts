@@ -139,7 +139,7 @@ export async function cmdFsck(admin: AdminClient, io: Io, path: string, flags: {
   return fsckCorrupt(r) ? EXIT_FAIL : EXIT_OK;
 }
 
-/** `dfs setrep N PATH [-R] [-w]`: sets the replica goal (of every file below PATH with -R). */
+/** `dfs setrep N PATH [-R] [-w]`: sets the replica goal of a file, or of every file and folder below a folder (-R or not, as hdfs). */
 export async function cmdSetrep(client: DfsClient, admin: AdminClient, io: Io, count: unknown, path: string,
   flags: { recursive?: boolean; wait?: boolean; timeout?: unknown }): Promise<number> {
   const replication = positiveInt(count, 'replication');
@@ -150,13 +150,9 @@ export async function cmdSetrep(client: DfsClient, admin: AdminClient, io: Io, c
   /** The entry being changed: an error names it, not the root. */
   let current = root;
   try {
+    // As hdfs: a directory's whole tree, with or without -R (kept for compatibility); each
+    // folder's goal is also the default of the files made in it later.
     const attr = await client.stat(path); // as given: `file/` is ENOTDIR
-    if (attr.type === 'DIRECTORY' && !flags.recursive) {
-      // As hdfs: on a directory without -R, the default of new files below it.
-      await client.setAttr({ path: root, replication });
-      say(io, 'stdout', `Replication ${replication} set as the default of new files in: ${root}`);
-      return EXIT_OK;
-    }
     const queue = [root];
     while (queue.length > 0) {
       const p = (current = queue.shift()!);
