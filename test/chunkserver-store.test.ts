@@ -493,6 +493,33 @@ describe('chunk files changed behind the store', () => {
     store.takeChanges();
   });
 
+  test('replica files a remove could not delete are deleted by removeLeftovers once it can, and forgotten when the chunk is back', async () => {
+    const data = randomBytes(1000);
+    for (const h of [51, 52]) {
+      await store.create(h, 1);
+      await writeAt(store, h, 1, 0, data);
+      // its data file's name taken by a non-empty folder: rm refuses it (as a read-only disk does)
+      await rm(store.chunkPath(h));
+      await mkdir(join(store.chunkPath(h), 'x'), { recursive: true });
+      assert.equal(await store.remove(h, 0), true);
+      assert.equal(existsSync(store.chunkPath(h)), true, 'left on disk');
+    }
+    await store.removeLeftovers();
+    assert.equal(existsSync(store.chunkPath(51)), true, 'still refused: kept for the next round');
+    // the obstacle gone (the disk writable again): 51's files go; 52 came back as a replica meanwhile
+    await rm(store.chunkPath(51), { recursive: true });
+    await writeFile(store.chunkPath(51), 'old bytes');
+    await rm(store.chunkPath(52), { recursive: true });
+    await store.create(52, 1);
+    await writeAt(store, 52, 1, 0, data);
+    await store.removeLeftovers();
+    assert.equal(existsSync(store.chunkPath(51)), false);
+    assert.deepEqual(await readAll(store, 52, 1), data, 'the live replica is untouched');
+    await store.remove(52, 0);
+    bad.length = 0;
+    store.takeChanges();
+  });
+
   test('a replica whose data or meta file was deleted is reported bad on the next read or write, and can be removed', async () => {
     const data = randomBytes(BLOCK_BYTES + 10);
     for (const h of [11, 12, 13]) {

@@ -128,6 +128,8 @@ export interface ChunkStore {
   syncChunks(handles: number[]): Promise<void>;
   /** Makes every no_sync write so far durable with one syncfs of the data folder's file system. */
   syncAll(): Promise<void>;
+  /** Deletes again the files of removed replicas that could not be deleted then (FileChunkStore.removeLeftovers). */
+  removeLeftovers(): Promise<void>;
   /** Chunks with writes not yet durable. */
   unsyncedCount(): number;
 }
@@ -158,6 +160,8 @@ export class FileChunkStore implements ChunkStore, WriterSink {
   private readonly compression: CompressionPolicy;
   private readonly badReasons = new Map<number, string>();
   private readonly locks = new KeyLock<number>();
+  /** Replicas removed from the inventory whose files could not be deleted (removeLeftovers). */
+  private readonly leftovers = new Set<number>();
   /** Shard folders known to exist (made by ensureShardDir). */
   private readonly shardDirsMade = new Set<string>();
   private readonly changed = new Set<number>();
@@ -711,6 +715,29 @@ export class FileChunkStore implements ChunkStore, WriterSink {
     assert.equal(meta.crcs.length, blockCountOf(meta.lengthBytes));
   }
 
+  /**
+   * Deletes again the files of replicas `remove` could not delete (a disk that was read-only for
+   * a while): they had left the inventory, so nothing else would ever remove them before a
+   * restart. A handle with a replica again (copied back since) is forgotten: its files are live.
+   */
+  async removeLeftovers(): Promise<void> {
+    for (const handle of [...this.leftovers]) {
+      await this.locks.with(handle, async () => {
+        if (this.chunks.has(handle)) {
+          this.leftovers.delete(handle);
+          return;
+        }
+        try {
+          for (const path of [this.metaPath(handle), this.chunkPath(handle)]) await fsp.rm(path, { force: true });
+          this.leftovers.delete(handle);
+          this.log.info({ handle }, 'left-over replica files deleted');
+        } catch {
+          // still refused: the next round tries again
+        }
+      });
+    }
+  }
+
   async remove(handle: number, maxVersion: number): Promise<boolean> {
     checkHandle(handle);
     return this.locks.with(handle, async () => {
@@ -721,7 +748,10 @@ export class FileChunkStore implements ChunkStore, WriterSink {
       // and logged; the replica leaves the inventory anyway, as a bad or unwanted replica must
       // (the master would ask for the delete at every report). load() skips such leftovers.
       for (const path of [this.metaPath(handle), this.chunkPath(handle)]) {
-        await fsp.rm(path, { force: true }).catch((e) => this.log.error({ handle, path, err: (e as Error).message }, 'cannot delete a replica file: left on disk'));
+        await fsp.rm(path, { force: true }).catch((e) => {
+          this.leftovers.add(handle);
+          this.log.error({ handle, path, err: (e as Error).message }, 'cannot delete a replica file: left on disk, tried again later');
+        });
       }
       this.chunks.delete(handle);
       this.unsynced.delete(handle);

@@ -131,6 +131,7 @@ export async function startChunkserver(opts: ChunkserverOptions): Promise<Chunks
   const syncIntervalMs = opts.config.chunkserver.syncIntervalMs;
   const backgroundSync = syncIntervalMs > 0 ? setInterval(() => {
     store.syncAll().catch((e) => log.error({ err: (e as Error).message }, 'background sync failed'));
+    void store.removeLeftovers();
   }, syncIntervalMs) : undefined;
   backgroundSync?.unref();
 
