@@ -925,6 +925,68 @@ test('grpc: right after a restart, a new chunk waits for enough servers for its 
   }
 });
 
+test('grpc: within leaseDurationMs of a restart an under-replicated chunk is not copied (a lease granted before it may still run there); after that it is', async () => {
+  const metaDir = join(dir, 'meta-restart-copy');
+  type Lease = { chunk: { handle: number; version: number; replicas: { serverId: string }[] } };
+  type Beat = { replicate: { handle: number }[] };
+  const open = async () => {
+    const m = await startMaster({ config, listen: '127.0.0.1:0', metaDir, clock, maintenanceIntervalMs: 0 });
+    const c = masterClient(m.address);
+    const call2 = <Res>(method: string, req: unknown): Promise<Res> =>
+      callUnary(c, (c as unknown as Record<string, unknown>)[method] as never, req, 10_000) as Promise<Res>;
+    const reg = (id: string) => call2('Register', { serverId: id, address: byId(id).address, capacityBytes: 100 * 2 ** 30, usedBytes: 0, freeBytes: 50 * 2 ** 30 });
+    const beat = async (id: string, extra: Record<string, unknown> = {}): Promise<Beat> => {
+      const stream = c.Heartbeat();
+      stream.on('error', () => undefined);
+      const reply = once(stream, 'data') as Promise<[Beat]>;
+      stream.write({ serverId: id, capacityBytes: 100 * 2 ** 30, freeBytes: 50 * 2 ** 30, usedBytes: 0, ...extra });
+      const [r] = await reply;
+      stream.end();
+      return r;
+    };
+    return { m, c, call2, reg, beat };
+  };
+  let s = await open();
+  let lease: Lease;
+  try {
+    for (const id of ['a', 'b', 'c']) await s.reg(id);
+    const f = (await s.call2<{ attr: { ino: number } }>('Create', { path: '/copied-late', mode: 0o644, replication: 3 })).attr;
+    lease = await s.call2<Lease>('GetLease', { ino: f.ino, index: 0 });
+    assert.equal(lease.chunk.replicas.length, 3);
+  } finally {
+    s.c.close();
+    await s.m.stop();
+  }
+  const holders = lease.chunk.replicas.map((r) => r.serverId);
+  const [gone, ...kept] = holders;
+  const spare = ['a', 'b', 'c', 'd'].find((id) => !holders.includes(id))!;
+  s = await open();
+  try {
+    for (const id of [...kept, spare]) await s.reg(id);
+    const report = { fullReport: true, lastPage: true, chunks: [{ handle: lease.chunk.handle, version: lease.chunk.version, length: 0 }] };
+    const tasks = async (): Promise<number> => {
+      let n = 0;
+      for (const id of kept) n += (await s.beat(id, report)).replicate.filter((t) => t.handle === lease.chunk.handle).length;
+      n += (await s.beat(spare)).replicate.filter((t) => t.handle === lease.chunk.handle).length;
+      await s.m.maintain();
+      for (const id of [...kept, spare]) n += (await s.beat(id)).replicate.filter((t) => t.handle === lease.chunk.handle).length;
+      return n;
+    };
+    clock.advance(config.cluster.safeModeTimeoutMs + 1); // safe mode over: only the restart's lease window holds copies
+    let n = 0;
+    for (let round = 0; round < 3; round++) n += await tasks();
+    assert.equal(n, 0, `no copy of the chunk that lost ${gone} while a lease from before the restart may run`);
+    const nodes = await s.call2<{ nodes: { serverId: string; state: string }[] }>('Nodes', {});
+    assert.deepEqual(nodes.nodes.filter((x) => x.state === 'ALIVE').map((x) => x.serverId).sort(), [...kept, spare].sort(), 'a target was there');
+    clock.advance(config.cluster.leaseDurationMs);
+    for (let round = 0; round < 3 && n === 0; round++) n += await tasks();
+    assert.ok(n > 0, 'copied once no lease from before the restart can run');
+  } finally {
+    s.c.close();
+    await s.m.stop();
+  }
+});
+
 test('grpc: a server whose grant failed and that carries it out late is not taken for a current replica: its replica is deleted', async () => {
   type Lease = { chunk: { handle: number; version: number; replicas: { serverId: string }[] } };
   const f = await createFile({ path: '/dir/lategrant', mode: 0o644 });

@@ -175,6 +175,17 @@ export class ChunkManager {
     return this.validLease(handle) !== undefined;
   }
 
+  /**
+   * isLeased, or within leaseDurationMs of a restart: the leases granted before it are forgotten
+   * here while their primaries honour them until they expire, so a writer may still write any
+   * chunk under a chain the master does not know. Copies, moves and trims wait for this (a copy
+   * made then could miss writes under such a lease at the same version and be counted current).
+   */
+  mayBeLeased(handle: number): boolean {
+    if (this.isLeased(handle)) return true;
+    return this.o.restarted === true && this.o.startedAtMs !== undefined && this.now() < this.o.startedAtMs + this.cluster.leaseDurationMs;
+  }
+
   private validLease(handle: number): Lease | undefined {
     const l = this.leases.get(handle);
     return l && l.expiresAtMs > this.now() ? l : undefined;

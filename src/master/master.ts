@@ -104,7 +104,7 @@ export async function startMaster(opts: MasterOptions): Promise<MasterHandle> {
     restarted: store.counter('chunkCount') > 0, inSafeMode: () => safeMode.on,
   });
   const replicator = new Replicator({
-    store, registry, chunkMap, deletions, clock, config, log, isLeased: (h) => chunks.isLeased(h),
+    store, registry, chunkMap, deletions, clock, config, log, isLeased: (h) => chunks.mayBeLeased(h),
     copyScheduled: (h, target) => chunks.forgetFailedGrant(h, target),
   });
   const safeMode = new SafeMode(log, startedAtMs, { threshold: config.cluster.safeModeThreshold, timeoutMs: config.cluster.safeModeTimeoutMs });
