@@ -265,7 +265,7 @@ export class DataPath {
           clearTimeout(timer);
           if (r === 'hedge') {
             this.markSlow(replicas[next - 1].serverId);
-            log.info({ ino, index, slow: replicas[next - 1].serverId, also: replicas[next].serverId }, `chunk read: no answer within ${readHedgeMs} ms; asking the next replica too`);
+            log.debug({ ino, index, slow: replicas[next - 1].serverId, also: replicas[next].serverId }, `chunk read: no answer within ${readHedgeMs} ms; asking the next replica too`);
             start();
             continue;
           }
