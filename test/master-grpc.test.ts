@@ -987,6 +987,18 @@ test('grpc: within leaseDurationMs of a restart an under-replicated chunk is not
   }
 });
 
+test('grpc: a bad replica reported for a chunk freed meanwhile is deleted as garbage, not kept as a last copy (no full report asked)', async () => {
+  const f = await createFile({ path: '/dir/freed-bad', mode: 0o644 });
+  const lease = await call<{ chunk: { handle: number; replicas: { serverId: string }[] } }>('GetLease', { ino: f.ino, index: 0 });
+  const reporter = lease.chunk.replicas[0].serverId;
+  await call('Delete', { path: '/dir/freed-bad' });
+  await heartbeatAll(); // what the delete queued, and any full report asked before
+  await call('ReportBadReplica', { handle: lease.chunk.handle, serverId: reporter, reason: 'checksum mismatch (test)' });
+  const r = await heartbeat({ serverId: reporter });
+  assert.equal(r.sendFullReport, false, 'a freed chunk has no last copy to save');
+  await heartbeatAll();
+});
+
 test('grpc: a server whose grant failed and that carries it out late is not taken for a current replica: its replica is deleted', async () => {
   type Lease = { chunk: { handle: number; version: number; replicas: { serverId: string }[] } };
   const f = await createFile({ path: '/dir/lategrant', mode: 0o644 });

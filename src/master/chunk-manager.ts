@@ -822,6 +822,12 @@ export class ChunkManager {
     // known already and out of the map: a full report lists its server's bad replicas each
     // time, and judging one again would ask for another full report, and so on without end
     if (this.badSeen.get(handle)?.has(serverId) && !this.o.chunkMap.holders(handle).includes(serverId)) return;
+    if (!this.o.store.chunks.get(handle)) {
+      // freed meanwhile (its file overwritten or removed): the replica is garbage, not a lost chunk
+      this.o.chunkMap.remove(handle, serverId);
+      this.o.deletions.add(serverId, handle, 0);
+      return;
+    }
     if (this.o.store.chunks.get(handle) && (this.badSeen.has(handle) || this.badSeen.size < BAD_TRACKED_MAX)) {
       const set = this.badSeen.get(handle) ?? new Set<string>();
       set.add(serverId);
