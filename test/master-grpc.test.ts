@@ -872,22 +872,37 @@ test('grpc: a replica reporting the version a renew is granting right now is not
   }
 });
 
+/**
+ * A master of its own on `metaDir` (the shared fake clock and the fakes' addresses), for the
+ * restart tests: calls, Register of a fake by id, and one heartbeat on a stream of its own.
+ */
+async function masterAt(metaDir: string) {
+  const m = await startMaster({ config, listen: '127.0.0.1:0', metaDir, clock, maintenanceIntervalMs: 0 });
+  const c = masterClient(m.address);
+  const call2 = <Res>(method: string, req: unknown): Promise<Res> =>
+    callUnary(c, (c as unknown as Record<string, unknown>)[method] as never, req, 10_000) as Promise<Res>;
+  const reg = (id: string) => call2('Register', { serverId: id, address: byId(id).address, capacityBytes: 100 * 2 ** 30, usedBytes: 0, freeBytes: 50 * 2 ** 30 });
+  const beat = async (id: string, extra: Record<string, unknown> = {}): Promise<{ replicate: { handle: number }[] }> => {
+    const stream = c.Heartbeat();
+    stream.on('error', () => undefined);
+    const reply = once(stream, 'data') as Promise<[{ replicate: { handle: number }[] }]>;
+    stream.write({ serverId: id, capacityBytes: 100 * 2 ** 30, freeBytes: 50 * 2 ** 30, usedBytes: 0, ...extra });
+    const [r] = await reply;
+    stream.end();
+    return r;
+  };
+  return { m, c, call2, reg, beat };
+}
+
 test('grpc: right after a restart, a new chunk waits for enough servers for its goal even once safe mode is off; a new cluster does not wait', async () => {
   const metaDir = join(dir, 'meta-restart');
   type Lease = { chunk: { handle: number; version: number; replicas: { serverId: string }[] } };
-  const open = async () => {
-    const m = await startMaster({ config, listen: '127.0.0.1:0', metaDir, clock, maintenanceIntervalMs: 0 });
-    const c = masterClient(m.address);
-    const call2 = <Res>(method: string, req: unknown): Promise<Res> =>
-      callUnary(c, (c as unknown as Record<string, unknown>)[method] as never, req, 10_000) as Promise<Res>;
-    const reg = (f: Fake) => call2('Register', { serverId: f.id, address: f.address, capacityBytes: 100 * 2 ** 30, usedBytes: 0, freeBytes: 50 * 2 ** 30 });
-    return { m, c, call2, reg };
-  };
+  const open = () => masterAt(metaDir);
   // a new cluster: one server of three is enough to write at once (replication capped)
   let s = await open();
   let first: Lease;
   try {
-    await s.reg(byId('a'));
+    await s.reg('a');
     const f = (await s.call2<{ attr: { ino: number } }>('Create', { path: '/one', mode: 0o644 })).attr;
     first = await s.call2<Lease>('GetLease', { ino: f.ino, index: 0 });
     assert.deepEqual(first.chunk.replicas.map((r) => r.serverId), ['a']);
@@ -898,7 +913,7 @@ test('grpc: right after a restart, a new chunk waits for enough servers for its 
   // restarted: 'a' reports the only chunk (safe mode ends), but b and c are still coming back
   s = await open();
   try {
-    await s.reg(byId('a'));
+    await s.reg('a');
     const beat = s.c.Heartbeat();
     beat.on('error', () => undefined);
     const replied = once(beat, 'data');
@@ -915,8 +930,8 @@ test('grpc: right after a restart, a new chunk waits for enough servers for its 
     const leasing = s.call2<Lease>('GetLease', { ino: f.ino, index: 0 }).finally(() => { settled = true; });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(settled, false, 'one server of three: the lease waits');
-    await s.reg(byId('b'));
-    await s.reg(byId('c'));
+    await s.reg('b');
+    await s.reg('c');
     const lease = await leasing;
     assert.equal(lease.chunk.replicas.length, 3);
   } finally {
@@ -928,24 +943,7 @@ test('grpc: right after a restart, a new chunk waits for enough servers for its 
 test('grpc: within leaseDurationMs of a restart an under-replicated chunk is not copied (a lease granted before it may still run there); after that it is', async () => {
   const metaDir = join(dir, 'meta-restart-copy');
   type Lease = { chunk: { handle: number; version: number; replicas: { serverId: string }[] } };
-  type Beat = { replicate: { handle: number }[] };
-  const open = async () => {
-    const m = await startMaster({ config, listen: '127.0.0.1:0', metaDir, clock, maintenanceIntervalMs: 0 });
-    const c = masterClient(m.address);
-    const call2 = <Res>(method: string, req: unknown): Promise<Res> =>
-      callUnary(c, (c as unknown as Record<string, unknown>)[method] as never, req, 10_000) as Promise<Res>;
-    const reg = (id: string) => call2('Register', { serverId: id, address: byId(id).address, capacityBytes: 100 * 2 ** 30, usedBytes: 0, freeBytes: 50 * 2 ** 30 });
-    const beat = async (id: string, extra: Record<string, unknown> = {}): Promise<Beat> => {
-      const stream = c.Heartbeat();
-      stream.on('error', () => undefined);
-      const reply = once(stream, 'data') as Promise<[Beat]>;
-      stream.write({ serverId: id, capacityBytes: 100 * 2 ** 30, freeBytes: 50 * 2 ** 30, usedBytes: 0, ...extra });
-      const [r] = await reply;
-      stream.end();
-      return r;
-    };
-    return { m, c, call2, reg, beat };
-  };
+  const open = () => masterAt(metaDir);
   let s = await open();
   let lease: Lease;
   try {

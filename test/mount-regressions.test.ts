@@ -69,7 +69,9 @@ async function mountAt(name: string): Promise<string> {
 
 /** Python helpers shared by the scripts: `say` prints one JSON line at once (a killed script keeps its transcript). */
 const PY_PRELUDE = String.raw`
-import errno, json, os, sys
+import errno, hashlib, json, os, subprocess, sys, time
+def digest(d):
+    return hashlib.sha256(d).hexdigest()[:16]
 def say(*v):
     print(json.dumps(list(v)), flush=True)
 def en(e):
@@ -278,7 +280,6 @@ function noBadRounds(rounds: RaceRound[], isBad: (r: RaceRound) => boolean, what
 
 test('Mount regressions: a read moves atime as relatime does (once after a change, not on every read); the other mount sees it', { timeout: TEST_TIMEOUT_MS }, async () => {
   const res = await py('atime', String.raw`
-import time
 a, b = sys.argv[1], sys.argv[2]
 f = a + '/atime.txt'
 put(f, b'abc')
@@ -389,11 +390,8 @@ test('Mount regressions: O_CREAT raced from two mounts: both opens succeed on on
  * file handle (fgetattr), which must be those of the open file, not of what the name holds now.
  */
 const OLD_DESCRIPTOR_PY = String.raw`
-import hashlib, subprocess, time
 a, b, dfs, scratch = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
 os.mkdir(a + '/rnfd')
-def digest(d):
-    return hashlib.sha256(d).hexdigest()[:16]
 def read_all(fd):
     got = b''
     try:
@@ -449,11 +447,8 @@ test('Mount regressions: a descriptor open in B reads the whole file it opened a
  * interleave (the old one reads first, so its pages are cached when the new one reads).
  */
 const REPLACED_NAME_PY = String.raw`
-import hashlib, subprocess, time
 a, b, dfs, scratch = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), sys.argv[4]
 os.mkdir(a + '/repl')
-def digest(d):
-    return hashlib.sha256(d).hexdigest()[:16]
 def pread_all(fd):
     return os.pread(fd, 1 << 20, 0)
 for case in ('put', 'put-same-size', 'rename', 'recreate'):
@@ -817,7 +812,6 @@ test('Mount regressions: SIGTERM of dfs mount while a process writes a file it k
   const mnt = await mountAt('term');
   const proc = mounts[mounts.length - 1].proc;
   const writer = py('term-writer', String.raw`
-import time
 fd = os.open(sys.argv[1] + '/kept-open.bin', os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
 block = b'w' * (1024 * 1024)
 accepted, failed = 0, None
@@ -850,7 +844,6 @@ test('Mount regressions: a second SIGTERM while the unmount waits for a stopped 
   const proc = mounts[mounts.length - 1].proc;
   // a file kept open with bytes buffered: the unmount's drain waits for their commit
   const holder = py('term2-holder', String.raw`
-import time
 fd = os.open(sys.argv[1] + '/held.bin', os.O_WRONLY | os.O_CREAT, 0o644)
 os.write(fd, b'h' * 100000)
 say('written')
@@ -945,7 +938,6 @@ test('Mount regressions: in a safe mode entered by hand an open for writing fail
   assert.equal((await dfs('safemode', 'enter')).code, 0);
   try {
     const res = await py('ro', String.raw`
-import time
 f = sys.argv[1] + '/ro.txt'
 time.sleep(1.2)   # past the attribute cache
 r('append', lambda: os.close(os.open(f, os.O_WRONLY | os.O_APPEND)))

@@ -87,10 +87,6 @@ export class ListingTable {
     this.rightAligned = new Set([1, 2, 3, 4].slice(0, opts.long ? 4 : 2));
   }
 
-  get size(): number {
-    return this.rows.length;
-  }
-
   add(e: DirEntry): void {
     const cells = listingCells(e, this.opts);
     widen(this.widths, cells);

@@ -828,7 +828,7 @@ export class ChunkManager {
       this.o.deletions.add(serverId, handle, 0);
       return;
     }
-    if (this.o.store.chunks.get(handle) && (this.badSeen.has(handle) || this.badSeen.size < BAD_TRACKED_MAX)) {
+    if (this.badSeen.has(handle) || this.badSeen.size < BAD_TRACKED_MAX) {
       const set = this.badSeen.get(handle) ?? new Set<string>();
       set.add(serverId);
       this.badSeen.set(handle, set);
@@ -914,7 +914,7 @@ export class ChunkManager {
         case 'current':
           if (this.failedGrants.get(r.handle)?.get(serverId)?.version === r.version) {
             // a grant that timed out, carried out late: the data written since went elsewhere
-            this.failedGrants.get(r.handle)!.delete(serverId);
+            this.forgetFailedGrant(r.handle, serverId);
             this.o.chunkMap.remove(r.handle, serverId);
             this.o.deletions.add(serverId, r.handle, r.version);
             this.o.log.warn({ handle: r.handle, serverId, version: r.version }, 'replica of a grant that had timed out: deleting it');
@@ -974,7 +974,7 @@ export class ChunkManager {
     }
   }
 
-  /** A copy of `handle` to `serverId` was scheduled: its report at the current version will be the copy's. */
+  /** Forgets the failed grant of `handle` on `serverId`: a later grant to it succeeded, a copy to it was scheduled or made, or its late report was judged. */
   forgetFailedGrant(handle: number, serverId: string): void {
     const perServer = this.failedGrants.get(handle);
     if (!perServer?.delete(serverId)) return;

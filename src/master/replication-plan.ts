@@ -76,8 +76,8 @@ export function planReplication(
   for (const c of under) {
     if (copies.length >= limits.tasksMax) break;
     // A leased chunk is left to its lease: a copy made while it is written under a chain without
-    // the copy misses those writes at the same version. The next lease (a renew included) bumps
-    // the version and brings the replicas to the goal (ChunkManager's chain repair).
+    // the copy misses those writes at the same version. It is copied once the lease ends, or the
+    // next lease granted bumps the version and brings the replicas to the goal (chain repair).
     if (c.leased) continue;
     const w = c.weight ?? 1;
     const busy = new Set([...c.holders, ...sourcesOf(c)]);

@@ -29,7 +29,7 @@ import { planBalance, type BalancePlan, type BalanceNode } from './balance-plan'
 export interface ReplicatorOptions {
   store: MetaStore; registry: ServerRegistry; chunkMap: ChunkMap; deletions: DeletionQueue;
   clock: Clock; config: Config; log: Logger;
-  /** Handles with a valid lease (their replicas are not trimmed or moved). */
+  /** Handles a writer may hold a lease on (ChunkManager.mayBeLeased): not copied, moved or trimmed. */
   isLeased?: (handle: number) => boolean;
   /** A copy of `handle` to `target` is scheduled (ChunkManager.forgetFailedGrant). */
   copyScheduled?: (handle: number, target: string) => void;

@@ -321,7 +321,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       // a name another mount removed while a descriptor here held its file: libfuse gives the
       // new file that file's node (sharedNode)
       const directIo = sharedNode(path, Number(attr.ino)) || appendOnly(flags);
-      const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags), directIo });
+      const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags) });
       try {
         createdAttrs.set(h.fd, await zeroModeFixed(attr, o.mode));
       } catch (e) {
@@ -362,7 +362,7 @@ export function buildOps(client: DfsClientApi, files: OpenFiles, log: Logger, lo
       client.invalidate(ino); // close-to-open: see what other mounts committed
       files.cache.dropIno(ino);
       const directIo = (alias === undefined && sharedNode(path, ino)) || appendOnly(flags);
-      const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags), directIo });
+      const h = files.open(path, attr, { append: (flags & O_APPEND) !== 0, writable: isWritable(flags) });
       if (alias === undefined && kernelSizes.staleOnOpen(path, files.reportedSize(attr), ctx.pid)) {
         // the kernel would stop reading at the size it cached: it retries after a lookup (kernel-sizes.ts)
         await files.close(h.fd);

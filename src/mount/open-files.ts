@@ -131,8 +131,6 @@ export interface Handle {
   readonly openGid: number;
   /** The first read through this handle updates the file's atime (relatime.ts, judged at open). */
   atimeDue: boolean;
-  /** Opened with direct_io: the kernel's page cache is bypassed (see `otherInodeAt`). */
-  readonly directIo: boolean;
 }
 
 /** An Attr's mtime as one comparable value. */
@@ -220,12 +218,8 @@ export class OpenFiles {
     return f ? Math.max(Number(attr.size), f.localEnd) : Number(attr.size);
   }
 
-  /**
-   * Registers a handle on an inode the caller already opened with `client.open`. `directIo`:
-   * the kernel is told to bypass its page cache for this handle (the caller decides, see
-   * `otherInodeAt`).
-   */
-  open(path: string, attr: Attr, flags: { append: boolean; writable: boolean; directIo?: boolean }): Handle {
+  /** Registers a handle on an inode the caller already opened with `client.open`. */
+  open(path: string, attr: Attr, flags: { append: boolean; writable: boolean }): Handle {
     const ino = Number(attr.ino);
     let f = this.inodes.get(ino);
     if (!f) this.inodes.set(ino, (f = new OpenInode(ino, attr)));
@@ -239,7 +233,6 @@ export class OpenFiles {
       fd: this.nextFd++, file: f, append: flags.append, writable: flags.writable, path, nextReadOffset: 0, sequentialReads: 1,
       openMode: attr.mode, openGid: attr.gid,
       atimeDue: atimeDue(timePair(attr.atime), timePair(attr.mtime), timePair(attr.ctime), [Math.floor(Date.now() / 1000), 0]),
-      directIo: flags.directIo ?? false,
     };
     this.handles.set(h.fd, h);
     this.indexPath(h);
@@ -354,8 +347,11 @@ export class OpenFiles {
     // An O_APPEND handle appends, except the kernel's write-back of mapped pages through it. The
     // master places each append (ReserveAppend): after the size, this mount's uncommitted end and
     // every append reserved before, by any mount, so appends from several mounts never overlap.
-    const at = h.append && !writepage ? await this.client.reserveAppend(f.ino, data.length, f.localSize) : offset;
-    if (f.error) throw dataError(f.error);
+    let at = offset;
+    if (h.append && !writepage) {
+      at = await this.client.reserveAppend(f.ino, data.length, f.localSize);
+      if (f.error) throw dataError(f.error); // a flush failed while the master answered
+    }
     // past the largest file: EFBIG, a write across it is cut there (as a local file system does)
     const room = fileBytesMax(f.chunkSizeBytes) - at;
     if (room <= 0) throw new DfsError('EFBIG', `write at ${at}: past the largest file, ${fileBytesMax(f.chunkSizeBytes)} bytes`);
